@@ -1,0 +1,130 @@
+# tanhui — GNU Make build. `make` builds build/tanhui; `make test` runs the whole suite (plain and
+# ASan+UBSan builds); `make run` runs the main job; `make bench` the benchmarks; `make check-long`
+# the long tests; `make fuzz` a libFuzzer build of the CSV reader. The public targets first make
+# sure the Debian packages are there (scripts/deps.sh), then build through a sub-make, so that the
+# pkg-config flags are read only once the packages exist.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+PKGS     = gdal libcrypto
+
+WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+          -Wpointer-arith -Wvla -Wundef -Wcast-align -Wwrite-strings -Wold-style-definition
+DEFS    = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+PKG_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+CFLAGS_COMMON = -std=c17 $(WARN) $(DEFS) -Isrc -MMD -MP -pthread $(PKG_CFLAGS)
+OPT     ?= -O2 -g
+SAN      = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LIBS     = $(PKG_LIBS) -pthread -lm
+
+LIB_SRC  = $(sort $(wildcard src/base/*.c src/carbon/*.c src/inventory/*.c)) build/gen/params_default.c
+CLI_SRC  = $(sort $(wildcard src/cli/*.c))
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+
+obj = $(patsubst %.c,$(1)/%.o,$(2))
+REL := build/obj
+ASN := build/asan
+
+.PHONY: all build deps test test-run run bench bench-run check-long fuzz install uninstall clean
+
+all:
+	@scripts/deps.sh build
+	@$(MAKE) --no-print-directory build
+
+build: build/tanhui
+
+deps:
+	@scripts/deps.sh test
+
+$(REL)/%.o: %.c | build/gen/params_default.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_COMMON) $(OPT) -c $< -o $@
+
+$(ASN)/%.o: %.c | build/gen/params_default.c
+	@mkdir -p $(@D)
+	@echo "  CC san  $<"
+	@$(CC) $(CFLAGS_COMMON) $(SAN) -c $< -o $@
+
+build/tanhui: $(call obj,$(REL),$(LIB_SRC) $(CLI_SRC))
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+
+$(ASN)/tanhui: $(call obj,$(ASN),$(LIB_SRC) $(CLI_SRC))
+	$(CC) $(SAN) -o $@ $^ $(LIBS)
+
+build/test-unit: $(call obj,$(REL),$(LIB_SRC) $(UNIT_SRC))
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+
+$(ASN)/test-unit: $(call obj,$(ASN),$(LIB_SRC) $(UNIT_SRC))
+	$(CC) $(SAN) -o $@ $^ $(LIBS)
+
+# The fuzz driver, linked with a main() that replays a corpus (runs under gcc, in `make test`).
+build/fuzz-csv-replay: $(call obj,$(ASN),$(LIB_SRC) tests/fuzz/fuzz_csv.c tests/fuzz/replay_main.c)
+	$(CC) $(SAN) -o $@ $^ $(LIBS)
+
+# The same driver under libFuzzer (clang): `make fuzz`, then build/fuzz-csv tests/fuzz/corpus/csv
+build/fuzz-csv: $(LIB_SRC) tests/fuzz/fuzz_csv.c
+	@mkdir -p $(@D)
+	clang -std=c17 $(DEFS) -Isrc -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+	    -o $@ $^ $(LIBS)
+
+build/bench-%: $(call obj,$(REL),$(LIB_SRC) bench/bench_%.c)
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+
+TEST_BINS = build/tanhui build/test-unit $(ASN)/tanhui $(ASN)/test-unit build/fuzz-csv-replay
+
+test:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory test-run
+
+test-run: $(TEST_BINS)
+	@tests/run.sh
+
+check-long:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory $(TEST_BINS)
+	@TANHUI_LONG=1 tests/run.sh
+
+run:
+	@scripts/deps.sh build
+	@$(MAKE) --no-print-directory build
+	@scripts/demo.sh
+
+bench:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory bench-run
+
+bench-run: build/tanhui build/bench-measure
+	build/bench-measure
+
+fuzz:
+	@scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory build/fuzz-csv
+
+install: build/tanhui
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/tanhui
+	install -m 755 build/tanhui $(DESTDIR)$(PREFIX)/bin/tanhui
+	install -m 644 docs/tanhui.1 $(DESTDIR)$(PREFIX)/share/man/man1/tanhui.1
+	install -m 644 data/params-default.csv $(DESTDIR)$(PREFIX)/share/tanhui/params-default.csv
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tanhui $(DESTDIR)$(PREFIX)/share/man/man1/tanhui.1 \
+	    $(DESTDIR)$(PREFIX)/share/tanhui/params-default.csv
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# The default parameter table is data, compiled in as a string so the binary needs no data path.
+build/gen/params_default.c: data/params-default.csv
+	@mkdir -p $(@D)
+	{ echo '/* generated from data/params-default.csv: do not edit */'; \
+	  echo '#include "carbon/params_default.h"'; \
+	  echo 'const char th_params_default_csv[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; \
+	  echo 'const unsigned long th_params_default_len = sizeof th_params_default_csv - 1;'; } > $@

@@ -1,0 +1,57 @@
+#!/bin/sh
+# scripts/deps.sh — install the Debian packages tanhui needs, only when they are missing.
+#
+#   scripts/deps.sh build    compiler, pkg-config, GDAL, OpenSSL's libcrypto
+#   scripts/deps.sh test     build + gdal-bin (the tests read GeoPackages back with ogrinfo)
+#   scripts/deps.sh bench    test + sqlite3 (the baseline the benchmark compares with)
+#   scripts/deps.sh fuzz     build + clang and its libFuzzer runtime
+#
+# Runs apt-get as root, or through sudo otherwise. Prints nothing when all is there.
+set -eu
+want=${1:-build}
+
+pkgs=""
+need() { pkgs="$pkgs $1"; }
+
+command -v cc >/dev/null 2>&1 || need build-essential
+command -v make >/dev/null 2>&1 || need make
+command -v pkg-config >/dev/null 2>&1 || need pkg-config
+if command -v pkg-config >/dev/null 2>&1; then
+    pkg-config --exists gdal 2>/dev/null || need libgdal-dev
+    pkg-config --exists libcrypto 2>/dev/null || need libssl-dev
+else
+    need libgdal-dev
+    need libssl-dev
+fi
+case $want in
+test | bench)
+    command -v ogrinfo >/dev/null 2>&1 || need gdal-bin
+    ;;
+esac
+case $want in
+bench)
+    command -v sqlite3 >/dev/null 2>&1 || need sqlite3
+    ;;
+fuzz)
+    command -v clang >/dev/null 2>&1 || need clang
+    ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+        need "$(apt-cache search --names-only '^libclang-rt-[0-9]+-dev$' 2>/dev/null |
+            sort -V | tail -1 | cut -d' ' -f1)"
+    ;;
+esac
+
+[ -z "$pkgs" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+    sudo="sudo"
+else
+    echo "tanhui: these Debian packages are missing and I am not root and have no sudo:$pkgs" >&2
+    exit 1
+fi
+echo "tanhui: installing Debian packages:$pkgs" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >&2
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $pkgs >&2

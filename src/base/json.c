@@ -1,0 +1,187 @@
+/* json.c — streaming JSON writer. */
+#include "base/json.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void th_json_init(th_json *j, th_buf *out)
+{
+    memset(j, 0, sizeof *j);
+    j->out = out;
+}
+
+static void value_prefix(th_json *j)
+{
+    if (j->after_key) {
+        j->after_key = false;
+        return;
+    }
+    if (j->depth > 0) {
+        if (j->need_comma[j->depth - 1])
+            th_buf_putc(j->out, ',');
+        j->need_comma[j->depth - 1] = true;
+    }
+}
+
+static void open_(th_json *j, char c)
+{
+    value_prefix(j);
+    th_buf_putc(j->out, c);
+    assert(j->depth < TH_JSON_DEPTH);
+    j->need_comma[j->depth++] = false;
+}
+
+static void close_(th_json *j, char c)
+{
+    assert(j->depth > 0);
+    j->depth--;
+    th_buf_putc(j->out, c);
+}
+
+void th_json_obj_begin(th_json *j) { open_(j, '{'); }
+void th_json_obj_end(th_json *j) { close_(j, '}'); }
+void th_json_arr_begin(th_json *j) { open_(j, '['); }
+void th_json_arr_end(th_json *j) { close_(j, ']'); }
+
+static void put_escaped(th_buf *b, const char *s, size_t n);
+
+void th_json_key(th_json *j, const char *key)
+{
+    value_prefix(j);
+    put_escaped(j->out, key, strlen(key));
+    th_buf_putc(j->out, ':');
+    j->after_key = true;
+}
+
+/* Length of a valid UTF-8 sequence at s (n bytes left), or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t len;
+    unsigned min;
+    if ((c & 0xE0) == 0xC0) {
+        len = 2;
+        min = 0x80;
+        c &= 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3;
+        min = 0x800;
+        c &= 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4;
+        min = 0x10000;
+        c &= 0x07;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+static void put_escaped(th_buf *b, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    th_buf_putc(b, '"');
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = u[i];
+        if (c == '"' || c == '\\') {
+            th_buf_putc(b, '\\');
+            th_buf_putc(b, (char)c);
+            i++;
+        } else if (c < 0x20) {
+            switch (c) {
+            case '\n': th_buf_puts(b, "\\n"); break;
+            case '\r': th_buf_puts(b, "\\r"); break;
+            case '\t': th_buf_puts(b, "\\t"); break;
+            case '\b': th_buf_puts(b, "\\b"); break;
+            case '\f': th_buf_puts(b, "\\f"); break;
+            default: th_buf_printf(b, "\\u%04x", c); break;
+            }
+            i++;
+        } else if (c < 0x80) {
+            th_buf_putc(b, (char)c);
+            i++;
+        } else {
+            size_t len = utf8_seq(u + i, n - i);
+            if (len == 0) {
+                th_buf_puts(b, "\xEF\xBF\xBD");
+                i++;
+            } else {
+                th_buf_put(b, u + i, len);
+                i += len;
+            }
+        }
+    }
+    th_buf_putc(b, '"');
+}
+
+void th_json_strn(th_json *j, const char *s, size_t n)
+{
+    value_prefix(j);
+    put_escaped(j->out, s ? s : "", s ? n : 0);
+}
+
+void th_json_str(th_json *j, const char *s)
+{
+    th_json_strn(j, s, s ? strlen(s) : 0);
+}
+
+void th_json_int(th_json *j, int64_t v)
+{
+    value_prefix(j);
+    th_buf_printf(j->out, "%lld", (long long)v);
+}
+
+void th_fmt_double(char *out, size_t cap, double v)
+{
+    if (!isfinite(v)) {
+        snprintf(out, cap, "null");
+        return;
+    }
+    if (v == 0) {
+        snprintf(out, cap, "0"); /* -0 too: JSON readers differ on it */
+        return;
+    }
+    /* %.15g already gives the shortest text when it has 15 significant digits or fewer (a
+     * double carries 15.95 digits, so no other 15-digit decimal is nearer); computed values
+     * that need more get 16 or 17. */
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(out, cap, "%.*g", prec, v);
+        if (strtod(out, NULL) == v)
+            return;
+    }
+}
+
+void th_json_double(th_json *j, double v)
+{
+    char tmp[40];
+    th_fmt_double(tmp, sizeof tmp, v);
+    value_prefix(j);
+    th_buf_puts(j->out, tmp);
+}
+
+void th_json_bool(th_json *j, bool v)
+{
+    value_prefix(j);
+    th_buf_puts(j->out, v ? "true" : "false");
+}
+
+void th_json_null(th_json *j)
+{
+    value_prefix(j);
+    th_buf_puts(j->out, "null");
+}

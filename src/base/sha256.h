@@ -1,0 +1,18 @@
+/* sha256.h — SHA-256 over OpenSSL's libcrypto (the fastest one packaged), and hex. */
+#ifndef TH_SHA256_H
+#define TH_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct th_sha256_ctx th_sha256_ctx;
+
+th_sha256_ctx *th_sha256_new(void);
+void th_sha256_update(th_sha256_ctx *h, const void *p, size_t n);
+void th_sha256_final(th_sha256_ctx *h, uint8_t out[32]);
+void th_sha256_free(th_sha256_ctx *h);
+void th_sha256(const void *p, size_t n, uint8_t out[32]);
+/* out gets 2n hex digits and a NUL. */
+void th_hex(const uint8_t *p, size_t n, char *out);
+
+#endif

@@ -1,0 +1,279 @@
+/* measure.c — joining two surveys and summing the change. See measure.h for the rules. */
+#include "carbon/measure.h"
+
+#include "base/date.h"
+#include "base/mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const by_names[] = {"forest_type", "owner", "village", "township", "county"};
+
+const char *th_by_name(th_by by) { return by_names[by]; }
+
+int th_by_parse(const char *s, th_by *out)
+{
+    for (int i = 0; i < 5; i++)
+        if (strcmp(s, by_names[i]) == 0) {
+            *out = (th_by)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* An open-addressing index of a parcel set by key: slots hold index + 1, 0 is empty. */
+typedef struct {
+    uint32_t *slot;
+    size_t mask;
+} key_index;
+
+static void index_init(key_index *ix, size_t n)
+{
+    size_t size = 16;
+    while (size < n * 2)
+        size *= 2;
+    ix->slot = th_xcalloc(size, sizeof *ix->slot);
+    ix->mask = size - 1;
+}
+
+/* Find p's key; insert it when absent. Returns the index already holding the key, or -1. */
+static int64_t index_put(key_index *ix, const th_parcel *v, uint32_t i)
+{
+    const th_parcel *p = &v[i];
+    for (size_t s = p->key_hash & ix->mask;; s = (s + 1) & ix->mask) {
+        uint32_t k = ix->slot[s];
+        if (k == 0) {
+            ix->slot[s] = i + 1;
+            return -1;
+        }
+        const th_parcel *q = &v[k - 1];
+        if (q->key_hash == p->key_hash && q->key_len == p->key_len &&
+            memcmp(q->key, p->key, p->key_len) == 0)
+            return (int64_t)k - 1;
+    }
+}
+
+static int64_t index_get(const key_index *ix, const th_parcel *v, const th_parcel *p)
+{
+    for (size_t s = p->key_hash & ix->mask;; s = (s + 1) & ix->mask) {
+        uint32_t k = ix->slot[s];
+        if (k == 0)
+            return -1;
+        const th_parcel *q = &v[k - 1];
+        if (q->key_hash == p->key_hash && q->key_len == p->key_len &&
+            memcmp(q->key, p->key, p->key_len) == 0)
+            return (int64_t)k - 1;
+    }
+}
+
+static void find_duplicates(th_parcel_set *s, key_index *ix, th_rowerrs *errs)
+{
+    index_init(ix, s->n);
+    for (size_t i = 0; i < s->n; i++) {
+        int64_t first = index_put(ix, s->v, (uint32_t)i);
+        if (first >= 0) {
+            th_parcel *p = &s->v[i], *q = &s->v[first];
+            th_rowerrs_add(errs, s->file, p->line, "parcel_id", p->key, p->key_len,
+                           "parcel key appears more than once in this survey (first on line %ld)",
+                           q->line);
+            p->bad = q->bad = 1;
+        }
+    }
+}
+
+void th_measure_join(th_parcel_set *before, th_parcel_set *after, th_rowerrs *errs)
+{
+    key_index bix, aix;
+    find_duplicates(before, &bix, errs);
+    find_duplicates(after, &aix, errs);
+    free(aix.slot);
+    for (size_t i = 0; i < after->n; i++) {
+        th_parcel *a = &after->v[i];
+        int64_t j = index_get(&bix, before->v, a);
+        if (j < 0)
+            continue;
+        th_parcel *b = &before->v[j];
+        a->match = (int32_t)j;
+        b->match = (int32_t)i;
+        if (!a->bad && !b->bad && a->date <= b->date) {
+            char da[11], db[11];
+            th_date_format(a->date, da);
+            th_date_format(b->date, db);
+            th_rowerrs_add(errs, after->file, a->line, "survey_date", da, strlen(da),
+                           "parcel %s: the after survey date is not later than its before "
+                           "survey date %s (%s:%ld)", a->key, db, before->file, b->line);
+            a->bad = b->bad = 1;
+        }
+    }
+    free(bix.slot);
+}
+
+/* Groups, found by key through a small open-addressing table. */
+typedef struct {
+    const char *key;
+    uint64_t hash;
+    th_ksum before, after, change, area;
+    int64_t parcels;
+} group_acc;
+
+typedef struct {
+    group_acc *g;
+    size_t n, cap;
+    int32_t *slot; /* index + 1 */
+    size_t mask;
+} group_map;
+
+static group_acc *group_for(group_map *m, const char *key)
+{
+    size_t len = strlen(key);
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)key[i]) * 1099511628211u;
+    if ((m->n + 1) * 2 > m->mask + 1) {
+        size_t size = (m->mask + 1) * 2;
+        int32_t *slot = th_xcalloc(size, sizeof *slot);
+        for (size_t i = 0; i < m->n; i++) {
+            size_t s = m->g[i].hash & (size - 1);
+            while (slot[s])
+                s = (s + 1) & (size - 1);
+            slot[s] = (int32_t)i + 1;
+        }
+        free(m->slot);
+        m->slot = slot;
+        m->mask = size - 1;
+    }
+    size_t s = h & m->mask;
+    for (;; s = (s + 1) & m->mask) {
+        int32_t k = m->slot[s];
+        if (!k)
+            break;
+        if (m->g[k - 1].hash == h && strcmp(m->g[k - 1].key, key) == 0)
+            return &m->g[k - 1];
+    }
+    th_grow((void **)&m->g, &m->cap, m->n + 1, sizeof *m->g);
+    group_acc *g = &m->g[m->n];
+    memset(g, 0, sizeof *g);
+    g->key = key;
+    g->hash = h;
+    m->slot[s] = (int32_t)++m->n;
+    return g;
+}
+
+static int group_cmp(const void *x, const void *y)
+{
+    return strcmp(((const th_measure_group *)x)->key, ((const th_measure_group *)y)->key);
+}
+
+int th_measure_compute(const th_parcel_set *before, const th_parcel_set *after, th_by by,
+                       const th_deductions *d, th_measure *m, th_err *e)
+{
+    memset(m, 0, sizeof *m);
+    m->by = by;
+    m->deductions = *d;
+    group_map gm = {0};
+    gm.mask = 15;
+    gm.slot = th_xcalloc(16, sizeof *gm.slot);
+    th_ksum sb = {0, 0}, sa = {0, 0}, sc = {0, 0}, area = {0, 0};
+    int32_t start = INT32_MAX, end = INT32_MIN;
+    size_t cap = before->n + after->n;
+    m->order_before = th_xmalloc(cap * sizeof *m->order_before);
+    m->order_after = th_xmalloc(cap * sizeof *m->order_after);
+
+    for (size_t pass = 0; pass < 2; pass++) {
+        const th_parcel_set *s = pass == 0 ? before : after;
+        for (size_t i = 0; i < s->n; i++) {
+            const th_parcel *p = &s->v[i];
+            const th_parcel *b = NULL, *a = NULL;
+            if (pass == 0) {
+                b = p;
+                a = p->match >= 0 ? &after->v[p->match] : NULL;
+            } else {
+                if (p->match >= 0)
+                    continue; /* counted with its before record */
+                a = p;
+            }
+            if ((b && b->bad) || (a && a->bad)) {
+                m->excluded++;
+                continue;
+            }
+            const th_parcel *latest = a ? a : b;
+            double s_b = b ? b->stock_tco2e : 0.0, s_a = a ? a->stock_tco2e : 0.0;
+            double diff = s_a - s_b;
+            th_ksum_add(&sb, s_b);
+            th_ksum_add(&sa, s_a);
+            th_ksum_add(&sc, diff);
+            th_ksum_add(&area, latest->area_ha);
+            group_acc *g = group_for(&gm, latest->group);
+            th_ksum_add(&g->before, s_b);
+            th_ksum_add(&g->after, s_a);
+            th_ksum_add(&g->change, diff);
+            th_ksum_add(&g->area, latest->area_ha);
+            g->parcels++;
+            if (b && b->date < start)
+                start = b->date;
+            if (a && a->date > end)
+                end = a->date;
+            m->order_before[m->norder] = b ? (int32_t)(b - before->v) : -1;
+            m->order_after[m->norder] = a ? (int32_t)(a - after->v) : -1;
+            m->norder++;
+            m->parcels++;
+            if (a && b)
+                m->matched++;
+            else if (b)
+                m->before_only++;
+            else
+                m->after_only++;
+        }
+    }
+    free(gm.slot);
+    m->ngroups = gm.n;
+    m->groups = th_xcalloc(gm.n ? gm.n : 1, sizeof *m->groups);
+    for (size_t i = 0; i < gm.n; i++) {
+        th_measure_group *g = &m->groups[i];
+        g->key = th_xstrdup(gm.g[i].key);
+        g->area_ha = th_ksum_value(&gm.g[i].area);
+        g->stock_before_tco2e = th_ksum_value(&gm.g[i].before);
+        g->stock_after_tco2e = th_ksum_value(&gm.g[i].after);
+        g->change_tco2e = th_ksum_value(&gm.g[i].change);
+        g->parcels = gm.g[i].parcels;
+    }
+    free(gm.g);
+    qsort(m->groups, m->ngroups, sizeof *m->groups, group_cmp);
+
+    if (m->parcels == 0)
+        return th_fail(e, TH_EINPUT, "no parcels to measure: both surveys are empty (or every "
+                                     "parcel was left out as bad)");
+    if (start == INT32_MAX || end == INT32_MIN)
+        return th_fail(e, TH_EINPUT,
+                       "the monitoring period has no %s: that survey has no parcels left",
+                       start == INT32_MAX ? "start" : "end");
+    if (end <= start) {
+        char ds[11], de[11];
+        th_date_format(start, ds);
+        th_date_format(end, de);
+        return th_fail(e, TH_EINPUT,
+                       "the monitoring period is empty: the latest after-survey date %s is not "
+                       "later than the earliest before-survey date %s", de, ds);
+    }
+    m->period_start = start;
+    m->period_end = end;
+    m->years = (double)(end - start) / 365.25;
+    m->area_ha = th_ksum_value(&area);
+    m->stock_before_tco2e = th_ksum_value(&sb);
+    m->stock_after_tco2e = th_ksum_value(&sa);
+    m->change_tco2e = th_ksum_value(&sc);
+    m->annual_tco2e = m->change_tco2e / m->years;
+    if (th_credits_compute(m->change_tco2e, d, &m->credits) != 0)
+        return th_fail(e, TH_EINPUT, "the net removals are too large to count in credits");
+    return 0;
+}
+
+void th_measure_free(th_measure *m)
+{
+    for (size_t i = 0; i < m->ngroups; i++)
+        free(m->groups[i].key);
+    free(m->groups);
+    free(m->order_before);
+    free(m->order_after);
+    memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,39 @@
+/* cli.h — what the subcommands of `tanhui` share: the global options, the command table,
+ * and writing output and errors by the project's rules (one JSON object on stdout with --json;
+ * messages on stderr starting "tanhui:"; exit 0 success, 2 bad usage or input, 1 other). */
+#ifndef TH_CLI_H
+#define TH_CLI_H
+
+#include "base/buf.h"
+#include "base/err.h"
+
+#include <stdio.h>
+
+typedef struct {
+    const char *db; /* --db PATH, or $TANHUI_DB, or ./tanhui.db */
+} th_global;
+
+typedef int (*th_cmd_fn)(const th_global *g, int argc, char **argv);
+
+typedef struct {
+    const char *name;
+    th_cmd_fn run;
+    const char *summary;
+    const char *help; /* full help text: usage line first */
+} th_command;
+
+extern const th_command th_commands[];
+const th_command *th_command_find(const char *name);
+
+/* Print the error (all of it) and return the exit status for it. */
+int th_cli_fail(const th_err *e);
+/* Write a whole buffer to a stream; 0 or an error. */
+int th_cli_write(FILE *f, const th_buf *b, th_err *e);
+/* Write a buffer to a file path atomically (temp file, fsync, rename). */
+int th_cli_write_file(const char *path, const th_buf *b, th_err *e);
+
+int th_cmd_measure(const th_global *g, int argc, char **argv);
+int th_cmd_gen_inventory(const th_global *g, int argc, char **argv);
+int th_cmd_help(const th_global *g, int argc, char **argv);
+
+#endif

@@ -1,0 +1,197 @@
+/* cmd_measure.c — `tanhui measure`: forest carbon from two inventories. */
+#include "cli/cli.h"
+#include "cli/opts.h"
+
+#include "base/date.h"
+#include "base/mem.h"
+#include "base/num.h"
+#include "base/sha256.h"
+#include "carbon/params_default.h"
+#include "inventory/measure_report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const th_optspec spec[] = {
+    {"before", true, false},          {"after", true, false},
+    {"params", true, false},          {"before-date", true, false},
+    {"after-date", true, false},      {"area-unit", true, false},
+    {"encoding", true, false},        {"baseline-tco2e", true, false},
+    {"leakage-pct", true, false},     {"uncertainty-pct", true, false},
+    {"buffer-pct", true, false},      {"skip-invalid", false, false},
+    {"json", false, false},           {"by", true, false},
+    {"parcels-out", true, false},
+};
+
+/* Read a whole file into memory. */
+static int slurp(const char *path, th_buf *b, th_err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return th_fail_at(e, TH_EINPUT, path, 0, NULL, NULL, 0, "cannot open: %s",
+                          strerror(errno));
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        th_buf_put(b, tmp, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return th_fail_at(e, TH_EIO, path, 0, NULL, NULL, 0, "cannot read");
+    return 0;
+}
+
+static int load_params(const char *path, th_params **out, th_params_info *pi, th_err *e)
+{
+    uint8_t d[32];
+    if (!path) {
+        pi->name = TH_PARAMS_DEFAULT_NAME;
+        th_sha256(th_params_default_csv, th_params_default_len, d);
+        th_hex(d, 32, pi->sha256);
+        return th_params_parse(th_params_default_csv, th_params_default_len,
+                               TH_PARAMS_DEFAULT_NAME, out, e);
+    }
+    th_buf b;
+    th_buf_init(&b);
+    int rc = slurp(path, &b, e);
+    if (rc == 0) {
+        pi->name = path;
+        th_sha256(b.p ? b.p : "", b.len, d);
+        th_hex(d, 32, pi->sha256);
+        rc = th_params_parse(b.p ? b.p : "", b.len, path, out, e);
+    }
+    th_buf_free(&b);
+    return rc;
+}
+
+static int num_opt(const char *opt, const char *s, double lo, double hi, double *out, th_err *e)
+{
+    if (th_parse_double(s, strlen(s), out) != 0 || !isfinite(*out) || *out < lo || *out > hi)
+        return th_fail(e, TH_EUSAGE, "measure: --%s '%s' must be a number from %g to %g", opt, s,
+                       lo, hi);
+    return 0;
+}
+
+static int parse_options(const th_opts *op, th_measure_opts *o, th_err *e)
+{
+    o->before_path = th_opt(op, "before");
+    o->after_path = th_opt(op, "after");
+    if (!o->before_path || !o->after_path)
+        return th_fail(e, TH_EUSAGE, "measure: --before FILE and --after FILE are both needed "
+                                     "(see tanhui help measure)");
+    const char *s;
+    if ((s = th_opt(op, "before-date"))) {
+        if (th_date_parse(s, strlen(s), &o->before_date) != 0)
+            return th_fail(e, TH_EUSAGE, "measure: --before-date '%s' is not a date YYYY-MM-DD", s);
+        o->has_before_date = true;
+    }
+    if ((s = th_opt(op, "after-date"))) {
+        if (th_date_parse(s, strlen(s), &o->after_date) != 0)
+            return th_fail(e, TH_EUSAGE, "measure: --after-date '%s' is not a date YYYY-MM-DD", s);
+        o->has_after_date = true;
+    }
+    if ((s = th_opt(op, "area-unit"))) {
+        if (strcmp(s, "mu") == 0)
+            o->area_in_mu = true;
+        else if (strcmp(s, "ha") != 0)
+            return th_fail(e, TH_EUSAGE, "measure: --area-unit '%s': use ha or mu", s);
+    }
+    if ((s = th_opt(op, "encoding")) && th_encoding_parse(s, &o->encoding) != 0)
+        return th_fail(e, TH_EUSAGE, "measure: --encoding '%s': use utf-8 or gbk", s);
+    if ((s = th_opt(op, "by")) && th_by_parse(s, &o->by) != 0)
+        return th_fail(e, TH_EUSAGE,
+                       "measure: --by '%s': use forest_type, owner, village, township or county", s);
+    th_deductions *d = &o->deductions;
+    if ((s = th_opt(op, "baseline-tco2e")) &&
+        num_opt("baseline-tco2e", s, -1e15, 1e15, &d->baseline_tco2e, e))
+        return -1;
+    if ((s = th_opt(op, "leakage-pct")) && num_opt("leakage-pct", s, 0, 100, &d->leakage_pct, e))
+        return -1;
+    if ((s = th_opt(op, "uncertainty-pct")) &&
+        num_opt("uncertainty-pct", s, 0, 1000, &d->uncertainty_pct, e))
+        return -1;
+    if ((s = th_opt(op, "buffer-pct"))) {
+        int64_t v;
+        if (th_parse_fixed(s, strlen(s), 6, &v) != 0 || v < 0 || v > 100 * TH_PCT_SCALE)
+            return th_fail(e, TH_EUSAGE, "measure: --buffer-pct '%s' must be from 0 to 100, with "
+                                         "at most 6 decimals", s);
+        d->buffer_pct_scaled = v;
+    }
+    o->skip_invalid = th_opt_flag(op, "skip-invalid");
+    return 0;
+}
+
+int th_cmd_measure(const th_global *g, int argc, char **argv)
+{
+    (void)g;
+    th_err e;
+    th_err_clear(&e);
+    th_opts op;
+    if (th_opts_parse(&op, spec, (int)(sizeof spec / sizeof *spec), argc, argv, "measure", &e))
+        return th_cli_fail(&e);
+    if (op.npos > 0) {
+        th_fail(&e, TH_EUSAGE, "measure: unexpected argument '%s' (see tanhui help measure)",
+                op.pos[0]);
+        return th_cli_fail(&e);
+    }
+    th_measure_opts o;
+    th_measure_opts_default(&o);
+    if (parse_options(&op, &o, &e))
+        return th_cli_fail(&e);
+    th_params *params = NULL;
+    th_params_info pi;
+    memset(&pi, 0, sizeof pi);
+    if (load_params(th_opt(&op, "params"), &params, &pi, &e))
+        return th_cli_fail(&e);
+    o.params = params;
+
+    th_measure_run run;
+    int status = 0;
+    th_buf out;
+    th_buf_init(&out);
+    if (th_measure_files(&o, &run, &e) != 0) {
+        if (run.errs.total > 0 && !o.skip_invalid) {
+            th_buf_puts(&out, "");
+            th_rowerrs_text(&run.errs, TH_ROWERR_LIMIT, &out);
+            /* each finding on its own line, prefixed as every message is */
+            for (char *line = out.p; line && *line;) {
+                char *nl = strchr(line, '\n');
+                fprintf(stderr, "tanhui: %.*s\n", (int)(nl ? nl - line : (long)strlen(line)), line);
+                line = nl ? nl + 1 : NULL;
+            }
+        }
+        status = th_cli_fail(&e);
+        goto out;
+    }
+    const char *parcels_out = th_opt(&op, "parcels-out");
+    if (parcels_out) {
+        th_buf csv;
+        th_buf_init(&csv);
+        th_measure_parcels_csv(&run, &o, &csv);
+        int rc = th_cli_write_file(parcels_out, &csv, &e);
+        th_buf_free(&csv);
+        if (rc) {
+            status = th_cli_fail(&e);
+            goto out;
+        }
+    }
+    if (th_opt_flag(&op, "json")) {
+        th_measure_json(&run, &o, &pi, &out);
+        th_buf_putc(&out, '\n');
+    } else {
+        th_measure_text(&run, &o, &pi, &out);
+    }
+    if (run.skipped > 0)
+        fprintf(stderr, "tanhui: skipped %lld bad rows (--skip-invalid); %lld parcels left out\n",
+                (long long)run.skipped, (long long)run.m.excluded);
+    if (th_cli_write(stdout, &out, &e))
+        status = th_cli_fail(&e);
+out:
+    th_buf_free(&out);
+    th_measure_run_free(&run);
+    th_params_free(params);
+    return status;
+}

@@ -1,0 +1,55 @@
+/* output.c — writing results: to a stream, or atomically to a file. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int th_cli_write(FILE *f, const th_buf *b, th_err *e)
+{
+    if (b->len && fwrite(b->p, 1, b->len, f) != b->len)
+        return th_fail(e, TH_EIO, "cannot write the output: %s", strerror(errno));
+    return 0;
+}
+
+int th_cli_write_file(const char *path, const th_buf *b, th_err *e)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16);
+    if (!tmp)
+        abort();
+    snprintf(tmp, n + 16, "%s.tmp%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        int err = errno;
+        free(tmp);
+        return th_fail_at(e, TH_EIO, path, 0, NULL, NULL, 0, "cannot create: %s", strerror(err));
+    }
+    size_t off = 0;
+    while (off < b->len) {
+        ssize_t w = write(fd, b->p + off, b->len - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        off += (size_t)w;
+    }
+    int err = off < b->len ? errno : 0;
+    if (!err && fsync(fd) != 0)
+        err = errno;
+    if (close(fd) != 0 && !err)
+        err = errno;
+    if (!err && rename(tmp, path) != 0)
+        err = errno;
+    if (err) {
+        unlink(tmp);
+        free(tmp);
+        return th_fail_at(e, TH_EIO, path, 0, NULL, NULL, 0, "cannot write: %s", strerror(err));
+    }
+    free(tmp);
+    return 0;
+}

@@ -49,20 +49,25 @@ $(ASN)/%.o: %.c | build/gen/params_default.c
 	@$(CC) $(CFLAGS_COMMON) $(SAN) -c $< -o $@
 
 build/tanhui: $(call obj,$(REL),$(LIB_SRC) $(CLI_SRC))
-	$(CC) $(OPT) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(OPT) -o $@ $^ $(LIBS)
 
 $(ASN)/tanhui: $(call obj,$(ASN),$(LIB_SRC) $(CLI_SRC))
-	$(CC) $(SAN) -o $@ $^ $(LIBS)
+	@echo "  LD san  $@"
+	@$(CC) $(SAN) -o $@ $^ $(LIBS)
 
 build/test-unit: $(call obj,$(REL),$(LIB_SRC) $(UNIT_SRC))
-	$(CC) $(OPT) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(OPT) -o $@ $^ $(LIBS)
 
 $(ASN)/test-unit: $(call obj,$(ASN),$(LIB_SRC) $(UNIT_SRC))
-	$(CC) $(SAN) -o $@ $^ $(LIBS)
+	@echo "  LD san  $@"
+	@$(CC) $(SAN) -o $@ $^ $(LIBS)
 
 # The fuzz driver, linked with a main() that replays a corpus (runs under gcc, in `make test`).
 build/fuzz-csv-replay: $(call obj,$(ASN),$(LIB_SRC) tests/fuzz/fuzz_csv.c tests/fuzz/replay_main.c)
-	$(CC) $(SAN) -o $@ $^ $(LIBS)
+	@echo "  LD san  $@"
+	@$(CC) $(SAN) -o $@ $^ $(LIBS)
 
 # The same driver under libFuzzer (clang): `make fuzz`, then build/fuzz-csv tests/fuzz/corpus/csv
 build/fuzz-csv: $(LIB_SRC) tests/fuzz/fuzz_csv.c
@@ -71,7 +76,8 @@ build/fuzz-csv: $(LIB_SRC) tests/fuzz/fuzz_csv.c
 	    -o $@ $^ $(LIBS)
 
 build/bench-%: $(call obj,$(REL),$(LIB_SRC) bench/bench_%.c)
-	$(CC) $(OPT) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(OPT) -o $@ $^ $(LIBS)
 
 TEST_BINS = build/tanhui build/test-unit $(ASN)/tanhui $(ASN)/test-unit build/fuzz-csv-replay
 

@@ -103,7 +103,8 @@ int th_measure_files(const th_measure_opts *o, th_measure_run *run, th_err *e)
     th_rowerrs_take(&run->errs, &job[1].errs);
     merge_unknown(run, &job[0].ctx);
     merge_unknown(run, &job[1].ctx);
-    qsort(run->unknown, run->nunknown, sizeof *run->unknown, count_cmp);
+    if (run->nunknown > 1)
+        qsort(run->unknown, run->nunknown, sizeof *run->unknown, count_cmp);
 
     size_t row_errs = run->errs.total;
     th_measure_join(&run->before, &run->after, &run->errs);

@@ -168,6 +168,13 @@ static void pad(th_buf *out, const char *s, int cols)
         th_buf_putc(out, ' ');
 }
 
+/* "  Label (标签)" padded to one column for the values */
+static void lab(th_buf *out, const char *label)
+{
+    th_buf_puts(out, "  ");
+    pad(out, label, 28);
+}
+
 void th_measure_text(const th_measure_run *run, const th_measure_opts *o,
                      const th_params_info *pi, th_buf *out)
 {
@@ -177,20 +184,26 @@ void th_measure_text(const th_measure_run *run, const th_measure_opts *o,
     th_date_format(m->period_start, d1);
     th_date_format(m->period_end, d2);
     th_buf_printf(out, "Forest carbon measurement  森林碳汇计量\n\n");
-    th_buf_printf(out, "  Period (监测期)          %s to %s (%.2f years)\n", d1, d2, m->years);
-    th_buf_printf(out, "  Parcels (小班)           %lld: %lld in both surveys, %lld before only, "
+    lab(out, "Period (监测期)");
+    th_buf_printf(out, "%s to %s (%.2f years)\n", d1, d2, m->years);
+    lab(out, "Parcels (小班)");
+    th_buf_printf(out, "%lld: %lld in both surveys, %lld before only, "
                        "%lld after only\n",
                   (long long)m->parcels, (long long)m->matched, (long long)m->before_only,
                   (long long)m->after_only);
     fmt_num(a, sizeof a, m->area_ha, 2);
-    th_buf_printf(out, "  Area (面积)              %s ha\n", a);
+    lab(out, "Area (面积)");
+    th_buf_printf(out, "%s ha\n", a);
     fmt_num(a, sizeof a, m->stock_before_tco2e, 3);
     fmt_num(b, sizeof b, m->stock_after_tco2e, 3);
-    th_buf_printf(out, "  Stock before (基期碳储量) %s tCO2e\n", a);
-    th_buf_printf(out, "  Stock after (末期碳储量)  %s tCO2e\n", b);
+    lab(out, "Stock before (基期碳储量)");
+    th_buf_printf(out, "%s tCO2e\n", a);
+    lab(out, "Stock after (末期碳储量)");
+    th_buf_printf(out, "%s tCO2e\n", b);
     fmt_num(a, sizeof a, m->change_tco2e, 3);
     fmt_num(b, sizeof b, m->annual_tco2e, 3);
-    th_buf_printf(out, "  Change (碳储量变化)       %s tCO2e (%s tCO2e a year)\n\n", a, b);
+    lab(out, "Change (碳储量变化)");
+    th_buf_printf(out, "%s tCO2e (%s tCO2e a year)\n\n", a, b);
 
     th_buf_printf(out, "By %s:\n", th_by_name(m->by));
     int kw = 12;
@@ -223,22 +236,31 @@ void th_measure_text(const th_measure_run *run, const th_measure_opts *o,
     }
     th_buf_printf(out, "\nDeductions (扣减):\n");
     fmt_num(a, sizeof a, m->deductions.baseline_tco2e, 3);
-    th_buf_printf(out, "  Baseline (基线)          %s tCO2e\n", a);
+    lab(out, "Baseline (基线)");
+    th_buf_printf(out, "%s tCO2e\n", a);
     fmt_num(a, sizeof a, c->leakage_tco2e, 3);
-    th_buf_printf(out, "  Leakage (泄漏)           %s tCO2e (%g%%)\n", a, m->deductions.leakage_pct);
+    lab(out, "Leakage (泄漏)");
+    th_buf_printf(out, "%s tCO2e (%g%%)\n", a, m->deductions.leakage_pct);
     fmt_num(a, sizeof a, c->uncertainty_deduction_tco2e, 3);
-    th_buf_printf(out, "  Uncertainty (不确定性)    %s tCO2e (U = %g%%, share %g)\n", a,
+    lab(out, "Uncertainty (不确定性)");
+    th_buf_printf(out, "%s tCO2e (U = %g%%, share %g)\n", a,
                   m->deductions.uncertainty_pct, c->uncertainty_share);
     fmt_num(a, sizeof a, c->net_tco2e, 3);
-    th_buf_printf(out, "  Net removals (净碳汇量)   %s tCO2e\n\n", a);
+    lab(out, "Net removals (净碳汇量)");
+    th_buf_printf(out, "%s tCO2e\n\n", a);
     th_buf_printf(out, "Credits (1 credit = 1 tCO2e):\n");
-    th_buf_printf(out, "  Total (签发总量)          %lld\n", (long long)c->credits_total);
-    th_buf_printf(out, "  Buffer (缓冲池, %g%%)     %lld\n", pct(m->deductions.buffer_pct_scaled),
-                  (long long)c->buffer_credits);
-    th_buf_printf(out, "  Owner (业主)              %lld\n", (long long)c->owner_credits);
+    lab(out, "Total (签发总量)");
+    th_buf_printf(out, "%lld\n", (long long)c->credits_total);
+    char blab[64];
+    snprintf(blab, sizeof blab, "Buffer (缓冲池, %g%%)", pct(m->deductions.buffer_pct_scaled));
+    lab(out, blab);
+    th_buf_printf(out, "%lld\n", (long long)c->buffer_credits);
+    lab(out, "Owner (业主)");
+    th_buf_printf(out, "%lld\n", (long long)c->owner_credits);
     if (c->reversal_tco2e > 0) {
         fmt_num(a, sizeof a, c->reversal_tco2e, 3);
-        th_buf_printf(out, "  Reversal (逆转)           %s tCO2e: nothing is issued\n", a);
+        lab(out, "Reversal (逆转)");
+        th_buf_printf(out, "%s tCO2e: nothing is issued\n", a);
     }
     if (run->skipped || m->excluded)
         th_buf_printf(out, "\nSkipped %lld bad rows; %lld parcels left out of both surveys.\n",

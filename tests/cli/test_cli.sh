@@ -1,0 +1,179 @@
+#!/bin/sh
+# test_cli.sh — black-box tests of the `tanhui` binary: exit statuses, messages, golden JSON and
+# text, atomic outputs under kill -9, and a differential check of `measure` against an
+# independent awk implementation of docs/measurement.md.
+#
+#   tests/cli/test_cli.sh BINARY            run (from the repository root)
+#   tests/cli/test_cli.sh BINARY --update   rewrite the golden files (then read the diff!)
+#
+# Sizes grow under TANHUI_LONG=1 (make check-long). Prints "cli: N passed, N failed".
+set -u
+T=${1:?usage: test_cli.sh BINARY [--update]}
+UPDATE=${2:-}
+LONG=${TANHUI_LONG:-0}
+D=$(mktemp -d "${TMPDIR:-/tmp}/tanhui-cli.XXXXXX")
+trap 'rm -rf "$D"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+# expect STATUS NAME -- COMMAND...: run, keep stdout/stderr in $D/out and $D/err
+expect() {
+    want=$1 name=$2
+    shift 3
+    "$@" >"$D/out" 2>"$D/err"
+    got=$?
+    if [ "$got" -eq "$want" ]; then ok; else bad "$name: exit $got, expected $want"; sed 's/^/    /' "$D/err" | head -5; fi
+}
+# has FILE TEXT NAME: FILE contains TEXT
+has() { if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1:"; head -5 "$1" | sed 's/^/    /'; fi; }
+# golden NAME FILE: compare FILE with tests/golden/NAME
+golden() {
+    if [ "$UPDATE" = "--update" ]; then cp "$2" "tests/golden/$1"; ok; return; fi
+    if cmp -s "$2" "tests/golden/$1"; then ok; else bad "golden $1 differs:"; diff "tests/golden/$1" "$2" | head -10; fi
+}
+
+SB=tests/data/small_before.csv
+SA=tests/data/small_after.csv
+
+# --- help, usage and the global options ---
+expect 0 help -- "$T" --help
+has "$D/out" "measure" "--help lists measure"
+expect 0 help-measure -- "$T" help measure
+has "$D/out" "usage: tanhui measure" "help measure"
+expect 0 measure-help-flag -- "$T" measure --help
+has "$D/out" "--skip-invalid" "measure --help"
+expect 2 no-command -- "$T"
+expect 2 unknown-command -- "$T" frobnicate
+has "$D/err" "tanhui: unknown command 'frobnicate'" "unknown command message"
+expect 2 unknown-option -- "$T" measure --before "$SB" --after "$SA" --frob
+has "$D/err" "tanhui: measure: unknown option '--frob'" "unknown option message"
+expect 2 missing-after -- "$T" measure --before "$SB"
+has "$D/err" "--after FILE" "missing --after message"
+expect 2 bad-by -- "$T" measure --before "$SB" --after "$SA" --by species
+expect 2 bad-buffer -- "$T" measure --before "$SB" --after "$SA" --buffer-pct 101
+expect 2 bad-buffer-decimals -- "$T" measure --before "$SB" --after "$SA" --buffer-pct 1.0000001
+expect 2 bad-date-opt -- "$T" measure --before "$SB" --after "$SA" --before-date 2019-02-30
+expect 2 bad-leakage -- "$T" measure --before "$SB" --after "$SA" --leakage-pct abc
+expect 0 db-before -- "$T" --db "$D/x.db" measure --before "$SB" --after "$SA" --json
+expect 0 db-after -- "$T" measure --before "$SB" --after "$SA" --json --db="$D/x.db"
+expect 0 version -- "$T" --version
+
+# --- golden outputs of the small pair ---
+expect 0 small-json -- "$T" measure --before "$SB" --after "$SA" --json --uncertainty-pct 12 \
+    --leakage-pct 5 --baseline-tco2e 10
+golden measure_small.json "$D/out"
+if [ "$(wc -l <"$D/out")" -eq 1 ] && [ "$(head -c1 "$D/out")" = "{" ]; then ok; else bad "--json is one line, one object"; fi
+[ -s "$D/err" ] && bad "--json wrote to stderr" || ok
+expect 0 small-text -- "$T" measure --before "$SB" --after "$SA" --by county
+golden measure_small.txt "$D/out"
+expect 0 small-owner -- "$T" measure --before "$SB" --after "$SA" --by owner --json
+golden measure_small_owner.json "$D/out"
+expect 0 small-parcels -- "$T" measure --before "$SB" --after "$SA" --parcels-out "$D/p.csv"
+golden parcels_small.csv "$D/p.csv"
+
+# --- bad input: every bad row named, exit 2, nothing written ---
+cat >"$D/bad.csv" <<'CSV'
+parcel_id,survey_date,area_ha,forest_type,volume_m3_ha
+A,2019-06-01,-3,杉木,80
+B,2019-06-01,1,桉树,80
+C,2019-06-01,1,毛竹,80
+D,2019-06-01,1,桉树,1
+440281-101-001-001-0001,2019-04-10,10,杉木,80
+CSV
+expect 2 bad-rows -- "$T" measure --before "$D/bad.csv" --after "$SA" --parcels-out "$D/never.csv" --json
+has "$D/err" "tanhui: $D/bad.csv:2: column area_ha, value '-3': the area must be > 0" "bad area named"
+has "$D/err" "'桉树' (2 rows), '毛竹' (1 rows)" "unknown types listed with counts"
+[ -s "$D/out" ] && bad "bad input printed a report" || ok
+[ -e "$D/never.csv" ] && bad "bad input wrote --parcels-out" || ok
+expect 0 skip-invalid -- "$T" measure --before "$D/bad.csv" --after "$SA" --skip-invalid --json
+has "$D/out" '"skipped":4' "skipped counted"
+has "$D/out" '"errors_total":4' "errors listed"
+has "$D/err" "skipped 4 bad rows" "skip warning"
+printf 'parcel_id,area_ha\nA,1\n' >"$D/nocols.csv"
+expect 2 missing-column -- "$T" measure --before "$D/nocols.csv" --after "$SA"
+has "$D/err" "missing column: name it one of: forest_type, YOU_SHI_SZ" "missing column names accepted names"
+expect 2 missing-file -- "$T" measure --before "$D/none.csv" --after "$SA"
+has "$D/err" "none.csv: cannot open" "missing file named"
+printf 'forest_type,method,carbon_fraction\nx,magic,0.5\n' >"$D/params.csv"
+expect 2 bad-params -- "$T" measure --before "$SB" --after "$SA" --params "$D/params.csv"
+has "$D/err" "params.csv:2: column method, value 'magic'" "bad parameter table named"
+expect 1 unwritable-out -- "$T" measure --before "$SB" --after "$SA" --parcels-out /nonexistent/dir/p.csv
+
+# --- a user's parameter table: bef and stem methods ---
+cat >"$D/own.csv" <<'CSV'
+forest_type,name_zh,aliases,method,a,b,wood_density,bef,root_shoot,kg_per_stem,carbon_fraction,source
+fir,杉木,chinese_fir,fang,0.4652,19.141,,,,,0.5,test
+moso,毛竹,bamboo,stem,,,,,,10.44,0.5,test
+euc,桉树,,bef,,,0.5,1.4,0.2,,0.5,test
+CSV
+printf 'parcel_id,survey_date,area_ha,forest_type,volume_m3_ha,stems_ha\nF,2019-01-01,10,杉木,80,\nE,2019-01-01,2,桉树,0,\nM,2019-01-01,1,毛竹,0,2000\n' >"$D/ob.csv"
+printf 'parcel_id,survey_date,area_ha,forest_type,volume_m3_ha,stems_ha\nF,2024-01-01,10,杉木,120,\nE,2024-01-01,2,桉树,100,\nM,2024-01-01,1,毛竹,0,3000\n' >"$D/oa.csv"
+expect 0 own-params -- "$T" measure --before "$D/ob.csv" --after "$D/oa.csv" --params "$D/own.csv" --json
+# fir 341.147 (CF 0.5) + eucalyptus 308 + bamboo 1000 culms * 10.44 kg * 0.5 * 44/12 = 19.14
+has "$D/out" '"change_tco2e":668.2866666666' "bef and stem methods"
+
+# --- GIS formats and GBK through the CLI ---
+expect 0 gen-gpkg -- "$T" gen-inventory --parcels 400 --seed 3 --before "$D/b.gpkg" --after "$D/a.gpkg" --format gpkg --json
+has "$D/out" '"in_both":' "gen --json"
+expect 0 gen-csv -- "$T" gen-inventory --parcels 400 --seed 3 --before "$D/b.csv" --after "$D/a.csv"
+expect 0 gen-gbk -- "$T" gen-inventory --parcels 400 --seed 3 --before "$D/bg.csv" --after "$D/ag.csv" --format csv-gbk
+for f in gpkg csv; do
+    expect 0 "measure-$f" -- "$T" measure --before "$D/b.$f" --after "$D/a.$f" --by township --parcels-out "$D/p-$f.csv"
+done
+expect 0 measure-gbk -- "$T" measure --before "$D/bg.csv" --after "$D/ag.csv" --encoding gbk --by township --parcels-out "$D/p-gbk.csv"
+cmp -s "$D/p-gpkg.csv" "$D/p-csv.csv" && ok || bad "gpkg and csv measure differently"
+cmp -s "$D/p-gbk.csv" "$D/p-csv.csv" && ok || bad "gbk and utf-8 csv measure differently"
+if command -v ogrinfo >/dev/null 2>&1; then
+    ogrinfo -ro -so "$D/b.gpkg" xiaoban >"$D/ogr" 2>&1
+    has "$D/ogr" 'ID["EPSG",4490]' "gpkg in EPSG:4490"
+    has "$D/ogr" "Geometry: Polygon" "gpkg polygons"
+    has "$D/ogr" "HUO_LMGQXJ: Real" "gpkg inventory column names"
+fi
+expect 2 gen-bad-format -- "$T" gen-inventory --parcels 10 --before "$D/x1" --after "$D/x2" --format xls
+expect 2 gen-bad-parcels -- "$T" gen-inventory --parcels 0 --before "$D/x1" --after "$D/x2"
+
+# --- differential: tanhui against an independent awk reading of measurement.md ---
+seeds="1 2 3"
+[ "$LONG" = "1" ] && seeds=$(seq 1 40)
+for s in $seeds; do
+    n=$((500 + s * 137))
+    "$T" gen-inventory --parcels $n --seed "$s" --before "$D/db.csv" --after "$D/da.csv" >/dev/null
+    got=$("$T" measure --before "$D/db.csv" --after "$D/da.csv" --json | sed 's/^{[^{]*"change_tco2e":\([^,]*\),.*/\1/')
+    want=$(awk -F, '
+        FNR == 1 { file++; next }
+        file == 1 { a[$2] = $5; b[$2] = $6; cf[$2] = $7; next }      # params: name_zh
+        { v = $9; B = v > 0 ? a[$7] * v + b[$7] : 0; S = $8 * B * cf[$7] * 44 / 12 }
+        file == 2 { s[$1] -= S; next }
+        file == 3 { s[$1] += S }
+        END { for (k in s) t += s[k]; printf "%.6f\n", t }' data/params-default.csv "$D/db.csv" "$D/da.csv")
+    if awk -v g="$got" -v w="$want" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(d <= 1e-6 * (w < 0 ? -w : w) + 1e-6) }'; then ok
+    else bad "differential seed $s: tanhui $got, awk $want"; fi
+done
+
+# --- crash: kill -9 at random moments; an output file is complete or absent, never partial ---
+kills=8
+[ "$LONG" = "1" ] && kills=200
+"$T" gen-inventory --parcels 60000 --seed 11 --before "$D/ref_b.csv" --after "$D/ref_a.csv" >/dev/null
+ref_b=$(cksum <"$D/ref_b.csv")
+ref_a=$(cksum <"$D/ref_a.csv")
+i=0
+while [ $i -lt $kills ]; do
+    i=$((i + 1))
+    rm -f "$D"/k_*
+    "$T" gen-inventory --parcels 60000 --seed 11 --before "$D/k_b.csv" --after "$D/k_a.csv" >/dev/null 2>&1 &
+    pid=$!
+    # sleep a pseudo-random 0-150 ms
+    ms=$(( (i * 7919) % 150 ))
+    sleep "0.$(printf '%03d' $ms)"
+    kill -9 $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    good=1
+    [ -e "$D/k_b.csv" ] && [ "$(cksum <"$D/k_b.csv")" != "$ref_b" ] && good=0
+    [ -e "$D/k_a.csv" ] && [ "$(cksum <"$D/k_a.csv")" != "$ref_a" ] && good=0
+    [ $good -eq 1 ] && ok || bad "kill $i left a partial output"
+done
+
+echo "cli: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,42 @@
+#!/bin/sh
+# tests/run.sh — the whole suite, as `make test` runs it: unit tests and black-box CLI tests,
+# each under the plain build and the ASan+UBSan build, and the fuzz corpus replayed under the
+# sanitizers. Prints every part's summary, then one last line "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+export ASAN_OPTIONS="abort_on_error=0:detect_leaks=1:${ASAN_OPTIONS:-}"
+export LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+log=$(mktemp "${TMPDIR:-/tmp}/tanhui-run.XXXXXX")
+trap 'rm -f "$log"' EXIT
+total_pass=0
+total_fail=0
+part() {
+    name=$1
+    shift
+    start=$(date +%s)
+    "$@" >"$log" 2>&1
+    status=$?
+    line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+    set -- $(echo "$line" | awk '{ for (i = 1; i < NF; i++) { if ($(i + 1) == "passed,") p = $i;
+                                                           if ($(i + 1) ~ /^failed/) f = $i } }
+                               END { print p + 0, f + 0 }')
+    p=$1
+    f=$2
+    if [ $status -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1 # a crash or sanitizer report before the summary
+    fi
+    if [ "$f" -ne 0 ]; then
+        grep -vE '^(ok|  CC)' "$log" | tail -40
+    fi
+    echo "$name: $p passed, $f failed ($(( $(date +%s) - start ))s)"
+    total_pass=$((total_pass + p))
+    total_fail=$((total_fail + f))
+}
+part "unit" build/test-unit
+part "unit (asan+ubsan)" build/asan/test-unit
+part "cli" tests/cli/test_cli.sh build/tanhui
+part "cli (asan+ubsan)" tests/cli/test_cli.sh build/asan/tanhui
+part "fuzz corpus (asan+ubsan)" build/fuzz-csv-replay tests/fuzz/corpus/csv
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

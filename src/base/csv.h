@@ -5,14 +5,19 @@
  * skipped. A field points into the source buffer when it can, or into the tokenizer's scratch
  * space when it held '""' escapes; either way it is valid until the next call.
  *
- * Errors (returned as -1 with the line in *err_line): a quoted field not closed before the end of
- * the input, or text between a closing quote and the next separator. */
+ * Errors (-1, with rec_line set): a quoted field not closed before the end of the input, or text
+ * between a closing quote and the next separator.
+ *
+ * With th_csv_check_utf8, the tokenizer also checks that the text is valid UTF-8 as it scans it
+ * (nearly free: the bytes are being looked at anyway) and records the offset of the first
+ * invalid byte in bad_utf8 (SIZE_MAX while none); the records are still returned. */
 #ifndef TH_CSV_H
 #define TH_CSV_H
 
 #include "base/buf.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
     const char *p;
@@ -21,13 +26,17 @@ typedef struct {
 } th_csv_field;
 
 typedef struct {
-    const char *cur, *end;
+    const char *start, *cur, *end;
     long line;       /* line number of the next character (1-based) */
     long rec_line;   /* line on which the last record started */
     th_buf scratch;
+    const unsigned char *stop; /* byte classes for the unquoted scan */
+    size_t bad_utf8; /* offset of the first invalid UTF-8 byte, or SIZE_MAX */
+    long bad_utf8_line;
 } th_csv;
 
 void th_csv_init(th_csv *c, const char *p, size_t n);
+void th_csv_check_utf8(th_csv *c);
 void th_csv_free(th_csv *c);
 /* Read the next record into fields (at most max are stored; *nfields gets the true count).
  * Returns 1 for a record, 0 at the end, -1 on a syntax error (msg says which). */

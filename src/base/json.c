@@ -1,6 +1,8 @@
 /* json.c — streaming JSON writer. */
 #include "base/json.h"
 
+#include "base/text.h"
+
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
@@ -56,41 +58,6 @@ void th_json_key(th_json *j, const char *key)
     j->after_key = true;
 }
 
-/* Length of a valid UTF-8 sequence at s (n bytes left), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    unsigned min;
-    if ((c & 0xE0) == 0xC0) {
-        len = 2;
-        min = 0x80;
-        c &= 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3;
-        min = 0x800;
-        c &= 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4;
-        min = 0x10000;
-        c &= 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 static void put_escaped(th_buf *b, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -116,7 +83,7 @@ static void put_escaped(th_buf *b, const char *s, size_t n)
             th_buf_putc(b, (char)c);
             i++;
         } else {
-            size_t len = utf8_seq(u + i, n - i);
+            size_t len = th_utf8_seq(u + i, n - i);
             if (len == 0) {
                 th_buf_puts(b, "\xEF\xBF\xBD");
                 i++;

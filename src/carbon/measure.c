@@ -3,7 +3,9 @@
 
 #include "base/date.h"
 #include "base/mem.h"
+#include "base/text.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,96 +23,95 @@ int th_by_parse(const char *s, th_by *out)
     return -1;
 }
 
-/* An open-addressing index of a parcel set by key: slots hold index + 1, 0 is empty. */
-typedef struct {
-    uint32_t *slot;
-    size_t mask;
-} key_index;
-
-static void index_init(key_index *ix, size_t n)
+/* Each set's index by key: open addressing, slots hold index + 1 (0 is empty), at most half
+ * full. Keys compare by hash first, then length, then bytes. */
+static bool same_key(const th_parcel *p, const th_parcel *q)
 {
+    return q->key_hash == p->key_hash && q->key_len == p->key_len &&
+           memcmp(q->key, p->key, p->key_len) == 0;
+}
+
+void th_measure_index(th_parcel_set *s, th_rowerrs *errs)
+{
+    if (s->index)
+        return;
     size_t size = 16;
-    while (size < n * 2)
+    while (size < s->n * 2)
         size *= 2;
-    ix->slot = th_xcalloc(size, sizeof *ix->slot);
-    ix->mask = size - 1;
-}
-
-/* Find p's key; insert it when absent. Returns the index already holding the key, or -1. */
-static int64_t index_put(key_index *ix, const th_parcel *v, uint32_t i)
-{
-    const th_parcel *p = &v[i];
-    for (size_t s = p->key_hash & ix->mask;; s = (s + 1) & ix->mask) {
-        uint32_t k = ix->slot[s];
-        if (k == 0) {
-            ix->slot[s] = i + 1;
-            return -1;
-        }
-        const th_parcel *q = &v[k - 1];
-        if (q->key_hash == p->key_hash && q->key_len == p->key_len &&
-            memcmp(q->key, p->key, p->key_len) == 0)
-            return (int64_t)k - 1;
-    }
-}
-
-static int64_t index_get(const key_index *ix, const th_parcel *v, const th_parcel *p)
-{
-    for (size_t s = p->key_hash & ix->mask;; s = (s + 1) & ix->mask) {
-        uint32_t k = ix->slot[s];
-        if (k == 0)
-            return -1;
-        const th_parcel *q = &v[k - 1];
-        if (q->key_hash == p->key_hash && q->key_len == p->key_len &&
-            memcmp(q->key, p->key, p->key_len) == 0)
-            return (int64_t)k - 1;
-    }
-}
-
-static void find_duplicates(th_parcel_set *s, key_index *ix, th_rowerrs *errs)
-{
-    index_init(ix, s->n);
+    s->index = th_xcalloc(size, sizeof *s->index);
+    s->index_mask = size - 1;
     for (size_t i = 0; i < s->n; i++) {
-        int64_t first = index_put(ix, s->v, (uint32_t)i);
-        if (first >= 0) {
-            th_parcel *p = &s->v[i], *q = &s->v[first];
-            th_rowerrs_add(errs, s->file, p->line, "parcel_id", p->key, p->key_len,
-                           "parcel key appears more than once in this survey (first on line %ld)",
-                           q->line);
-            p->bad = q->bad = 1;
+        th_parcel *p = &s->v[i];
+        for (size_t k = p->key_hash & s->index_mask;; k = (k + 1) & s->index_mask) {
+            uint32_t slot = s->index[k];
+            if (slot == 0) {
+                s->index[k] = (uint32_t)i + 1;
+                break;
+            }
+            th_parcel *q = &s->v[slot - 1];
+            if (same_key(p, q)) {
+                th_rowerrs_add(errs, s->file, p->line, "parcel_id", p->key, p->key_len,
+                               "parcel key appears more than once in this survey (first on "
+                               "line %ld)", q->line);
+                p->bad = q->bad = 1;
+                break;
+            }
         }
     }
 }
 
-void th_measure_join(th_parcel_set *before, th_parcel_set *after, th_rowerrs *errs)
+static int64_t index_get(const th_parcel_set *s, const th_parcel *p)
 {
-    key_index bix, aix;
-    find_duplicates(before, &bix, errs);
-    find_duplicates(after, &aix, errs);
-    free(aix.slot);
+    for (size_t k = p->key_hash & s->index_mask;; k = (k + 1) & s->index_mask) {
+        uint32_t slot = s->index[k];
+        if (slot == 0)
+            return -1;
+        if (same_key(p, &s->v[slot - 1]))
+            return (int64_t)slot - 1;
+    }
+}
+
+void th_measure_probe(const th_parcel_set *before, th_parcel_set *after, size_t lo, size_t hi)
+{
+    for (size_t i = lo; i < hi && i < after->n; i++) {
+        int64_t j = index_get(before, &after->v[i]);
+        after->v[i].match = (int32_t)j;
+    }
+}
+
+void th_measure_link(th_parcel_set *before, th_parcel_set *after, th_rowerrs *errs)
+{
     for (size_t i = 0; i < after->n; i++) {
         th_parcel *a = &after->v[i];
-        int64_t j = index_get(&bix, before->v, a);
-        if (j < 0)
+        if (a->match < 0)
             continue;
-        th_parcel *b = &before->v[j];
-        a->match = (int32_t)j;
+        th_parcel *b = &before->v[a->match];
         b->match = (int32_t)i;
         if (!a->bad && !b->bad && a->date <= b->date) {
             char da[11], db[11];
             th_date_format(a->date, da);
             th_date_format(b->date, db);
             th_rowerrs_add(errs, after->file, a->line, "survey_date", da, strlen(da),
-                           "parcel %s: the after survey date is not later than its before "
-                           "survey date %s (%s:%ld)", a->key, db, before->file, b->line);
+                           "parcel %.*s: the after survey date is not later than its before "
+                           "survey date %s (%s:%ld)", (int)a->key_len, a->key, db, before->file,
+                           b->line);
             a->bad = b->bad = 1;
         }
     }
-    free(bix.slot);
+}
+
+void th_measure_join(th_parcel_set *before, th_parcel_set *after, th_rowerrs *errs)
+{
+    th_measure_index(before, errs);
+    th_measure_index(after, errs);
+    th_measure_probe(before, after, 0, after->n);
+    th_measure_link(before, after, errs);
 }
 
 /* Groups, found by key through a small open-addressing table. */
 typedef struct {
     const char *key;
+    size_t len;
     uint64_t hash;
     th_ksum before, after, change, area;
     int64_t parcels;
@@ -123,12 +124,9 @@ typedef struct {
     size_t mask;
 } group_map;
 
-static group_acc *group_for(group_map *m, const char *key)
+static group_acc *group_for(group_map *m, const char *key, size_t len)
 {
-    size_t len = strlen(key);
-    uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)key[i]) * 1099511628211u;
+    uint64_t h = th_hash64(key, len);
     if ((m->n + 1) * 2 > m->mask + 1) {
         size_t size = (m->mask + 1) * 2;
         int32_t *slot = th_xcalloc(size, sizeof *slot);
@@ -147,13 +145,15 @@ static group_acc *group_for(group_map *m, const char *key)
         int32_t k = m->slot[s];
         if (!k)
             break;
-        if (m->g[k - 1].hash == h && strcmp(m->g[k - 1].key, key) == 0)
+        if (m->g[k - 1].hash == h && m->g[k - 1].len == len &&
+            memcmp(m->g[k - 1].key, key, len) == 0)
             return &m->g[k - 1];
     }
     th_grow((void **)&m->g, &m->cap, m->n + 1, sizeof *m->g);
     group_acc *g = &m->g[m->n];
     memset(g, 0, sizeof *g);
     g->key = key;
+    g->len = len;
     g->hash = h;
     m->slot[s] = (int32_t)++m->n;
     return g;
@@ -203,7 +203,7 @@ int th_measure_compute(const th_parcel_set *before, const th_parcel_set *after, 
             th_ksum_add(&sa, s_a);
             th_ksum_add(&sc, diff);
             th_ksum_add(&area, latest->area_ha);
-            group_acc *g = group_for(&gm, latest->group);
+            group_acc *g = group_for(&gm, latest->group, latest->group_len);
             th_ksum_add(&g->before, s_b);
             th_ksum_add(&g->after, s_a);
             th_ksum_add(&g->change, diff);
@@ -230,7 +230,7 @@ int th_measure_compute(const th_parcel_set *before, const th_parcel_set *after, 
     m->groups = th_xcalloc(gm.n ? gm.n : 1, sizeof *m->groups);
     for (size_t i = 0; i < gm.n; i++) {
         th_measure_group *g = &m->groups[i];
-        g->key = th_xstrdup(gm.g[i].key);
+        g->key = th_xstrndup(gm.g[i].key, gm.g[i].len);
         g->area_ha = th_ksum_value(&gm.g[i].area);
         g->stock_before_tco2e = th_ksum_value(&gm.g[i].before);
         g->stock_after_tco2e = th_ksum_value(&gm.g[i].after);

@@ -51,7 +51,15 @@ typedef struct {
     size_t norder;
 } th_measure;
 
+/* Index one survey by key, finding keys that appear twice (findings added to errs). The join
+ * does this itself when it was not done before; a reader may do it on its own thread. */
+void th_measure_index(th_parcel_set *s, th_rowerrs *errs);
 void th_measure_join(th_parcel_set *before, th_parcel_set *after, th_rowerrs *errs);
+/* The join in two steps, so that the first can run on several threads: probe finds the before
+ * parcel of after parcels [lo, hi) (indexes built, it writes only those parcels' `match`);
+ * link then records the match on the before side and checks the dates. */
+void th_measure_probe(const th_parcel_set *before, th_parcel_set *after, size_t lo, size_t hi);
+void th_measure_link(th_parcel_set *before, th_parcel_set *after, th_rowerrs *errs);
 int th_measure_compute(const th_parcel_set *before, const th_parcel_set *after, th_by by,
                        const th_deductions *d, th_measure *out, th_err *e)
     __attribute__((warn_unused_result));

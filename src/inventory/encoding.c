@@ -56,8 +56,8 @@ static size_t first_bad_utf8(const char *s, size_t n)
     return n;
 }
 
-static int gbk_to_utf8(const char *data, size_t n, const char *file, char **owned, size_t *out_n,
-                       th_err *e)
+int th_gbk_to_utf8(const char *data, size_t n, const char *file, char **owned, size_t *out_n,
+                   th_err *e)
 {
     iconv_t cd = iconv_open("UTF-8", "GB18030");
     if (cd == (iconv_t)-1)
@@ -111,7 +111,7 @@ int th_to_utf8(const char *data, size_t n, th_encoding want, const char *file, c
         *used = TH_ENC_UTF8;
         return 0;
     }
-    if (gbk_to_utf8(data, n, file, owned, out_n, e) != 0)
+    if (th_gbk_to_utf8(data, n, file, owned, out_n, e) != 0)
         return -1;
     *out = *owned;
     *used = TH_ENC_GBK;

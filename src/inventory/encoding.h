@@ -22,4 +22,8 @@ int th_to_utf8(const char *data, size_t n, th_encoding want, const char *file,
                const char **out, size_t *out_n, char **owned, th_encoding *used, th_err *e)
     __attribute__((warn_unused_result));
 
+/* Convert GBK (GB18030) text to a malloc'd UTF-8 buffer in *owned. */
+int th_gbk_to_utf8(const char *data, size_t n, const char *file, char **owned, size_t *out_n,
+                   th_err *e) __attribute__((warn_unused_result));
+
 #endif

@@ -66,6 +66,22 @@ int th_file_sha256(const char *path, char hex[65], th_err *e)
     return 0;
 }
 
+/* What a CSV parcel set keeps alive: its mapped file and, for GBK, the converted text. */
+typedef struct {
+    void *map;
+    size_t len;
+    char *owned;
+} csv_keep;
+
+static void csv_keep_free(void *p)
+{
+    csv_keep *k = p;
+    if (k->map)
+        munmap(k->map, k->len);
+    free(k->owned);
+    free(k);
+}
+
 static int read_csv(const char *path, th_encoding enc, th_row_ctx *ctx, th_input_info *info,
                     th_err *e)
 {
@@ -79,36 +95,32 @@ static int read_csv(const char *path, th_encoding enc, th_row_ctx *ctx, th_input
         return th_fail_at(e, TH_EINPUT, path, 0, NULL, NULL, 0, "not a regular file");
     }
     size_t n = (size_t)st.st_size;
+    csv_keep *keep = th_xcalloc(1, sizeof *keep);
     const char *data = "";
-    void *map = NULL;
     if (n > 0) {
-        map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+        void *map = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
         if (map == MAP_FAILED) {
             int err = errno;
             close(fd);
+            free(keep);
             return th_fail_at(e, TH_EIO, path, 0, NULL, NULL, 0, "cannot map: %s",
                               strerror(err));
         }
-        madvise(map, n, MADV_SEQUENTIAL | MADV_WILLNEED);
+        keep->map = map;
+        keep->len = n;
         data = map;
     }
     close(fd);
+    /* the parcels will point into the text: the set keeps it until it is freed */
+    ctx->set->keep = keep;
+    ctx->set->keep_free = csv_keep_free;
     uint8_t d[32];
     char hex[65];
     th_sha256(data, n, d);
     th_hex(d, 32, hex);
     add_file(info, path, hex);
     info->format = "csv";
-    const char *text;
-    size_t tn;
-    char *owned = NULL;
-    int rc = th_to_utf8(data, n, enc, path, &text, &tn, &owned, &info->encoding, e);
-    if (rc == 0)
-        rc = th_csv_read(text, tn, path, ctx, e);
-    free(owned);
-    if (map)
-        munmap(map, n);
-    return rc;
+    return th_csv_read_bytes(data, n, enc, path, ctx, &info->encoding, &keep->owned, e);
 }
 
 int th_inventory_read(const char *path, th_encoding enc, th_row_ctx *ctx, th_input_info *info,

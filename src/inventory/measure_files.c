@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void th_measure_opts_default(th_measure_opts *o)
 {
@@ -25,13 +26,54 @@ typedef struct {
     th_rowerrs errs;
     th_err err;
     int rc;
+    size_t row_errs; /* findings about single rows, before the index looked across rows */
 } reader_job;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* TANHUI_PROFILE=1 prints the time of each phase on stderr, for the benchmarks. */
+static void phase(const char *what, double since)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *s = getenv("TANHUI_PROFILE");
+        on = s && *s && strcmp(s, "0") != 0;
+    }
+    if (on)
+        fprintf(stderr, "tanhui: profile: %-28s %.3f s\n", what, now() - since);
+}
 
 static void *reader_main(void *arg)
 {
     reader_job *j = arg;
+    double t = now();
     th_err_clear(&j->err);
     j->rc = th_inventory_read(j->path, j->enc, &j->ctx, j->info, &j->err);
+    phase(j->path, t);
+    j->row_errs = j->errs.total;
+    if (j->rc == 0) {
+        t = now();
+        th_measure_index(j->ctx.set, &j->errs); /* on this thread, while the other reads */
+        phase("index", t);
+    }
+    return NULL;
+}
+
+typedef struct {
+    const th_parcel_set *before;
+    th_parcel_set *after;
+    size_t lo, hi;
+} probe_job;
+
+static void *probe_main(void *arg)
+{
+    probe_job *p = arg;
+    th_measure_probe(p->before, p->after, p->lo, p->hi);
     return NULL;
 }
 
@@ -82,6 +124,7 @@ int th_measure_files(const th_measure_opts *o, th_measure_run *run, th_err *e)
         th_rowerrs_init(&j->errs, TH_ROWERR_LIMIT);
         th_row_ctx_init(&j->ctx, &j->ropts, k ? &run->after : &run->before, &j->errs);
     }
+    double t0 = now();
     pthread_t tid;
     bool threaded = pthread_create(&tid, NULL, reader_main, &job[1]) == 0;
     reader_main(&job[0]);
@@ -98,7 +141,10 @@ int th_measure_files(const th_measure_opts *o, th_measure_run *run, th_err *e)
         }
     run->rows_before = job[0].ctx.rows;
     run->rows_after = job[1].ctx.rows;
-    run->skipped = job[0].ctx.bad_rows + job[1].ctx.bad_rows;
+    /* a row is skipped once for being bad on its own, once for each finding across rows */
+    run->skipped = job[0].ctx.bad_rows + job[1].ctx.bad_rows +
+                   (int64_t)(job[0].errs.total - job[0].row_errs) +
+                   (int64_t)(job[1].errs.total - job[1].row_errs);
     th_rowerrs_take(&run->errs, &job[0].errs);
     th_rowerrs_take(&run->errs, &job[1].errs);
     merge_unknown(run, &job[0].ctx);
@@ -106,10 +152,19 @@ int th_measure_files(const th_measure_opts *o, th_measure_run *run, th_err *e)
     if (run->nunknown > 1)
         qsort(run->unknown, run->nunknown, sizeof *run->unknown, count_cmp);
 
-    size_t row_errs = run->errs.total;
-    th_measure_join(&run->before, &run->after, &run->errs);
-    /* findings of the join are about rows that were good on their own: count them as skipped */
-    run->skipped += (int64_t)(run->errs.total - row_errs);
+    phase("both files read", t0);
+    double t1 = now();
+    size_t before_link = run->errs.total;
+    probe_job pj = {&run->before, &run->after, run->after.n / 2, run->after.n};
+    threaded = pthread_create(&tid, NULL, probe_main, &pj) == 0;
+    th_measure_probe(&run->before, &run->after, 0, run->after.n / 2);
+    if (threaded)
+        pthread_join(tid, NULL);
+    else
+        probe_main(&pj);
+    th_measure_link(&run->before, &run->after, &run->errs);
+    phase("join", t1);
+    run->skipped += (int64_t)(run->errs.total - before_link);
     th_rowerrs_sort(&run->errs);
 
     if (run->errs.total > 0 && !o->skip_invalid) {
@@ -132,7 +187,9 @@ int th_measure_files(const th_measure_opts *o, th_measure_run *run, th_err *e)
         }
         goto out;
     }
+    t1 = now();
     rc = th_measure_compute(&run->before, &run->after, o->by, &o->deductions, &run->m, e);
+    phase("sums", t1);
 out:
     for (int k = 0; k < 2; k++) {
         th_row_ctx_free(&job[k].ctx);

@@ -5,6 +5,7 @@
 #include "base/json.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -274,17 +275,20 @@ void th_measure_text(const th_measure_run *run, const th_measure_opts *o,
     }
 }
 
-static void csv_field(th_buf *out, const char *s)
+static void csv_field(th_buf *out, const char *s, size_t n)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
-        th_buf_puts(out, s);
+    bool quote = false;
+    for (size_t i = 0; i < n; i++)
+        quote |= s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+    if (!quote) {
+        th_buf_put(out, s, n);
         return;
     }
     th_buf_putc(out, '"');
-    for (; *s; s++) {
-        if (*s == '"')
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
             th_buf_putc(out, '"');
-        th_buf_putc(out, *s);
+        th_buf_putc(out, s[i]);
     }
     th_buf_putc(out, '"');
 }
@@ -301,13 +305,15 @@ void th_measure_parcels_csv(const th_measure_run *run, const th_measure_opts *o,
         const th_parcel *a = m->order_after[i] >= 0 ? &run->after.v[m->order_after[i]] : NULL;
         const th_parcel *latest = a ? a : b;
         double sb = b ? b->stock_tco2e : 0, sa = a ? a->stock_tco2e : 0;
-        csv_field(out, latest->key);
+        const char *tb = b ? th_params_type(o->params, b->type)->id : "";
+        const char *ta = a ? th_params_type(o->params, a->type)->id : "";
+        csv_field(out, latest->key, latest->key_len);
         th_buf_putc(out, ',');
-        csv_field(out, b ? th_params_type(o->params, b->type)->id : "");
+        csv_field(out, tb, strlen(tb));
         th_buf_putc(out, ',');
-        csv_field(out, a ? th_params_type(o->params, a->type)->id : "");
+        csv_field(out, ta, strlen(ta));
         th_buf_putc(out, ',');
-        csv_field(out, latest->group);
+        csv_field(out, latest->group, latest->group_len);
         th_fmt_double(n1, sizeof n1, sb);
         th_fmt_double(n2, sizeof n2, sa);
         th_fmt_double(n3, sizeof n3, sa - sb);

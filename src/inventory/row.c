@@ -32,6 +32,34 @@ void th_row_ctx_free(th_row_ctx *c)
     c->nunknown = c->unknown_cap = 0;
 }
 
+void th_row_ctx_reset(th_row_ctx *c)
+{
+    th_row_ctx_free(c);
+    th_parcel_set_clear(c->set);
+    size_t limit = c->errs->limit;
+    th_rowerrs_free(c->errs);
+    th_rowerrs_init(c->errs, limit);
+    c->rows = c->bad_rows = 0;
+    c->ntcache = 0;
+    memset(c->last_date, 0, sizeof c->last_date);
+}
+
+/* The forest type of a raw cell text, through the small cache. */
+static int lookup_type(th_row_ctx *c, const char *s, size_t n)
+{
+    for (int i = 0; i < c->ntcache; i++)
+        if (c->tcache[i].len == n && memcmp(c->tcache[i].raw, s, n) == 0)
+            return c->tcache[i].type;
+    int t = th_params_lookup(c->opts->params, s, n);
+    if (t >= 0 && c->ntcache < 16 && n <= sizeof c->tcache[0].raw) {
+        memcpy(c->tcache[c->ntcache].raw, s, n);
+        c->tcache[c->ntcache].len = n;
+        c->tcache[c->ntcache].type = t;
+        c->ntcache++;
+    }
+    return t;
+}
+
 static th_col group_col(th_by by)
 {
     switch (by) {
@@ -157,6 +185,7 @@ void th_row_accept(th_row_ctx *c, th_cell cells[TH_COL_COUNT], long line, bool a
     char keybuf[512];
     const char *key = NULL;
     size_t key_len = 0;
+    bool key_stable = false;
     if (!c->key_from_parts) {
         const char *s = cells[TH_COL_KEY].s;
         size_t n = cells[TH_COL_KEY].n;
@@ -169,7 +198,11 @@ void th_row_accept(th_row_ctx *c, th_cell cells[TH_COL_COUNT], long line, bool a
             BAD(TH_COL_KEY, "the parcel key is empty");
         else if (n >= sizeof keybuf)
             BAD(TH_COL_KEY, "the parcel key is longer than %zu bytes", sizeof keybuf - 1);
-        else {
+        else if (cells[TH_COL_KEY].stable && !cells[TH_COL_KEY].is_num) {
+            key = s;
+            key_len = n;
+            key_stable = true;
+        } else {
             memcpy(keybuf, s, n);
             key = keybuf;
             key_len = n;
@@ -219,8 +252,13 @@ void th_row_accept(th_row_ctx *c, th_cell cells[TH_COL_COUNT], long line, bool a
             else
                 BAD(TH_COL_DATE, "the survey date is empty (give one, or --before-date / "
                                  "--after-date)");
+        } else if (n == 10 && memcmp(s, c->last_date, 10) == 0) {
+            date = c->last_days;
         } else if (th_date_parse(s, n, &date) != 0) {
             BAD(TH_COL_DATE, "not a valid date: write it YYYY-MM-DD");
+        } else {
+            memcpy(c->last_date, s, 10);
+            c->last_days = date;
         }
     }
 
@@ -263,7 +301,7 @@ void th_row_accept(th_row_ctx *c, th_cell cells[TH_COL_COUNT], long line, bool a
         char tmp[40];
         size_t tn;
         const char *ts = cell_text(&cells[TH_COL_TYPE], tmp, sizeof tmp, &tn);
-        type = th_params_lookup(o->params, ts, tn);
+        type = lookup_type(c, ts, tn);
         if (type < 0) {
             note_unknown(c, ts, tn);
             BAD(TH_COL_TYPE, "unknown forest type: not in the parameter table");
@@ -280,30 +318,30 @@ void th_row_accept(th_row_ctx *c, th_cell cells[TH_COL_COUNT], long line, bool a
         return; /* nothing to exclude by: the error above is all */
 
     th_parcel *p = th_parcel_set_push(c->set);
-    p->key = th_arena_strndup(&c->set->arena, key, key_len);
+    p->key = key_stable ? key : th_arena_strndup(&c->set->arena, key, key_len);
     p->key_len = (uint32_t)key_len;
     p->key_hash = th_hash64(key, key_len);
     p->line = line;
     p->bad = bad;
-    if (bad) {
-        p->group = "";
+    if (bad)
         return;
-    }
     p->date = date;
     p->type = type;
     p->area_ha = area;
-    p->volume_m3_ha = vol;
-    p->stems_ha = stems;
     const th_forest_type *t = th_params_type(o->params, type);
     p->stock_tco2e = th_parcel_stock(t, area, vol, stems);
     if (o->by == TH_BY_FOREST_TYPE) {
         p->group = t->id;
+        p->group_len = (uint32_t)strlen(t->id);
     } else {
         const th_cell *g = &cells[group_col(o->by)];
         char tmp[40];
         size_t gn;
         const char *gs = cell_text(g, tmp, sizeof tmp, &gn);
         th_trim(&gs, &gn);
-        p->group = th_arena_strndup(&c->set->arena, gs, gn);
+        if (gn > UINT32_MAX)
+            gn = UINT32_MAX;
+        p->group = g->stable && !g->is_num ? gs : th_arena_strndup(&c->set->arena, gs, gn);
+        p->group_len = (uint32_t)gn;
     }
 }

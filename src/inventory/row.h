@@ -30,6 +30,7 @@ typedef struct {
     const char *s;
     size_t n;
     bool present;   /* the column exists */
+    bool stable;    /* s lives as long as the parcel set (it points into kept input text) */
     bool is_num;
     bool is_date;
     bool is_null;
@@ -51,10 +52,21 @@ typedef struct {
     int64_t rows, bad_rows;
     th_unknown_type *unknown;
     size_t nunknown, unknown_cap;
+    /* a few raw forest-type texts already looked up: inventories repeat a dozen names */
+    struct {
+        char raw[48];
+        size_t len;
+        int type;
+    } tcache[16];
+    int ntcache;
+    char last_date[10];
+    int32_t last_days;
 } th_row_ctx;
 
 void th_row_ctx_init(th_row_ctx *c, const th_row_opts *o, th_parcel_set *set, th_rowerrs *errs);
 void th_row_ctx_free(th_row_ctx *c);
+/* Forget the rows read so far (the reader starts again, say in another encoding). */
+void th_row_ctx_reset(th_row_ctx *c);
 
 /* Check that the columns needed are there; col[] from th_col_map, names[] the header. */
 int th_row_setup(th_row_ctx *c, const int col[TH_COL_COUNT], const char *const *names,

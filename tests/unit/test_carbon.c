@@ -225,6 +225,7 @@ static th_parcel *add(th_parcel_set *s, const char *key, const char *date, doubl
     p->stock_tco2e = stock;
     p->area_ha = 1;
     p->group = group;
+    p->group_len = (uint32_t)strlen(group);
     p->line = line;
     p->type = 0;
     return p;

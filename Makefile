@@ -8,16 +8,21 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 PKGS     = gdal libcrypto
+# GDAL is opened with dlopen when a GIS file is met (src/inventory/gdal_api.h): we compile with
+# its headers but link only libcrypto, and bake in the soname of the libgdal found here.
+GDAL_SONAME = $(shell objdump -p $$($(CC) -print-file-name=libgdal.so) 2>/dev/null | awk '/SONAME/ { print $$2 }')
 
 WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
           -Wpointer-arith -Wvla -Wundef -Wcast-align -Wwrite-strings -Wold-style-definition
 DEFS    = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 PKG_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
-CFLAGS_COMMON = -std=c17 $(WARN) $(DEFS) -Isrc -MMD -MP -pthread $(PKG_CFLAGS)
+PKG_LIBS   = $(shell pkg-config --libs libcrypto)
+CFLAGS_COMMON = -std=c17 $(WARN) $(DEFS) -Isrc -MMD -MP -pthread $(PKG_CFLAGS) \
+          -DTH_GDAL_SONAME='"$(GDAL_SONAME)"'
+
 OPT     ?= -O2 -g
 SAN      = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-LIBS     = $(PKG_LIBS) -pthread -lm
+LIBS     = $(PKG_LIBS) -pthread -lm -ldl
 
 LIB_SRC  = $(sort $(wildcard src/base/*.c src/carbon/*.c src/inventory/*.c)) build/gen/params_default.c
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))

@@ -27,15 +27,19 @@ void th_csv_init(th_csv *c, const char *p, size_t n)
     c->end = p + n;
     c->line = 1;
     c->rec_line = 1;
-    c->stop = stop_plain;
+    c->check = false;
+    c->check_cols = NULL;
+    c->ncheck_cols = 0;
     c->bad_utf8 = SIZE_MAX;
     c->bad_utf8_line = 0;
     th_buf_init(&c->scratch);
 }
 
-void th_csv_check_utf8(th_csv *c)
+void th_csv_check_utf8(th_csv *c, const uint8_t *cols, int ncols)
 {
-    c->stop = stop_utf8;
+    c->check = true;
+    c->check_cols = cols;
+    c->ncheck_cols = ncols;
 }
 
 static void note_bad_utf8(th_csv *c, const char *at)
@@ -70,9 +74,9 @@ static const char *skip_utf8(th_csv *c, const char *p, const char *end)
 
 /* The end of an unquoted field: the next ',', CR or LF. Sixteen bytes at a time where SSE2 is
  * there (every x86-64), checking UTF-8 on the way when asked. */
-static const char *scan_unquoted(th_csv *c, const char *p, const char *end)
+static const char *scan_unquoted(th_csv *c, const char *p, const char *end, bool check)
 {
-    const bool check = c->stop == stop_utf8;
+    const unsigned char *stop = check ? stop_utf8 : stop_plain;
 #ifdef __SSE2__
     const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
     while (p + 16 <= end) {
@@ -91,14 +95,13 @@ static const char *scan_unquoted(th_csv *c, const char *p, const char *end)
         /* non-ASCII before the stop: check it byte-wise, then go on */
         const char *q = p + __builtin_ctz(high & before);
         q = skip_utf8(c, q, end);
-        while (q < end && (unsigned char)*q < 0x80 && !c->stop[(unsigned char)*q])
+        while (q < end && (unsigned char)*q < 0x80 && !stop[(unsigned char)*q])
             q++;
-        if (q < end && c->stop[(unsigned char)*q] == 1)
+        if (q < end && stop[(unsigned char)*q] == 1)
             return q;
         p = q;
     }
 #endif
-    const unsigned char *stop = c->stop;
     for (;;) {
         while (p < end && !stop[(unsigned char)*p])
             p++;
@@ -133,6 +136,7 @@ int th_csv_next(th_csv *c, th_csv_field *fields, int max, int *nfields, const ch
     th_buf_reset(&c->scratch);
     int nf = 0, in_scratch = 0;
     for (;;) {
+        const bool check = c->check && (!c->check_cols || (nf < c->ncheck_cols && c->check_cols[nf]));
         th_csv_field f = {p, 0, 0};
         size_t scratch_off = 0;
         if (p < end && *p == '"') {
@@ -149,7 +153,7 @@ int th_csv_next(th_csv *c, th_csv_field *fields, int max, int *nfields, const ch
                 for (const char *k = p; k < q; k++)
                     if (*k == '\n')
                         c->line++;
-                if (c->stop == stop_utf8 && !th_utf8_valid(p, (size_t)(q - p)))
+                if (check && !th_utf8_valid(p, (size_t)(q - p)))
                     note_bad_utf8(c, p);
                 if (q + 1 < end && q[1] == '"') {
                     if (!escaped) {
@@ -166,7 +170,7 @@ int th_csv_next(th_csv *c, th_csv_field *fields, int max, int *nfields, const ch
                 p = q + 1;
                 break;
             }
-            if (p < end && c->stop[(unsigned char)*p] != 1) {
+            if (p < end && stop_plain[(unsigned char)*p] != 1) {
                 *msg = "text after the closing quote of a field";
                 c->rec_line = c->line;
                 /* resynchronise at the next line so a caller could continue */
@@ -188,7 +192,7 @@ int th_csv_next(th_csv *c, th_csv_field *fields, int max, int *nfields, const ch
             f.p = s;
         } else {
             const char *s = p;
-            p = scan_unquoted(c, p, end);
+            p = scan_unquoted(c, p, end, check);
             f.p = s;
             f.len = (size_t)(p - s);
         }

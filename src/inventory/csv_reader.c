@@ -17,10 +17,11 @@ static int read_text(const char *text, size_t n, const char *file, th_row_ctx *c
     th_csv csv;
     th_csv_init(&csv, text, n);
     if (check_utf8)
-        th_csv_check_utf8(&csv);
+        th_csv_check_utf8(&csv, NULL, 0); /* the whole header */
     th_csv_field *f = th_xmalloc(MAX_COLS * sizeof *f);
     char **hdr = NULL;
     size_t *lens = NULL;
+    uint8_t *check_cols = NULL;
     int nf = 0, ncols = 0, rc = -1;
     const char *msg = NULL;
     int r = th_csv_next(&csv, f, MAX_COLS, &nf, &msg);
@@ -64,6 +65,13 @@ static int read_text(const char *text, size_t n, const char *file, th_row_ctx *c
     memset(cells, 0, sizeof cells);
     for (int u = 0; u < nused; u++)
         cells[used[u]].present = true;
+    /* Every column of the first rows is checked, which is what tells GBK from UTF-8 (names of
+     * owners and villages show it at once); after them only the columns read are, since the
+     * others are never decoded and cannot change a result. */
+    check_cols = th_xcalloc((size_t)ncols, 1);
+    for (int u = 0; u < nused; u++)
+        check_cols[col[used[u]]] = 1;
+    long full_check_rows = check_utf8 ? 1000 : 0;
 
     /* size the parcel array from the first lines, to grow it (and copy it) rarely */
     {
@@ -86,6 +94,8 @@ static int read_text(const char *text, size_t n, const char *file, th_row_ctx *c
 
     while ((r = th_csv_next(&csv, f, MAX_COLS, &nf, &msg)) == 1) {
         long line = csv.rec_line;
+        if (full_check_rows > 0 && --full_check_rows == 0)
+            th_csv_check_utf8(&csv, check_cols, ncols);
         bool wrong_width = nf != ncols;
         if (wrong_width)
             th_rowerrs_add(ctx->errs, file, line, "", NULL, 0,
@@ -112,6 +122,7 @@ static int read_text(const char *text, size_t n, const char *file, th_row_ctx *c
         *bad_line = csv.bad_utf8_line;
     rc = 0;
 out:
+    free(check_cols);
     for (int i = 0; i < ncols; i++)
         free(hdr[i]);
     free(hdr);

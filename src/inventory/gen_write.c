@@ -8,13 +8,11 @@
 #include "base/json.h"
 #include "base/mem.h"
 #include "inventory/gen.h"
-#include "inventory/ogr_reader.h"
 
 #include <errno.h>
-#include <gdal.h>
+#include "inventory/gdal_api.h"
+
 #include <iconv.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,7 +153,8 @@ static int gis_open(gis_out *o, const char *path, th_gen_format fmt, th_err *e)
 {
     memset(o, 0, sizeof *o);
     o->path = th_xstrdup(path);
-    th_gdal_init();
+    if (th_gdal_load(e) != 0)
+        return -1;
     const char *drvname = fmt == TH_GEN_GPKG ? "GPKG" : "ESRI Shapefile";
     GDALDriverH drv = GDALGetDriverByName(drvname);
     if (!drv)

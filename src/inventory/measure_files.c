@@ -169,7 +169,7 @@ int th_measure_files(const th_measure_opts *o, th_measure_run *run, th_err *e)
 
     if (run->errs.total > 0 && !o->skip_invalid) {
         if (run->nunknown > 0) {
-            char list[400];
+            char list[1200];
             size_t n = 0;
             for (size_t i = 0; i < run->nunknown && n < sizeof list - 40; i++) {
                 int w = snprintf(list + n, sizeof list - n, "%s'%s' (%lld rows)", i ? ", " : "",
@@ -177,10 +177,17 @@ int th_measure_files(const th_measure_opts *o, th_measure_run *run, th_err *e)
                 if (w > 0)
                     n += (size_t)w;
             }
+            /* GBK text of a few Chinese characters can also be valid UTF-8, and then reads as
+             * Latin letters (杉木 as ɼľ): say so when an unknown name looks like that */
+            bool latin = false;
+            for (size_t i = 0; i < run->nunknown; i++)
+                for (const unsigned char *u = (const unsigned char *)run->unknown[i].name; *u; u++)
+                    latin |= *u >= 0xC2 && *u <= 0xDF;
             th_fail(e, TH_EINPUT,
                     "%zu bad rows; unknown forest types: %s%s. Add them to a parameter table "
-                    "(--params) or correct the inventory", run->errs.total, list,
-                    n >= sizeof list - 40 ? ", ..." : "");
+                    "(--params) or correct the inventory%s", run->errs.total, list,
+                    n >= sizeof list - 40 ? ", ..." : "",
+                    latin ? " (if the file is in GBK, say so with --encoding gbk)" : "");
         } else {
             th_fail(e, TH_EINPUT, "%zu bad rows: nothing was measured (use --skip-invalid to "
                                   "leave them out)", run->errs.total);

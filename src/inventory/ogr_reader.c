@@ -6,28 +6,12 @@
 #include "base/mem.h"
 #include "base/text.h"
 
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <gdal.h>
+#include "inventory/gdal_api.h"
+
 #include <iconv.h>
-#include <ogr_api.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
-
-static void gdal_register(void)
-{
-    GDALAllRegister();
-    CPLSetErrorHandler(CPLQuietErrorHandler); /* we report errors ourselves */
-}
-
-void th_gdal_init(void)
-{
-    pthread_once(&gdal_once, gdal_register);
-}
 
 static bool ends_with_ci(const char *s, const char *suffix)
 {
@@ -76,7 +60,8 @@ static int raw_to_utf8(iconv_t cd, const char *s, size_t n, th_buf *buf)
 int th_ogr_read(const char *path, th_encoding enc, th_row_ctx *ctx, const char **driver,
                 th_err *e)
 {
-    th_gdal_init();
+    if (th_gdal_load(e) != 0)
+        return -1;
     const char *file = ctx->set->file;
     bool raw = false;
     const char *opts[2] = {NULL, NULL};

@@ -15,7 +15,4 @@ int th_ogr_read(const char *path, th_encoding enc, th_row_ctx *ctx, const char *
                 th_err *e)
     __attribute__((warn_unused_result));
 
-/* Register GDAL's drivers once (thread-safe). */
-void th_gdal_init(void);
-
 #endif

@@ -131,6 +131,10 @@ if command -v ogrinfo >/dev/null 2>&1; then
     has "$D/ogr" "Geometry: Polygon" "gpkg polygons"
     has "$D/ogr" "HUO_LMGQXJ: Real" "gpkg inventory column names"
 fi
+# GDAL is loaded only for GIS files: without it CSV still works, GIS files fail clearly
+expect 1 no-gdal-gpkg -- env TANHUI_GDAL_LIBRARY=libgdal-missing.so.0 "$T" measure --before "$D/b.gpkg" --after "$D/a.gpkg"
+has "$D/err" "GIS formats need GDAL, which could not be loaded" "missing GDAL named"
+expect 0 no-gdal-csv -- env TANHUI_GDAL_LIBRARY=libgdal-missing.so.0 "$T" measure --before "$D/b.csv" --after "$D/a.csv"
 expect 2 gen-bad-format -- "$T" gen-inventory --parcels 10 --before "$D/x1" --after "$D/x2" --format xls
 expect 2 gen-bad-parcels -- "$T" gen-inventory --parcels 0 --before "$D/x1" --after "$D/x2"
 

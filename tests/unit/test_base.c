@@ -209,6 +209,27 @@ TEST(csv_tokenizer)
     /* more fields than room: counted, not stored past max */
     CHECK_INT(first_record("h\n1,2,3,4,5,6\n", f, &nf), 1);
     CHECK_INT(nf, 6);
+    /* UTF-8 checked only in the fields asked for */
+    {
+        const char *t = "\xff,ok,\"\xfe\"\n";
+        uint8_t cols[3] = {0, 1, 0};
+        th_csv_init(&c, t, strlen(t));
+        th_csv_check_utf8(&c, cols, 3);
+        CHECK_INT(next(&c, f, &nf, &line), 1);
+        CHECK(c.bad_utf8 == SIZE_MAX);
+        th_csv_free(&c);
+        cols[2] = 1;
+        th_csv_init(&c, t, strlen(t));
+        th_csv_check_utf8(&c, cols, 3);
+        CHECK_INT(next(&c, f, &nf, &line), 1);
+        CHECK_INT(c.bad_utf8, 6);
+        th_csv_free(&c);
+        th_csv_init(&c, t, strlen(t));
+        th_csv_check_utf8(&c, NULL, 0);
+        CHECK_INT(next(&c, f, &nf, &line), 1);
+        CHECK_INT(c.bad_utf8, 0);
+        th_csv_free(&c);
+    }
     /* a lone CR ends a record too */
     CHECK_INT(first_record("h\rx,y\r", f, &nf), 1);
     CHECK_INT(nf, 2);

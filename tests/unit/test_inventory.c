@@ -163,6 +163,44 @@ TEST(csv_gbk_is_detected_and_converted)
     th_params_free(p);
 }
 
+TEST(csv_utf8_is_checked_in_the_columns_read)
+{
+    /* past the first 1000 rows, stray bytes in a column tanhui does not read cannot change a
+     * result and are not looked at */
+    th_params *p = params();
+    th_buf t;
+    th_buf_init(&t);
+    th_buf_puts(&t, "parcel_id,survey_date,area_ha,forest_type,volume_m3_ha,note\n"
+                    "A,2019-06-01,10,杉木,80,\n");
+    for (int i = 0; i < 1000; i++)
+        th_buf_printf(&t, "X%d,2019-06-01,1,杉木,1,%s\n", i, i == 999 ? "\xff\xfe junk" : "");
+    const char *b = write_file("u_b.csv", t.p, t.len);
+    th_buf_free(&t);
+    const char *a = write_text("u_a.csv", AFTER_OK);
+    th_measure_run run;
+    th_err e;
+    CHECK_INT(measure(&run, b, a, p, false, TH_BY_FOREST_TYPE, &e), 0);
+    CHECK_INT(run.in_before.encoding, TH_ENC_UTF8);
+    CHECK_INT(run.m.before_only, 1000);
+    th_measure_run_free(&run);
+    /* the first rows are checked in every column: an owner's name shows GBK */
+    size_t n;
+    const char *g = to_gbk("parcel_id,survey_date,area_ha,forest_type,volume_m3_ha,owner\n"
+                           "A,2019-06-01,10,杉木,80,曲江区国有林场\n", &n);
+    b = write_file("u_b2.csv", g, n);
+    CHECK_INT(measure(&run, b, a, p, false, TH_BY_FOREST_TYPE, &e), 0);
+    CHECK_INT(run.in_before.encoding, TH_ENC_GBK);
+    th_measure_run_free(&run);
+    /* 杉木 alone in GBK is also valid UTF-8 (ɼľ): the error says what to do */
+    g = to_gbk("parcel_id,survey_date,area_ha,forest_type,volume_m3_ha\n"
+               "A,2019-06-01,10,杉木,80\n", &n);
+    b = write_file("u_b3.csv", g, n);
+    CHECK_INT(measure(&run, b, a, p, false, TH_BY_FOREST_TYPE, &e), -1);
+    CHECK_CONTAINS(e.msg, "--encoding gbk");
+    th_measure_run_free(&run);
+    th_params_free(p);
+}
+
 TEST(csv_bad_rows_are_all_reported)
 {
     th_params *p = params();

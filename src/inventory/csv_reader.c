@@ -59,7 +59,7 @@ static int read_text(const char *text, size_t n, const char *file, th_row_ctx *c
     /* the roles actually present, so the row loop touches only those */
     int used[TH_COL_COUNT], nused = 0;
     for (int k = 0; k < TH_COL_COUNT; k++)
-        if (col[k] >= 0)
+        if (col[k] >= 0 && th_row_reads(ctx, (th_col)k))
             used[nused++] = k;
     th_cell cells[TH_COL_COUNT];
     memset(cells, 0, sizeof cells);

@@ -119,7 +119,7 @@ int th_ogr_read(const char *path, th_encoding enc, th_row_ctx *ctx, const char *
         for (int i = 0; i < nfields; i++) {
             bool needed = false;
             for (int k = 0; k < TH_COL_COUNT; k++)
-                needed |= col[k] == i;
+                needed |= col[k] == i && th_row_reads(ctx, (th_col)k);
             if (!needed)
                 ignored[ni++] = hdr[i];
         }
@@ -144,7 +144,7 @@ int th_ogr_read(const char *path, th_encoding enc, th_row_ctx *ctx, const char *
         long line = (long)OGR_F_GetFID(feat) + fid_base;
         bool bad = false;
         for (int k = 0; k < TH_COL_COUNT; k++) {
-            if (col[k] < 0)
+            if (col[k] < 0 || !th_row_reads(ctx, (th_col)k))
                 continue;
             th_cell *x = &cells[k];
             int i = col[k];

@@ -113,6 +113,34 @@ int th_row_setup(th_row_ctx *c, const int col[TH_COL_COUNT], const char *const *
     return 0;
 }
 
+bool th_row_reads(const th_row_ctx *c, th_col k)
+{
+    switch (k) {
+    case TH_COL_KEY:
+        return !c->key_from_parts;
+    case TH_COL_K_XIAN:
+    case TH_COL_K_XIANG:
+    case TH_COL_K_CUN:
+    case TH_COL_K_LIN_BAN:
+    case TH_COL_K_XIAO_BAN:
+        return c->key_from_parts;
+    case TH_COL_DATE:
+    case TH_COL_AREA:
+    case TH_COL_TYPE:
+    case TH_COL_VOLUME:
+    case TH_COL_STEMS:
+        return true;
+    case TH_COL_OWNER:
+    case TH_COL_VILLAGE:
+    case TH_COL_TOWNSHIP:
+    case TH_COL_COUNTY:
+        return c->opts->by != TH_BY_FOREST_TYPE && k == group_col(c->opts->by);
+    case TH_COL_COUNT:
+        break;
+    }
+    return false;
+}
+
 static void note_unknown(th_row_ctx *c, const char *s, size_t n)
 {
     th_trim(&s, &n);

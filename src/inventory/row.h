@@ -74,6 +74,9 @@ int th_row_setup(th_row_ctx *c, const int col[TH_COL_COUNT], const char *const *
 
 /* already_bad: the reader found the row wrong as a whole (its field count, say) and has
  * reported it; the row is still read for its key, so that its parcel can be left out. */
+/* Whether th_row_accept reads role k (readers need not fill the others). */
+bool th_row_reads(const th_row_ctx *c, th_col k);
+
 void th_row_accept(th_row_ctx *c, th_cell cells[TH_COL_COUNT], long line, bool already_bad);
 
 #endif

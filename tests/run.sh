@@ -38,5 +38,17 @@ part "unit (asan+ubsan)" build/asan/test-unit
 part "cli" tests/cli/test_cli.sh build/tanhui
 part "cli (asan+ubsan)" tests/cli/test_cli.sh build/asan/tanhui
 part "fuzz corpus (asan+ubsan)" build/fuzz-csv-replay tests/fuzz/corpus/csv
+# make install honours PREFIX and DESTDIR
+install_check() {
+    dest=$(mktemp -d "${TMPDIR:-/tmp}/tanhui-install.XXXXXX")
+    n=0
+    make --no-print-directory install PREFIX=/opt/th DESTDIR="$dest" >/dev/null &&
+        "$dest/opt/th/bin/tanhui" --version >/dev/null && n=$((n + 1))
+    [ -f "$dest/opt/th/share/man/man1/tanhui.1" ] && n=$((n + 1))
+    [ -f "$dest/opt/th/share/tanhui/params-default.csv" ] && n=$((n + 1))
+    rm -rf "$dest"
+    echo "install: $n passed, $((3 - n)) failed"
+}
+part "make install" install_check
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

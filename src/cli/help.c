@@ -1,6 +1,9 @@
 /* help.c — the command table and each command's help text (kept in step with docs/tanhui.1). */
 #include "cli/cli.h"
 
+#include "base/json.h"
+
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,7 +63,8 @@ static const char help_gen[] =
     "  --format gpkg     GeoPackage, the inventory's own column names, polygons in EPSG:4490\n"
     "  --format shp      the same as a shapefile (with a .cpg saying UTF-8)\n";
 
-static const char help_help[] = "usage: tanhui help [COMMAND]\n\nShow the help of a command.\n";
+static const char help_help[] = "usage: tanhui help [COMMAND] [--json]\n\nShow the help of a command "
+                                "(--json: as an object; without COMMAND, the list of commands).\n";
 
 const th_command th_commands[] = {
     {"measure", th_cmd_measure, "forest carbon from two inventories", help_measure},
@@ -69,19 +73,75 @@ const th_command th_commands[] = {
     {NULL, NULL, NULL, NULL},
 };
 
+/* `help --json`: the commands (or one) as an object, for programs that drive tanhui. */
+static int help_json(const char *name)
+{
+    th_buf b;
+    th_buf_init(&b);
+    th_json j;
+    th_json_init(&j, &b);
+    th_json_obj_begin(&j);
+    if (name) {
+        const th_command *c = th_command_find(name);
+        if (!c) {
+            fprintf(stderr, "tanhui: help: unknown command '%s' (see tanhui --help)\n", name);
+            th_buf_free(&b);
+            return 2;
+        }
+        th_json_key(&j, "command");
+        th_json_str(&j, c->name);
+        th_json_key(&j, "summary");
+        th_json_str(&j, c->summary);
+        th_json_key(&j, "help");
+        th_json_str(&j, c->help);
+    } else {
+        th_json_key(&j, "commands");
+        th_json_arr_begin(&j);
+        for (const th_command *c = th_commands; c->name; c++) {
+            th_json_obj_begin(&j);
+            th_json_key(&j, "command");
+            th_json_str(&j, c->name);
+            th_json_key(&j, "summary");
+            th_json_str(&j, c->summary);
+            th_json_obj_end(&j);
+        }
+        th_json_arr_end(&j);
+    }
+    th_json_obj_end(&j);
+    th_buf_putc(&b, '\n');
+    fputs(b.p, stdout);
+    th_buf_free(&b);
+    return 0;
+}
+
 int th_cmd_help(const th_global *g, int argc, char **argv)
 {
     (void)g;
+    const char *name = NULL;
+    bool json = false;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            json = true;
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "tanhui: help: unknown option '%s'\n", argv[i]);
+            return 2;
+        } else if (name) {
+            fprintf(stderr, "tanhui: help: give one command\n");
+            return 2;
+        } else {
+            name = argv[i];
+        }
+    }
+    if (json)
+        return help_json(name);
+    argc = name ? 1 : 0;
+    argv = (char **)&name;
     if (argc == 0) {
         printf("usage: tanhui [--db PATH] COMMAND [OPTIONS]\n\ncommands:\n");
         for (const th_command *c = th_commands; c->name; c++)
             printf("  %-15s %s\n", c->name, c->summary);
         printf("\n`tanhui help COMMAND` shows one command; tanhui(1) has everything.\n");
         return 0;
-    }
-    if (argc > 1) {
-        fprintf(stderr, "tanhui: help: give one command\n");
-        return 2;
     }
     const th_command *c = th_command_find(argv[0]);
     if (!c) {

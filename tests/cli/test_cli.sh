@@ -44,6 +44,11 @@ expect 0 help-measure -- "$T" help measure
 has "$D/out" "usage: tanhui measure" "help measure"
 expect 0 measure-help-flag -- "$T" measure --help
 has "$D/out" "--skip-invalid" "measure --help"
+expect 0 help-json -- "$T" help measure --json
+has "$D/out" '{"command":"measure","summary":' "help --json"
+expect 0 help-json-list -- "$T" help --json
+has "$D/out" '"command":"gen-inventory"' "help --json lists commands"
+expect 2 help-unknown -- "$T" help frob --json
 expect 2 no-command -- "$T"
 expect 2 unknown-command -- "$T" frobnicate
 has "$D/err" "tanhui: unknown command 'frobnicate'" "unknown command message"
@@ -125,6 +130,13 @@ done
 expect 0 measure-gbk -- "$T" measure --before "$D/bg.csv" --after "$D/ag.csv" --encoding gbk --by township --parcels-out "$D/p-gbk.csv"
 cmp -s "$D/p-gpkg.csv" "$D/p-csv.csv" && ok || bad "gpkg and csv measure differently"
 cmp -s "$D/p-gbk.csv" "$D/p-csv.csv" && ok || bad "gbk and utf-8 csv measure differently"
+if command -v ogr2ogr >/dev/null 2>&1; then
+    # GeoJSON, read through GDAL like any other vector format
+    ogr2ogr -f GeoJSON "$D/b.geojson" "$D/b.gpkg" 2>/dev/null
+    ogr2ogr -f GeoJSON "$D/a.geojson" "$D/a.gpkg" 2>/dev/null
+    expect 0 measure-geojson -- "$T" measure --before "$D/b.geojson" --after "$D/a.geojson" --by township --parcels-out "$D/p-geojson.csv"
+    cmp -s "$D/p-geojson.csv" "$D/p-csv.csv" && ok || bad "geojson and csv measure differently"
+fi
 if command -v ogrinfo >/dev/null 2>&1; then
     ogrinfo -ro -so "$D/b.gpkg" xiaoban >"$D/ogr" 2>&1
     has "$D/ogr" 'ID["EPSG",4490]' "gpkg in EPSG:4490"

@@ -154,7 +154,6 @@ int th_cmd_measure(const th_global *g, int argc, char **argv)
     th_buf_init(&out);
     if (th_measure_files(&o, &run, &e) != 0) {
         if (run.errs.total > 0 && !o.skip_invalid) {
-            th_buf_puts(&out, "");
             th_rowerrs_text(&run.errs, TH_ROWERR_LIMIT, &out);
             /* each finding on its own line, prefixed as every message is */
             for (char *line = out.p; line && *line;) {

@@ -42,20 +42,6 @@ static long line_of(const char *data, size_t off)
     return line;
 }
 
-static size_t first_bad_utf8(const char *s, size_t n)
-{
-    /* binary search would not work (validity is not monotone at byte level); scan lines */
-    size_t start = 0;
-    while (start < n) {
-        const char *nl = memchr(s + start, '\n', n - start);
-        size_t end = nl ? (size_t)(nl - s) + 1 : n;
-        if (!th_utf8_valid(s + start, end - start))
-            return start;
-        start = end;
-    }
-    return n;
-}
-
 int th_gbk_to_utf8(const char *data, size_t n, const char *file, char **owned, size_t *out_n,
                    th_err *e)
 {
@@ -88,32 +74,5 @@ int th_gbk_to_utf8(const char *data, size_t n, const char *file, char **owned, s
     iconv_close(cd);
     *owned = out;
     *out_n = outpos;
-    return 0;
-}
-
-int th_to_utf8(const char *data, size_t n, th_encoding want, const char *file, const char **out,
-               size_t *out_n, char **owned, th_encoding *used, th_err *e)
-{
-    *owned = NULL;
-    bool bom = n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0;
-    if (want == TH_ENC_UTF8 || (want == TH_ENC_AUTO && (bom || th_utf8_valid(data, n)))) {
-        if (bom) {
-            data += 3;
-            n -= 3;
-        }
-        if (want == TH_ENC_UTF8 && !th_utf8_valid(data, n)) {
-            size_t off = first_bad_utf8(data, n);
-            return th_fail_at(e, TH_EINPUT, file, line_of(data, off) , NULL, NULL, 0,
-                              "the text is not valid UTF-8 (try --encoding gbk)");
-        }
-        *out = data;
-        *out_n = n;
-        *used = TH_ENC_UTF8;
-        return 0;
-    }
-    if (th_gbk_to_utf8(data, n, file, owned, out_n, e) != 0)
-        return -1;
-    *out = *owned;
-    *used = TH_ENC_GBK;
     return 0;
 }

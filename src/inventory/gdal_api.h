@@ -17,7 +17,7 @@
 #include <ogr_srs_api.h>
 
 #define TH_GDAL_FUNCTIONS(X)                                                                     \
-    X(CPLGetLastErrorMsg) X(CPLSetErrorHandler) X(CPLQuietErrorHandler) X(GDALAllRegister)       \
+    X(CPLGetLastErrorMsg) X(CPLSetConfigOption) X(CPLSetErrorHandler) X(CPLQuietErrorHandler) X(GDALAllRegister)       \
     X(GDALClose) X(GDALCreate) X(GDALDatasetCommitTransaction) X(GDALDatasetCreateLayer)         \
     X(GDALDatasetGetLayer) X(GDALDatasetGetLayerCount) X(GDALDatasetStartTransaction)            \
     X(GDALDeleteDataset) X(GDALGetDatasetDriver) X(GDALGetDriverByName)                          \
@@ -48,6 +48,7 @@ int th_gdal_load(th_err *e) __attribute__((warn_unused_result));
 #ifndef TH_GDAL_API_IMPL
 /* from here on, every GDAL call in this file goes through the table */
 #define CPLGetLastErrorMsg th_gdal_fn.CPLGetLastErrorMsg
+#define CPLSetConfigOption th_gdal_fn.CPLSetConfigOption
 #define CPLSetErrorHandler th_gdal_fn.CPLSetErrorHandler
 #define CPLQuietErrorHandler th_gdal_fn.CPLQuietErrorHandler
 #define GDALAllRegister th_gdal_fn.GDALAllRegister

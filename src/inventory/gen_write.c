@@ -149,6 +149,10 @@ static int gis_fail(gis_out *o, th_err *e, const char *what)
                       why && *why ? ": " : "", why ? why : "");
 }
 
+/* The date GIS files record as their last change: fixed, so that a seed gives the same bytes
+ * (GeoPackage and dBase headers would otherwise carry today's date). */
+#define GEN_DATE "2024-12-31"
+
 static int gis_open(gis_out *o, const char *path, th_gen_format fmt, th_err *e)
 {
     memset(o, 0, sizeof *o);
@@ -161,13 +165,14 @@ static int gis_open(gis_out *o, const char *path, th_gen_format fmt, th_err *e)
         return th_fail(e, TH_EIO, "this GDAL has no %s driver", drvname);
     if (access(path, F_OK) == 0)
         GDALDeleteDataset(drv, path); /* replace, as a CSV output would be replaced */
+    CPLSetConfigOption("OGR_CURRENT_DATE", GEN_DATE "T00:00:00Z");
     o->ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
     if (!o->ds)
         return gis_fail(o, e, "create");
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
     OSRImportFromEPSG(srs, 4490);
     OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
-    const char *lco_shp[] = {"ENCODING=UTF-8", NULL};
+    const char *lco_shp[] = {"ENCODING=UTF-8", "DBF_DATE_LAST_UPDATE=" GEN_DATE, NULL};
     const char *lco_gpkg[] = {"SPATIAL_INDEX=YES", NULL};
     /* a shapefile's layer is named after its file */
     char lname[256] = "xiaoban";
@@ -236,6 +241,7 @@ static int gis_close(gis_out *o, bool ok, th_err *e)
         if (o->in_tx && ok && GDALDatasetCommitTransaction(o->ds) != OGRERR_NONE)
             rc = gis_fail(o, e, "commit");
         GDALClose(o->ds);
+        CPLSetConfigOption("OGR_CURRENT_DATE", NULL);
         if (rc != 0) {
             GDALDriverH drv = GDALIdentifyDriver(o->path, NULL);
             if (drv)

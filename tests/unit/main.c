@@ -2,6 +2,9 @@
  * contains one of the substrings (all without arguments). */
 #include "test.h"
 
+#include "carbon/params.h"
+#include "carbon/params_default.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -69,6 +72,15 @@ const char *th_test_datadir(void)
 {
     const char *s = getenv("TANHUI_TEST_DATA");
     return s && *s ? s : "tests/data";
+}
+
+th_params *th_test_default_params(void)
+{
+    th_params *p = NULL;
+    th_err e;
+    if (th_params_parse(th_params_default_csv, th_params_default_len, "default", &p, &e) != 0)
+        th_test_fail(__FILE__, __LINE__, "the built-in table: %s", e.msg);
+    return p;
 }
 
 int main(int argc, char **argv)

@@ -20,6 +20,8 @@ bool th_test_long(void);
 const char *th_test_tmpdir(void);
 /* The shared test data directory (tests/data). */
 const char *th_test_datadir(void);
+/* The built-in parameter table, parsed (the caller frees it with th_params_free). */
+struct th_params *th_test_default_params(void);
 
 #define TEST(name)                                                                   \
     static void name(void);                                                          \

@@ -12,18 +12,9 @@
 
 #include <stdlib.h>
 
-static th_params *defaults(void)
-{
-    th_params *p = NULL;
-    th_err e;
-    if (th_params_parse(th_params_default_csv, th_params_default_len, "default", &p, &e) != 0)
-        th_test_fail(__FILE__, __LINE__, "default table: %s", e.msg);
-    return p;
-}
-
 TEST(params_default_table)
 {
-    th_params *p = defaults();
+    th_params *p = th_test_default_params();
     if (!p)
         return;
     CHECK_INT(th_params_count(p), 12);

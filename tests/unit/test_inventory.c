@@ -13,15 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static th_params *params(void)
-{
-    th_params *p = NULL;
-    th_err e;
-    if (th_params_parse(th_params_default_csv, th_params_default_len, "default", &p, &e) != 0)
-        th_test_fail(__FILE__, __LINE__, "default table: %s", e.msg);
-    return p;
-}
-
 static char *path_of(const char *name)
 {
     static char buf[8][512];
@@ -83,7 +74,7 @@ static const char *AFTER_OK =
 
 TEST(csv_worked_example_through_files)
 {
-    th_params *p = params();
+    th_params *p = th_test_default_params();
     const char *b = write_text("w_b.csv", "parcel_id,survey_date,area_ha,forest_type,volume_m3_ha\n"
                                           "A,2019-06-01,10,杉木,80\n");
     const char *a = write_text("w_a.csv", "parcel_id,survey_date,area_ha,forest_type,volume_m3_ha\n"
@@ -108,7 +99,7 @@ TEST(csv_worked_example_through_files)
 
 TEST(csv_bom_crlf_quotes_and_inventory_names)
 {
-    th_params *p = params();
+    th_params *p = th_test_default_params();
     /* BOM, CRLF, quoted fields, empty lines, extra columns, the inventory's own names, a key
      * from its five location codes, case and white space in names */
     const char *b = write_text("q_b.csv",
@@ -136,7 +127,7 @@ TEST(csv_bom_crlf_quotes_and_inventory_names)
 
 TEST(csv_gbk_is_detected_and_converted)
 {
-    th_params *p = params();
+    th_params *p = th_test_default_params();
     size_t n;
     const char *g = to_gbk("parcel_id,survey_date,area_ha,forest_type,volume_m3_ha,owner\n"
                            "A,2019-06-01,10,杉木,80,韶关市某某林场\n"
@@ -167,7 +158,7 @@ TEST(csv_utf8_is_checked_in_the_columns_read)
 {
     /* past the first 1000 rows, stray bytes in a column tanhui does not read cannot change a
      * result and are not looked at */
-    th_params *p = params();
+    th_params *p = th_test_default_params();
     th_buf t;
     th_buf_init(&t);
     th_buf_puts(&t, "parcel_id,survey_date,area_ha,forest_type,volume_m3_ha,note\n"
@@ -203,7 +194,7 @@ TEST(csv_utf8_is_checked_in_the_columns_read)
 
 TEST(csv_bad_rows_are_all_reported)
 {
-    th_params *p = params();
+    th_params *p = th_test_default_params();
     const char *b = write_text("bad_b.csv",
         "parcel_id,survey_date,area_ha,forest_type,volume_m3_ha\n"
         "A,2019-06-01,10,杉木,80\n"
@@ -261,7 +252,7 @@ TEST(csv_bad_rows_are_all_reported)
 
 TEST(csv_missing_columns_are_named)
 {
-    th_params *p = params();
+    th_params *p = th_test_default_params();
     const char *a = write_text("mc_a.csv", AFTER_OK);
     struct {
         const char *text, *field, *names;
@@ -302,7 +293,7 @@ TEST(csv_missing_columns_are_named)
 
 TEST(area_in_mu_and_default_dates)
 {
-    th_params *p = params();
+    th_params *p = th_test_default_params();
     const char *b = write_text("mu_b.csv", "parcel_id,MIAN_JI,forest_type,volume_m3_ha\nA,150,杉木,80\n");
     const char *a = write_text("mu_a.csv", "parcel_id,MIAN_JI,forest_type,volume_m3_ha\nA,150,杉木,120\n");
     th_measure_opts o;
@@ -345,6 +336,18 @@ TEST(gen_is_deterministic)
     CHECK_STR(h1, h2);
     CHECK_INT(n1.before, n2.before);
     CHECK(n1.before < 3000 && n1.after < 3000 && n1.both < n1.before);
+    /* GIS files too, whatever the time: GeoPackages record a time of change, to the second */
+    CHECK_INT(th_gen_write(42, 300, TH_GEN_GPKG, path_of("d1b.gpkg"), path_of("d1a.gpkg"), &n1, &e), 0);
+    sleep(1);
+    CHECK_INT(th_gen_write(42, 300, TH_GEN_GPKG, path_of("d2b.gpkg"), path_of("d2a.gpkg"), &n2, &e), 0);
+    file_sha(path_of("d1b.gpkg"), h1);
+    file_sha(path_of("d2b.gpkg"), h2);
+    CHECK_STR(h1, h2);
+    CHECK_INT(th_gen_write(42, 300, TH_GEN_SHP, path_of("d1b.shp"), path_of("d1a.shp"), &n1, &e), 0);
+    CHECK_INT(th_gen_write(42, 300, TH_GEN_SHP, path_of("d2b.shp"), path_of("d2a.shp"), &n2, &e), 0);
+    file_sha(path_of("d1b.dbf"), h1);
+    file_sha(path_of("d2b.dbf"), h2);
+    CHECK_STR(h1, h2);
     CHECK_INT(th_gen_write(43, 3000, TH_GEN_CSV, path_of("d2b.csv"), path_of("d2a.csv"), &n2, &e), 0);
     file_sha(path_of("d2b.csv"), h2);
     file_sha(path_of("d1b.csv"), h1);
@@ -355,7 +358,7 @@ TEST(gen_is_deterministic)
  * last bit of every parcel. */
 TEST(gis_round_trip_matches_csv)
 {
-    th_params *p = params();
+    th_params *p = th_test_default_params();
     static const th_gen_format fmts[] = {TH_GEN_CSV, TH_GEN_CSV_GBK, TH_GEN_GPKG, TH_GEN_SHP};
     static const char *const ext[] = {"csv", "g.csv", "gpkg", "shp"};
     char want[65] = "";
@@ -408,7 +411,7 @@ TEST(gis_round_trip_matches_csv)
 TEST(shapefile_without_cpg_in_gbk)
 {
     /* a GBK shapefile with no .cpg: each string is detected on its own */
-    th_params *p = params();
+    th_params *p = th_test_default_params();
     const char *b = path_of("nocpg_b.shp"), *a = path_of("nocpg_a.shp");
     th_gen_counts n;
     th_err e;
@@ -429,7 +432,7 @@ TEST(shapefile_without_cpg_in_gbk)
 
 TEST(unreadable_inputs)
 {
-    th_params *p = params();
+    th_params *p = th_test_default_params();
     th_measure_run run;
     th_err e;
     const char *a = write_text("ur_a.csv", AFTER_OK);

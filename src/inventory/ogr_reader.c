@@ -8,7 +8,6 @@
 
 #include "inventory/gdal_api.h"
 
-#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,42 +18,61 @@ static bool ends_with_ci(const char *s, const char *suffix)
     return n >= m && th_eq_nocase(s + n - m, m, suffix, m);
 }
 
-/* A shapefile with no .cpg beside it: GDAL would guess the encoding; we read raw bytes. */
-static bool shapefile_without_cpg(const char *path)
+/* The dBase file of a shapefile path (.shp or .dbf), or NULL; malloc'd. */
+static char *dbf_of(const char *path)
 {
     if (!ends_with_ci(path, ".shp") && !ends_with_ci(path, ".dbf"))
-        return false;
-    size_t n = strlen(path);
-    char *cpg = th_xmalloc(n + 1);
-    memcpy(cpg, path, n - 4);
-    memcpy(cpg + n - 4, ".cpg", 5);
-    struct stat st;
-    bool missing = stat(cpg, &st) != 0;
-    if (missing) {
-        memcpy(cpg + n - 4, ".CPG", 5);
-        missing = stat(cpg, &st) != 0;
-    }
-    free(cpg);
-    return missing;
+        return NULL;
+    char *p = th_xstrdup(path);
+    memcpy(p + strlen(p) - 4, ".dbf", 4);
+    return p;
 }
 
-/* Convert one raw string to UTF-8 into buf: as is when valid UTF-8, else from GBK. */
-static int raw_to_utf8(iconv_t cd, const char *s, size_t n, th_buf *buf)
+static bool sidecar_exists(const char *path, const char *ext_lower, const char *ext_upper)
 {
-    th_buf_reset(buf);
-    if (th_utf8_valid(s, n)) {
-        th_buf_put(buf, s, n);
-        return 0;
+    size_t n = strlen(path);
+    char *p = th_xstrdup(path);
+    struct stat st;
+    memcpy(p + n - 4, ext_lower, 4);
+    bool found = stat(p, &st) == 0;
+    if (!found) {
+        memcpy(p + n - 4, ext_upper, 4);
+        found = stat(p, &st) == 0;
     }
-    th_buf_reserve(buf, n * 2 + 4);
-    char *in = (char *)s, *out = buf->p;
-    size_t inleft = n, outleft = buf->cap - 1;
-    iconv(cd, NULL, NULL, NULL, NULL);
-    if (iconv(cd, &in, &inleft, &out, &outleft) == (size_t)-1)
-        return -1;
-    buf->len = (size_t)(out - buf->p);
-    buf->p[buf->len] = '\0';
-    return 0;
+    free(p);
+    return found;
+}
+
+/* The encoding to open a shapefile with when nothing names one (no .cpg, no language driver id
+ * in the dBase header): UTF-8 when all its text is valid UTF-8, else GBK. The whole file is
+ * looked at, because a few Chinese characters in GBK can be valid UTF-8 by chance (杉木 is).
+ * NULL: leave it to GDAL (it has a .cpg or a language driver id, or is not a shapefile). */
+static const char *shapefile_encoding(const char *path)
+{
+    char *dbf = dbf_of(path);
+    if (!dbf)
+        return NULL;
+    const char *enc = NULL;
+    if (!sidecar_exists(path, ".cpg", ".CPG")) {
+        FILE *f = fopen(dbf, "rb");
+        th_buf b;
+        th_buf_init(&b);
+        char chunk[65536];
+        size_t n;
+        while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+            th_buf_put(&b, chunk, n);
+        if (f)
+            fclose(f);
+        if (b.len >= 32 && b.p[29] == 0) { /* no language driver id */
+            size_t header = (size_t)(unsigned char)b.p[8] | (size_t)(unsigned char)b.p[9] << 8;
+            if (header < b.len)
+                enc = th_utf8_valid(b.p + header, b.len - header) ? "ENCODING=UTF-8"
+                                                                   : "ENCODING=CP936";
+        }
+        th_buf_free(&b);
+    }
+    free(dbf);
+    return enc;
 }
 
 int th_ogr_read(const char *path, th_encoding enc, th_row_ctx *ctx, const char **driver,
@@ -63,16 +81,13 @@ int th_ogr_read(const char *path, th_encoding enc, th_row_ctx *ctx, const char *
     if (th_gdal_load(e) != 0)
         return -1;
     const char *file = ctx->set->file;
-    bool raw = false;
     const char *opts[2] = {NULL, NULL};
     if (enc == TH_ENC_GBK)
         opts[0] = "ENCODING=CP936";
     else if (enc == TH_ENC_UTF8)
         opts[0] = "ENCODING=UTF-8";
-    else if (shapefile_without_cpg(path)) {
-        opts[0] = "ENCODING=";
-        raw = true;
-    }
+    else
+        opts[0] = shapefile_encoding(path);
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
                                  opts[0] ? opts : NULL, NULL);
     if (!ds) {
@@ -84,7 +99,6 @@ int th_ogr_read(const char *path, th_encoding enc, th_row_ctx *ctx, const char *
     GDALDriverH drv = GDALGetDatasetDriver(ds);
     *driver = drv ? GDALGetDriverShortName(drv) : "gdal";
     int rc = -1;
-    iconv_t cd = (iconv_t)-1;
     char **hdr = NULL;
     size_t *lens = NULL;
     int nfields = 0;
@@ -108,10 +122,6 @@ int th_ogr_read(const char *path, th_encoding enc, th_row_ctx *ctx, const char *
     th_col_map((const char *const *)hdr, lens, nfields, col);
     if (th_row_setup(ctx, col, (const char *const *)hdr, file, e) != 0)
         goto out;
-    if (raw && (cd = iconv_open("UTF-8", "GB18030")) == (iconv_t)-1) {
-        th_fail(e, TH_EIO, "this system's iconv cannot convert GBK (GB18030) text");
-        goto out;
-    }
     /* skip what we do not need: geometry and unused attributes */
     {
         const char **ignored = th_xcalloc((size_t)nfields + 3, sizeof *ignored);
@@ -175,15 +185,14 @@ int th_ogr_read(const char *path, th_encoding enc, th_row_ctx *ctx, const char *
             default: {
                 const char *s = OGR_F_GetFieldAsString(feat, i);
                 size_t n = strlen(s);
-                if (raw) {
-                    if (raw_to_utf8(cd, s, n, &strs[k]) != 0) {
-                        th_rowerrs_add(ctx->errs, file, line, hdr[i], NULL, 0,
-                                       "the text is neither UTF-8 nor GBK");
-                        bad = true;
-                        th_buf_reset(&strs[k]);
-                    }
+                th_buf_reset(&strs[k]);
+                if (!th_utf8_valid(s, n)) {
+                    /* GDAL passes bytes through when it cannot recode them */
+                    th_rowerrs_add(ctx->errs, file, line, hdr[i], NULL, 0,
+                                   "the text is not valid in the file's encoding (try "
+                                   "--encoding gbk or utf-8)");
+                    bad = true;
                 } else {
-                    th_buf_reset(&strs[k]);
                     th_buf_put(&strs[k], s, n);
                 }
                 x->s = strs[k].p ? strs[k].p : "";
@@ -203,8 +212,6 @@ out:
         free(hdr[i]);
     free(hdr);
     free(lens);
-    if (cd != (iconv_t)-1)
-        iconv_close(cd);
     GDALClose(ds);
     return rc;
 }

@@ -2,8 +2,8 @@
  * GeoJSON, FileGDB... The first layer is read; only its attributes matter for the measurement.
  *
  * Typed fields keep their type (a Real is read as the double it is, a Date as a date), so no
- * precision is lost through text. Shapefile text honours the .cpg file; without one (and without
- * --encoding) each string is taken as UTF-8 when it is valid UTF-8, else as GBK. */
+ * precision is lost through text. Shapefile text honours the .cpg file, else the dBase language
+ * driver id; with neither (and no --encoding), the whole .dbf is UTF-8 if valid, else GBK. */
 #ifndef TH_OGR_READER_H
 #define TH_OGR_READER_H
 

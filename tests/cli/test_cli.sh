@@ -136,6 +136,18 @@ if command -v ogr2ogr >/dev/null 2>&1; then
     ogr2ogr -f GeoJSON "$D/a.geojson" "$D/a.gpkg" 2>/dev/null
     expect 0 measure-geojson -- "$T" measure --before "$D/b.geojson" --after "$D/a.geojson" --by township --parcels-out "$D/p-geojson.csv"
     cmp -s "$D/p-geojson.csv" "$D/p-csv.csv" && ok || bad "geojson and csv measure differently"
+    # a GBK shapefile, as many Chinese inventories are: with its .cpg, then without one
+    for s in b a; do
+        ogr2ogr -f "ESRI Shapefile" -lco ENCODING=CP936 "$D/${s}_gbk.shp" "$D/$s.gpkg" 2>/dev/null
+    done
+    has "$D/b_gbk.cpg" "936" "shapefile .cpg says GBK"
+    expect 0 measure-shp-gbk -- "$T" measure --before "$D/b_gbk.shp" --after "$D/a_gbk.shp" --by township --parcels-out "$D/p-shp1.csv"
+    cmp -s "$D/p-shp1.csv" "$D/p-csv.csv" && ok || bad "GBK shapefile with .cpg measures differently"
+    rm -f "$D/b_gbk.cpg" "$D/a_gbk.cpg"
+    expect 0 measure-shp-gbk-nocpg -- "$T" measure --before "$D/b_gbk.shp" --after "$D/a_gbk.shp" --by township --parcels-out "$D/p-shp2.csv"
+    cmp -s "$D/p-shp2.csv" "$D/p-csv.csv" && ok || bad "GBK shapefile without .cpg measures differently"
+    expect 0 measure-shp-gbk-named -- "$T" measure --before "$D/b_gbk.shp" --after "$D/a_gbk.shp" --by township --encoding gbk --parcels-out "$D/p-shp3.csv"
+    cmp -s "$D/p-shp3.csv" "$D/p-csv.csv" && ok || bad "GBK shapefile with --encoding gbk measures differently"
 fi
 if command -v ogrinfo >/dev/null 2>&1; then
     ogrinfo -ro -so "$D/b.gpkg" xiaoban >"$D/ogr" 2>&1

@@ -114,6 +114,7 @@ uint64_t th_hash64(const void *p, size_t n)
 {
     /* eight bytes a step, each mixed by a multiply and a shift; a final avalanche */
     const unsigned char *s = p;
+    const size_t len = n;
     uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ ((uint64_t)n * UINT64_C(0xFF51AFD7ED558CCD));
     while (n >= 8) {
         uint64_t w;
@@ -125,8 +126,12 @@ uint64_t th_hash64(const void *p, size_t n)
     }
     if (n) {
         uint64_t w = 0;
-        for (size_t i = 0; i < n; i++)
-            w |= (uint64_t)s[i] << (8 * i);
+        if (len >= 8) {
+            memcpy(&w, s + n - 8, 8); /* the last eight bytes, overlapping the ones done */
+        } else {
+            for (size_t i = 0; i < n; i++)
+                w |= (uint64_t)s[i] << (8 * i);
+        }
         h = (h ^ w) * UINT64_C(0xBF58476D1CE4E5B9);
         h ^= h >> 29;
     }

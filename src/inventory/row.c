@@ -41,7 +41,7 @@ void th_row_ctx_reset(th_row_ctx *c)
     th_rowerrs_init(c->errs, limit);
     c->rows = c->bad_rows = 0;
     c->ntcache = 0;
-    memset(c->last_date, 0, sizeof c->last_date);
+    memset(c->last_month, 0, sizeof c->last_month);
 }
 
 /* The forest type of a raw cell text, through the small cache. */
@@ -280,13 +280,20 @@ void th_row_accept(th_row_ctx *c, th_cell cells[TH_COL_COUNT], long line, bool a
             else
                 BAD(TH_COL_DATE, "the survey date is empty (give one, or --before-date / "
                                  "--after-date)");
-        } else if (n == 10 && memcmp(s, c->last_date, 10) == 0) {
-            date = c->last_days;
+        } else if (n == 10 && memcmp(s, c->last_month, 8) == 0 && s[8] >= '0' && s[8] <= '9' &&
+                   s[9] >= '0' && s[9] <= '9' && (s[8] - '0') * 10 + (s[9] - '0') >= 1 &&
+                   (s[8] - '0') * 10 + (s[9] - '0') <= c->month_days) {
+            /* inventories list many days of few months: the month's start is remembered */
+            date = c->month_start + (s[8] - '0') * 10 + (s[9] - '0') - 1;
         } else if (th_date_parse(s, n, &date) != 0) {
             BAD(TH_COL_DATE, "not a valid date: write it YYYY-MM-DD");
         } else {
-            memcpy(c->last_date, s, 10);
-            c->last_days = date;
+            int y, m, d;
+            th_civil_from_days(date, &y, &m, &d);
+            memcpy(c->last_month, s, 8);
+            c->month_start = date - d + 1;
+            c->month_days = th_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) -
+                            c->month_start;
         }
     }
 

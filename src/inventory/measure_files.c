@@ -27,6 +27,7 @@ typedef struct {
     th_err err;
     int rc;
     size_t row_errs; /* findings about single rows, before the index looked across rows */
+    bool profile;
 } reader_job;
 
 static double now(void)
@@ -37,13 +38,14 @@ static double now(void)
 }
 
 /* TANHUI_PROFILE=1 prints the time of each phase on stderr, for the benchmarks. */
-static void phase(const char *what, double since)
+static bool profiling(void)
 {
-    static int on = -1;
-    if (on < 0) {
-        const char *s = getenv("TANHUI_PROFILE");
-        on = s && *s && strcmp(s, "0") != 0;
-    }
+    const char *s = getenv("TANHUI_PROFILE");
+    return s && *s && strcmp(s, "0") != 0;
+}
+
+static void phase(bool on, const char *what, double since)
+{
     if (on)
         fprintf(stderr, "tanhui: profile: %-28s %.3f s\n", what, now() - since);
 }
@@ -54,12 +56,12 @@ static void *reader_main(void *arg)
     double t = now();
     th_err_clear(&j->err);
     j->rc = th_inventory_read(j->path, j->enc, &j->ctx, j->info, &j->err);
-    phase(j->path, t);
+    phase(j->profile, j->path, t);
     j->row_errs = j->errs.total;
     if (j->rc == 0) {
         t = now();
         th_measure_index(j->ctx.set, &j->errs); /* on this thread, while the other reads */
-        phase("index", t);
+        phase(j->profile, "index", t);
     }
     return NULL;
 }
@@ -109,11 +111,13 @@ int th_measure_files(const th_measure_opts *o, th_measure_run *run, th_err *e)
     th_parcel_set_init(&run->after, o->after_path);
     th_rowerrs_init(&run->errs, TH_ROWERR_LIMIT);
 
+    const bool prof = profiling();
     reader_job job[2];
     memset(job, 0, sizeof job);
     for (int k = 0; k < 2; k++) {
         reader_job *j = &job[k];
         j->path = k ? o->after_path : o->before_path;
+        j->profile = prof;
         j->enc = o->encoding;
         j->info = k ? &run->in_after : &run->in_before;
         j->ropts.params = o->params;
@@ -152,7 +156,7 @@ int th_measure_files(const th_measure_opts *o, th_measure_run *run, th_err *e)
     if (run->nunknown > 1)
         qsort(run->unknown, run->nunknown, sizeof *run->unknown, count_cmp);
 
-    phase("both files read", t0);
+    phase(prof, "both files read", t0);
     double t1 = now();
     size_t before_link = run->errs.total;
     probe_job pj = {&run->before, &run->after, run->after.n / 2, run->after.n};
@@ -163,7 +167,7 @@ int th_measure_files(const th_measure_opts *o, th_measure_run *run, th_err *e)
     else
         probe_main(&pj);
     th_measure_link(&run->before, &run->after, &run->errs);
-    phase("join", t1);
+    phase(prof, "join", t1);
     run->skipped += (int64_t)(run->errs.total - before_link);
     th_rowerrs_sort(&run->errs);
 
@@ -196,7 +200,7 @@ int th_measure_files(const th_measure_opts *o, th_measure_run *run, th_err *e)
     }
     t1 = now();
     rc = th_measure_compute(&run->before, &run->after, o->by, &o->deductions, &run->m, e);
-    phase("sums", t1);
+    phase(prof, "sums", t1);
 out:
     for (int k = 0; k < 2; k++) {
         th_row_ctx_free(&job[k].ctx);

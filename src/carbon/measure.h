@@ -65,17 +65,16 @@ int th_measure_compute(const th_parcel_set *before, const th_parcel_set *after, 
     __attribute__((warn_unused_result));
 void th_measure_free(th_measure *m);
 
-/* Compensated summation. */
+/* Compensated summation (Neumaier): the exact rounding error of each addition, found by
+ * Knuth's branch-free TwoSum, is summed apart and added back at the end. */
 typedef struct {
     double s, c;
 } th_ksum;
 static inline void th_ksum_add(th_ksum *k, double x)
 {
     double t = k->s + x;
-    if ((k->s >= 0 ? k->s : -k->s) >= (x >= 0 ? x : -x))
-        k->c += (k->s - t) + x;
-    else
-        k->c += (x - t) + k->s;
+    double bp = t - k->s;
+    k->c += (k->s - (t - bp)) + (x - bp);
     k->s = t;
 }
 static inline double th_ksum_value(const th_ksum *k) { return k->s + k->c; }

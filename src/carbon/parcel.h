@@ -36,7 +36,7 @@ typedef struct {
     char *file;         /* the name used in messages */
     void *keep;         /* what strings may point into, released with the set */
     void (*keep_free)(void *keep);
-    uint32_t *index;    /* by key (carbon/measure.c), built once; index + 1 per slot */
+    uint64_t *index;    /* by key (carbon/measure.c), built once */
     size_t index_mask;
 } th_parcel_set;
 

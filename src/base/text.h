@@ -16,6 +16,25 @@ void th_lower_ascii(char *out, const char *s, size_t n);
 size_t th_utf8_seq(const unsigned char *s, size_t n);
 /* The whole buffer is valid UTF-8 (no overlongs, no surrogates). */
 bool th_utf8_valid(const char *s, size_t n);
+/* a[0..n) == b[0..n), eight bytes at a time: for the short strings (keys, names) of hot loops,
+ * where a call to memcmp costs more than the compare. */
+static inline bool th_bytes_eq(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t u, v;
+        __builtin_memcpy(&u, x + i, 8);
+        __builtin_memcpy(&v, y + i, 8);
+        if (u != v)
+            return false;
+    }
+    for (; i < n; i++)
+        if (x[i] != y[i])
+            return false;
+    return true;
+}
+
 /* A fast 64-bit hash for hash tables (not keyed: not for keys an attacker chooses en masse). */
 uint64_t th_hash64(const void *p, size_t n);
 

@@ -36,18 +36,8 @@ static int64_t slot_index(uint64_t slot) { return (int64_t)(uint32_t)slot - 1; }
 
 static bool same_key(const th_parcel *p, const th_parcel *q)
 {
-    if (q->key_hash != p->key_hash || q->key_len != p->key_len)
-        return false;
-    /* keys are short: compare eight bytes at a time rather than call memcmp */
-    size_t n = p->key_len, i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x, y;
-        memcpy(&x, p->key + i, 8);
-        memcpy(&y, q->key + i, 8);
-        if (x != y)
-            return false;
-    }
-    return memcmp(p->key + i, q->key + i, n - i) == 0;
+    return q->key_hash == p->key_hash && q->key_len == p->key_len &&
+           th_bytes_eq(p->key, q->key, p->key_len);
 }
 
 void th_measure_index(th_parcel_set *s, th_rowerrs *errs)

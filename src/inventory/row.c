@@ -41,14 +41,14 @@ void th_row_ctx_reset(th_row_ctx *c)
     th_rowerrs_init(c->errs, limit);
     c->rows = c->bad_rows = 0;
     c->ntcache = 0;
-    memset(c->last_month, 0, sizeof c->last_month);
+    memset(c->months, 0, sizeof c->months);
 }
 
 /* The forest type of a raw cell text, through the small cache. */
 static int lookup_type(th_row_ctx *c, const char *s, size_t n)
 {
     for (int i = 0; i < c->ntcache; i++)
-        if (c->tcache[i].len == n && memcmp(c->tcache[i].raw, s, n) == 0)
+        if (c->tcache[i].len == n && th_bytes_eq(c->tcache[i].raw, s, n))
             return c->tcache[i].type;
     int t = th_params_lookup(c->opts->params, s, n);
     if (t >= 0 && c->ntcache < 16 && n <= sizeof c->tcache[0].raw) {
@@ -203,6 +203,32 @@ static int cell_num(const th_cell *x, double *out)
     return 0;
 }
 
+/* A YYYY-MM-DD date. Inventories list many days of few months (a survey campaign), so the
+ * start and length of the last four months seen are kept and a date costs a compare and an
+ * add; a new month goes through th_date_parse. */
+static int parse_date(th_row_ctx *c, const char *s, size_t n, int32_t *out)
+{
+    if (n == 10 && s[8] >= '0' && s[8] <= '9' && s[9] >= '0' && s[9] <= '9') {
+        int d = (s[8] - '0') * 10 + (s[9] - '0');
+        for (int i = 0; i < 4; i++)
+            if (th_bytes_eq(c->months[i].ym, s, 8) && d >= 1 && d <= c->months[i].days) {
+                *out = c->months[i].start + d - 1;
+                return 0;
+            }
+    }
+    if (th_date_parse(s, n, out) != 0)
+        return -1;
+    int y, m, d;
+    th_civil_from_days(*out, &y, &m, &d);
+    int k = c->next_month;
+    c->next_month = (k + 1) % 4;
+    memcpy(c->months[k].ym, s, 8);
+    c->months[k].start = *out - d + 1;
+    c->months[k].days = th_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) -
+                        c->months[k].start;
+    return 0;
+}
+
 void th_row_accept(th_row_ctx *c, th_cell cells[TH_COL_COUNT], long line, bool already_bad)
 {
     const th_row_opts *o = c->opts;
@@ -280,20 +306,8 @@ void th_row_accept(th_row_ctx *c, th_cell cells[TH_COL_COUNT], long line, bool a
             else
                 BAD(TH_COL_DATE, "the survey date is empty (give one, or --before-date / "
                                  "--after-date)");
-        } else if (n == 10 && memcmp(s, c->last_month, 8) == 0 && s[8] >= '0' && s[8] <= '9' &&
-                   s[9] >= '0' && s[9] <= '9' && (s[8] - '0') * 10 + (s[9] - '0') >= 1 &&
-                   (s[8] - '0') * 10 + (s[9] - '0') <= c->month_days) {
-            /* inventories list many days of few months: the month's start is remembered */
-            date = c->month_start + (s[8] - '0') * 10 + (s[9] - '0') - 1;
-        } else if (th_date_parse(s, n, &date) != 0) {
+        } else if (parse_date(c, s, n, &date) != 0) {
             BAD(TH_COL_DATE, "not a valid date: write it YYYY-MM-DD");
-        } else {
-            int y, m, d;
-            th_civil_from_days(date, &y, &m, &d);
-            memcpy(c->last_month, s, 8);
-            c->month_start = date - d + 1;
-            c->month_days = th_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) -
-                            c->month_start;
         }
     }
 

@@ -59,9 +59,13 @@ typedef struct {
         int type;
     } tcache[16];
     int ntcache;
-    char last_month[8];        /* "YYYY-MM-" of the last date read, and that month's */
-    int32_t month_start;       /* day number of its first day */
-    int month_days;            /* and its length */
+    /* the months of the last dates read: "YYYY-MM-", its first day's number, its length */
+    struct {
+        char ym[8];
+        int32_t start;
+        int days;
+    } months[4];
+    int next_month;
 } th_row_ctx;
 
 void th_row_ctx_init(th_row_ctx *c, const th_row_opts *o, th_parcel_set *set, th_rowerrs *errs);

@@ -250,6 +250,29 @@ TEST(csv_bad_rows_are_all_reported)
     th_params_free(p);
 }
 
+TEST(csv_dates_of_remembered_months_are_still_checked)
+{
+    th_params *p = th_test_default_params();
+    const char *b = write_text("dm_b.csv", "parcel_id,survey_date,area_ha,forest_type,volume_m3_ha\n"
+                                           "A,2019-04-10,1,杉木,1\n"
+                                           "B,2019-04-31,1,杉木,1\n"   /* April has 30 days */
+                                           "C,2019-02-01,1,杉木,1\n"
+                                           "D,2019-02-29,1,杉木,1\n"   /* not a leap year */
+                                           "E,2019-02-28,1,杉木,1\n"
+                                           "F,2019-04-00,1,杉木,1\n");
+    const char *a = write_text("dm_a.csv", AFTER_OK);
+    th_measure_run run;
+    th_err e;
+    CHECK_INT(measure(&run, b, a, p, true, TH_BY_FOREST_TYPE, &e), 0);
+    CHECK_INT(run.errs.total, 3);
+    CHECK_INT(run.errs.v[0].line, 3);
+    CHECK_INT(run.errs.v[1].line, 5);
+    CHECK_INT(run.errs.v[2].line, 7);
+    CHECK_STR(run.errs.v[2].column, "survey_date");
+    th_measure_run_free(&run);
+    th_params_free(p);
+}
+
 TEST(csv_missing_columns_are_named)
 {
     th_params *p = th_test_default_params();

@@ -1,5 +1,6 @@
-/* csv.c — RFC 4180 tokenizer. The unquoted path is a tight table-driven scan, because inventory
- * files of a million parcels go through it. */
+/* csv.c — RFC 4180 tokenizer. Inventory files of a million parcels go through it, so the
+ * unquoted path scans sixteen bytes at a time (SSE2) and checks UTF-8 only where asked, with
+ * CJK's three-byte sequences inline; quoted fields are found with memchr. */
 #include "base/csv.h"
 
 #include "base/text.h"

@@ -30,6 +30,30 @@ static int slow_path(const char *s, size_t n, double *out)
 
 int th_parse_double(const char *s, size_t n, double *out)
 {
+    /* the common case, "123.45" with at most 15 digits: one pass, exact by the argument above */
+    {
+        size_t i = s[0] == '-' && n > 1 ? 1 : 0;
+        uint64_t m = 0;
+        int nd = 0, frac = 0;
+        bool dot = false;
+        for (; i < n; i++) {
+            unsigned d = (unsigned)(unsigned char)s[i] - '0';
+            if (d < 10) {
+                m = m * 10 + d;
+                nd++;
+                frac += dot;
+            } else if (s[i] == '.' && !dot) {
+                dot = true;
+            } else {
+                break;
+            }
+        }
+        if (i == n && nd > 0 && nd <= 15) {
+            double v = (double)m / pow10_exact[frac];
+            *out = s[0] == '-' ? -v : v;
+            return 0;
+        }
+    }
     size_t i = 0;
     bool neg = false;
     if (i < n && (s[i] == '-' || s[i] == '+'))

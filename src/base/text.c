@@ -17,7 +17,7 @@ static bool is_space_at(const unsigned char *s, size_t n, size_t *len)
     return false;
 }
 
-void th_trim(const char **s, size_t *n)
+void th_trim_slow(const char **s, size_t *n)
 {
     const unsigned char *p = (const unsigned char *)*s;
     size_t len = *n, k;

@@ -7,7 +7,15 @@
 #include <stdint.h>
 
 /* Narrow [*s, *s+*n) past ASCII white space and U+3000 (ideographic space) at both ends. */
-void th_trim(const char **s, size_t *n);
+void th_trim_slow(const char **s, size_t *n);
+static inline void th_trim(const char **s, size_t *n)
+{
+    /* most fields have nothing to trim: a printable ASCII or non-space first and last byte */
+    if (*n && (unsigned char)(*s)[0] > ' ' && (unsigned char)(*s)[0] != 0xE3 &&
+        (unsigned char)(*s)[*n - 1] > ' ' && (unsigned char)(*s)[*n - 1] != 0x80)
+        return;
+    th_trim_slow(s, n);
+}
 /* Equal ignoring ASCII case. */
 bool th_eq_nocase(const char *a, size_t an, const char *b, size_t bn);
 /* Copy with ASCII letters lowered; out must have n bytes. */

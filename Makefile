@@ -24,7 +24,8 @@ OPT     ?= -O2 -g
 SAN      = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LIBS     = $(PKG_LIBS) -pthread -lm -ldl
 
-LIB_SRC  = $(sort $(wildcard src/base/*.c src/carbon/*.c src/inventory/*.c)) build/gen/params_default.c
+LIB_SRC  = $(sort $(wildcard src/base/*.c src/carbon/*.c src/inventory/*.c src/ledger/*.c)) \
+           build/gen/params_default.c
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 

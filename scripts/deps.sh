@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/deps.sh — install the Debian packages tanhui needs, only when they are missing.
 #
-#   scripts/deps.sh build    compiler, pkg-config, GDAL, OpenSSL's libcrypto
+#   scripts/deps.sh build    compiler, pkg-config, GDAL, OpenSSL's libcrypto, SQLite
 #   scripts/deps.sh test     build + gdal-bin (the tests read GeoPackages back with ogrinfo)
 #   scripts/deps.sh bench    test + sqlite3 (the baseline the benchmark compares with)
 #   scripts/deps.sh fuzz     build + clang and its libFuzzer runtime
@@ -19,9 +19,11 @@ command -v pkg-config >/dev/null 2>&1 || need pkg-config
 if command -v pkg-config >/dev/null 2>&1; then
     pkg-config --exists gdal 2>/dev/null || need libgdal-dev
     pkg-config --exists libcrypto 2>/dev/null || need libssl-dev
+    pkg-config --exists sqlite3 2>/dev/null || need libsqlite3-dev
 else
     need libgdal-dev
     need libssl-dev
+    need libsqlite3-dev
 fi
 case $want in
 test | bench)

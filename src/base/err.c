@@ -74,8 +74,10 @@ void th_err_format(const th_err *e, char *out, size_t cap)
     } else if (e->line > 0) {
         PUT("line %ld: ", e->line);
     }
-    if (e->field[0])
-        PUT("column %s, value '%s': ", e->field, e->value);
+    if (e->field[0] && e->file[0])
+        PUT("column %s, value '%s': ", e->field, e->value); /* about a row of a file */
+    else if (e->field[0])
+        PUT("%s '%s': ", e->field, e->value);
     PUT("%s", e->msg);
 #undef PUT
 }

@@ -35,7 +35,8 @@ int th_fail_at(th_err *e, th_code code, const char *file, long line, const char 
                const char *value, size_t value_len, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 
-/* "file:line: field 'f', value 'v': message" with the absent parts left out. */
+/* "file:line: column f, value 'v': message" for a file; "f 'v': message" for a command's
+ * argument; absent parts left out. */
 void th_err_format(const th_err *e, char *out, size_t cap);
 
 /* 0 for TH_OK, 2 for usage and input errors, 1 for the rest. */

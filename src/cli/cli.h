@@ -35,5 +35,7 @@ int th_cli_write_file(const char *path, const th_buf *b, th_err *e);
 int th_cmd_measure(const th_global *g, int argc, char **argv);
 int th_cmd_gen_inventory(const th_global *g, int argc, char **argv);
 int th_cmd_help(const th_global *g, int argc, char **argv);
+int th_cmd_init(const th_global *g, int argc, char **argv);
+int th_cmd_account(const th_global *g, int argc, char **argv);
 
 #endif

@@ -63,12 +63,35 @@ static const char help_gen[] =
     "  --format gpkg     GeoPackage, the inventory's own column names, polygons in EPSG:4490\n"
     "  --format shp      the same as a shapefile (with a .cpg saying UTF-8)\n";
 
+static const char help_init[] =
+    "usage: tanhui [--db PATH] init [--json] [--request-id ID]\n"
+    "\n"
+    "Create the registry database (default ./tanhui.db, or $TANHUI_DB) with its pooled buffer\n"
+    "account, named 'buffer'. Fails, changing nothing, if a file is already there. SQLite in WAL\n"
+    "mode with synchronous=FULL: what a command reports done survives a crash.\n"
+    "--json prints {\"buffer\": {account}}.\n";
+
+static const char help_account[] =
+    "usage: tanhui [--db PATH] account add NAME --kind KIND [--json] [--request-id ID]\n"
+    "       tanhui [--db PATH] account list [--json]\n"
+    "\n"
+    "KIND: state (a state forest farm, or the agent holding state-owned forest), collective (a\n"
+    "village collective), household, company, verifier or operator.\n"
+    "NAME: 1 to 100 characters of valid UTF-8, no control characters, no white space around it,\n"
+    "not all digits (an all-digit argument names an account by id); unique.\n"
+    "--json: add prints the account {\"id\", \"name\", \"kind\", \"created_at\"}; list prints\n"
+    "{\"accounts\": [...]}.\n"
+    "--request-id ID: a retry with the same ID and the same command returns the first result and\n"
+    "changes nothing; the same ID with another command is an error.\n";
+
 static const char help_help[] = "usage: tanhui help [COMMAND] [--json]\n\nShow the help of a command "
                                 "(--json: as an object; without COMMAND, the list of commands).\n";
 
 const th_command th_commands[] = {
     {"measure", th_cmd_measure, "forest carbon from two inventories", help_measure},
     {"gen-inventory", th_cmd_gen_inventory, "write a synthetic pair of inventories", help_gen},
+    {"init", th_cmd_init, "create the registry database", help_init},
+    {"account", th_cmd_account, "add or list accounts", help_account},
     {"help", th_cmd_help, "show the help of a command", help_help},
     {NULL, NULL, NULL, NULL},
 };

@@ -162,6 +162,35 @@ expect 0 no-gdal-csv -- env TANHUI_GDAL_LIBRARY=libgdal-missing.so.0 "$T" measur
 expect 2 gen-bad-format -- "$T" gen-inventory --parcels 10 --before "$D/x1" --after "$D/x2" --format xls
 expect 2 gen-bad-parcels -- "$T" gen-inventory --parcels 0 --before "$D/x1" --after "$D/x2"
 
+# --- the registry: init and accounts ---
+DB="$D/reg.db"
+expect 2 account-before-init -- "$T" --db "$DB" account list
+has "$D/err" "no database here: create one with \`tanhui init\`" "no database named"
+expect 0 init -- "$T" --db "$DB" init --json
+has "$D/out" '{"buffer":{"id":1,"name":"buffer","kind":"buffer","created_at":"' "init --json"
+expect 2 init-twice -- "$T" init --db "$DB"
+has "$D/err" "a database is already there" "init refuses an existing file"
+expect 0 account-add -- "$T" --db "$DB" account add 乐昌市第1国有林场 --kind state --json
+has "$D/out" '"id":2,"name":"乐昌市第1国有林场","kind":"state"' "account add --json"
+expect 0 account-add-env -- env TANHUI_DB="$DB" "$T" account add 石坑村股份经济合作社 --kind collective
+has "$D/out" "added account 3 (collective)" "account add text, TANHUI_DB"
+expect 2 account-dup -- "$T" --db "$DB" account add 乐昌市第1国有林场 --kind state
+has "$D/err" "tanhui: name '乐昌市第1国有林场': an account of this name exists already" "duplicate name"
+expect 2 account-kind -- "$T" --db "$DB" account add x --kind buffer
+expect 2 account-digits -- "$T" --db "$DB" account add 2024 --kind household
+expect 2 account-no-kind -- "$T" --db "$DB" account add x
+expect 0 account-req-1 -- "$T" --db "$DB" account add 李某某 --kind household --request-id req-7 --json
+cp "$D/out" "$D/req1"
+expect 0 account-req-2 -- "$T" --db "$DB" account add 李某某 --kind household --request-id req-7 --json
+cmp -s "$D/out" "$D/req1" && ok || bad "a repeated request id returned another result"
+expect 2 account-req-3 -- "$T" --db "$DB" account add 王某某 --kind household --request-id req-7
+has "$D/err" "this request id was used for a different command" "request id reuse refused"
+expect 0 account-list -- "$T" account list --json --db "$DB"
+has "$D/out" '{"accounts":[{"id":1,"name":"buffer"' "account list --json"
+if [ "$(grep -o '"id":' "$D/out" | wc -l)" -eq 4 ]; then ok; else bad "account list: 4 accounts expected"; fi
+expect 0 account-list-text -- "$T" --db "$DB" account list
+has "$D/out" "李某某" "account list text"
+
 # --- differential: tanhui against an independent awk reading of measurement.md ---
 seeds="1 2 3"
 [ "$LONG" = "1" ] && seeds=$(seq 1 40)

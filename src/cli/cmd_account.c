@@ -1,0 +1,152 @@
+/* cmd_account.c — `tanhui init`, `tanhui account add|list`: the registry's first commands. A
+ * write opens the database, hands one command to the engine (a batch of one) and prints the
+ * result once it is committed. */
+#include "cli/cli.h"
+#include "cli/opts.h"
+
+#include "engine/engine.h"
+#include "ledger/accounts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Apply one command and print its result (JSON, or text made by `text`). */
+static int apply_one(const th_global *g, th_db_mode mode, const th_cmd *c, bool json,
+                     void (*text)(const th_buf *json, th_buf *out))
+{
+    th_err e;
+    th_err_clear(&e);
+    th_db *db;
+    if (th_db_open(g->db, mode, &db, &e))
+        return th_cli_fail(&e);
+    th_engine *en = th_engine_new(db);
+    th_cmd_result r;
+    th_cmd_result_init(&r);
+    int status = 0;
+    if (th_engine_apply(en, c, 1, &r, &e) != 0) {
+        status = th_cli_fail(&e);
+    } else if (r.status != 0) {
+        status = th_cli_fail(&r.err);
+    } else {
+        th_buf out;
+        th_buf_init(&out);
+        if (json) {
+            th_buf_put(&out, r.result.p, r.result.len);
+            th_buf_putc(&out, '\n');
+        } else {
+            text(&r.result, &out);
+        }
+        if (th_cli_write(stdout, &out, &e))
+            status = th_cli_fail(&e);
+        th_buf_free(&out);
+    }
+    th_cmd_result_free(&r);
+    th_engine_free(en);
+    th_db_close(db);
+    return status;
+}
+
+static void init_text(const th_buf *json, th_buf *out)
+{
+    (void)json;
+    th_buf_puts(out, "created the registry database with its pooled buffer account 'buffer'\n");
+}
+
+static void account_text(const th_buf *json, th_buf *out)
+{
+    /* the result is our own JSON: {"id":N,"name":"...","kind":"...",...} */
+    const char *id = strstr(json->p, "\"id\":"), *kind = strstr(json->p, "\"kind\":\"");
+    long long n = id ? strtoll(id + 5, NULL, 10) : 0;
+    const char *k = kind ? kind + 8 : "";
+    th_buf_printf(out, "added account %lld (%.*s)\n", n, (int)strcspn(k, "\""), k);
+}
+
+int th_cmd_init(const th_global *g, int argc, char **argv)
+{
+    static const th_optspec spec[] = {{"json", false, false}, {"request-id", true, false}};
+    th_err e;
+    th_opts op;
+    if (th_opts_parse(&op, spec, 2, argc, argv, "init", &e))
+        return th_cli_fail(&e);
+    if (op.npos) {
+        th_fail(&e, TH_EUSAGE, "init: unexpected argument '%s'", op.pos[0]);
+        return th_cli_fail(&e);
+    }
+    th_cmd c = {.type = TH_CMD_INIT_REGISTRY, .request_id = th_opt(&op, "request-id")};
+    return apply_one(g, TH_DB_CREATE, &c, th_opt_flag(&op, "json"), init_text);
+}
+
+static int account_list(const th_global *g, int argc, char **argv)
+{
+    static const th_optspec spec[] = {{"json", false, false}};
+    th_err e;
+    th_opts op;
+    if (th_opts_parse(&op, spec, 1, argc, argv, "account list", &e))
+        return th_cli_fail(&e);
+    th_db *db;
+    if (th_db_open(g->db, TH_DB_READ, &db, &e))
+        return th_cli_fail(&e);
+    th_buf json;
+    th_buf_init(&json);
+    int status = 0;
+    if (th_account_list_json(db, &json, &e)) {
+        status = th_cli_fail(&e);
+    } else if (th_opt_flag(&op, "json")) {
+        th_buf_putc(&json, '\n');
+        status = th_cli_write(stdout, &json, &e) ? th_cli_fail(&e) : 0;
+    } else {
+        /* the text form reads the rows again rather than parse JSON */
+        sqlite3_stmt *st;
+        th_buf out;
+        th_buf_init(&out);
+        th_buf_printf(&out, "%6s  %-10s  %-20s  %s\n", "id", "kind", "created", "name");
+        if (th_db_prepare(db, "SELECT id, kind, created_at, name FROM accounts ORDER BY id", &st,
+                          &e) == 0) {
+            while (sqlite3_step(st) == SQLITE_ROW)
+                th_buf_printf(&out, "%6lld  %-10s  %-20s  %s\n",
+                              (long long)sqlite3_column_int64(st, 0),
+                              (const char *)sqlite3_column_text(st, 1),
+                              (const char *)sqlite3_column_text(st, 2),
+                              (const char *)sqlite3_column_text(st, 3));
+            sqlite3_finalize(st);
+            status = th_cli_write(stdout, &out, &e) ? th_cli_fail(&e) : 0;
+        } else {
+            status = th_cli_fail(&e);
+        }
+        th_buf_free(&out);
+    }
+    th_buf_free(&json);
+    th_db_close(db);
+    return status;
+}
+
+int th_cmd_account(const th_global *g, int argc, char **argv)
+{
+    th_err e;
+    if (argc < 1) {
+        th_fail(&e, TH_EUSAGE, "account: say add or list (see tanhui help account)");
+        return th_cli_fail(&e);
+    }
+    if (strcmp(argv[0], "list") == 0)
+        return account_list(g, argc - 1, argv + 1);
+    if (strcmp(argv[0], "add") != 0) {
+        th_fail(&e, TH_EUSAGE, "account: unknown subcommand '%s': use add or list", argv[0]);
+        return th_cli_fail(&e);
+    }
+    static const th_optspec spec[] = {
+        {"kind", true, false}, {"json", false, false}, {"request-id", true, false}};
+    th_opts op;
+    if (th_opts_parse(&op, spec, 3, argc - 1, argv + 1, "account add", &e))
+        return th_cli_fail(&e);
+    if (op.npos != 1 || !th_opt(&op, "kind")) {
+        th_fail(&e, TH_EUSAGE, "account add: give one NAME and --kind KIND (see tanhui help "
+                               "account)");
+        return th_cli_fail(&e);
+    }
+    th_cmd c = {.type = TH_CMD_ACCOUNT_ADD,
+                .request_id = th_opt(&op, "request-id"),
+                .name = op.pos[0],
+                .kind = th_opt(&op, "kind")};
+    return apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), account_text);
+}

@@ -1,0 +1,203 @@
+/* engine.c — batches, savepoints, one commit, idempotent requests. See engine.h. */
+#include "engine/engine.h"
+
+#include "base/json.h"
+#include "base/mem.h"
+#include "ledger/accounts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct th_engine {
+    th_db *db;
+    void (*now)(char out[32], void *arg);
+    void *now_arg;
+};
+
+static void system_now(char out[32], void *arg)
+{
+    (void)arg;
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+th_engine *th_engine_new(th_db *db)
+{
+    th_engine *en = th_xcalloc(1, sizeof *en);
+    en->db = db;
+    en->now = system_now;
+    return en;
+}
+
+void th_engine_free(th_engine *en)
+{
+    free(en);
+}
+
+void th_engine_set_clock(th_engine *en, void (*now)(char out[32], void *arg), void *arg)
+{
+    en->now = now ? now : system_now;
+    en->now_arg = arg;
+}
+
+void th_cmd_result_init(th_cmd_result *r)
+{
+    memset(r, 0, sizeof *r);
+    th_buf_init(&r->result);
+}
+
+void th_cmd_result_free(th_cmd_result *r)
+{
+    th_buf_free(&r->result);
+}
+
+/* The command's canonical text: what a repeated request id is compared with. */
+static void canonical(const th_cmd *c, th_buf *out)
+{
+    th_json j;
+    th_json_init(&j, out);
+    th_json_obj_begin(&j);
+    switch (c->type) {
+    case TH_CMD_ACCOUNT_ADD:
+        th_json_key(&j, "kind");
+        th_json_str(&j, c->kind);
+        th_json_key(&j, "name");
+        th_json_str(&j, c->name);
+        th_json_key(&j, "type");
+        th_json_str(&j, "account.add");
+        break;
+    case TH_CMD_INIT_REGISTRY:
+        th_json_key(&j, "type");
+        th_json_str(&j, "registry.init");
+        break;
+    }
+    th_json_obj_end(&j);
+}
+
+static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_err *e)
+{
+    switch (c->type) {
+    case TH_CMD_ACCOUNT_ADD:
+        return th_account_add(en->db, c->name ? c->name : "", c->kind ? c->kind : "", false, now,
+                              out, e);
+    case TH_CMD_INIT_REGISTRY: {
+        th_buf acct;
+        th_buf_init(&acct);
+        int rc = th_account_add(en->db, "buffer", "buffer", true, now, &acct, e);
+        if (rc == 0) {
+            th_buf_puts(out, "{\"buffer\":");
+            th_buf_put(out, acct.p, acct.len);
+            th_buf_puts(out, "}");
+        }
+        th_buf_free(&acct);
+        return rc;
+    }
+    }
+    return th_fail(e, TH_EINTERNAL, "unknown command");
+}
+
+/* A stored request: 1 with its result when the id is known (and the text matches), 0 unknown. */
+static int lookup_request(th_engine *en, const th_cmd *c, const th_buf *text, th_buf *out,
+                          th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_prepare(en->db, "SELECT command, result FROM requests WHERE id = ?", &st, e))
+        return -1;
+    sqlite3_bind_text(st, 1, c->request_id, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st), rc = 0;
+    if (r == SQLITE_ROW) {
+        if (strcmp((const char *)sqlite3_column_text(st, 0), text->p) != 0) {
+            rc = th_fail_at(e, TH_EINPUT, NULL, 0, "request_id", c->request_id,
+                            strlen(c->request_id),
+                            "this request id was used for a different command");
+        } else {
+            th_buf_puts(out, (const char *)sqlite3_column_text(st, 1));
+            rc = 1;
+        }
+    } else if (r != SQLITE_DONE) {
+        rc = th_db_fail(en->db, "cannot read requests", e);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int store_request(th_engine *en, const th_cmd *c, const th_buf *text, const th_buf *res,
+                         th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_prepare(en->db, "INSERT INTO requests (id, command, result) VALUES (?, ?, ?)", &st,
+                      e))
+        return -1;
+    sqlite3_bind_text(st, 1, c->request_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, text->p, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, res->p ? res->p : "{}", -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return r == SQLITE_DONE ? 0 : th_db_fail(en->db, "cannot record the request", e);
+}
+
+int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *res, th_err *e)
+{
+    char now[32];
+    en->now(now, en->now_arg);
+    if (th_db_exec(en->db, "BEGIN IMMEDIATE", e))
+        return -1;
+    th_buf text;
+    th_buf_init(&text);
+    for (size_t i = 0; i < n; i++) {
+        const th_cmd *c = &cmds[i];
+        th_cmd_result *r = &res[i];
+        th_buf_reset(&r->result);
+        th_err_clear(&r->err);
+        r->replayed = false;
+        if (c->request_id) {
+            th_buf_reset(&text);
+            canonical(c, &text);
+            int k = lookup_request(en, c, &text, &r->result, &r->err);
+            if (k != 0) {
+                r->status = k > 0 ? 0 : -1;
+                r->replayed = k > 0;
+                continue;
+            }
+        }
+        /* each command in its own savepoint: a failure undoes it alone */
+        if (th_db_exec(en->db, "SAVEPOINT cmd", &r->err)) {
+            r->status = -1;
+            continue;
+        }
+        r->status = run(en, c, now, &r->result, &r->err);
+        if (r->status == 0 && c->request_id)
+            r->status = store_request(en, c, &text, &r->result, &r->err);
+        th_err ignored;
+        if (r->status != 0) {
+            th_buf_reset(&r->result);
+            if (th_db_exec(en->db, "ROLLBACK TO cmd", &ignored) != 0)
+                goto abort;
+        }
+        if (th_db_exec(en->db, "RELEASE cmd", &ignored) != 0)
+            goto abort;
+    }
+    th_buf_free(&text);
+    if (th_db_exec(en->db, "COMMIT", e) == 0)
+        return 0;
+    goto fail_all;
+abort:
+    th_buf_free(&text);
+    th_db_fail(en->db, "the batch could not be applied", e);
+fail_all: {
+    th_err ignored;
+    if (th_db_exec(en->db, "ROLLBACK", &ignored) != 0)
+        th_err_clear(&ignored);
+    for (size_t i = 0; i < n; i++) {
+        res[i].status = -1;
+        res[i].replayed = false;
+        res[i].err = *e;
+        th_buf_reset(&res[i].result);
+    }
+    return -1;
+}
+}

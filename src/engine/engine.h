@@ -1,0 +1,59 @@
+/* engine.h — the sequencer: the one writer of the registry.
+ *
+ * Every state change is a command. th_engine_apply takes a batch of commands and applies them in
+ * order inside ONE transaction, each within its own savepoint: a command that fails (bad input,
+ * an unknown account...) is rolled back to its savepoint and reports why, and changes nothing,
+ * while the others of the batch go on. The transaction commits once (one fsync for the batch:
+ * group commit); only then are results handed back. If the commit fails, every command of the
+ * batch fails with that error and nothing was applied.
+ *
+ * Idempotency: a command may carry a request id. The first time, its result is stored with the
+ * command's canonical text in the same transaction; a later command with the same id and the same
+ * text gets the stored result and changes nothing; with another text it is an error.
+ *
+ * The clock is injectable (th_engine_set_clock) so tests can fix time. */
+#ifndef TH_ENGINE_H
+#define TH_ENGINE_H
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "store/db.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum {
+    TH_CMD_ACCOUNT_ADD,
+    TH_CMD_INIT_REGISTRY, /* the registry's own accounts, made by `tanhui init` */
+} th_cmd_type;
+
+typedef struct {
+    th_cmd_type type;
+    const char *request_id; /* NULL: none */
+    const char *name;       /* account add */
+    const char *kind;
+} th_cmd;
+
+typedef struct {
+    int status;      /* 0 applied (or replayed), -1 failed */
+    bool replayed;   /* the stored result of an earlier request with the same id */
+    th_err err;
+    th_buf result;   /* a JSON object */
+} th_cmd_result;
+
+typedef struct th_engine th_engine;
+
+th_engine *th_engine_new(th_db *db);
+void th_engine_free(th_engine *en);
+/* now(): the current time as "YYYY-MM-DDTHH:MM:SSZ" into out (32 bytes). */
+void th_engine_set_clock(th_engine *en, void (*now)(char out[32], void *arg), void *arg);
+
+void th_cmd_result_init(th_cmd_result *r);
+void th_cmd_result_free(th_cmd_result *r);
+
+/* Apply cmds[0..n) as one batch; res[i] gets command i's outcome. Returns 0 when the batch
+ * committed (whatever each command's outcome), -1 when it did not (e says why). */
+int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *res, th_err *e)
+    __attribute__((warn_unused_result));
+
+#endif

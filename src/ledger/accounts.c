@@ -1,0 +1,153 @@
+/* accounts.c — adding, finding and listing accounts. */
+#include "ledger/accounts.h"
+
+#include "base/json.h"
+#include "base/num.h"
+#include "base/text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const user_kinds[] = {"state", "collective", "household", "company",
+                                         "verifier", "operator"};
+
+bool th_account_kind_user(const char *kind)
+{
+    for (size_t i = 0; i < sizeof user_kinds / sizeof *user_kinds; i++)
+        if (strcmp(kind, user_kinds[i]) == 0)
+            return true;
+    return false;
+}
+
+int th_account_check_name(const char *name, th_err *e)
+{
+    size_t n = strlen(name);
+    const char *t = name;
+    size_t tn = n;
+    th_trim(&t, &tn);
+    if (n == 0 || tn != n)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "name", name, n,
+                          "an account name is not empty and has no white space around it");
+    if (!th_utf8_valid(name, n))
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "name", name, n, "the name is not valid UTF-8");
+    size_t chars = 0, digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c < 0x20 || c == 0x7F)
+            return th_fail_at(e, TH_EINPUT, NULL, 0, "name", name, n,
+                              "the name has a control character");
+        chars += (c & 0xC0) != 0x80;
+        digits += c >= '0' && c <= '9';
+    }
+    if (chars > 100)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "name", name, n,
+                          "the name is longer than 100 characters");
+    if (digits == n)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "name", name, n,
+                          "the name is all digits, which reads as an account id");
+    return 0;
+}
+
+void th_account_json(const th_account *a, th_buf *out)
+{
+    th_json j;
+    th_json_init(&j, out);
+    th_json_obj_begin(&j);
+    th_json_key(&j, "id");
+    th_json_int(&j, a->id);
+    th_json_key(&j, "name");
+    th_json_str(&j, a->name);
+    th_json_key(&j, "kind");
+    th_json_str(&j, a->kind);
+    th_json_key(&j, "created_at");
+    th_json_str(&j, a->created_at);
+    th_json_obj_end(&j);
+}
+
+static void row_to_account(sqlite3_stmt *st, th_account *a)
+{
+    a->id = sqlite3_column_int64(st, 0);
+    snprintf(a->name, sizeof a->name, "%s", (const char *)sqlite3_column_text(st, 1));
+    snprintf(a->kind, sizeof a->kind, "%s", (const char *)sqlite3_column_text(st, 2));
+    snprintf(a->created_at, sizeof a->created_at, "%s", (const char *)sqlite3_column_text(st, 3));
+}
+
+int th_account_add(th_db *db, const char *name, const char *kind, bool system, const char *now,
+                   th_buf *out, th_err *e)
+{
+    if (th_account_check_name(name, e))
+        return -1;
+    bool sys_kind = strcmp(kind, "buffer") == 0 || strcmp(kind, "fees") == 0;
+    if (!th_account_kind_user(kind) && !(system && sys_kind))
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "kind", kind, strlen(kind),
+                          "unknown account kind: use state, collective, household, company, "
+                          "verifier or operator");
+    sqlite3_stmt *st;
+    if (th_db_prepare(db, "SELECT id FROM accounts WHERE name = ?", &st, e))
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (r == SQLITE_ROW)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "name", name, strlen(name),
+                          "an account of this name exists already");
+    if (th_db_prepare(db, "INSERT INTO accounts (name, kind, created_at) VALUES (?, ?, ?) "
+                          "RETURNING id, name, kind, created_at", &st, e))
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return th_db_fail(db, "cannot add the account", e);
+    }
+    th_account a;
+    row_to_account(st, &a);
+    sqlite3_finalize(st);
+    th_account_json(&a, out);
+    return 0;
+}
+
+int th_account_find(th_db *db, const char *ref, th_account *a, th_err *e)
+{
+    int64_t id;
+    bool by_id = th_parse_int64(ref, strlen(ref), 1, INT64_MAX, &id) == 0;
+    sqlite3_stmt *st;
+    if (th_db_prepare(db, by_id ? "SELECT id, name, kind, created_at FROM accounts WHERE id = ?"
+                                : "SELECT id, name, kind, created_at FROM accounts WHERE name = ?",
+                      &st, e))
+        return -1;
+    if (by_id)
+        sqlite3_bind_int64(st, 1, id);
+    else
+        sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        row_to_account(st, a);
+    sqlite3_finalize(st);
+    if (r != SQLITE_ROW)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "account", ref, strlen(ref),
+                          "no account has this %s", by_id ? "id" : "name");
+    return 0;
+}
+
+int th_account_list_json(th_db *db, th_buf *out, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_prepare(db, "SELECT id, name, kind, created_at FROM accounts ORDER BY id", &st, e))
+        return -1;
+    th_buf_puts(out, "{\"accounts\":[");
+    int r, n = 0;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        th_account a;
+        row_to_account(st, &a);
+        if (n++)
+            th_buf_putc(out, ',');
+        th_account_json(&a, out);
+    }
+    sqlite3_finalize(st);
+    if (r != SQLITE_DONE)
+        return th_db_fail(db, "cannot list the accounts", e);
+    th_buf_puts(out, "]}");
+    return 0;
+}

@@ -1,0 +1,162 @@
+/* db.c — opening the store and migrating its schema. */
+#include "store/db.h"
+
+#include "base/mem.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct th_db {
+    sqlite3 *h;
+    char *path;
+};
+
+/* Each migration takes the schema from version i to i + 1. Never edit one that has shipped:
+ * add another. */
+static const char *const migrations[] = {
+    /* 1: accounts, and the results of requests (for idempotent retries) */
+    "CREATE TABLE accounts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('state','collective','household','company',"
+    "                                     'verifier','operator','buffer','fees')),"
+    "  created_at TEXT NOT NULL"
+    ");"
+    "CREATE TABLE requests ("
+    "  id TEXT PRIMARY KEY,"
+    "  command TEXT NOT NULL,"
+    "  result TEXT NOT NULL"
+    ");",
+};
+
+enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };
+
+int th_db_fail(th_db *db, const char *doing, th_err *e)
+{
+    return th_fail_at(e, TH_EIO, db ? db->path : NULL, 0, NULL, NULL, 0, "%s: %s", doing,
+                      db && db->h ? sqlite3_errmsg(db->h) : "cannot open");
+}
+
+int th_db_exec(th_db *db, const char *sql, th_err *e)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        th_fail_at(e, TH_EIO, db->path, 0, NULL, NULL, 0, "database: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+int th_db_prepare(th_db *db, const char *sql, sqlite3_stmt **st, th_err *e)
+{
+    if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK)
+        return th_db_fail(db, "database", e);
+    return 0;
+}
+
+sqlite3 *th_db_handle(th_db *db) { return db->h; }
+
+int th_db_schema_version(th_db *db)
+{
+    sqlite3_stmt *st;
+    int v = 0;
+    if (sqlite3_prepare_v2(db->h, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
+                           NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+static int migrate(th_db *db, th_err *e)
+{
+    if (th_db_exec(db, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)", e))
+        return -1;
+    int v = th_db_schema_version(db);
+    if (v > SCHEMA_VERSION)
+        return th_fail_at(e, TH_EINPUT, db->path, 0, NULL, NULL, 0,
+                          "the database has schema version %d; this tanhui knows up to %d "
+                          "(use a newer tanhui)", v, SCHEMA_VERSION);
+    for (; v < SCHEMA_VERSION; v++) {
+        char set[128];
+        snprintf(set, sizeof set,
+                 "INSERT INTO meta (key, value) VALUES ('schema_version', %d) "
+                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", v + 1);
+        if (th_db_exec(db, "BEGIN IMMEDIATE", e))
+            return -1;
+        if (th_db_exec(db, migrations[v], e) || th_db_exec(db, set, e)) {
+            char *msg = NULL;
+            sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, &msg);
+            sqlite3_free(msg);
+            return -1;
+        }
+        if (th_db_exec(db, "COMMIT", e))
+            return -1;
+    }
+    return 0;
+}
+
+int th_db_open(const char *path, th_db_mode mode, th_db **out, th_err *e)
+{
+    *out = NULL;
+    struct stat st;
+    bool exists = stat(path, &st) == 0;
+    if (mode == TH_DB_CREATE && exists)
+        return th_fail_at(e, TH_EINPUT, path, 0, NULL, NULL, 0,
+                          "a database is already there: tanhui init creates a new one only");
+    if (mode != TH_DB_CREATE && !exists)
+        return th_fail_at(e, TH_EINPUT, path, 0, NULL, NULL, 0,
+                          "no database here: create one with `tanhui init` (or name it with "
+                          "--db PATH or $TANHUI_DB)");
+    th_db *db = th_xcalloc(1, sizeof *db);
+    db->path = th_xstrdup(path);
+    int flags = mode == TH_DB_READ ? SQLITE_OPEN_READONLY
+                                   : SQLITE_OPEN_READWRITE | (mode == TH_DB_CREATE ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        th_db_fail(db, "cannot open the database", e);
+        th_db_close(db);
+        return -1;
+    }
+    sqlite3_busy_timeout(db->h, 5000);
+    const char *pragmas = mode == TH_DB_READ
+                              ? "PRAGMA foreign_keys = ON"
+                              : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+                                "PRAGMA foreign_keys = ON";
+    if (th_db_exec(db, pragmas, e) || (mode != TH_DB_READ && migrate(db, e))) {
+        th_db_close(db);
+        if (mode == TH_DB_CREATE) {
+            /* nothing half made is left behind */
+            char side[4096];
+            unlink(path);
+            snprintf(side, sizeof side, "%s-wal", path);
+            unlink(side);
+            snprintf(side, sizeof side, "%s-shm", path);
+            unlink(side);
+        }
+        return -1;
+    }
+    if (mode == TH_DB_READ && th_db_schema_version(db) != SCHEMA_VERSION) {
+        th_fail_at(e, TH_EINPUT, path, 0, NULL, NULL, 0,
+                   "the database has schema version %d; this tanhui reads version %d (open it "
+                   "once for writing to migrate it)", th_db_schema_version(db), SCHEMA_VERSION);
+        th_db_close(db);
+        return -1;
+    }
+    *out = db;
+    return 0;
+}
+
+void th_db_close(th_db *db)
+{
+    if (!db)
+        return;
+    sqlite3_close_v2(db->h);
+    free(db->path);
+    free(db);
+}

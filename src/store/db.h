@@ -1,0 +1,39 @@
+/* db.h — the store: one SQLite database file, the truth of the registry.
+ *
+ * Opened in WAL mode with synchronous=FULL (a committed transaction survives power loss) and
+ * foreign keys on. The schema carries a version in `meta`; th_db_open applies the migrations
+ * that a database lacks, each in its own transaction, so an old file is brought up to date and a
+ * new one is created the same way. Readers may open the file at any time: WAL lets them read
+ * while the one writer (engine/) writes. */
+#ifndef TH_DB_H
+#define TH_DB_H
+
+#include "base/err.h"
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct th_db th_db;
+
+typedef enum {
+    TH_DB_CREATE, /* create a new database; fail if the file exists */
+    TH_DB_WRITE,  /* open an existing database to change it */
+    TH_DB_READ    /* open an existing database to read it */
+} th_db_mode;
+
+int th_db_open(const char *path, th_db_mode mode, th_db **out, th_err *e)
+    __attribute__((warn_unused_result));
+void th_db_close(th_db *db);
+sqlite3 *th_db_handle(th_db *db);
+int th_db_schema_version(th_db *db);
+
+/* Run SQL with no result rows (several statements allowed). */
+int th_db_exec(th_db *db, const char *sql, th_err *e) __attribute__((warn_unused_result));
+/* Prepare a statement (the caller finalizes it). */
+int th_db_prepare(th_db *db, const char *sql, sqlite3_stmt **st, th_err *e)
+    __attribute__((warn_unused_result));
+/* Turn the last SQLite failure into e (TH_EIO) with what was being done. */
+int th_db_fail(th_db *db, const char *doing, th_err *e);
+
+#endif

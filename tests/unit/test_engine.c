@@ -1,0 +1,182 @@
+/* test_engine.c — the store, the sequencer's batches and requests, and accounts. */
+#include "test.h"
+
+#include "engine/engine.h"
+#include "ledger/accounts.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static void fixed_clock(char out[32], void *arg)
+{
+    (void)arg;
+    snprintf(out, 32, "2026-01-02T03:04:05Z");
+}
+
+static const char *db_path(const char *name)
+{
+    static char p[512];
+    snprintf(p, sizeof p, "%s/%s", th_test_tmpdir(), name);
+    return p;
+}
+
+static th_db *fresh_db(const char *name)
+{
+    const char *p = db_path(name);
+    unlink(p);
+    th_db *db = NULL;
+    th_err e;
+    if (th_db_open(p, TH_DB_CREATE, &db, &e) != 0)
+        th_test_fail(__FILE__, __LINE__, "create %s: %s", p, e.msg);
+    return db;
+}
+
+static int count_accounts(th_db *db)
+{
+    sqlite3_stmt *st;
+    th_err e;
+    int n = -1;
+    if (th_db_prepare(db, "SELECT count(*) FROM accounts", &st, &e) == 0) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return n;
+}
+
+TEST(db_modes_and_schema)
+{
+    th_db *db = fresh_db("modes.db");
+    if (!db)
+        return;
+    CHECK_INT(th_db_schema_version(db), 1);
+    th_db_close(db);
+    th_err e;
+    CHECK_INT(th_db_open(db_path("modes.db"), TH_DB_CREATE, &db, &e), -1);
+    CHECK_CONTAINS(e.msg, "already there");
+    CHECK_INT(th_db_open(db_path("none.db"), TH_DB_WRITE, &db, &e), -1);
+    CHECK_CONTAINS(e.msg, "tanhui init");
+    CHECK_INT(access(db_path("none.db"), F_OK), -1); /* nothing made */
+    CHECK_INT(th_db_open(db_path("modes.db"), TH_DB_READ, &db, &e), 0);
+    CHECK_INT(th_db_schema_version(db), 1);
+    th_db_close(db);
+}
+
+TEST(engine_batch_isolates_failures)
+{
+    th_db *db = fresh_db("batch.db");
+    if (!db)
+        return;
+    th_engine *en = th_engine_new(db);
+    th_engine_set_clock(en, fixed_clock, NULL);
+    th_cmd cmds[5] = {
+        {.type = TH_CMD_INIT_REGISTRY},
+        {.type = TH_CMD_ACCOUNT_ADD, .name = "乐昌市第1国有林场", .kind = "state"},
+        {.type = TH_CMD_ACCOUNT_ADD, .name = "乐昌市第1国有林场", .kind = "state"}, /* duplicate */
+        {.type = TH_CMD_ACCOUNT_ADD, .name = "某村", .kind = "collective"},
+        {.type = TH_CMD_ACCOUNT_ADD, .name = "x", .kind = "buffer"}, /* not a user kind */
+    };
+    th_cmd_result r[5];
+    for (int i = 0; i < 5; i++)
+        th_cmd_result_init(&r[i]);
+    th_err e;
+    CHECK_INT(th_engine_apply(en, cmds, 5, r, &e), 0);
+    CHECK_INT(r[0].status, 0);
+    CHECK_INT(r[1].status, 0);
+    CHECK_INT(r[2].status, -1);
+    CHECK_CONTAINS(r[2].err.msg, "exists already");
+    CHECK_INT(r[3].status, 0);
+    CHECK_INT(r[4].status, -1);
+    CHECK_STR(r[4].err.field, "kind");
+    CHECK_STR(r[3].result.p, "{\"id\":3,\"name\":\"某村\",\"kind\":\"collective\","
+                             "\"created_at\":\"2026-01-02T03:04:05Z\"}");
+    CHECK_INT(count_accounts(db), 3);
+    for (int i = 0; i < 5; i++)
+        th_cmd_result_free(&r[i]);
+    th_engine_free(en);
+    th_db_close(db);
+}
+
+TEST(engine_requests_are_idempotent)
+{
+    th_db *db = fresh_db("req.db");
+    if (!db)
+        return;
+    th_engine *en = th_engine_new(db);
+    th_cmd add = {.type = TH_CMD_ACCOUNT_ADD, .request_id = "r-1", .name = "李某某", .kind = "household"};
+    th_cmd_result r1, r2;
+    th_cmd_result_init(&r1);
+    th_cmd_result_init(&r2);
+    th_err e;
+    CHECK_INT(th_engine_apply(en, &add, 1, &r1, &e), 0);
+    CHECK_INT(r1.status, 0);
+    CHECK(!r1.replayed);
+    CHECK_INT(th_engine_apply(en, &add, 1, &r2, &e), 0);
+    CHECK_INT(r2.status, 0);
+    CHECK(r2.replayed);
+    CHECK_STR(r2.result.p, r1.result.p);
+    CHECK_INT(count_accounts(db), 1);
+    th_cmd other = add;
+    other.name = "王某某";
+    CHECK_INT(th_engine_apply(en, &other, 1, &r2, &e), 0);
+    CHECK_INT(r2.status, -1);
+    CHECK_CONTAINS(r2.err.msg, "different command");
+    CHECK_INT(count_accounts(db), 1);
+    /* a failed command stores no request: the same id may be retried once the input is fixed */
+    th_cmd bad = {.type = TH_CMD_ACCOUNT_ADD, .request_id = "r-2", .name = " x", .kind = "state"};
+    CHECK_INT(th_engine_apply(en, &bad, 1, &r2, &e), 0);
+    CHECK_INT(r2.status, -1);
+    bad.name = "x";
+    CHECK_INT(th_engine_apply(en, &bad, 1, &r2, &e), 0);
+    CHECK_INT(r2.status, 0);
+    th_cmd_result_free(&r1);
+    th_cmd_result_free(&r2);
+    th_engine_free(en);
+    th_db_close(db);
+}
+
+TEST(account_names_are_checked)
+{
+    static const char *const bad[] = {"", " lead", "trail ", "a\tb", "a\nb", "\xff\xfe", "12345",
+                                      "\xE3\x80\x80杉"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        th_err e;
+        if (th_account_check_name(bad[i], &e) == 0)
+            th_test_fail(__FILE__, __LINE__, "name '%s' was accepted", bad[i]);
+    }
+    char long_name[400] = "";
+    for (int i = 0; i < 101; i++)
+        strcat(long_name, "林");
+    th_err e;
+    CHECK_INT(th_account_check_name(long_name, &e), -1);
+    long_name[strlen(long_name) - 3] = '\0'; /* 100 characters */
+    CHECK_INT(th_account_check_name(long_name, &e), 0);
+    CHECK_INT(th_account_check_name("P7", &e), 0);
+    CHECK(th_account_kind_user("verifier"));
+    CHECK(!th_account_kind_user("buffer"));
+}
+
+TEST(account_find_by_id_or_name)
+{
+    th_db *db = fresh_db("find.db");
+    if (!db)
+        return;
+    th_engine *en = th_engine_new(db);
+    th_cmd c = {.type = TH_CMD_ACCOUNT_ADD, .name = "韶关验证机构", .kind = "verifier"};
+    th_cmd_result r;
+    th_cmd_result_init(&r);
+    th_err e;
+    CHECK_INT(th_engine_apply(en, &c, 1, &r, &e), 0);
+    th_account a;
+    CHECK_INT(th_account_find(db, "1", &a, &e), 0);
+    CHECK_STR(a.name, "韶关验证机构");
+    CHECK_INT(th_account_find(db, "韶关验证机构", &a, &e), 0);
+    CHECK_INT(a.id, 1);
+    CHECK_STR(a.kind, "verifier");
+    CHECK_INT(th_account_find(db, "2", &a, &e), -1);
+    CHECK_INT(th_account_find(db, "nobody", &a, &e), -1);
+    CHECK_STR(e.field, "account");
+    th_cmd_result_free(&r);
+    th_engine_free(en);
+    th_db_close(db);
+}

@@ -5,8 +5,6 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "base/num.h"
-#include "base/sha256.h"
-#include "carbon/params_default.h"
 #include "inventory/measure_report.h"
 
 #include <errno.h>
@@ -25,47 +23,6 @@ static const th_optspec spec[] = {
     {"json", false, false},           {"by", true, false},
     {"parcels-out", true, false},
 };
-
-/* Read a whole file into memory. */
-static int slurp(const char *path, th_buf *b, th_err *e)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return th_fail_at(e, TH_EINPUT, path, 0, NULL, NULL, 0, "cannot open: %s",
-                          strerror(errno));
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        th_buf_put(b, tmp, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad)
-        return th_fail_at(e, TH_EIO, path, 0, NULL, NULL, 0, "cannot read");
-    return 0;
-}
-
-static int load_params(const char *path, th_params **out, th_params_info *pi, th_err *e)
-{
-    uint8_t d[32];
-    if (!path) {
-        pi->name = TH_PARAMS_DEFAULT_NAME;
-        th_sha256(th_params_default_csv, th_params_default_len, d);
-        th_hex(d, 32, pi->sha256);
-        return th_params_parse(th_params_default_csv, th_params_default_len,
-                               TH_PARAMS_DEFAULT_NAME, out, e);
-    }
-    th_buf b;
-    th_buf_init(&b);
-    int rc = slurp(path, &b, e);
-    if (rc == 0) {
-        pi->name = path;
-        th_sha256(b.p ? b.p : "", b.len, d);
-        th_hex(d, 32, pi->sha256);
-        rc = th_params_parse(b.p ? b.p : "", b.len, path, out, e);
-    }
-    th_buf_free(&b);
-    return rc;
-}
 
 static int num_opt(const char *opt, const char *s, double lo, double hi, double *out, th_err *e)
 {
@@ -143,9 +100,10 @@ int th_cmd_measure(const th_global *g, int argc, char **argv)
         return th_cli_fail(&e);
     th_params *params = NULL;
     th_params_info pi;
-    memset(&pi, 0, sizeof pi);
-    if (load_params(th_opt(&op, "params"), &params, &pi, &e))
+    if (th_params_load(th_opt(&op, "params"), &params, &pi, &e)) {
+        th_params_info_free(&pi);
         return th_cli_fail(&e);
+    }
     o.params = params;
 
     th_measure_run run;
@@ -192,5 +150,6 @@ out:
     th_buf_free(&out);
     th_measure_run_free(&run);
     th_params_free(params);
+    th_params_info_free(&pi);
     return status;
 }

@@ -5,11 +5,7 @@
 
 #include "base/buf.h"
 #include "inventory/measure_files.h"
-
-typedef struct {
-    const char *name;   /* path, or the built-in table's name */
-    char sha256[65];
-} th_params_info;
+#include "inventory/params_file.h"
 
 void th_measure_json(const th_measure_run *run, const th_measure_opts *o,
                      const th_params_info *pi, th_buf *out);

@@ -31,6 +31,46 @@ static const char *const migrations[] = {
     "  command TEXT NOT NULL,"
     "  result TEXT NOT NULL"
     ");",
+    /* 2: projects and their monitoring reports, with each report's parcels (for the rule that
+     * no parcel's growth is counted twice) */
+    "CREATE TABLE projects ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  owner_id INTEGER NOT NULL REFERENCES accounts (id),"
+    "  buffer_pct_scaled INTEGER NOT NULL CHECK (buffer_pct_scaled BETWEEN 0 AND 100000000),"
+    "  params_name TEXT NOT NULL,"
+    "  params_sha256 TEXT NOT NULL,"
+    "  params_csv TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'registered' CHECK (status IN ('registered', 'suspended')),"
+    "  outstanding_reversal INTEGER NOT NULL DEFAULT 0 CHECK (outstanding_reversal >= 0),"
+    "  created_at TEXT NOT NULL"
+    ");"
+    "CREATE TABLE reports ("
+    "  id INTEGER PRIMARY KEY,"
+    "  project_id INTEGER NOT NULL REFERENCES projects (id),"
+    "  status TEXT NOT NULL CHECK (status IN ('submitted', 'verified', 'rejected', 'issued')),"
+    "  period_start TEXT NOT NULL,"
+    "  period_end TEXT NOT NULL,"
+    "  vintage INTEGER NOT NULL,"
+    "  net_tco2e REAL NOT NULL,"
+    "  credits_total INTEGER NOT NULL CHECK (credits_total >= 0),"
+    "  buffer_credits INTEGER NOT NULL CHECK (buffer_credits >= 0),"
+    "  owner_credits INTEGER NOT NULL CHECK (owner_credits >= 0),"
+    "  reversal_tco2e REAL NOT NULL CHECK (reversal_tco2e >= 0),"
+    "  result TEXT NOT NULL,"
+    "  verifier_id INTEGER REFERENCES accounts (id),"
+    "  decided_at TEXT,"
+    "  reject_reason TEXT,"
+    "  created_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX reports_project ON reports (project_id, id);"
+    "CREATE TABLE report_parcels ("
+    "  report_id INTEGER NOT NULL REFERENCES reports (id),"
+    "  parcel_id TEXT NOT NULL,"
+    "  before_date INTEGER,"  /* day numbers; NULL where the parcel was in one survey only */
+    "  after_date INTEGER,"
+    "  PRIMARY KEY (report_id, parcel_id)"
+    ") WITHOUT ROWID;",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };
@@ -60,6 +100,8 @@ int th_db_prepare(th_db *db, const char *sql, sqlite3_stmt **st, th_err *e)
 }
 
 sqlite3 *th_db_handle(th_db *db) { return db->h; }
+
+int th_db_schema_latest(void) { return SCHEMA_VERSION; }
 
 int th_db_schema_version(th_db *db)
 {

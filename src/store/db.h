@@ -27,6 +27,8 @@ int th_db_open(const char *path, th_db_mode mode, th_db **out, th_err *e)
 void th_db_close(th_db *db);
 sqlite3 *th_db_handle(th_db *db);
 int th_db_schema_version(th_db *db);
+/* The version this tanhui writes. */
+int th_db_schema_latest(void);
 
 /* Run SQL with no result rows (several statements allowed). */
 int th_db_exec(th_db *db, const char *sql, th_err *e) __attribute__((warn_unused_result));

@@ -49,7 +49,7 @@ TEST(db_modes_and_schema)
     th_db *db = fresh_db("modes.db");
     if (!db)
         return;
-    CHECK_INT(th_db_schema_version(db), 1);
+    CHECK_INT(th_db_schema_version(db), th_db_schema_latest());
     th_db_close(db);
     th_err e;
     CHECK_INT(th_db_open(db_path("modes.db"), TH_DB_CREATE, &db, &e), -1);
@@ -58,8 +58,32 @@ TEST(db_modes_and_schema)
     CHECK_CONTAINS(e.msg, "tanhui init");
     CHECK_INT(access(db_path("none.db"), F_OK), -1); /* nothing made */
     CHECK_INT(th_db_open(db_path("modes.db"), TH_DB_READ, &db, &e), 0);
-    CHECK_INT(th_db_schema_version(db), 1);
+    CHECK_INT(th_db_schema_version(db), th_db_schema_latest());
     th_db_close(db);
+}
+
+TEST(db_migrates_an_older_schema)
+{
+    /* make a version-1 database by taking version 2's tables away */
+    th_db *db = fresh_db("old.db");
+    if (!db)
+        return;
+    th_err e;
+    CHECK_INT(th_db_exec(db, "DROP TABLE report_parcels; DROP TABLE reports; DROP TABLE projects;"
+                             "UPDATE meta SET value = 1 WHERE key = 'schema_version'", &e), 0);
+    th_db_close(db);
+    CHECK_INT(th_db_open(db_path("old.db"), TH_DB_READ, &db, &e), -1);
+    CHECK_CONTAINS(e.msg, "open it once for writing");
+    CHECK_INT(th_db_open(db_path("old.db"), TH_DB_WRITE, &db, &e), 0);
+    CHECK_INT(th_db_schema_version(db), th_db_schema_latest());
+    CHECK_INT(th_db_exec(db, "SELECT count(*) FROM projects", &e), 0);
+    th_db_close(db);
+    /* a newer database than this tanhui knows is refused, not damaged */
+    CHECK_INT(th_db_open(db_path("old.db"), TH_DB_WRITE, &db, &e), 0);
+    CHECK_INT(th_db_exec(db, "UPDATE meta SET value = 99 WHERE key = 'schema_version'", &e), 0);
+    th_db_close(db);
+    CHECK_INT(th_db_open(db_path("old.db"), TH_DB_WRITE, &db, &e), -1);
+    CHECK_CONTAINS(e.msg, "schema version 99");
 }
 
 TEST(engine_batch_isolates_failures)

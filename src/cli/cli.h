@@ -6,6 +6,9 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "cli/opts.h"
+#include "engine/engine.h"
+#include "inventory/measure_files.h"
 
 #include <stdio.h>
 
@@ -32,10 +35,29 @@ int th_cli_write(FILE *f, const th_buf *b, th_err *e);
 /* Write a buffer to a file path atomically (temp file, fsync, rename). */
 int th_cli_write_file(const char *path, const th_buf *b, th_err *e);
 
+/* A write: open the database, apply one command (a batch of one) through the engine, and print
+ * its result once committed: JSON, or the text `text` makes of it. Returns the exit status. */
+/* A read: `cmd [--json]` opens the database read-only and prints json() or text() of it. */
+int th_cli_read(const th_global *g, int argc, char **argv, const char *cmd,
+                int (*json)(th_db *db, th_buf *out, th_err *e),
+                int (*text)(th_db *db, th_buf *out, th_err *e));
+int th_cli_apply_one(const th_global *g, th_db_mode mode, const th_cmd *c, bool json,
+                     void (*text)(const th_buf *json, th_buf *out));
+/* The options of `measure` (shared with `report add`), and their reading. */
+extern const th_optspec th_measure_optspec[];
+extern const int th_measure_noptspec;
+int th_cli_measure_options(const th_opts *op, th_measure_opts *o, th_err *e);
+/* Measure; on bad rows print every finding on stderr; write --parcels-out; warn of skipped
+ * rows. -1 with e set on failure. */
+int th_cli_measure_run(const th_opts *op, const th_measure_opts *o, th_measure_run *run,
+                       th_err *e);
+
 int th_cmd_measure(const th_global *g, int argc, char **argv);
 int th_cmd_gen_inventory(const th_global *g, int argc, char **argv);
 int th_cmd_help(const th_global *g, int argc, char **argv);
 int th_cmd_init(const th_global *g, int argc, char **argv);
+int th_cmd_project(const th_global *g, int argc, char **argv);
+int th_cmd_report(const th_global *g, int argc, char **argv);
 int th_cmd_account(const th_global *g, int argc, char **argv);
 
 #endif

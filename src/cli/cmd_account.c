@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Apply one command and print its result (JSON, or text made by `text`). */
-static int apply_one(const th_global *g, th_db_mode mode, const th_cmd *c, bool json,
+int th_cli_apply_one(const th_global *g, th_db_mode mode, const th_cmd *c, bool json,
                      void (*text)(const th_buf *json, th_buf *out))
 {
     th_err e;
@@ -74,51 +73,22 @@ int th_cmd_init(const th_global *g, int argc, char **argv)
         return th_cli_fail(&e);
     }
     th_cmd c = {.type = TH_CMD_INIT_REGISTRY, .request_id = th_opt(&op, "request-id")};
-    return apply_one(g, TH_DB_CREATE, &c, th_opt_flag(&op, "json"), init_text);
+    return th_cli_apply_one(g, TH_DB_CREATE, &c, th_opt_flag(&op, "json"), init_text);
 }
 
-static int account_list(const th_global *g, int argc, char **argv)
+static int account_list_text(th_db *db, th_buf *out, th_err *e)
 {
-    static const th_optspec spec[] = {{"json", false, false}};
-    th_err e;
-    th_opts op;
-    if (th_opts_parse(&op, spec, 1, argc, argv, "account list", &e))
-        return th_cli_fail(&e);
-    th_db *db;
-    if (th_db_open(g->db, TH_DB_READ, &db, &e))
-        return th_cli_fail(&e);
-    th_buf json;
-    th_buf_init(&json);
-    int status = 0;
-    if (th_account_list_json(db, &json, &e)) {
-        status = th_cli_fail(&e);
-    } else if (th_opt_flag(&op, "json")) {
-        th_buf_putc(&json, '\n');
-        status = th_cli_write(stdout, &json, &e) ? th_cli_fail(&e) : 0;
-    } else {
-        /* the text form reads the rows again rather than parse JSON */
-        sqlite3_stmt *st;
-        th_buf out;
-        th_buf_init(&out);
-        th_buf_printf(&out, "%6s  %-10s  %-20s  %s\n", "id", "kind", "created", "name");
-        if (th_db_prepare(db, "SELECT id, kind, created_at, name FROM accounts ORDER BY id", &st,
-                          &e) == 0) {
-            while (sqlite3_step(st) == SQLITE_ROW)
-                th_buf_printf(&out, "%6lld  %-10s  %-20s  %s\n",
-                              (long long)sqlite3_column_int64(st, 0),
-                              (const char *)sqlite3_column_text(st, 1),
-                              (const char *)sqlite3_column_text(st, 2),
-                              (const char *)sqlite3_column_text(st, 3));
-            sqlite3_finalize(st);
-            status = th_cli_write(stdout, &out, &e) ? th_cli_fail(&e) : 0;
-        } else {
-            status = th_cli_fail(&e);
-        }
-        th_buf_free(&out);
-    }
-    th_buf_free(&json);
-    th_db_close(db);
-    return status;
+    sqlite3_stmt *st;
+    if (th_db_prepare(db, "SELECT id, kind, created_at, name FROM accounts ORDER BY id", &st, e))
+        return -1;
+    th_buf_printf(out, "%6s  %-10s  %-20s  %s\n", "id", "kind", "created", "name");
+    while (sqlite3_step(st) == SQLITE_ROW)
+        th_buf_printf(out, "%6lld  %-10s  %-20s  %s\n", (long long)sqlite3_column_int64(st, 0),
+                      (const char *)sqlite3_column_text(st, 1),
+                      (const char *)sqlite3_column_text(st, 2),
+                      (const char *)sqlite3_column_text(st, 3));
+    sqlite3_finalize(st);
+    return 0;
 }
 
 int th_cmd_account(const th_global *g, int argc, char **argv)
@@ -129,7 +99,8 @@ int th_cmd_account(const th_global *g, int argc, char **argv)
         return th_cli_fail(&e);
     }
     if (strcmp(argv[0], "list") == 0)
-        return account_list(g, argc - 1, argv + 1);
+        return th_cli_read(g, argc - 1, argv + 1, "account list", th_account_list_json,
+                           account_list_text);
     if (strcmp(argv[0], "add") != 0) {
         th_fail(&e, TH_EUSAGE, "account: unknown subcommand '%s': use add or list", argv[0]);
         return th_cli_fail(&e);
@@ -148,5 +119,5 @@ int th_cmd_account(const th_global *g, int argc, char **argv)
                 .request_id = th_opt(&op, "request-id"),
                 .name = op.pos[0],
                 .kind = th_opt(&op, "kind")};
-    return apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), account_text);
+    return th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), account_text);
 }

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const th_optspec spec[] = {
+const th_optspec th_measure_optspec[] = {
     {"before", true, false},          {"after", true, false},
     {"params", true, false},          {"before-date", true, false},
     {"after-date", true, false},      {"area-unit", true, false},
@@ -21,46 +21,47 @@ static const th_optspec spec[] = {
     {"leakage-pct", true, false},     {"uncertainty-pct", true, false},
     {"buffer-pct", true, false},      {"skip-invalid", false, false},
     {"json", false, false},           {"by", true, false},
-    {"parcels-out", true, false},
+    {"parcels-out", true, false},     {"request-id", true, false},
 };
+const int th_measure_noptspec = (int)(sizeof th_measure_optspec / sizeof *th_measure_optspec);
 
 static int num_opt(const char *opt, const char *s, double lo, double hi, double *out, th_err *e)
 {
     if (th_parse_double(s, strlen(s), out) != 0 || !isfinite(*out) || *out < lo || *out > hi)
-        return th_fail(e, TH_EUSAGE, "measure: --%s '%s' must be a number from %g to %g", opt, s,
+        return th_fail(e, TH_EUSAGE, "--%s '%s' must be a number from %g to %g", opt, s,
                        lo, hi);
     return 0;
 }
 
-static int parse_options(const th_opts *op, th_measure_opts *o, th_err *e)
+int th_cli_measure_options(const th_opts *op, th_measure_opts *o, th_err *e)
 {
     o->before_path = th_opt(op, "before");
     o->after_path = th_opt(op, "after");
     if (!o->before_path || !o->after_path)
-        return th_fail(e, TH_EUSAGE, "measure: --before FILE and --after FILE are both needed "
-                                     "(see tanhui help measure)");
+        return th_fail(e, TH_EUSAGE, "--before FILE and --after FILE are both needed (see tanhui "
+                                     "help measure)");
     const char *s;
     if ((s = th_opt(op, "before-date"))) {
         if (th_date_parse(s, strlen(s), &o->before_date) != 0)
-            return th_fail(e, TH_EUSAGE, "measure: --before-date '%s' is not a date YYYY-MM-DD", s);
+            return th_fail(e, TH_EUSAGE, "--before-date '%s' is not a date YYYY-MM-DD", s);
         o->has_before_date = true;
     }
     if ((s = th_opt(op, "after-date"))) {
         if (th_date_parse(s, strlen(s), &o->after_date) != 0)
-            return th_fail(e, TH_EUSAGE, "measure: --after-date '%s' is not a date YYYY-MM-DD", s);
+            return th_fail(e, TH_EUSAGE, "--after-date '%s' is not a date YYYY-MM-DD", s);
         o->has_after_date = true;
     }
     if ((s = th_opt(op, "area-unit"))) {
         if (strcmp(s, "mu") == 0)
             o->area_in_mu = true;
         else if (strcmp(s, "ha") != 0)
-            return th_fail(e, TH_EUSAGE, "measure: --area-unit '%s': use ha or mu", s);
+            return th_fail(e, TH_EUSAGE, "--area-unit '%s': use ha or mu", s);
     }
     if ((s = th_opt(op, "encoding")) && th_encoding_parse(s, &o->encoding) != 0)
-        return th_fail(e, TH_EUSAGE, "measure: --encoding '%s': use utf-8 or gbk", s);
+        return th_fail(e, TH_EUSAGE, "--encoding '%s': use utf-8 or gbk", s);
     if ((s = th_opt(op, "by")) && th_by_parse(s, &o->by) != 0)
         return th_fail(e, TH_EUSAGE,
-                       "measure: --by '%s': use forest_type, owner, village, township or county", s);
+                       "--by '%s': use forest_type, owner, village, township or county", s);
     th_deductions *d = &o->deductions;
     if ((s = th_opt(op, "baseline-tco2e")) &&
         num_opt("baseline-tco2e", s, -1e15, 1e15, &d->baseline_tco2e, e))
@@ -73,11 +74,45 @@ static int parse_options(const th_opts *op, th_measure_opts *o, th_err *e)
     if ((s = th_opt(op, "buffer-pct"))) {
         int64_t v;
         if (th_parse_fixed(s, strlen(s), 6, &v) != 0 || v < 0 || v > 100 * TH_PCT_SCALE)
-            return th_fail(e, TH_EUSAGE, "measure: --buffer-pct '%s' must be from 0 to 100, with "
+            return th_fail(e, TH_EUSAGE, "--buffer-pct '%s' must be from 0 to 100, with "
                                          "at most 6 decimals", s);
         d->buffer_pct_scaled = v;
     }
     o->skip_invalid = th_opt_flag(op, "skip-invalid");
+    return 0;
+}
+
+int th_cli_measure_run(const th_opts *op, const th_measure_opts *o, th_measure_run *run,
+                       th_err *e)
+{
+    if (th_measure_files(o, run, e) != 0) {
+        if (run->errs.total > 0 && !o->skip_invalid) {
+            th_buf out;
+            th_buf_init(&out);
+            th_rowerrs_text(&run->errs, TH_ROWERR_LIMIT, &out);
+            /* each finding on its own line, prefixed as every message is */
+            for (char *line = out.p; line && *line;) {
+                char *nl = strchr(line, '\n');
+                fprintf(stderr, "tanhui: %.*s\n", (int)(nl ? nl - line : (long)strlen(line)), line);
+                line = nl ? nl + 1 : NULL;
+            }
+            th_buf_free(&out);
+        }
+        return -1;
+    }
+    const char *parcels_out = th_opt(op, "parcels-out");
+    if (parcels_out) {
+        th_buf csv;
+        th_buf_init(&csv);
+        th_measure_parcels_csv(run, o, &csv);
+        int rc = th_cli_write_file(parcels_out, &csv, e);
+        th_buf_free(&csv);
+        if (rc)
+            return -1;
+    }
+    if (run->skipped > 0)
+        fprintf(stderr, "tanhui: skipped %lld bad rows (--skip-invalid); %lld parcels left out\n",
+                (long long)run->skipped, (long long)run->m.excluded);
     return 0;
 }
 
@@ -87,8 +122,12 @@ int th_cmd_measure(const th_global *g, int argc, char **argv)
     th_err e;
     th_err_clear(&e);
     th_opts op;
-    if (th_opts_parse(&op, spec, (int)(sizeof spec / sizeof *spec), argc, argv, "measure", &e))
+    if (th_opts_parse(&op, th_measure_optspec, th_measure_noptspec, argc, argv, "measure", &e))
         return th_cli_fail(&e);
+    if (th_opt(&op, "request-id")) {
+        th_fail(&e, TH_EUSAGE, "--request-id is for commands that change the registry");
+        return th_cli_fail(&e);
+    }
     if (op.npos > 0) {
         th_fail(&e, TH_EUSAGE, "measure: unexpected argument '%s' (see tanhui help measure)",
                 op.pos[0]);
@@ -96,7 +135,7 @@ int th_cmd_measure(const th_global *g, int argc, char **argv)
     }
     th_measure_opts o;
     th_measure_opts_default(&o);
-    if (parse_options(&op, &o, &e))
+    if (th_cli_measure_options(&op, &o, &e))
         return th_cli_fail(&e);
     th_params *params = NULL;
     th_params_info pi;
@@ -110,30 +149,9 @@ int th_cmd_measure(const th_global *g, int argc, char **argv)
     int status = 0;
     th_buf out;
     th_buf_init(&out);
-    if (th_measure_files(&o, &run, &e) != 0) {
-        if (run.errs.total > 0 && !o.skip_invalid) {
-            th_rowerrs_text(&run.errs, TH_ROWERR_LIMIT, &out);
-            /* each finding on its own line, prefixed as every message is */
-            for (char *line = out.p; line && *line;) {
-                char *nl = strchr(line, '\n');
-                fprintf(stderr, "tanhui: %.*s\n", (int)(nl ? nl - line : (long)strlen(line)), line);
-                line = nl ? nl + 1 : NULL;
-            }
-        }
+    if (th_cli_measure_run(&op, &o, &run, &e) != 0) {
         status = th_cli_fail(&e);
         goto out;
-    }
-    const char *parcels_out = th_opt(&op, "parcels-out");
-    if (parcels_out) {
-        th_buf csv;
-        th_buf_init(&csv);
-        th_measure_parcels_csv(&run, &o, &csv);
-        int rc = th_cli_write_file(parcels_out, &csv, &e);
-        th_buf_free(&csv);
-        if (rc) {
-            status = th_cli_fail(&e);
-            goto out;
-        }
     }
     if (th_opt_flag(&op, "json")) {
         th_measure_json(&run, &o, &pi, &out);
@@ -141,9 +159,6 @@ int th_cmd_measure(const th_global *g, int argc, char **argv)
     } else {
         th_measure_text(&run, &o, &pi, &out);
     }
-    if (run.skipped > 0)
-        fprintf(stderr, "tanhui: skipped %lld bad rows (--skip-invalid); %lld parcels left out\n",
-                (long long)run.skipped, (long long)run.m.excluded);
     if (th_cli_write(stdout, &out, &e))
         status = th_cli_fail(&e);
 out:

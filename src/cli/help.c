@@ -84,6 +84,37 @@ static const char help_account[] =
     "--request-id ID: a retry with the same ID and the same command returns the first result and\n"
     "changes nothing; the same ID with another command is an error.\n";
 
+static const char help_project[] =
+    "usage: tanhui [--db PATH] project add --name NAME --owner ACCOUNT [--buffer-pct B]\n"
+    "                                      [--params FILE] [--json] [--request-id ID]\n"
+    "       tanhui [--db PATH] project list [--json]\n"
+    "\n"
+    "A project is a forest area with an owner (a state, collective, household or company\n"
+    "account, by id or name), a non-permanence buffer percentage (default 20) and a parameter\n"
+    "table (default the built-in one), which the registry keeps whole with its SHA-256 so\n"
+    "every monitoring report of the project can be re-run. Its code, P and its id (P0007), is\n"
+    "part of its credits' serial numbers. PROJECT arguments take the id, the code or the name.\n"
+    "--json: add prints {\"id\", \"code\", \"name\", \"owner\", \"buffer_pct\", \"params\",\n"
+    "\"status\", \"outstanding_reversal\", \"created_at\"}; list prints {\"projects\": [...]}.\n";
+
+static const char help_report[] =
+    "usage: tanhui [--db PATH] report add PROJECT --before FILE --after FILE [measure's options]\n"
+    "       tanhui [--db PATH] report verify REPORT --verifier ACCOUNT\n"
+    "       tanhui [--db PATH] report reject REPORT --verifier ACCOUNT --reason TEXT\n"
+    "       tanhui [--db PATH] report show REPORT\n"
+    "\n"
+    "add measures the two inventories as `tanhui measure` does (the same options, but the\n"
+    "parameter table and the buffer percentage are the project's) and stores the whole result,\n"
+    "with the SHA-256 of the inputs and of the table, as a submitted monitoring report. A report\n"
+    "whose parcels were already counted (a before survey earlier than the after survey of the\n"
+    "project's last verified report) is refused, naming the parcels. verify and reject take a\n"
+    "verifier account that does not own the project; only a submitted report can be decided.\n"
+    "show prints the report with its stored measurement (JSON).\n"
+    "Every write takes --json and --request-id ID. --json prints {\"id\", \"project\", \"status\",\n"
+    "\"period_start\", \"period_end\", \"vintage\", \"net_tco2e\", \"credits_total\",\n"
+    "\"buffer_credits\", \"owner_credits\", \"reversal_tco2e\", \"parcels\", \"verifier\",\n"
+    "\"decided_at\", \"reject_reason\", \"created_at\"}.\n";
+
 static const char help_help[] = "usage: tanhui help [COMMAND] [--json]\n\nShow the help of a command "
                                 "(--json: as an object; without COMMAND, the list of commands).\n";
 
@@ -92,6 +123,8 @@ const th_command th_commands[] = {
     {"gen-inventory", th_cmd_gen_inventory, "write a synthetic pair of inventories", help_gen},
     {"init", th_cmd_init, "create the registry database", help_init},
     {"account", th_cmd_account, "add or list accounts", help_account},
+    {"project", th_cmd_project, "add or list projects", help_project},
+    {"report", th_cmd_report, "add, verify, reject or show monitoring reports", help_report},
     {"help", th_cmd_help, "show the help of a command", help_help},
     {NULL, NULL, NULL, NULL},
 };

@@ -1,5 +1,6 @@
 /* output.c — writing results: to a stream, or atomically to a file. */
 #include "cli/cli.h"
+#include "cli/opts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,4 +53,34 @@ int th_cli_write_file(const char *path, const th_buf *b, th_err *e)
     }
     free(tmp);
     return 0;
+}
+
+int th_cli_read(const th_global *g, int argc, char **argv, const char *cmd,
+                int (*json)(th_db *db, th_buf *out, th_err *e),
+                int (*text)(th_db *db, th_buf *out, th_err *e))
+{
+    static const th_optspec spec[] = {{"json", false, false}};
+    th_err e;
+    th_opts op;
+    if (th_opts_parse(&op, spec, 1, argc, argv, cmd, &e))
+        return th_cli_fail(&e);
+    if (op.npos) {
+        th_fail(&e, TH_EUSAGE, "%s: unexpected argument '%s'", cmd, op.pos[0]);
+        return th_cli_fail(&e);
+    }
+    th_db *db;
+    if (th_db_open(g->db, TH_DB_READ, &db, &e))
+        return th_cli_fail(&e);
+    th_buf out;
+    th_buf_init(&out);
+    bool as_json = th_opt_flag(&op, "json");
+    int status = (as_json ? json : text)(db, &out, &e) ? th_cli_fail(&e) : 0;
+    if (status == 0) {
+        if (as_json)
+            th_buf_putc(&out, '\n');
+        status = th_cli_write(stdout, &out, &e) ? th_cli_fail(&e) : 0;
+    }
+    th_buf_free(&out);
+    th_db_close(db);
+    return status;
 }

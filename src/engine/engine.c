@@ -3,6 +3,7 @@
 
 #include "base/json.h"
 #include "base/mem.h"
+#include "base/sha256.h"
 #include "ledger/accounts.h"
 
 #include <stdio.h>
@@ -74,6 +75,45 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "type");
         th_json_str(&j, "registry.init");
         break;
+    case TH_CMD_REPORT_ADD: {
+        /* the measurement by its hash: a retry must carry the very same result */
+        uint8_t d[32];
+        char hex[65];
+        th_sha256(c->report.result_json, strlen(c->report.result_json), d);
+        th_hex(d, 32, hex);
+        th_json_key(&j, "project");
+        th_json_str(&j, c->report.project);
+        th_json_key(&j, "result_sha256");
+        th_json_str(&j, hex);
+        th_json_key(&j, "type");
+        th_json_str(&j, "report.add");
+        break;
+    }
+    case TH_CMD_REPORT_VERIFY:
+    case TH_CMD_REPORT_REJECT:
+        if (c->type == TH_CMD_REPORT_REJECT) {
+            th_json_key(&j, "reason");
+            th_json_str(&j, c->reason);
+        }
+        th_json_key(&j, "report");
+        th_json_str(&j, c->report_id);
+        th_json_key(&j, "type");
+        th_json_str(&j, c->type == TH_CMD_REPORT_VERIFY ? "report.verify" : "report.reject");
+        th_json_key(&j, "verifier");
+        th_json_str(&j, c->verifier);
+        break;
+    case TH_CMD_PROJECT_ADD:
+        th_json_key(&j, "buffer_pct_scaled");
+        th_json_int(&j, c->project.buffer_pct_scaled);
+        th_json_key(&j, "name");
+        th_json_str(&j, c->project.name);
+        th_json_key(&j, "owner");
+        th_json_str(&j, c->project.owner);
+        th_json_key(&j, "params_sha256");
+        th_json_str(&j, c->project.params_sha256);
+        th_json_key(&j, "type");
+        th_json_str(&j, "project.add");
+        break;
     }
     th_json_obj_end(&j);
 }
@@ -96,6 +136,15 @@ static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_
         th_buf_free(&acct);
         return rc;
     }
+    case TH_CMD_PROJECT_ADD:
+        return th_project_add(en->db, &c->project, now, out, e);
+    case TH_CMD_REPORT_ADD:
+        return th_report_add(en->db, &c->report, now, out, e);
+    case TH_CMD_REPORT_VERIFY:
+    case TH_CMD_REPORT_REJECT:
+        return th_report_decide(en->db, c->report_id ? c->report_id : "",
+                                c->verifier ? c->verifier : "", c->type == TH_CMD_REPORT_VERIFY,
+                                c->reason, now, out, e);
     }
     return th_fail(e, TH_EINTERNAL, "unknown command");
 }

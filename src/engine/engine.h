@@ -17,6 +17,8 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "ledger/projects.h"
+#include "ledger/reports.h"
 #include "store/db.h"
 
 #include <stdbool.h>
@@ -25,6 +27,10 @@
 typedef enum {
     TH_CMD_ACCOUNT_ADD,
     TH_CMD_INIT_REGISTRY, /* the registry's own accounts, made by `tanhui init` */
+    TH_CMD_PROJECT_ADD,
+    TH_CMD_REPORT_ADD,
+    TH_CMD_REPORT_VERIFY,
+    TH_CMD_REPORT_REJECT,
 } th_cmd_type;
 
 typedef struct {
@@ -32,6 +38,9 @@ typedef struct {
     const char *request_id; /* NULL: none */
     const char *name;       /* account add */
     const char *kind;
+    th_project_new project; /* project add */
+    th_report_new report;   /* report add */
+    const char *report_id, *verifier, *reason; /* report verify / reject */
 } th_cmd;
 
 typedef struct {

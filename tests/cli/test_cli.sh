@@ -191,6 +191,47 @@ if [ "$(grep -o '"id":' "$D/out" | wc -l)" -eq 4 ]; then ok; else bad "account l
 expect 0 account-list-text -- "$T" --db "$DB" account list
 has "$D/out" "李某某" "account list text"
 
+# --- projects and monitoring reports ---
+expect 0 project-add -- "$T" --db "$DB" project add --name 乐昌林场碳汇一期 --owner 乐昌市第1国有林场 --buffer-pct 15 --json
+has "$D/out" '"code":"P0001","name":"乐昌林场碳汇一期","owner":{"id":2,"name":"乐昌市第1国有林场"},"buffer_pct":15' "project add --json"
+expect 2 project-owner-kind -- "$T" --db "$DB" project add --name x --owner buffer
+has "$D/err" "a buffer account cannot own a forest project" "project owner kind"
+expect 2 project-no-owner -- "$T" --db "$DB" project add --name x --owner 99
+expect 2 project-bad-params -- "$T" --db "$DB" project add --name y --owner 2 --params "$D/params.csv"
+expect 0 project-list -- "$T" --db "$DB" project list
+has "$D/out" "乐昌林场碳汇一期 (乐昌市第1国有林场)" "project list"
+expect 0 verifier-add -- "$T" --db "$DB" account add 韶关核证中心 --kind verifier
+expect 2 report-params -- "$T" --db "$DB" report add P0001 --before "$SB" --after "$SA" --params "$D/own.csv"
+has "$D/err" "are the project's" "report add refuses --params"
+expect 2 report-bad-rows -- "$T" --db "$DB" report add P0001 --before "$D/bad.csv" --after "$SA"
+has "$D/err" "column area_ha, value '-3'" "report add names bad rows"
+expect 0 report-add -- "$T" --db "$DB" report add P0001 --before "$SB" --after "$SA" --uncertainty-pct 12 --json
+# the small pair with U = 12 %: 194.576 - 0.25 * 0.12 * 194.576 = 188.739 -> 188 credits, 15 % buffer = 29
+has "$D/out" '"status":"submitted","period_start":"2019-04-10","period_end":"2024-05-07","vintage":2024' "report add --json"
+has "$D/out" '"credits_total":188,"buffer_credits":29,"owner_credits":159' "report credits with the project's buffer"
+expect 0 report-show -- "$T" --db "$DB" report show 1
+has "$D/out" '"measurement":{"parcels":6' "report show keeps the measurement"
+has "$D/out" '"sha256":"88c9297cce829947169d6d7bc647d7dd81b5502e4d05ca3ee30950f312d3eadd"' "report keeps the inputs' hashes"
+expect 2 report-verify-owner -- "$T" --db "$DB" report verify 1 --verifier 乐昌市第1国有林场
+has "$D/err" "only a verifier account may verify" "owner cannot verify"
+expect 0 report-verify -- "$T" --db "$DB" report verify 1 --verifier 韶关核证中心 --json
+has "$D/out" '"status":"verified"' "report verified"
+expect 2 report-verify-twice -- "$T" --db "$DB" report verify 1 --verifier 韶关核证中心
+has "$D/err" "the report is verified already" "verified once only"
+expect 2 report-twice-counted -- "$T" --db "$DB" report add P0001 --before "$SB" --after "$SA"
+has "$D/err" "5 parcels would have their growth counted twice" "no growth counted twice"
+expect 2 report-reject-no-reason -- "$T" --db "$DB" report reject 1 --verifier 韶关核证中心
+# the next period: its before survey is the last one's after survey, so it may be counted
+sed 's/,2024-/,2029-/' "$SA" >"$D/a2029.csv"
+expect 0 report-next -- "$T" --db "$DB" report add 乐昌林场碳汇一期 --before "$SA" --after "$D/a2029.csv" --json --request-id rep-2
+has "$D/out" '"id":2,' "the next period's report"
+has "$D/out" '"reversal_tco2e":0' "unchanged stands: no reversal"
+expect 0 report-next-retry -- "$T" --db "$DB" report add 乐昌林场碳汇一期 --before "$SA" --after "$D/a2029.csv" --json --request-id rep-2
+has "$D/out" '"id":2,' "a retried report add returns the first report"
+expect 0 report-reject -- "$T" --db "$DB" report reject 2 --verifier 韶关核证中心 --reason "缺少野外样地复核" --json
+has "$D/out" '"status":"rejected"' "report rejected"
+has "$D/out" '"reject_reason":"缺少野外样地复核"' "rejection reason kept"
+
 # --- differential: tanhui against an independent awk reading of measurement.md ---
 seeds="1 2 3"
 [ "$LONG" = "1" ] && seeds=$(seq 1 40)

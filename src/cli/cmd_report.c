@@ -1,0 +1,189 @@
+/* cmd_report.c — `tanhui report add|verify|reject|show`. `report add` measures the project's
+ * two inventories with the project's own parameter table and buffer percentage (outside the
+ * transaction: it is the slow part), then hands the result to the engine. */
+#include "cli/cli.h"
+#include "cli/opts.h"
+
+#include "base/date.h"
+#include "base/mem.h"
+#include "base/num.h"
+#include "inventory/measure_report.h"
+#include "ledger/projects.h"
+#include "ledger/reports.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void report_text(const th_buf *json, th_buf *out)
+{
+    const char *id = strstr(json->p, "\"id\":"), *st = strstr(json->p, "\"status\":\"");
+    const char *cr = strstr(json->p, "\"credits_total\":");
+    th_buf_printf(out, "report %lld: %.*s", id ? strtoll(id + 5, NULL, 10) : 0LL,
+                  st ? (int)strcspn(st + 10, "\"") : 0, st ? st + 10 : "");
+    if (cr)
+        th_buf_printf(out, " (%lld credits)", strtoll(cr + 16, NULL, 10));
+    th_buf_putc(out, '\n');
+}
+
+static int report_add(const th_global *g, int argc, char **argv)
+{
+    th_err e;
+    th_err_clear(&e);
+    th_opts op;
+    if (th_opts_parse(&op, th_measure_optspec, th_measure_noptspec, argc, argv, "report add", &e))
+        return th_cli_fail(&e);
+    if (op.npos != 1) {
+        th_fail(&e, TH_EUSAGE, "report add: give one PROJECT, --before FILE and --after FILE "
+                               "(see tanhui help report)");
+        return th_cli_fail(&e);
+    }
+    if (th_opt(&op, "params") || th_opt(&op, "buffer-pct")) {
+        th_fail(&e, TH_EUSAGE, "report add: the parameter table and the buffer percentage are "
+                               "the project's (set with project add), not the report's");
+        return th_cli_fail(&e);
+    }
+    th_measure_opts o;
+    th_measure_opts_default(&o);
+    if (th_cli_measure_options(&op, &o, &e))
+        return th_cli_fail(&e);
+
+    /* the project's table and buffer, read before the slow measurement */
+    th_db *db;
+    if (th_db_open(g->db, TH_DB_READ, &db, &e))
+        return th_cli_fail(&e);
+    th_project p;
+    th_params_info pi;
+    memset(&pi, 0, sizeof pi);
+    th_buf_init(&pi.text);
+    int rc = th_project_find(db, op.pos[0], &p, &e);
+    if (rc == 0)
+        rc = th_project_params(db, p.id, &pi.text, &e);
+    th_db_close(db);
+    if (rc) {
+        th_buf_free(&pi.text);
+        return th_cli_fail(&e);
+    }
+    snprintf(pi.name, sizeof pi.name, "%s", p.params_name);
+    snprintf(pi.sha256, sizeof pi.sha256, "%s", p.params_sha256);
+    th_params *params;
+    if (th_params_parse(pi.text.p, pi.text.len, pi.name, &params, &e)) {
+        th_buf_free(&pi.text);
+        return th_cli_fail(&e);
+    }
+    o.params = params;
+    o.deductions.buffer_pct_scaled = p.buffer_pct_scaled;
+
+    th_measure_run run;
+    int status = 0;
+    th_buf json;
+    th_buf_init(&json);
+    th_report_parcel *parcels = NULL;
+    if (th_cli_measure_run(&op, &o, &run, &e) != 0) {
+        status = th_cli_fail(&e);
+        goto out;
+    }
+    th_measure_json(&run, &o, &pi, &json);
+    const th_measure *m = &run.m;
+    parcels = th_xcalloc(m->norder ? m->norder : 1, sizeof *parcels);
+    for (size_t i = 0; i < m->norder; i++) {
+        const th_parcel *b = m->order_before[i] >= 0 ? &run.before.v[m->order_before[i]] : NULL;
+        const th_parcel *a = m->order_after[i] >= 0 ? &run.after.v[m->order_after[i]] : NULL;
+        const th_parcel *k = a ? a : b;
+        parcels[i] = (th_report_parcel){.key = k->key, .key_len = k->key_len,
+                                        .has_before = b != NULL, .has_after = a != NULL,
+                                        .before_date = b ? b->date : 0,
+                                        .after_date = a ? a->date : 0};
+    }
+    char d1[11], d2[11];
+    th_date_format(m->period_start, d1);
+    th_date_format(m->period_end, d2);
+    int y, mo, d;
+    th_civil_from_days(m->period_end, &y, &mo, &d);
+    th_cmd c = {.type = TH_CMD_REPORT_ADD, .request_id = th_opt(&op, "request-id")};
+    c.report = (th_report_new){.project = op.pos[0],
+                               .result_json = json.p,
+                               .period_start = d1,
+                               .period_end = d2,
+                               .vintage = y,
+                               .net_tco2e = m->credits.net_tco2e,
+                               .reversal_tco2e = m->credits.reversal_tco2e,
+                               .credits_total = m->credits.credits_total,
+                               .buffer_credits = m->credits.buffer_credits,
+                               .owner_credits = m->credits.owner_credits,
+                               .parcels = parcels,
+                               .nparcels = m->norder};
+    status = th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), report_text);
+out:
+    free(parcels);
+    th_buf_free(&json);
+    th_measure_run_free(&run);
+    th_params_free(params);
+    th_buf_free(&pi.text);
+    return status;
+}
+
+static int report_decide(const th_global *g, int argc, char **argv, bool verify)
+{
+    static const th_optspec spec[] = {{"verifier", true, false}, {"reason", true, false},
+                                      {"json", false, false}, {"request-id", true, false}};
+    const char *cmd = verify ? "report verify" : "report reject";
+    th_err e;
+    th_opts op;
+    if (th_opts_parse(&op, spec, 4, argc, argv, cmd, &e))
+        return th_cli_fail(&e);
+    if (op.npos != 1 || !th_opt(&op, "verifier") || (!verify && !th_opt(&op, "reason")) ||
+        (verify && th_opt(&op, "reason"))) {
+        th_fail(&e, TH_EUSAGE, "%s: give REPORT and --verifier ACCOUNT%s (see tanhui help report)",
+                cmd, verify ? "" : " and --reason TEXT");
+        return th_cli_fail(&e);
+    }
+    th_cmd c = {.type = verify ? TH_CMD_REPORT_VERIFY : TH_CMD_REPORT_REJECT,
+                .request_id = th_opt(&op, "request-id"),
+                .report_id = op.pos[0],
+                .verifier = th_opt(&op, "verifier"),
+                .reason = th_opt(&op, "reason")};
+    return th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), report_text);
+}
+
+static int report_show(const th_global *g, int argc, char **argv)
+{
+    static const th_optspec spec[] = {{"json", false, false}};
+    th_err e;
+    th_opts op;
+    if (th_opts_parse(&op, spec, 1, argc, argv, "report show", &e))
+        return th_cli_fail(&e);
+    int64_t id;
+    if (op.npos != 1 || th_parse_int64(op.pos[0], strlen(op.pos[0]), 1, INT64_MAX, &id)) {
+        th_fail(&e, TH_EUSAGE, "report show: give one REPORT id");
+        return th_cli_fail(&e);
+    }
+    th_db *db;
+    if (th_db_open(g->db, TH_DB_READ, &db, &e))
+        return th_cli_fail(&e);
+    th_buf out;
+    th_buf_init(&out);
+    int status = th_report_json(db, id, true, &out, &e) ? th_cli_fail(&e) : 0;
+    if (status == 0) {
+        th_buf_putc(&out, '\n');
+        status = th_cli_write(stdout, &out, &e) ? th_cli_fail(&e) : 0;
+    }
+    th_buf_free(&out);
+    th_db_close(db);
+    return status;
+}
+
+int th_cmd_report(const th_global *g, int argc, char **argv)
+{
+    th_err e;
+    if (argc >= 1 && strcmp(argv[0], "add") == 0)
+        return report_add(g, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "verify") == 0)
+        return report_decide(g, argc - 1, argv + 1, true);
+    if (argc >= 1 && strcmp(argv[0], "reject") == 0)
+        return report_decide(g, argc - 1, argv + 1, false);
+    if (argc >= 1 && strcmp(argv[0], "show") == 0)
+        return report_show(g, argc - 1, argv + 1);
+    th_fail(&e, TH_EUSAGE, "report: say add, verify, reject or show (see tanhui help report)");
+    return th_cli_fail(&e);
+}

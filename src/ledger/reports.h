@@ -1,0 +1,49 @@
+/* reports.h — monitoring reports (domain: registry.md, "Objects" and "Consecutive monitoring
+ * reports").
+ *
+ * States: submitted -> verified (by a verifier account, never the project's owner) -> issued;
+ * or submitted -> rejected (with a reason). A report stores the whole measurement (its JSON,
+ * with the SHA-256 of the inputs and of the parameter table) and the survey dates of each of its
+ * parcels, so that the rule "no parcel's growth is counted twice" can be checked: no parcel's
+ * before date may be earlier than its after date in the project's latest verified (or issued)
+ * report. A report that breaks it is refused when it is added, and again when it is verified
+ * (another report may have been verified in between), naming the parcels. */
+#ifndef TH_REPORTS_H
+#define TH_REPORTS_H
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "store/db.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    const char *key;
+    uint32_t key_len;
+    bool has_before, has_after;
+    int32_t before_date, after_date; /* day numbers */
+} th_report_parcel;
+
+typedef struct {
+    const char *project;      /* id, code or name */
+    const char *result_json;  /* the measurement, as `tanhui measure --json` prints it */
+    const char *period_start, *period_end;
+    int vintage;              /* the year the period ends */
+    double net_tco2e, reversal_tco2e;
+    int64_t credits_total, buffer_credits, owner_credits;
+    const th_report_parcel *parcels;
+    size_t nparcels;
+} th_report_new;
+
+int th_report_add(th_db *db, const th_report_new *r, const char *now, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
+/* verify (true) or reject (false, with a reason) a submitted report. */
+int th_report_decide(th_db *db, const char *report, const char *verifier, bool verify,
+                     const char *reason, const char *now, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
+/* The report as JSON (without the measurement unless full). */
+int th_report_json(th_db *db, int64_t id, bool full, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
+
+#endif

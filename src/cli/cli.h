@@ -58,6 +58,9 @@ int th_cmd_help(const th_global *g, int argc, char **argv);
 int th_cmd_init(const th_global *g, int argc, char **argv);
 int th_cmd_project(const th_global *g, int argc, char **argv);
 int th_cmd_report(const th_global *g, int argc, char **argv);
+int th_cmd_issue(const th_global *g, int argc, char **argv);
+int th_cmd_holdings(const th_global *g, int argc, char **argv);
+int th_cmd_supply(const th_global *g, int argc, char **argv);
 int th_cmd_account(const th_global *g, int argc, char **argv);
 
 #endif

@@ -115,6 +115,30 @@ static const char help_report[] =
     "\"buffer_credits\", \"owner_credits\", \"reversal_tco2e\", \"parcels\", \"verifier\",\n"
     "\"decided_at\", \"reject_reason\", \"created_at\"}.\n";
 
+static const char help_issue[] =
+    "usage: tanhui [--db PATH] issue REPORT [--json] [--request-id ID]\n"
+    "\n"
+    "Issue a verified report. A positive report takes the next contiguous range of registry-wide\n"
+    "serial numbers (never reused): the owner's credits go to the project's owner, the buffer's\n"
+    "to the pooled buffer account, each as one block written\n"
+    "REGISTRY-PROJECT-VINTAGE-FIRST-LAST (SGFC-P0007-2024-000120001-000121500), the vintage being\n"
+    "the year the monitoring period ends. A report with a reversal (a loss) cancels ceil(loss)\n"
+    "credits from the buffer, lowest serials first; what the buffer cannot cover stays on the\n"
+    "project as an outstanding reversal, and the project is issued nothing more.\n";
+
+static const char help_holdings[] =
+    "usage: tanhui [--db PATH] holdings ACCOUNT [--json]\n"
+    "\n"
+    "The credits an account holds, as serial blocks. --json prints {\"account\", \"total\",\n"
+    "\"available\", \"reserved\", \"blocks\": [{\"serial\", \"project\", \"vintage\", \"first\",\n"
+    "\"last\", \"quantity\", \"state\"}]}.\n";
+
+static const char help_supply[] =
+    "usage: tanhui [--db PATH] supply [--json]\n"
+    "\n"
+    "Credits issued, held (the buffer's included), retired and cancelled, and those in the buffer,\n"
+    "in total and per project and vintage (\"by\").\n";
+
 static const char help_help[] = "usage: tanhui help [COMMAND] [--json]\n\nShow the help of a command "
                                 "(--json: as an object; without COMMAND, the list of commands).\n";
 
@@ -125,6 +149,9 @@ const th_command th_commands[] = {
     {"account", th_cmd_account, "add or list accounts", help_account},
     {"project", th_cmd_project, "add or list projects", help_project},
     {"report", th_cmd_report, "add, verify, reject or show monitoring reports", help_report},
+    {"issue", th_cmd_issue, "issue a verified report's credits (or cancel a reversal)", help_issue},
+    {"holdings", th_cmd_holdings, "an account's credits, by serial block", help_holdings},
+    {"supply", th_cmd_supply, "credits issued, held, retired, cancelled", help_supply},
     {"help", th_cmd_help, "show the help of a command", help_help},
     {NULL, NULL, NULL, NULL},
 };

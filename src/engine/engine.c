@@ -5,6 +5,7 @@
 #include "base/mem.h"
 #include "base/sha256.h"
 #include "ledger/accounts.h"
+#include "ledger/issuance.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,12 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "verifier");
         th_json_str(&j, c->verifier);
         break;
+    case TH_CMD_ISSUE:
+        th_json_key(&j, "report");
+        th_json_str(&j, c->report_id);
+        th_json_key(&j, "type");
+        th_json_str(&j, "issue");
+        break;
     case TH_CMD_PROJECT_ADD:
         th_json_key(&j, "buffer_pct_scaled");
         th_json_int(&j, c->project.buffer_pct_scaled);
@@ -140,6 +147,8 @@ static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_
         return th_project_add(en->db, &c->project, now, out, e);
     case TH_CMD_REPORT_ADD:
         return th_report_add(en->db, &c->report, now, out, e);
+    case TH_CMD_ISSUE:
+        return th_issue_report(en->db, c->report_id ? c->report_id : "", now, out, e);
     case TH_CMD_REPORT_VERIFY:
     case TH_CMD_REPORT_REJECT:
         return th_report_decide(en->db, c->report_id ? c->report_id : "",

@@ -31,6 +31,7 @@ typedef enum {
     TH_CMD_REPORT_ADD,
     TH_CMD_REPORT_VERIFY,
     TH_CMD_REPORT_REJECT,
+    TH_CMD_ISSUE,
 } th_cmd_type;
 
 typedef struct {

@@ -71,6 +71,41 @@ static const char *const migrations[] = {
     "  after_date INTEGER,"
     "  PRIMARY KEY (report_id, parcel_id)"
     ") WITHOUT ROWID;",
+    /* 3: issuances, cancellations, and credit blocks: contiguous inclusive serial ranges, each in
+     * one state (registry.md, "Credit block") */
+    "INSERT INTO meta (key, value) VALUES ('registry_code', 'SGFC'), ('next_serial', 1);"
+    "CREATE TABLE issuances ("
+    "  id INTEGER PRIMARY KEY,"
+    "  report_id INTEGER NOT NULL UNIQUE REFERENCES reports (id),"
+    "  project_id INTEGER NOT NULL REFERENCES projects (id),"
+    "  vintage INTEGER NOT NULL,"
+    "  first INTEGER,"
+    "  last INTEGER,"
+    "  quantity INTEGER NOT NULL CHECK (quantity >= 0),"
+    "  created_at TEXT NOT NULL"
+    ");"
+    "CREATE TABLE cancellations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  report_id INTEGER NOT NULL UNIQUE REFERENCES reports (id),"
+    "  project_id INTEGER NOT NULL REFERENCES projects (id),"
+    "  quantity INTEGER NOT NULL CHECK (quantity >= 0),"
+    "  outstanding INTEGER NOT NULL CHECK (outstanding >= 0),"
+    "  created_at TEXT NOT NULL"
+    ");"
+    "CREATE TABLE blocks ("
+    "  id INTEGER PRIMARY KEY,"
+    "  issuance_id INTEGER NOT NULL REFERENCES issuances (id),"
+    "  project_id INTEGER NOT NULL REFERENCES projects (id),"
+    "  vintage INTEGER NOT NULL,"
+    "  first INTEGER NOT NULL,"
+    "  last INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('available', 'reserved', 'retired', 'cancelled')),"
+    "  account_id INTEGER NOT NULL REFERENCES accounts (id),"
+    "  cancellation_id INTEGER REFERENCES cancellations (id),"
+    "  CHECK (first >= 1 AND first <= last)"
+    ");"
+    "CREATE UNIQUE INDEX blocks_first ON blocks (first);"
+    "CREATE INDEX blocks_holder ON blocks (account_id, state, project_id, vintage, first);",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

@@ -232,6 +232,33 @@ expect 0 report-reject -- "$T" --db "$DB" report reject 2 --verifier 韶关核�
 has "$D/out" '"status":"rejected"' "report rejected"
 has "$D/out" '"reject_reason":"缺少野外样地复核"' "rejection reason kept"
 
+# --- issuance, holdings, supply, reversals ---
+expect 2 issue-rejected -- "$T" --db "$DB" issue 2
+has "$D/err" "the report is rejected: only a verified report is issued" "only verified reports issue"
+expect 0 issue -- "$T" --db "$DB" issue 1 --json
+has "$D/out" '"issued":188,"blocks":[{"serial":"SGFC-P0001-2024-000000001-000000159","project":"P0001","vintage":2024,"first":1,"last":159,"quantity":159,"state":"available","account":2},{"serial":"SGFC-P0001-2024-000000160-000000188"' "issue: owner block then buffer block"
+expect 2 issue-twice -- "$T" --db "$DB" issue 1
+expect 0 holdings -- "$T" --db "$DB" holdings 乐昌市第1国有林场 --json
+has "$D/out" '"total":159,"available":159,"reserved":0' "owner holdings"
+expect 0 holdings-buffer -- "$T" --db "$DB" holdings buffer
+has "$D/out" "29 credits: 29 available" "buffer holdings"
+expect 0 supply -- "$T" --db "$DB" supply --json
+has "$D/out" '{"issued":188,"held":188,"retired":0,"cancelled":0,"buffer":29,"by":[{"project":"P0001","vintage":2024' "supply"
+# a loss: the stands are felled by 2029; the buffer covers what it can
+sed 's/,2024-\([0-9-]*\),\([^,]*\),\([^,]*\),[^,]*,/,2029-\1,\2,\3,0,/' "$SA" >"$D/felled.csv"
+expect 0 report-loss -- "$T" --db "$DB" report add P0001 --before "$SA" --after "$D/felled.csv" --json
+has "$D/out" '"credits_total":0' "a loss issues nothing"
+expect 0 verify-loss -- "$T" --db "$DB" report verify 3 --verifier 韶关核证中心
+expect 0 issue-loss -- "$T" --db "$DB" issue 3 --json
+has "$D/out" '"reversal":4344,"cancelled":29,"outstanding_reversal":4315' "reversal cancels the buffer, the rest outstanding"
+expect 0 supply-after-loss -- "$T" --db "$DB" supply --json
+has "$D/out" '{"issued":188,"held":159,"retired":0,"cancelled":29,"buffer":0' "supply after the reversal"
+sed 's/,2024-/,2034-/' "$SA" >"$D/a2034.csv"
+expect 0 report-after-loss -- "$T" --db "$DB" report add P0001 --before "$D/felled.csv" --after "$D/a2034.csv" --json
+expect 0 verify-after-loss -- "$T" --db "$DB" report verify 4 --verifier 韶关核证中心
+expect 2 issue-blocked -- "$T" --db "$DB" issue 4
+has "$D/err" "outstanding reversal of 4315 credits" "an outstanding reversal blocks issuance"
+
 # --- differential: tanhui against an independent awk reading of measurement.md ---
 seeds="1 2 3"
 [ "$LONG" = "1" ] && seeds=$(seq 1 40)

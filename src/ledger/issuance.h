@@ -1,0 +1,28 @@
+/* issuance.h — turning a verified report into credits, or a reversal into cancellations
+ * (domain: registry.md, "Issuance", "Serial numbers", "Reversals and the buffer").
+ *
+ * A positive report takes the next contiguous range of registry-wide serial numbers (never
+ * reused: the next number lives in `meta`): its first owner_credits serials go to the project's
+ * owner, the rest to the pooled buffer account, as two blocks. A report with a reversal cancels
+ * ceil(reversal) credits from the buffer account, lowest serials first, splitting a block where
+ * the count ends inside it; what the buffer cannot cover is the project's outstanding reversal,
+ * and a project with one is issued nothing more. Either way the report becomes `issued`.
+ *
+ * Blocks are rows (first, last, state, holder); a split shrinks a row and adds one, so the rows
+ * always partition the serials issued. Runs inside the engine's transaction. */
+#ifndef TH_ISSUANCE_H
+#define TH_ISSUANCE_H
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "store/db.h"
+
+int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
+/* {"account":{...}, "total", "available", "reserved", "blocks":[...]} */
+int th_holdings_json(th_db *db, const char *account, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
+/* {"issued", "held", "retired", "cancelled", "buffer", "by":[per project and vintage]} */
+int th_supply_json(th_db *db, th_buf *out, th_err *e) __attribute__((warn_unused_result));
+
+#endif

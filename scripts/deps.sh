@@ -2,8 +2,9 @@
 # scripts/deps.sh — install the Debian packages tanhui needs, only when they are missing.
 #
 #   scripts/deps.sh build    compiler, pkg-config, GDAL, OpenSSL's libcrypto, SQLite
-#   scripts/deps.sh test     build + gdal-bin (the tests read GeoPackages back with ogrinfo)
-#   scripts/deps.sh bench    test + sqlite3 (the baseline the benchmark compares with)
+#   scripts/deps.sh test     build + gdal-bin (the tests read GeoPackages back with ogrinfo) and
+#                            sqlite3 (they tamper with a database to see `tanhui check` fail)
+#   scripts/deps.sh bench    the same (sqlite3 is also the baseline the benchmark compares with)
 #   scripts/deps.sh fuzz     build + clang and its libFuzzer runtime
 #
 # Runs apt-get as root, or through sudo otherwise. Prints nothing when all is there.
@@ -28,12 +29,10 @@ fi
 case $want in
 test | bench)
     command -v ogrinfo >/dev/null 2>&1 || need gdal-bin
+    command -v sqlite3 >/dev/null 2>&1 || need sqlite3
     ;;
 esac
 case $want in
-bench)
-    command -v sqlite3 >/dev/null 2>&1 || need sqlite3
-    ;;
 fuzz)
     command -v clang >/dev/null 2>&1 || need clang
     ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||

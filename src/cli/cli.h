@@ -61,6 +61,10 @@ int th_cmd_report(const th_global *g, int argc, char **argv);
 int th_cmd_issue(const th_global *g, int argc, char **argv);
 int th_cmd_holdings(const th_global *g, int argc, char **argv);
 int th_cmd_supply(const th_global *g, int argc, char **argv);
+int th_cmd_transfer(const th_global *g, int argc, char **argv);
+int th_cmd_retire(const th_global *g, int argc, char **argv);
+int th_cmd_certificate(const th_global *g, int argc, char **argv);
+int th_cmd_check(const th_global *g, int argc, char **argv);
 int th_cmd_account(const th_global *g, int argc, char **argv);
 
 #endif

@@ -139,6 +139,42 @@ static const char help_supply[] =
     "Credits issued, held (the buffer's included), retired and cancelled, and those in the buffer,\n"
     "in total and per project and vintage (\"by\").\n";
 
+static const char help_transfer[] =
+    "usage: tanhui [--db PATH] transfer --from A --to B --qty N [--project P] [--vintage Y]\n"
+    "                                   [--serials BLOCK] [--json] [--request-id ID]\n"
+    "\n"
+    "Move credits from A to B: the lowest serials first within the project and vintage asked\n"
+    "for, or exactly the serials named (one block, written as holdings shows it; --qty may then\n"
+    "be left out). A block is split where the count ends inside it. The transfer records the\n"
+    "serial ranges it moved: --json prints {\"id\", \"type\", \"date\", \"from\", \"to\",\n"
+    "\"quantity\", \"blocks\"}.\n";
+
+static const char help_retire[] =
+    "usage: tanhui [--db PATH] retire --from A --qty N --beneficiary TEXT --reason TEXT\n"
+    "                                 [--jurisdiction CODE] [--project P] [--vintage Y]\n"
+    "                                 [--serials BLOCK] [--json] [--request-id ID]\n"
+    "\n"
+    "Retire credits for an offset, for good: chosen as transfer chooses them, they become\n"
+    "retired in A's name for the beneficiary. The retirement's id is its certificate's:\n"
+    "--json prints {\"id\", \"type\", \"date\", \"account\", \"beneficiary\", \"reason\",\n"
+    "\"jurisdiction\", \"quantity\", \"blocks\"}; `tanhui certificate ID` shows it again.\n";
+
+static const char help_certificate[] =
+    "usage: tanhui [--db PATH] certificate ID [--json]\n"
+    "\n"
+    "A retirement's public certificate (or a transfer's record): date, account, beneficiary,\n"
+    "reason, jurisdiction, quantity and the serial blocks, each with serial, first, last and\n"
+    "quantity.\n";
+
+static const char help_check[] =
+    "usage: tanhui [--db PATH] check [--json]\n"
+    "\n"
+    "Verify every invariant of the registry from the stored rows alone: each issuance's blocks\n"
+    "cover exactly its serials; blocks never overlap and hold what was issued; retired and\n"
+    "cancelled blocks carry their retirement or cancellation; retirements' ranges are exactly\n"
+    "their retired blocks; outstanding reversals are what the buffer could not cover. Exits 0,\n"
+    "or 1 naming the first violation. It reads only, and can run while another process writes.\n";
+
 static const char help_help[] = "usage: tanhui help [COMMAND] [--json]\n\nShow the help of a command "
                                 "(--json: as an object; without COMMAND, the list of commands).\n";
 
@@ -152,6 +188,10 @@ const th_command th_commands[] = {
     {"issue", th_cmd_issue, "issue a verified report's credits (or cancel a reversal)", help_issue},
     {"holdings", th_cmd_holdings, "an account's credits, by serial block", help_holdings},
     {"supply", th_cmd_supply, "credits issued, held, retired, cancelled", help_supply},
+    {"transfer", th_cmd_transfer, "move credits to another account", help_transfer},
+    {"retire", th_cmd_retire, "retire credits for an offset, with a certificate", help_retire},
+    {"certificate", th_cmd_certificate, "show a retirement certificate", help_certificate},
+    {"check", th_cmd_check, "verify every invariant of the registry", help_check},
     {"help", th_cmd_help, "show the help of a command", help_help},
     {NULL, NULL, NULL, NULL},
 };

@@ -103,6 +103,39 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "verifier");
         th_json_str(&j, c->verifier);
         break;
+    case TH_CMD_TRANSFER:
+    case TH_CMD_RETIRE: {
+        const th_move *m = &c->move;
+        if (c->type == TH_CMD_RETIRE) {
+            th_json_key(&j, "beneficiary");
+            th_json_str(&j, m->beneficiary);
+        }
+        th_json_key(&j, "from");
+        th_json_str(&j, m->from);
+        if (c->type == TH_CMD_RETIRE) {
+            th_json_key(&j, "jurisdiction");
+            th_json_str(&j, m->jurisdiction);
+        }
+        th_json_key(&j, "project");
+        th_json_str(&j, m->project);
+        th_json_key(&j, "qty");
+        th_json_int(&j, m->qty);
+        if (c->type == TH_CMD_RETIRE) {
+            th_json_key(&j, "reason");
+            th_json_str(&j, m->reason);
+        }
+        th_json_key(&j, "serials");
+        th_json_str(&j, m->serials);
+        if (c->type == TH_CMD_TRANSFER) {
+            th_json_key(&j, "to");
+            th_json_str(&j, m->to);
+        }
+        th_json_key(&j, "type");
+        th_json_str(&j, c->type == TH_CMD_TRANSFER ? "transfer" : "retire");
+        th_json_key(&j, "vintage");
+        th_json_int(&j, m->vintage);
+        break;
+    }
     case TH_CMD_ISSUE:
         th_json_key(&j, "report");
         th_json_str(&j, c->report_id);
@@ -147,6 +180,10 @@ static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_
         return th_project_add(en->db, &c->project, now, out, e);
     case TH_CMD_REPORT_ADD:
         return th_report_add(en->db, &c->report, now, out, e);
+    case TH_CMD_TRANSFER:
+        return th_transfer(en->db, &c->move, now, out, e);
+    case TH_CMD_RETIRE:
+        return th_retire(en->db, &c->move, now, out, e);
     case TH_CMD_ISSUE:
         return th_issue_report(en->db, c->report_id ? c->report_id : "", now, out, e);
     case TH_CMD_REPORT_VERIFY:

@@ -18,6 +18,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "ledger/projects.h"
+#include "ledger/moves.h"
 #include "ledger/reports.h"
 #include "store/db.h"
 
@@ -32,6 +33,8 @@ typedef enum {
     TH_CMD_REPORT_VERIFY,
     TH_CMD_REPORT_REJECT,
     TH_CMD_ISSUE,
+    TH_CMD_TRANSFER,
+    TH_CMD_RETIRE,
 } th_cmd_type;
 
 typedef struct {
@@ -42,6 +45,7 @@ typedef struct {
     th_project_new project; /* project add */
     th_report_new report;   /* report add */
     const char *report_id, *verifier, *reason; /* report verify / reject */
+    th_move move;           /* transfer, retire */
 } th_cmd;
 
 typedef struct {

@@ -24,7 +24,7 @@ static int meta_int(th_db *db, const char *key, int64_t *v, th_err *e)
     return r == SQLITE_ROW ? 0 : th_fail(e, TH_EINTERNAL, "the database has no %s", key);
 }
 
-static void registry_code(th_db *db, char out[16])
+void th_registry_code(th_db *db, char out[16])
 {
     sqlite3_stmt *st;
     th_err e;
@@ -41,7 +41,7 @@ static void block_serial(th_db *db, int64_t project, int vintage, int64_t first,
 {
     th_block b;
     memset(&b, 0, sizeof b);
-    registry_code(db, b.registry);
+    th_registry_code(db, b.registry);
     snprintf(b.project, sizeof b.project, "P%04lld", (long long)project);
     b.vintage = vintage;
     b.first = first;

@@ -17,6 +17,9 @@
 #include "base/err.h"
 #include "store/db.h"
 
+/* The registry's code in serial numbers (meta registry_code, "SGFC"). */
+void th_registry_code(th_db *db, char out[16]);
+
 int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out, th_err *e)
     __attribute__((warn_unused_result));
 /* {"account":{...}, "total", "available", "reserved", "blocks":[...]} */

@@ -106,6 +106,28 @@ static const char *const migrations[] = {
     ");"
     "CREATE UNIQUE INDEX blocks_first ON blocks (first);"
     "CREATE INDEX blocks_holder ON blocks (account_id, state, project_id, vintage, first);",
+    /* 4: transfers and retirements, each linked to the serial ranges it moved */
+    "CREATE TABLE moves ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('transfer', 'retirement')),"
+    "  from_id INTEGER NOT NULL REFERENCES accounts (id),"
+    "  to_id INTEGER REFERENCES accounts (id),"
+    "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+    "  beneficiary TEXT,"
+    "  reason TEXT,"
+    "  jurisdiction TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  CHECK ((kind = 'transfer') = (to_id IS NOT NULL))"
+    ");"
+    "CREATE TABLE move_parts ("
+    "  move_id INTEGER NOT NULL REFERENCES moves (id),"
+    "  project_id INTEGER NOT NULL REFERENCES projects (id),"
+    "  vintage INTEGER NOT NULL,"
+    "  first INTEGER NOT NULL,"
+    "  last INTEGER NOT NULL,"
+    "  PRIMARY KEY (move_id, first)"
+    ") WITHOUT ROWID;"
+    "ALTER TABLE blocks ADD COLUMN retirement_id INTEGER REFERENCES moves (id);",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

@@ -259,6 +259,42 @@ expect 0 verify-after-loss -- "$T" --db "$DB" report verify 4 --verifier 韶关�
 expect 2 issue-blocked -- "$T" --db "$DB" issue 4
 has "$D/err" "outstanding reversal of 4315 credits" "an outstanding reversal blocks issuance"
 
+# --- transfers, retirements, certificates, check ---
+expect 0 buyer-add -- "$T" --db "$DB" account add 韶关某制造公司 --kind company
+expect 0 transfer -- "$T" --db "$DB" transfer --from 乐昌市第1国有林场 --to 韶关某制造公司 --qty 100 --json
+has "$D/out" '"type":"transfer"' "transfer --json"
+has "$D/out" '"blocks":[{"serial":"SGFC-P0001-2024-000000001-000000100","first":1,"last":100,"quantity":100}]' "lowest serials first"
+expect 2 transfer-too-many -- "$T" --db "$DB" transfer --from 乐昌市第1国有林场 --to 韶关某制造公司 --qty 60
+has "$D/err" "holds 59 available credits, not 60" "more than held"
+expect 2 transfer-zero -- "$T" --db "$DB" transfer --from 乐昌市第1国有林场 --to 韶关某制造公司 --qty 0
+expect 2 transfer-self -- "$T" --db "$DB" transfer --from 乐昌市第1国有林场 --to 乐昌市第1国有林场 --qty 1
+expect 2 transfer-buffer -- "$T" --db "$DB" transfer --from buffer --to 韶关某制造公司 --qty 1
+expect 2 transfer-bad-serial -- "$T" --db "$DB" transfer --from 乐昌市第1国有林场 --to 韶关某制造公司 --serials SN-BLK-DEMO-D-NaN-NaN-undefined
+has "$D/err" "serial 'SN-BLK-DEMO-D-NaN-NaN-undefined'" "malformed serial refused"
+expect 0 transfer-serials -- "$T" --db "$DB" transfer --from 乐昌市第1国有林场 --to 韶关某制造公司 --serials SGFC-P0001-2024-000000120-000000125
+expect 0 holdings-split -- "$T" --db "$DB" holdings 乐昌市第1国有林场 --json
+has "$D/out" '"total":53' "holdings after a split"
+has "$D/out" '"serial":"SGFC-P0001-2024-000000101-000000119"' "the part before the named serials"
+has "$D/out" '"serial":"SGFC-P0001-2024-000000126-000000159"' "the part after the named serials"
+expect 0 retire -- "$T" --db "$DB" retire --from 韶关某制造公司 --qty 30 --beneficiary "韶关某制造公司 2025 年度排放" --reason 自愿抵消 --jurisdiction CN-GD --json
+has "$D/out" '"id":3,"type":"retirement"' "retire --json gives the certificate id"
+has "$D/out" '"beneficiary":"韶关某制造公司 2025 年度排放","reason":"自愿抵消","jurisdiction":"CN-GD","quantity":30' "certificate fields"
+expect 0 certificate -- "$T" --db "$DB" certificate 3
+has "$D/out" "beneficiary   韶关某制造公司 2025 年度排放" "certificate text"
+has "$D/out" "SGFC-P0001-2024-000000001-000000030" "certificate serials"
+expect 2 retire-no-reason -- "$T" --db "$DB" retire --from 韶关某制造公司 --qty 1 --beneficiary x
+expect 2 certificate-none -- "$T" --db "$DB" certificate 99
+expect 0 supply-retired -- "$T" --db "$DB" supply --json
+has "$D/out" '{"issued":188,"held":129,"retired":30,"cancelled":29,"buffer":0' "supply after retiring"
+expect 0 check -- "$T" --db "$DB" check --json
+has "$D/out" '{"ok":true' "check passes"
+if command -v sqlite3 >/dev/null 2>&1; then
+    cp "$DB" "$D/tampered.db"
+    sqlite3 "$D/tampered.db" "UPDATE blocks SET last = last + 1 WHERE id = (SELECT max(id) FROM blocks)" 2>/dev/null
+    expect 1 check-tampered -- "$T" --db "$D/tampered.db" check
+    has "$D/err" "tanhui: check: invariant" "check names the violation"
+fi
+
 # --- differential: tanhui against an independent awk reading of measurement.md ---
 seeds="1 2 3"
 [ "$LONG" = "1" ] && seeds=$(seq 1 40)

@@ -69,7 +69,9 @@ TEST(db_migrates_an_older_schema)
     if (!db)
         return;
     th_err e;
-    CHECK_INT(th_db_exec(db, "DROP TABLE blocks; DROP TABLE cancellations; DROP TABLE issuances;"
+    /* (update this when a migration is added: undo what it added) */
+    CHECK_INT(th_db_exec(db, "DROP TABLE move_parts; DROP TABLE blocks; DROP TABLE moves;"
+                             "DROP TABLE cancellations; DROP TABLE issuances;"
                              "DELETE FROM meta WHERE key IN ('registry_code', 'next_serial');"
                              "DROP TABLE report_parcels; DROP TABLE reports; DROP TABLE projects;"
                              "UPDATE meta SET value = 1 WHERE key = 'schema_version'", &e), 0);

@@ -1,0 +1,133 @@
+/* check.c — the registry's invariants, recomputed from the rows. */
+#include "ledger/check.h"
+
+#include "base/json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Run a query whose rows are violations; the first row's columns describe it. */
+static int none(th_db *db, const char *sql, const char *what, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_prepare(db, sql, &st, e))
+        return -1;
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        char detail[300] = "";
+        size_t n = 0;
+        for (int i = 0; i < sqlite3_column_count(st) && n < sizeof detail - 40; i++) {
+            int w = snprintf(detail + n, sizeof detail - n, "%s%s=%s", i ? ", " : "",
+                             sqlite3_column_name(st, i),
+                             sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i)
+                                                        : "null");
+            if (w > 0)
+                n += (size_t)w;
+        }
+        sqlite3_finalize(st);
+        th_fail(e, TH_EINPUT, "%s (%s)", what, detail);
+        return 1;
+    }
+    sqlite3_finalize(st);
+    return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot check", e);
+}
+
+static int64_t scalar(th_db *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    th_err e;
+    int64_t v = 0;
+    if (th_db_prepare(db, sql, &st, &e) == 0) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+int th_registry_check(th_db *db, th_buf *out, th_err *e)
+{
+    static const struct {
+        const char *what, *sql;
+    } checks[] = {
+        {"invariant 4: a block holds no credit", "SELECT id, first, last FROM blocks WHERE first > last OR first < 1"},
+        {"invariant 1: an issuance's blocks do not add up to it",
+         "SELECT i.id AS issuance, i.quantity, coalesce(sum(b.last - b.first + 1), 0) AS in_blocks"
+         " FROM issuances i LEFT JOIN blocks b ON b.issuance_id = i.id GROUP BY i.id"
+         " HAVING i.quantity <> coalesce(sum(b.last - b.first + 1), 0)"},
+        {"invariant 1: a block lies outside its issuance's serial range",
+         "SELECT b.id AS block, b.first, b.last, i.first AS issued_first, i.last AS issued_last"
+         " FROM blocks b JOIN issuances i ON i.id = b.issuance_id"
+         " WHERE b.first < i.first OR b.last > i.last OR i.first IS NULL"},
+        {"invariant 2: two blocks overlap",
+         "SELECT id AS block, first, last, next_first FROM (SELECT id, first, last,"
+         " lead(first) OVER (ORDER BY first) AS next_first FROM blocks) WHERE next_first <= last"},
+        {"invariant 2: issuances share serials",
+         "SELECT id AS issuance, first, last, next_first FROM (SELECT id, first, last,"
+         " lead(first) OVER (ORDER BY first) AS next_first FROM issuances WHERE first IS NOT NULL)"
+         " WHERE next_first <= last"},
+        {"invariant 2: the next serial number is not past every issued one",
+         "SELECT m.value AS next_serial, (SELECT max(last) FROM blocks) AS last_issued FROM meta m"
+         " WHERE m.key = 'next_serial' AND m.value <= (SELECT coalesce(max(last), 0) FROM blocks)"},
+        {"invariant 3: a block's state and its retirement or cancellation disagree",
+         "SELECT id AS block, state, retirement_id, cancellation_id FROM blocks WHERE"
+         " (state = 'retired') <> (retirement_id IS NOT NULL) OR"
+         " (state = 'cancelled') <> (cancellation_id IS NOT NULL)"},
+        {"invariant 3: a block is retired by something that is not a retirement",
+         "SELECT b.id AS block, m.id AS move, m.kind FROM blocks b JOIN moves m"
+         " ON m.id = b.retirement_id WHERE m.kind <> 'retirement'"},
+        {"invariant 3: a retirement's ranges and its retired blocks differ",
+         "SELECT m.id AS retirement, m.quantity,"
+         " (SELECT coalesce(sum(last - first + 1), 0) FROM move_parts p WHERE p.move_id = m.id) AS ranges,"
+         " (SELECT coalesce(sum(last - first + 1), 0) FROM blocks b WHERE b.retirement_id = m.id) AS retired"
+         " FROM moves m WHERE m.kind = 'retirement' AND NOT (m.quantity ="
+         " (SELECT coalesce(sum(last - first + 1), 0) FROM move_parts p WHERE p.move_id = m.id) AND"
+         " m.quantity = (SELECT coalesce(sum(last - first + 1), 0) FROM blocks b"
+         " WHERE b.retirement_id = m.id))"},
+        {"invariant 3: a retired range is not retired",
+         "SELECT p.move_id AS retirement, p.first, p.last FROM move_parts p JOIN moves m"
+         " ON m.id = p.move_id AND m.kind = 'retirement' WHERE NOT EXISTS (SELECT 1 FROM blocks b"
+         " WHERE b.retirement_id = p.move_id AND b.first <= p.first AND b.last >= p.last)"},
+        {"a move's ranges do not add up to its quantity",
+         "SELECT m.id AS move, m.quantity, sum(p.last - p.first + 1) AS ranges FROM moves m"
+         " LEFT JOIN move_parts p ON p.move_id = m.id GROUP BY m.id"
+         " HAVING m.quantity <> coalesce(sum(p.last - p.first + 1), 0)"},
+        {"a cancellation's blocks do not add up to it",
+         "SELECT c.id AS cancellation, c.quantity, coalesce(sum(b.last - b.first + 1), 0) AS cancelled"
+         " FROM cancellations c LEFT JOIN blocks b ON b.cancellation_id = c.id GROUP BY c.id"
+         " HAVING c.quantity <> coalesce(sum(b.last - b.first + 1), 0)"},
+        {"a project's outstanding reversal is not what its cancellations left",
+         "SELECT p.id AS project, p.outstanding_reversal, coalesce(sum(c.outstanding), 0) AS left"
+         " FROM projects p LEFT JOIN cancellations c ON c.project_id = p.id GROUP BY p.id"
+         " HAVING p.outstanding_reversal <> coalesce(sum(c.outstanding), 0)"},
+    };
+    for (size_t i = 0; i < sizeof checks / sizeof *checks; i++) {
+        int r = none(db, checks[i].sql, checks[i].what, e);
+        if (r)
+            return r;
+    }
+    int64_t issued = scalar(db, "SELECT coalesce(sum(quantity), 0) FROM issuances");
+    int64_t in_blocks = scalar(db, "SELECT coalesce(sum(last - first + 1), 0) FROM blocks");
+    if (issued != in_blocks) {
+        th_fail(e, TH_EINPUT, "invariant 2: %lld credits were issued but the blocks hold %lld",
+                (long long)issued, (long long)in_blocks);
+        return 1;
+    }
+    th_json j;
+    th_json_init(&j, out);
+    th_json_obj_begin(&j);
+    th_json_key(&j, "ok");
+    th_json_bool(&j, true);
+    th_json_key(&j, "accounts");
+    th_json_int(&j, scalar(db, "SELECT count(*) FROM accounts"));
+    th_json_key(&j, "projects");
+    th_json_int(&j, scalar(db, "SELECT count(*) FROM projects"));
+    th_json_key(&j, "issuances");
+    th_json_int(&j, scalar(db, "SELECT count(*) FROM issuances"));
+    th_json_key(&j, "blocks");
+    th_json_int(&j, scalar(db, "SELECT count(*) FROM blocks"));
+    th_json_key(&j, "issued");
+    th_json_int(&j, issued);
+    th_json_obj_end(&j);
+    return 0;
+}

@@ -1,0 +1,332 @@
+/* moves.c — taking credits from an account's blocks: transfers and retirements. */
+#include "ledger/moves.h"
+
+#include "base/json.h"
+#include "base/num.h"
+#include "base/text.h"
+#include "ledger/issuance.h"
+#include "ledger/accounts.h"
+#include "ledger/projects.h"
+#include "ledger/serial.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    int64_t id, project, holder;
+    int vintage;
+    int64_t first, last;
+} block_row;
+
+/* Serials [first, last] of row b (inside it) go to `account` in `state`; the parts of b before
+ * and after them stay the holder's, available, as rows of their own. The row is narrowed first,
+ * so that no two rows ever start at the same serial. */
+static int carve(th_db *db, const block_row *b, int64_t first, int64_t last, int64_t account,
+                 const char *state, int64_t retirement, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_prepare(db, "UPDATE blocks SET first = ?, last = ?, account_id = ?, state = ?,"
+                          " retirement_id = ? WHERE id = ?", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, first);
+    sqlite3_bind_int64(st, 2, last);
+    sqlite3_bind_int64(st, 3, account);
+    sqlite3_bind_text(st, 4, state, -1, SQLITE_STATIC);
+    if (retirement)
+        sqlite3_bind_int64(st, 5, retirement);
+    else
+        sqlite3_bind_null(st, 5);
+    sqlite3_bind_int64(st, 6, b->id);
+    int r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (r != SQLITE_DONE)
+        return th_db_fail(db, "cannot move a block", e);
+    int64_t parts[2][2] = {{b->first, first - 1}, {last + 1, b->last}};
+    for (int k = 0; k < 2; k++) {
+        if (parts[k][0] > parts[k][1])
+            continue;
+        if (th_db_prepare(db, "INSERT INTO blocks (issuance_id, project_id, vintage, first, last,"
+                              " state, account_id) SELECT issuance_id, project_id, vintage, ?, ?,"
+                              " 'available', ? FROM blocks WHERE id = ?", &st, e))
+            return -1;
+        sqlite3_bind_int64(st, 1, parts[k][0]);
+        sqlite3_bind_int64(st, 2, parts[k][1]);
+        sqlite3_bind_int64(st, 3, b->holder);
+        sqlite3_bind_int64(st, 4, b->id);
+        r = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (r != SQLITE_DONE)
+            return th_db_fail(db, "cannot split a block", e);
+    }
+    return 0;
+}
+
+static int add_part(th_db *db, int64_t move, const block_row *b, int64_t first, int64_t last,
+                    th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_prepare(db, "INSERT INTO move_parts (move_id, project_id, vintage, first, last) "
+                          "VALUES (?, ?, ?, ?, ?)", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, move);
+    sqlite3_bind_int64(st, 2, b->project);
+    sqlite3_bind_int(st, 3, b->vintage);
+    sqlite3_bind_int64(st, 4, first);
+    sqlite3_bind_int64(st, 5, last);
+    int r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot record the move", e);
+}
+
+static int user_account(th_db *db, const char *ref, const char *role, th_account *a, th_err *e)
+{
+    if (!ref || !*ref)
+        return th_fail(e, TH_EUSAGE, "the %s account is missing", role);
+    if (th_account_find(db, ref, a, e))
+        return -1;
+    if (strcmp(a->kind, "buffer") == 0 || strcmp(a->kind, "fees") == 0)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, role, ref, strlen(ref),
+                          "the registry's %s account takes part in no transfer or retirement",
+                          a->kind);
+    return 0;
+}
+
+/* Move m->qty credits (or the named serials) out of `from`: to `to` (transfer) or retired. */
+static int move(th_db *db, const th_move *m, bool retire, const char *now, th_buf *out, th_err *e)
+{
+    th_account from, to;
+    memset(&to, 0, sizeof to);
+    if (user_account(db, m->from, "from", &from, e))
+        return -1;
+    if (!retire) {
+        if (user_account(db, m->to, "to", &to, e))
+            return -1;
+        if (to.id == from.id)
+            return th_fail(e, TH_EINPUT, "a transfer needs two different accounts");
+    } else {
+        if (!m->beneficiary || !*m->beneficiary || !m->reason || !*m->reason)
+            return th_fail(e, TH_EUSAGE, "a retirement needs a --beneficiary and a --reason");
+        if (!th_utf8_valid(m->beneficiary, strlen(m->beneficiary)) ||
+            !th_utf8_valid(m->reason, strlen(m->reason)) ||
+            (m->jurisdiction && !th_utf8_valid(m->jurisdiction, strlen(m->jurisdiction))))
+            return th_fail(e, TH_EINPUT, "the beneficiary, reason and jurisdiction must be "
+                                         "valid UTF-8");
+    }
+    int64_t project = 0;
+    if (m->project) {
+        th_project p;
+        if (th_project_find(db, m->project, &p, e))
+            return -1;
+        project = p.id;
+    }
+    th_block named;
+    int64_t qty = m->qty;
+    if (m->serials) {
+        if (th_block_parse(m->serials, strlen(m->serials), &named, e))
+            return -1;
+        int64_t pid;
+        if (th_parse_int64(named.project + 1, strlen(named.project + 1), 1, INT64_MAX, &pid) ||
+            (project && pid != project) || (m->vintage && named.vintage != m->vintage))
+            return th_fail_at(e, TH_EINPUT, NULL, 0, "serials", m->serials, strlen(m->serials),
+                              "these serials are not of the project and vintage asked for");
+        project = pid;
+        if (qty && qty != named.last - named.first + 1)
+            return th_fail_at(e, TH_EINPUT, NULL, 0, "serials", m->serials, strlen(m->serials),
+                              "--qty %lld does not match the %lld serials named", (long long)qty,
+                              (long long)(named.last - named.first + 1));
+        qty = named.last - named.first + 1;
+    }
+    if (qty <= 0)
+        return th_fail(e, TH_EINPUT, "the quantity must be a whole number of credits, at least 1");
+
+    sqlite3_stmt *st;
+    if (th_db_prepare(db, "INSERT INTO moves (kind, from_id, to_id, quantity, beneficiary, reason,"
+                          " jurisdiction, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, e))
+        return -1;
+    sqlite3_bind_text(st, 1, retire ? "retirement" : "transfer", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, from.id);
+    if (retire)
+        sqlite3_bind_null(st, 3);
+    else
+        sqlite3_bind_int64(st, 3, to.id);
+    sqlite3_bind_int64(st, 4, qty);
+    sqlite3_bind_text(st, 5, retire ? m->beneficiary : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, retire ? m->reason : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, retire ? m->jurisdiction : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (r != SQLITE_DONE)
+        return th_db_fail(db, "cannot record the move", e);
+    int64_t mid = sqlite3_last_insert_rowid(th_db_handle(db));
+
+    /* the blocks to take from: the one holding the named serials, or the lowest first */
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT id, project_id, vintage, first, last FROM blocks WHERE account_id = ? AND"
+             " state = 'available'%s%s%s ORDER BY first",
+             project ? " AND project_id = ?" : "", m->vintage ? " AND vintage = ?" : "",
+             m->serials ? " AND first <= ? AND last >= ?" : "");
+    if (th_db_prepare(db, sql, &st, e))
+        return -1;
+    int k = 1;
+    sqlite3_bind_int64(st, k++, from.id);
+    if (project)
+        sqlite3_bind_int64(st, k++, project);
+    if (m->vintage)
+        sqlite3_bind_int(st, k++, m->vintage);
+    if (m->serials) {
+        sqlite3_bind_int64(st, k++, named.first);
+        sqlite3_bind_int64(st, k++, named.last);
+    }
+    /* read the candidate rows first: the moves below change the table */
+    block_row rows[64];
+    int64_t left = qty;
+    int64_t done = 0;
+    for (;;) {
+        int n = 0;
+        int64_t sum = 0;
+        while (n < 64 && sum < left && sqlite3_step(st) == SQLITE_ROW) {
+            block_row *b = &rows[n++];
+            b->id = sqlite3_column_int64(st, 0);
+            b->project = sqlite3_column_int64(st, 1);
+            b->vintage = sqlite3_column_int(st, 2);
+            b->first = sqlite3_column_int64(st, 3);
+            b->last = sqlite3_column_int64(st, 4);
+            b->holder = from.id;
+            sum += b->last - b->first + 1;
+        }
+        if (n == 0)
+            break;
+        sqlite3_reset(st); /* the rows read are moved before reading on */
+        for (int i = 0; i < n && left > 0; i++) {
+            block_row *b = &rows[i];
+            int64_t first = m->serials ? named.first : b->first;
+            int64_t avail = b->last - first + 1;
+            int64_t take = left < avail ? left : avail;
+            int64_t last = first + take - 1;
+            if (carve(db, b, first, last, retire ? from.id : to.id,
+                      retire ? "retired" : "available", retire ? mid : 0, e) ||
+                add_part(db, mid, b, first, last, e)) {
+                sqlite3_finalize(st);
+                return -1;
+            }
+            left -= take;
+            done += take;
+        }
+        if (left == 0 || m->serials)
+            break;
+    }
+    sqlite3_finalize(st);
+    if (left > 0) {
+        if (m->serials)
+            return th_fail_at(e, TH_EINPUT, NULL, 0, "serials", m->serials, strlen(m->serials),
+                              "these serials are not all available in account %s", from.name);
+        return th_fail(e, TH_EINPUT, "account %s holds %lld available credits%s, not %lld",
+                       from.name, (long long)done, project || m->vintage ? " of that kind" : "",
+                       (long long)qty);
+    }
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)mid);
+    return th_certificate_json(db, id, out, e);
+}
+
+int th_transfer(th_db *db, const th_move *m, const char *now, th_buf *out, th_err *e)
+{
+    return move(db, m, false, now, out, e);
+}
+
+int th_retire(th_db *db, const th_move *m, const char *now, th_buf *out, th_err *e)
+{
+    return move(db, m, true, now, out, e);
+}
+
+int th_certificate_json(th_db *db, const char *ref, th_buf *out, th_err *e)
+{
+    int64_t id;
+    if (th_parse_int64(ref, strlen(ref), 1, INT64_MAX, &id))
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "id", ref, strlen(ref), "not an id");
+    sqlite3_stmt *st;
+    if (th_db_prepare(db, "SELECT m.kind, m.created_at, a.id, a.name, t.id, t.name, m.beneficiary,"
+                          " m.reason, m.jurisdiction, m.quantity FROM moves m"
+                          " JOIN accounts a ON a.id = m.from_id"
+                          " LEFT JOIN accounts t ON t.id = m.to_id WHERE m.id = ?", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "id", ref, strlen(ref),
+                          "no transfer or retirement has this id");
+    }
+    bool retirement = strcmp((const char *)sqlite3_column_text(st, 0), "retirement") == 0;
+    th_json j;
+    th_json_init(&j, out);
+    th_json_obj_begin(&j);
+    th_json_key(&j, "id");
+    th_json_int(&j, id);
+    th_json_key(&j, "type");
+    th_json_str(&j, retirement ? "retirement" : "transfer");
+    th_json_key(&j, "date");
+    th_json_str(&j, (const char *)sqlite3_column_text(st, 1));
+    th_json_key(&j, retirement ? "account" : "from");
+    th_json_obj_begin(&j);
+    th_json_key(&j, "id");
+    th_json_int(&j, sqlite3_column_int64(st, 2));
+    th_json_key(&j, "name");
+    th_json_str(&j, (const char *)sqlite3_column_text(st, 3));
+    th_json_obj_end(&j);
+    if (!retirement) {
+        th_json_key(&j, "to");
+        th_json_obj_begin(&j);
+        th_json_key(&j, "id");
+        th_json_int(&j, sqlite3_column_int64(st, 4));
+        th_json_key(&j, "name");
+        th_json_str(&j, (const char *)sqlite3_column_text(st, 5));
+        th_json_obj_end(&j);
+    } else {
+        th_json_key(&j, "beneficiary");
+        th_json_str(&j, (const char *)sqlite3_column_text(st, 6));
+        th_json_key(&j, "reason");
+        th_json_str(&j, (const char *)sqlite3_column_text(st, 7));
+        th_json_key(&j, "jurisdiction");
+        if (sqlite3_column_type(st, 8) == SQLITE_NULL)
+            th_json_null(&j);
+        else
+            th_json_str(&j, (const char *)sqlite3_column_text(st, 8));
+    }
+    th_json_key(&j, "quantity");
+    th_json_int(&j, sqlite3_column_int64(st, 9));
+    sqlite3_finalize(st);
+    if (th_db_prepare(db, "SELECT project_id, vintage, first, last FROM move_parts WHERE"
+                          " move_id = ? ORDER BY first", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    th_json_key(&j, "blocks");
+    th_json_arr_begin(&j);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        th_block b;
+        memset(&b, 0, sizeof b);
+        th_registry_code(db, b.registry);
+        snprintf(b.project, sizeof b.project, "P%04lld", (long long)sqlite3_column_int64(st, 0));
+        b.vintage = sqlite3_column_int(st, 1);
+        b.first = sqlite3_column_int64(st, 2);
+        b.last = sqlite3_column_int64(st, 3);
+        char serial[TH_SERIAL_TEXT_MAX];
+        th_block_format(&b, serial);
+        th_json_obj_begin(&j);
+        th_json_key(&j, "serial");
+        th_json_str(&j, serial);
+        th_json_key(&j, "first");
+        th_json_int(&j, b.first);
+        th_json_key(&j, "last");
+        th_json_int(&j, b.last);
+        th_json_key(&j, "quantity");
+        th_json_int(&j, b.last - b.first + 1);
+        th_json_obj_end(&j);
+    }
+    sqlite3_finalize(st);
+    th_json_arr_end(&j);
+    th_json_obj_end(&j);
+    return 0;
+}

@@ -295,6 +295,43 @@ if command -v sqlite3 >/dev/null 2>&1; then
     has "$D/err" "tanhui: check: invariant" "check names the violation"
 fi
 
+# --- crash: writers killed with SIGKILL at random moments; every acknowledged command is there,
+#     nothing half-applied, and every invariant holds ---
+CDB="$D/crash.db"
+"$T" --db "$CDB" init >/dev/null
+"$T" --db "$CDB" account add O --kind state >/dev/null
+"$T" --db "$CDB" account add A --kind company >/dev/null
+"$T" --db "$CDB" account add V --kind verifier >/dev/null
+"$T" --db "$CDB" project add --name P --owner O >/dev/null
+"$T" --db "$CDB" report add P0001 --before "$SB" --after "$SA" >/dev/null
+"$T" --db "$CDB" report verify 1 --verifier V >/dev/null
+"$T" --db "$CDB" issue 1 >/dev/null
+: >"$D/acked"
+ckills=6
+[ "$LONG" = "1" ] && ckills=100
+k=0
+while [ $k -lt $ckills ]; do
+    k=$((k + 1))
+    # a load generator: transfers back and forth, each acknowledged (written to acked) only
+    # after tanhui returned success; timeout kills it and the tanhui it is running, mid-write or
+    # not, with SIGKILL to the whole process group
+    timeout -s KILL "0.$(printf '%03d' $(( (k * 7907) % 400 + 50 )))" sh -c '
+        n=0
+        while :; do
+            n=$((n + 1))
+            if [ $((n % 2)) -eq 0 ]; then f=O t=A; else f=A t=O; fi
+            "$1" --db "$2" transfer --from $f --to $t --qty 1 --request-id "k$3-$n" >/dev/null 2>&1 &&
+                echo "k$3-$n" >>"$4"
+        done' sh "$T" "$CDB" "$k" "$D/acked" 2>/dev/null
+    "$T" --db "$CDB" check >/dev/null 2>"$D/check.err" && ok || { bad "kill $k: check failed"; cat "$D/check.err"; }
+done
+acked=$(sort -u "$D/acked" | wc -l)
+if command -v sqlite3 >/dev/null 2>&1; then
+    sort -u "$D/acked" | sed "s/.*/'&'/" | paste -sd, >"$D/ids"
+    found=$(sqlite3 "$CDB" "SELECT count(*) FROM requests WHERE id IN ($(cat "$D/ids"))")
+    if [ "$acked" -gt 0 ] && [ "$found" = "$acked" ]; then ok; else bad "crash: $acked acknowledged, $found recorded"; fi
+fi
+
 # --- differential: tanhui against an independent awk reading of measurement.md ---
 seeds="1 2 3"
 [ "$LONG" = "1" ] && seeds=$(seq 1 40)

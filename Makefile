@@ -109,8 +109,9 @@ bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory bench-run
 
-bench-run: build/tanhui build/bench-measure
+bench-run: build/tanhui build/bench-measure build/bench-ledger
 	build/bench-measure
+	build/bench-ledger
 
 fuzz:
 	@scripts/deps.sh fuzz

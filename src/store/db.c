@@ -127,7 +127,8 @@ static const char *const migrations[] = {
     "  last INTEGER NOT NULL,"
     "  PRIMARY KEY (move_id, first)"
     ") WITHOUT ROWID;"
-    "ALTER TABLE blocks ADD COLUMN retirement_id INTEGER REFERENCES moves (id);",
+    "ALTER TABLE blocks ADD COLUMN retirement_id INTEGER REFERENCES moves (id);"
+    "CREATE INDEX blocks_taking ON blocks (account_id, state, first);",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

@@ -200,7 +200,7 @@ static int lookup_request(th_engine *en, const th_cmd *c, const th_buf *text, th
                           th_err *e)
 {
     sqlite3_stmt *st;
-    if (th_db_prepare(en->db, "SELECT command, result FROM requests WHERE id = ?", &st, e))
+    if (th_db_stmt(en->db, "SELECT command, result FROM requests WHERE id = ?", &st, e))
         return -1;
     sqlite3_bind_text(st, 1, c->request_id, -1, SQLITE_STATIC);
     int r = sqlite3_step(st), rc = 0;
@@ -216,7 +216,7 @@ static int lookup_request(th_engine *en, const th_cmd *c, const th_buf *text, th
     } else if (r != SQLITE_DONE) {
         rc = th_db_fail(en->db, "cannot read requests", e);
     }
-    sqlite3_finalize(st);
+    th_db_done(en->db, st);
     return rc;
 }
 
@@ -224,14 +224,14 @@ static int store_request(th_engine *en, const th_cmd *c, const th_buf *text, con
                          th_err *e)
 {
     sqlite3_stmt *st;
-    if (th_db_prepare(en->db, "INSERT INTO requests (id, command, result) VALUES (?, ?, ?)", &st,
+    if (th_db_stmt(en->db, "INSERT INTO requests (id, command, result) VALUES (?, ?, ?)", &st,
                       e))
         return -1;
     sqlite3_bind_text(st, 1, c->request_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, text->p, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, res->p ? res->p : "{}", -1, SQLITE_STATIC);
     int r = sqlite3_step(st);
-    sqlite3_finalize(st);
+    th_db_done(en->db, st);
     return r == SQLITE_DONE ? 0 : th_db_fail(en->db, "cannot record the request", e);
 }
 
@@ -239,7 +239,7 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
 {
     char now[32];
     en->now(now, en->now_arg);
-    if (th_db_exec(en->db, "BEGIN IMMEDIATE", e))
+    if (th_db_exec1(en->db, "BEGIN IMMEDIATE", e))
         return -1;
     th_buf text;
     th_buf_init(&text);
@@ -260,7 +260,7 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
             }
         }
         /* each command in its own savepoint: a failure undoes it alone */
-        if (th_db_exec(en->db, "SAVEPOINT cmd", &r->err)) {
+        if (th_db_exec1(en->db, "SAVEPOINT cmd", &r->err)) {
             r->status = -1;
             continue;
         }
@@ -270,14 +270,14 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
         th_err ignored;
         if (r->status != 0) {
             th_buf_reset(&r->result);
-            if (th_db_exec(en->db, "ROLLBACK TO cmd", &ignored) != 0)
+            if (th_db_exec1(en->db, "ROLLBACK TO cmd", &ignored) != 0)
                 goto abort;
         }
-        if (th_db_exec(en->db, "RELEASE cmd", &ignored) != 0)
+        if (th_db_exec1(en->db, "RELEASE cmd", &ignored) != 0)
             goto abort;
     }
     th_buf_free(&text);
-    if (th_db_exec(en->db, "COMMIT", e) == 0)
+    if (th_db_exec1(en->db, "COMMIT", e) == 0)
         return 0;
     goto fail_all;
 abort:

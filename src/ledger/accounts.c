@@ -83,27 +83,27 @@ int th_account_add(th_db *db, const char *name, const char *kind, bool system, c
                           "unknown account kind: use state, collective, household, company, "
                           "verifier or operator");
     sqlite3_stmt *st;
-    if (th_db_prepare(db, "SELECT id FROM accounts WHERE name = ?", &st, e))
+    if (th_db_stmt(db, "SELECT id FROM accounts WHERE name = ?", &st, e))
         return -1;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     int r = sqlite3_step(st);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (r == SQLITE_ROW)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "name", name, strlen(name),
                           "an account of this name exists already");
-    if (th_db_prepare(db, "INSERT INTO accounts (name, kind, created_at) VALUES (?, ?, ?) "
+    if (th_db_stmt(db, "INSERT INTO accounts (name, kind, created_at) VALUES (?, ?, ?) "
                           "RETURNING id, name, kind, created_at", &st, e))
         return -1;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        th_db_done(db, st);
         return th_db_fail(db, "cannot add the account", e);
     }
     th_account a;
     row_to_account(st, &a);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     th_account_json(&a, out);
     return 0;
 }
@@ -113,7 +113,7 @@ int th_account_find(th_db *db, const char *ref, th_account *a, th_err *e)
     int64_t id;
     bool by_id = th_parse_int64(ref, strlen(ref), 1, INT64_MAX, &id) == 0;
     sqlite3_stmt *st;
-    if (th_db_prepare(db, by_id ? "SELECT id, name, kind, created_at FROM accounts WHERE id = ?"
+    if (th_db_stmt(db, by_id ? "SELECT id, name, kind, created_at FROM accounts WHERE id = ?"
                                 : "SELECT id, name, kind, created_at FROM accounts WHERE name = ?",
                       &st, e))
         return -1;
@@ -124,7 +124,7 @@ int th_account_find(th_db *db, const char *ref, th_account *a, th_err *e)
     int r = sqlite3_step(st);
     if (r == SQLITE_ROW)
         row_to_account(st, a);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (r != SQLITE_ROW)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "account", ref, strlen(ref),
                           "no account has this %s", by_id ? "id" : "name");
@@ -134,7 +134,7 @@ int th_account_find(th_db *db, const char *ref, th_account *a, th_err *e)
 int th_account_list_json(th_db *db, th_buf *out, th_err *e)
 {
     sqlite3_stmt *st;
-    if (th_db_prepare(db, "SELECT id, name, kind, created_at FROM accounts ORDER BY id", &st, e))
+    if (th_db_stmt(db, "SELECT id, name, kind, created_at FROM accounts ORDER BY id", &st, e))
         return -1;
     th_buf_puts(out, "{\"accounts\":[");
     int r, n = 0;
@@ -145,7 +145,7 @@ int th_account_list_json(th_db *db, th_buf *out, th_err *e)
             th_buf_putc(out, ',');
         th_account_json(&a, out);
     }
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (r != SQLITE_DONE)
         return th_db_fail(db, "cannot list the accounts", e);
     th_buf_puts(out, "]}");

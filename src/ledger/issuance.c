@@ -14,13 +14,13 @@
 static int meta_int(th_db *db, const char *key, int64_t *v, th_err *e)
 {
     sqlite3_stmt *st;
-    if (th_db_prepare(db, "SELECT value FROM meta WHERE key = ?", &st, e))
+    if (th_db_stmt(db, "SELECT value FROM meta WHERE key = ?", &st, e))
         return -1;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int r = sqlite3_step(st);
     if (r == SQLITE_ROW)
         *v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     return r == SQLITE_ROW ? 0 : th_fail(e, TH_EINTERNAL, "the database has no %s", key);
 }
 
@@ -29,10 +29,10 @@ void th_registry_code(th_db *db, char out[16])
     sqlite3_stmt *st;
     th_err e;
     snprintf(out, 16, "SGFC");
-    if (th_db_prepare(db, "SELECT value FROM meta WHERE key = 'registry_code'", &st, &e) == 0) {
+    if (th_db_stmt(db, "SELECT value FROM meta WHERE key = 'registry_code'", &st, &e) == 0) {
         if (sqlite3_step(st) == SQLITE_ROW)
             snprintf(out, 16, "%s", (const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
+        th_db_done(db, st);
     }
 }
 
@@ -54,7 +54,7 @@ static int insert_block(th_db *db, int64_t issuance, int64_t project, int vintag
                         th_err *e)
 {
     sqlite3_stmt *st;
-    if (th_db_prepare(db, "INSERT INTO blocks (issuance_id, project_id, vintage, first, last, "
+    if (th_db_stmt(db, "INSERT INTO blocks (issuance_id, project_id, vintage, first, last, "
                           "state, account_id, cancellation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                       &st, e))
         return -1;
@@ -70,7 +70,7 @@ static int insert_block(th_db *db, int64_t issuance, int64_t project, int vintag
     else
         sqlite3_bind_null(st, 8);
     int r = sqlite3_step(st);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot record a block", e);
 }
 
@@ -110,37 +110,37 @@ static int cancel_from_buffer(th_db *db, int64_t buffer, int64_t qty, int64_t ca
     *done = 0;
     while (*done < qty) {
         sqlite3_stmt *st;
-        if (th_db_prepare(db, "SELECT id, issuance_id, project_id, vintage, first, last FROM blocks"
+        if (th_db_stmt(db, "SELECT id, issuance_id, project_id, vintage, first, last FROM blocks"
                               " WHERE account_id = ? AND state = 'available' ORDER BY first LIMIT 1",
                           &st, e))
             return -1;
         sqlite3_bind_int64(st, 1, buffer);
         if (sqlite3_step(st) != SQLITE_ROW) {
-            sqlite3_finalize(st);
+            th_db_done(db, st);
             return 0; /* the buffer is empty */
         }
         int64_t id = sqlite3_column_int64(st, 0), iss = sqlite3_column_int64(st, 1),
                 project = sqlite3_column_int64(st, 2);
         int vintage = sqlite3_column_int(st, 3);
         int64_t first = sqlite3_column_int64(st, 4), last = sqlite3_column_int64(st, 5);
-        sqlite3_finalize(st);
+        th_db_done(db, st);
         int64_t take = qty - *done < last - first + 1 ? qty - *done : last - first + 1;
         int64_t cut = first + take - 1;
         if (cut == last) {
-            if (th_db_prepare(db, "UPDATE blocks SET state = 'cancelled', cancellation_id = ? "
+            if (th_db_stmt(db, "UPDATE blocks SET state = 'cancelled', cancellation_id = ? "
                                   "WHERE id = ?", &st, e))
                 return -1;
             sqlite3_bind_int64(st, 1, cancellation);
             sqlite3_bind_int64(st, 2, id);
         } else {
             /* split: the head is cancelled, the rest stays available */
-            if (th_db_prepare(db, "UPDATE blocks SET first = ? WHERE id = ?", &st, e))
+            if (th_db_stmt(db, "UPDATE blocks SET first = ? WHERE id = ?", &st, e))
                 return -1;
             sqlite3_bind_int64(st, 1, cut + 1);
             sqlite3_bind_int64(st, 2, id);
         }
         int r = sqlite3_step(st);
-        sqlite3_finalize(st);
+        th_db_done(db, st);
         if (r != SQLITE_DONE)
             return th_db_fail(db, "cannot cancel buffer credits", e);
         if (cut != last && insert_block(db, iss, project, vintage, first, cut, "cancelled", buffer,
@@ -159,14 +159,14 @@ int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out,
         return th_fail_at(e, TH_EINPUT, NULL, 0, "report", report, strlen(report),
                           "a report is named by its id");
     sqlite3_stmt *st;
-    if (th_db_prepare(db, "SELECT r.status, r.project_id, r.vintage, r.credits_total,"
+    if (th_db_stmt(db, "SELECT r.status, r.project_id, r.vintage, r.credits_total,"
                           " r.owner_credits, r.buffer_credits, r.reversal_tco2e, p.owner_id,"
                           " p.outstanding_reversal FROM reports r JOIN projects p"
                           " ON p.id = r.project_id WHERE r.id = ?", &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, rid);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        th_db_done(db, st);
         return th_fail_at(e, TH_EINPUT, NULL, 0, "report", report, strlen(report),
                           "no report has this id");
     }
@@ -178,7 +178,7 @@ int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out,
             buffer_q = sqlite3_column_int64(st, 5);
     double reversal = sqlite3_column_double(st, 6);
     int64_t owner = sqlite3_column_int64(st, 7), outstanding = sqlite3_column_int64(st, 8);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (strcmp(status, "verified") != 0)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "report", report, strlen(report),
                           "the report is %s: only a verified report is issued", status);
@@ -198,14 +198,14 @@ int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out,
     if (reversal > 0) {
         /* a reversal: cancel the loss from the pooled buffer */
         int64_t qty = (int64_t)ceil(reversal), done = 0;
-        if (th_db_prepare(db, "INSERT INTO cancellations (report_id, project_id, quantity, "
+        if (th_db_stmt(db, "INSERT INTO cancellations (report_id, project_id, quantity, "
                               "outstanding, created_at) VALUES (?, ?, 0, 0, ?)", &st, e))
             return -1;
         sqlite3_bind_int64(st, 1, rid);
         sqlite3_bind_int64(st, 2, project);
         sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
         int r = sqlite3_step(st);
-        sqlite3_finalize(st);
+        th_db_done(db, st);
         if (r != SQLITE_DONE)
             return th_db_fail(db, "cannot record the cancellation", e);
         int64_t cid = sqlite3_last_insert_rowid(th_db_handle(db));
@@ -241,7 +241,7 @@ int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out,
             return -1;
         if (total > TH_SERIAL_MAX - next)
             return th_fail(e, TH_EINPUT, "the registry's serial numbers would run out");
-        if (th_db_prepare(db, "INSERT INTO issuances (report_id, project_id, vintage, first, last,"
+        if (th_db_stmt(db, "INSERT INTO issuances (report_id, project_id, vintage, first, last,"
                               " quantity, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, e))
             return -1;
         sqlite3_bind_int64(st, 1, rid);
@@ -257,7 +257,7 @@ int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out,
         sqlite3_bind_int64(st, 6, total);
         sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
         int r = sqlite3_step(st);
-        sqlite3_finalize(st);
+        th_db_done(db, st);
         if (r != SQLITE_DONE)
             return th_db_fail(db, "cannot record the issuance", e);
         int64_t iid = sqlite3_last_insert_rowid(th_db_handle(db));
@@ -300,7 +300,7 @@ int th_holdings_json(th_db *db, const char *account, th_buf *out, th_err *e)
     if (th_account_find(db, account, &a, e))
         return -1;
     sqlite3_stmt *st;
-    if (th_db_prepare(db, "SELECT project_id, vintage, first, last, state FROM blocks WHERE "
+    if (th_db_stmt(db, "SELECT project_id, vintage, first, last, state FROM blocks WHERE "
                           "account_id = ? AND state IN ('available', 'reserved') ORDER BY first",
                       &st, e))
         return -1;
@@ -321,7 +321,7 @@ int th_holdings_json(th_db *db, const char *account, th_buf *out, th_err *e)
         json_block(&bj, db, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), first, last,
                    state, 0);
     }
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     th_json_arr_end(&bj);
     th_json j;
     th_json_init(&j, out);
@@ -361,7 +361,7 @@ int th_supply_json(th_db *db, th_buf *out, th_err *e)
         " FROM blocks b JOIN accounts a ON a.id = b.account_id"
         " GROUP BY b.project_id, b.vintage ORDER BY b.project_id, b.vintage";
     sqlite3_stmt *st;
-    if (th_db_prepare(db, sql, &st, e))
+    if (th_db_stmt(db, sql, &st, e))
         return -1;
     int64_t tot[5] = {0, 0, 0, 0, 0};
     static const char *const keys[5] = {"issued", "held", "retired", "cancelled", "buffer"};
@@ -386,7 +386,7 @@ int th_supply_json(th_db *db, th_buf *out, th_err *e)
         }
         th_json_obj_end(&bj);
     }
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     th_json_arr_end(&bj);
     th_json j;
     th_json_init(&j, out);

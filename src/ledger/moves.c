@@ -26,7 +26,7 @@ static int carve(th_db *db, const block_row *b, int64_t first, int64_t last, int
                  const char *state, int64_t retirement, th_err *e)
 {
     sqlite3_stmt *st;
-    if (th_db_prepare(db, "UPDATE blocks SET first = ?, last = ?, account_id = ?, state = ?,"
+    if (th_db_stmt(db, "UPDATE blocks SET first = ?, last = ?, account_id = ?, state = ?,"
                           " retirement_id = ? WHERE id = ?", &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, first);
@@ -39,14 +39,14 @@ static int carve(th_db *db, const block_row *b, int64_t first, int64_t last, int
         sqlite3_bind_null(st, 5);
     sqlite3_bind_int64(st, 6, b->id);
     int r = sqlite3_step(st);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (r != SQLITE_DONE)
         return th_db_fail(db, "cannot move a block", e);
     int64_t parts[2][2] = {{b->first, first - 1}, {last + 1, b->last}};
     for (int k = 0; k < 2; k++) {
         if (parts[k][0] > parts[k][1])
             continue;
-        if (th_db_prepare(db, "INSERT INTO blocks (issuance_id, project_id, vintage, first, last,"
+        if (th_db_stmt(db, "INSERT INTO blocks (issuance_id, project_id, vintage, first, last,"
                               " state, account_id) SELECT issuance_id, project_id, vintage, ?, ?,"
                               " 'available', ? FROM blocks WHERE id = ?", &st, e))
             return -1;
@@ -55,7 +55,7 @@ static int carve(th_db *db, const block_row *b, int64_t first, int64_t last, int
         sqlite3_bind_int64(st, 3, b->holder);
         sqlite3_bind_int64(st, 4, b->id);
         r = sqlite3_step(st);
-        sqlite3_finalize(st);
+        th_db_done(db, st);
         if (r != SQLITE_DONE)
             return th_db_fail(db, "cannot split a block", e);
     }
@@ -66,7 +66,7 @@ static int add_part(th_db *db, int64_t move, const block_row *b, int64_t first, 
                     th_err *e)
 {
     sqlite3_stmt *st;
-    if (th_db_prepare(db, "INSERT INTO move_parts (move_id, project_id, vintage, first, last) "
+    if (th_db_stmt(db, "INSERT INTO move_parts (move_id, project_id, vintage, first, last) "
                           "VALUES (?, ?, ?, ?, ?)", &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, move);
@@ -75,7 +75,7 @@ static int add_part(th_db *db, int64_t move, const block_row *b, int64_t first, 
     sqlite3_bind_int64(st, 4, first);
     sqlite3_bind_int64(st, 5, last);
     int r = sqlite3_step(st);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot record the move", e);
 }
 
@@ -141,7 +141,7 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
         return th_fail(e, TH_EINPUT, "the quantity must be a whole number of credits, at least 1");
 
     sqlite3_stmt *st;
-    if (th_db_prepare(db, "INSERT INTO moves (kind, from_id, to_id, quantity, beneficiary, reason,"
+    if (th_db_stmt(db, "INSERT INTO moves (kind, from_id, to_id, quantity, beneficiary, reason,"
                           " jurisdiction, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, e))
         return -1;
     sqlite3_bind_text(st, 1, retire ? "retirement" : "transfer", -1, SQLITE_STATIC);
@@ -156,7 +156,7 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
     sqlite3_bind_text(st, 7, retire ? m->jurisdiction : NULL, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
     int r = sqlite3_step(st);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (r != SQLITE_DONE)
         return th_db_fail(db, "cannot record the move", e);
     int64_t mid = sqlite3_last_insert_rowid(th_db_handle(db));
@@ -168,7 +168,7 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
              " state = 'available'%s%s%s ORDER BY first",
              project ? " AND project_id = ?" : "", m->vintage ? " AND vintage = ?" : "",
              m->serials ? " AND first <= ? AND last >= ?" : "");
-    if (th_db_prepare(db, sql, &st, e))
+    if (th_db_stmt(db, sql, &st, e))
         return -1;
     int k = 1;
     sqlite3_bind_int64(st, k++, from.id);
@@ -209,7 +209,7 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
             if (carve(db, b, first, last, retire ? from.id : to.id,
                       retire ? "retired" : "available", retire ? mid : 0, e) ||
                 add_part(db, mid, b, first, last, e)) {
-                sqlite3_finalize(st);
+                th_db_done(db, st);
                 return -1;
             }
             left -= take;
@@ -218,7 +218,7 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
         if (left == 0 || m->serials)
             break;
     }
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (left > 0) {
         if (m->serials)
             return th_fail_at(e, TH_EINPUT, NULL, 0, "serials", m->serials, strlen(m->serials),
@@ -248,14 +248,14 @@ int th_certificate_json(th_db *db, const char *ref, th_buf *out, th_err *e)
     if (th_parse_int64(ref, strlen(ref), 1, INT64_MAX, &id))
         return th_fail_at(e, TH_EINPUT, NULL, 0, "id", ref, strlen(ref), "not an id");
     sqlite3_stmt *st;
-    if (th_db_prepare(db, "SELECT m.kind, m.created_at, a.id, a.name, t.id, t.name, m.beneficiary,"
+    if (th_db_stmt(db, "SELECT m.kind, m.created_at, a.id, a.name, t.id, t.name, m.beneficiary,"
                           " m.reason, m.jurisdiction, m.quantity FROM moves m"
                           " JOIN accounts a ON a.id = m.from_id"
                           " LEFT JOIN accounts t ON t.id = m.to_id WHERE m.id = ?", &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        th_db_done(db, st);
         return th_fail_at(e, TH_EINPUT, NULL, 0, "id", ref, strlen(ref),
                           "no transfer or retirement has this id");
     }
@@ -297,8 +297,8 @@ int th_certificate_json(th_db *db, const char *ref, th_buf *out, th_err *e)
     }
     th_json_key(&j, "quantity");
     th_json_int(&j, sqlite3_column_int64(st, 9));
-    sqlite3_finalize(st);
-    if (th_db_prepare(db, "SELECT project_id, vintage, first, last FROM move_parts WHERE"
+    th_db_done(db, st);
+    if (th_db_stmt(db, "SELECT project_id, vintage, first, last FROM move_parts WHERE"
                           " move_id = ? ORDER BY first", &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -325,7 +325,7 @@ int th_certificate_json(th_db *db, const char *ref, th_buf *out, th_err *e)
         th_json_int(&j, b.last - b.first + 1);
         th_json_obj_end(&j);
     }
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     th_json_arr_end(&j);
     th_json_obj_end(&j);
     return 0;

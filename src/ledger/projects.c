@@ -91,11 +91,11 @@ int th_project_add(th_db *db, const th_project_new *n, const char *now, th_buf *
         return -1;
     th_params_free(params);
     sqlite3_stmt *st;
-    if (th_db_prepare(db, "SELECT 1 FROM projects WHERE name = ?", &st, e))
+    if (th_db_stmt(db, "SELECT 1 FROM projects WHERE name = ?", &st, e))
         return -1;
     sqlite3_bind_text(st, 1, n->name, -1, SQLITE_STATIC);
     int r = sqlite3_step(st);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (r == SQLITE_ROW)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "name", n->name, strlen(n->name),
                           "a project of this name exists already");
@@ -103,7 +103,7 @@ int th_project_add(th_db *db, const th_project_new *n, const char *now, th_buf *
     snprintf(sql, sizeof sql,
              "INSERT INTO projects (name, owner_id, buffer_pct_scaled, params_name, params_sha256,"
              " params_csv, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING %s", cols);
-    if (th_db_prepare(db, sql, &st, e))
+    if (th_db_stmt(db, sql, &st, e))
         return -1;
     sqlite3_bind_text(st, 1, n->name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, owner.id);
@@ -113,12 +113,12 @@ int th_project_add(th_db *db, const th_project_new *n, const char *now, th_buf *
     sqlite3_bind_text(st, 6, n->params_csv, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        th_db_done(db, st);
         return th_db_fail(db, "cannot add the project", e);
     }
     th_project p;
     row_to_project(st, &p);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     th_project_json(db, &p, out);
     return 0;
 }
@@ -133,7 +133,7 @@ int th_project_find(th_db *db, const char *ref, th_project *p, th_err *e)
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT %s FROM projects WHERE %s = ?", cols, by_id ? "id" : "name");
     sqlite3_stmt *st;
-    if (th_db_prepare(db, sql, &st, e))
+    if (th_db_stmt(db, sql, &st, e))
         return -1;
     if (by_id)
         sqlite3_bind_int64(st, 1, id);
@@ -142,7 +142,7 @@ int th_project_find(th_db *db, const char *ref, th_project *p, th_err *e)
     int r = sqlite3_step(st);
     if (r == SQLITE_ROW)
         row_to_project(st, p);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (r != SQLITE_ROW)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "project", ref, strlen(ref),
                           "no project has this id, code or name");
@@ -152,13 +152,13 @@ int th_project_find(th_db *db, const char *ref, th_project *p, th_err *e)
 int th_project_params(th_db *db, int64_t id, th_buf *out, th_err *e)
 {
     sqlite3_stmt *st;
-    if (th_db_prepare(db, "SELECT params_csv FROM projects WHERE id = ?", &st, e))
+    if (th_db_stmt(db, "SELECT params_csv FROM projects WHERE id = ?", &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, id);
     int r = sqlite3_step(st);
     if (r == SQLITE_ROW)
         th_buf_put(out, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     return r == SQLITE_ROW ? 0 : th_fail(e, TH_EINPUT, "no project %lld", (long long)id);
 }
 
@@ -167,7 +167,7 @@ int th_project_list_json(th_db *db, th_buf *out, th_err *e)
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT %s FROM projects ORDER BY id", cols);
     sqlite3_stmt *st;
-    if (th_db_prepare(db, sql, &st, e))
+    if (th_db_stmt(db, sql, &st, e))
         return -1;
     th_buf_puts(out, "{\"projects\":[");
     int r, n = 0;
@@ -178,7 +178,7 @@ int th_project_list_json(th_db *db, th_buf *out, th_err *e)
             th_buf_putc(out, ',');
         th_project_json(db, &p, out);
     }
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (r != SQLITE_DONE)
         return th_db_fail(db, "cannot list the projects", e);
     th_buf_puts(out, "]}");

@@ -15,7 +15,7 @@ enum { NAMED_PARCELS = 10 }; /* how many offending parcels a refusal names */
 int th_report_json(th_db *db, int64_t id, bool full, th_buf *out, th_err *e)
 {
     sqlite3_stmt *st;
-    if (th_db_prepare(db,
+    if (th_db_stmt(db,
                       "SELECT r.id, r.project_id, p.name, r.status, r.period_start, r.period_end,"
                       " r.vintage, r.net_tco2e, r.credits_total, r.buffer_credits,"
                       " r.owner_credits, r.reversal_tco2e, r.verifier_id, a.name, r.decided_at,"
@@ -27,7 +27,7 @@ int th_report_json(th_db *db, int64_t id, bool full, th_buf *out, th_err *e)
         return -1;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        th_db_done(db, st);
         char v[24];
         snprintf(v, sizeof v, "%lld", (long long)id);
         return th_fail_at(e, TH_EINPUT, NULL, 0, "report", v, strlen(v), "no report has this id");
@@ -96,7 +96,7 @@ int th_report_json(th_db *db, int64_t id, bool full, th_buf *out, th_err *e)
         th_buf_put(out, sqlite3_column_text(st, 17), (size_t)sqlite3_column_bytes(st, 17));
     }
     th_json_obj_end(&j);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     return 0;
 }
 
@@ -104,7 +104,7 @@ int th_report_json(th_db *db, int64_t id, bool full, th_buf *out, th_err *e)
 static int check_chain(th_db *db, int64_t project, int64_t id, th_err *e)
 {
     sqlite3_stmt *st;
-    if (th_db_prepare(db, "SELECT max(id) FROM reports WHERE project_id = ? AND id <> ? AND "
+    if (th_db_stmt(db, "SELECT max(id) FROM reports WHERE project_id = ? AND id <> ? AND "
                           "status IN ('verified', 'issued')", &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, project);
@@ -112,10 +112,10 @@ static int check_chain(th_db *db, int64_t project, int64_t id, th_err *e)
     int64_t prev = 0;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
         prev = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (!prev)
         return 0;
-    if (th_db_prepare(db,
+    if (th_db_stmt(db,
                       "SELECT n.parcel_id, n.before_date, o.after_date FROM report_parcels n"
                       " JOIN report_parcels o ON o.report_id = ? AND o.parcel_id = n.parcel_id"
                       " WHERE n.report_id = ? AND n.before_date < o.after_date ORDER BY n.parcel_id",
@@ -137,7 +137,7 @@ static int check_chain(th_db *db, int64_t project, int64_t id, th_err *e)
                 len += (size_t)w;
         }
     }
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (count == 0)
         return 0;
     return th_fail(e, TH_EINPUT,
@@ -155,7 +155,7 @@ int th_report_add(th_db *db, const th_report_new *r, const char *now, th_buf *ou
         return th_fail_at(e, TH_EINPUT, NULL, 0, "project", r->project, strlen(r->project),
                           "the project is %s: it takes no reports", p.status);
     sqlite3_stmt *st;
-    if (th_db_prepare(db,
+    if (th_db_stmt(db,
                       "INSERT INTO reports (project_id, status, period_start, period_end, vintage,"
                       " net_tco2e, credits_total, buffer_credits, owner_credits, reversal_tco2e,"
                       " result, created_at) VALUES (?, 'submitted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -173,11 +173,11 @@ int th_report_add(th_db *db, const th_report_new *r, const char *now, th_buf *ou
     sqlite3_bind_text(st, 10, r->result_json, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (rc != SQLITE_DONE)
         return th_db_fail(db, "cannot add the report", e);
     int64_t id = sqlite3_last_insert_rowid(th_db_handle(db));
-    if (th_db_prepare(db, "INSERT INTO report_parcels (report_id, parcel_id, before_date, "
+    if (th_db_stmt(db, "INSERT INTO report_parcels (report_id, parcel_id, before_date, "
                           "after_date) VALUES (?, ?, ?, ?)", &st, e))
         return -1;
     for (size_t i = 0; i < r->nparcels; i++) {
@@ -194,11 +194,11 @@ int th_report_add(th_db *db, const th_report_new *r, const char *now, th_buf *ou
         else
             sqlite3_bind_null(st, 4);
         if (sqlite3_step(st) != SQLITE_DONE) {
-            sqlite3_finalize(st);
+            th_db_done(db, st);
             return th_db_fail(db, "cannot record the report's parcels", e);
         }
     }
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (check_chain(db, p.id, id, e))
         return -1;
     return th_report_json(db, id, false, out, e);
@@ -221,19 +221,19 @@ int th_report_decide(th_db *db, const char *report, const char *verifier, bool v
     if (!verify && (!reason || !*reason))
         return th_fail(e, TH_EUSAGE, "a rejection needs a --reason");
     sqlite3_stmt *st;
-    if (th_db_prepare(db, "SELECT r.status, r.project_id, p.owner_id FROM reports r JOIN projects p"
+    if (th_db_stmt(db, "SELECT r.status, r.project_id, p.owner_id FROM reports r JOIN projects p"
                           " ON p.id = r.project_id WHERE r.id = ?", &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        th_db_done(db, st);
         return th_fail_at(e, TH_EINPUT, NULL, 0, "report", report, strlen(report),
                           "no report has this id");
     }
     char status[16];
     snprintf(status, sizeof status, "%s", (const char *)sqlite3_column_text(st, 0));
     int64_t project = sqlite3_column_int64(st, 1), owner = sqlite3_column_int64(st, 2);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (owner == v.id)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "verifier", verifier, strlen(verifier),
                           "the project's owner cannot verify its own report");
@@ -243,7 +243,7 @@ int th_report_decide(th_db *db, const char *report, const char *verifier, bool v
                           verify ? "verified" : "rejected");
     if (verify && check_chain(db, project, id, e))
         return -1;
-    if (th_db_prepare(db, "UPDATE reports SET status = ?, verifier_id = ?, decided_at = ?,"
+    if (th_db_stmt(db, "UPDATE reports SET status = ?, verifier_id = ?, decided_at = ?,"
                           " reject_reason = ? WHERE id = ?", &st, e))
         return -1;
     sqlite3_bind_text(st, 1, verify ? "verified" : "rejected", -1, SQLITE_STATIC);
@@ -255,7 +255,7 @@ int th_report_decide(th_db *db, const char *report, const char *verifier, bool v
         sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, id);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    th_db_done(db, st);
     if (rc != SQLITE_DONE)
         return th_db_fail(db, "cannot record the decision", e);
     return th_report_json(db, id, false, out, e);

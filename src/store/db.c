@@ -10,9 +10,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+enum { STMT_CACHE = 64 };
+
 struct th_db {
     sqlite3 *h;
     char *path;
+    struct {
+        char *sql;
+        sqlite3_stmt *st;
+    } cache[STMT_CACHE];
+    int ncache;
 };
 
 /* Each migration takes the schema from version i to i + 1. Never edit one that has shipped:
@@ -159,6 +166,50 @@ int th_db_prepare(th_db *db, const char *sql, sqlite3_stmt **st, th_err *e)
 
 sqlite3 *th_db_handle(th_db *db) { return db->h; }
 
+int th_db_stmt(th_db *db, const char *sql, sqlite3_stmt **st, th_err *e)
+{
+    for (int i = 0; i < db->ncache; i++)
+        if (strcmp(db->cache[i].sql, sql) == 0) {
+            *st = db->cache[i].st;
+            sqlite3_reset(*st);
+            sqlite3_clear_bindings(*st);
+            return 0;
+        }
+    if (th_db_prepare(db, sql, st, e))
+        return -1;
+    if (db->ncache < STMT_CACHE) {
+        /* never evicted: a statement in use must not be finalized under its user */
+        db->cache[db->ncache].sql = th_xstrdup(sql);
+        db->cache[db->ncache].st = *st;
+        db->ncache++;
+    }
+    return 0;
+}
+
+void th_db_done(th_db *db, sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < db->ncache; i++)
+        if (db->cache[i].st == st) {
+            sqlite3_reset(st);
+            return;
+        }
+    sqlite3_finalize(st);
+}
+
+int th_db_exec1(th_db *db, const char *sql, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, sql, &st, e))
+        return -1;
+    int r = sqlite3_step(st);
+    th_db_done(db, st);
+    if (r != SQLITE_DONE && r != SQLITE_ROW)
+        return th_db_fail(db, "database", e);
+    return 0;
+}
+
 int th_db_schema_latest(void) { return SCHEMA_VERSION; }
 
 int th_db_schema_version(th_db *db)
@@ -256,6 +307,10 @@ void th_db_close(th_db *db)
 {
     if (!db)
         return;
+    for (int i = 0; i < db->ncache; i++) {
+        sqlite3_finalize(db->cache[i].st);
+        free(db->cache[i].sql);
+    }
     sqlite3_close_v2(db->h);
     free(db->path);
     free(db);

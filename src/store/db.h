@@ -35,6 +35,16 @@ int th_db_exec(th_db *db, const char *sql, th_err *e) __attribute__((warn_unused
 /* Prepare a statement (the caller finalizes it). */
 int th_db_prepare(th_db *db, const char *sql, sqlite3_stmt **st, th_err *e)
     __attribute__((warn_unused_result));
+/* A prepared statement from the connection's cache (prepared once per SQL text, then reused):
+ * the caller binds, steps, and hands it back with th_db_done instead of finalizing it. A
+ * statement must be done with before the same SQL is asked for again. When the cache is full
+ * the statement is a fresh one, which th_db_done finalizes. */
+int th_db_stmt(th_db *db, const char *sql, sqlite3_stmt **st, th_err *e)
+    __attribute__((warn_unused_result));
+void th_db_done(th_db *db, sqlite3_stmt *st);
+/* th_db_exec for one statement, through the cache. */
+int th_db_exec1(th_db *db, const char *sql, th_err *e) __attribute__((warn_unused_result));
+
 /* Turn the last SQLite failure into e (TH_EIO) with what was being done. */
 int th_db_fail(th_db *db, const char *doing, th_err *e);
 

@@ -154,31 +154,16 @@ static int cancel_from_buffer(th_db *db, int64_t buffer, int64_t qty, int64_t ca
 
 int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out, th_err *e)
 {
-    int64_t rid;
-    if (th_parse_int64(report, strlen(report), 1, INT64_MAX, &rid) != 0)
-        return th_fail_at(e, TH_EINPUT, NULL, 0, "report", report, strlen(report),
-                          "a report is named by its id");
-    sqlite3_stmt *st;
-    if (th_db_stmt(db, "SELECT r.status, r.project_id, r.vintage, r.credits_total,"
-                          " r.owner_credits, r.buffer_credits, r.reversal_tco2e, p.owner_id,"
-                          " p.outstanding_reversal FROM reports r JOIN projects p"
-                          " ON p.id = r.project_id WHERE r.id = ?", &st, e))
+    th_report_row rr;
+    if (th_report_find(db, report, &rr, e))
         return -1;
-    sqlite3_bind_int64(st, 1, rid);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        th_db_done(db, st);
-        return th_fail_at(e, TH_EINPUT, NULL, 0, "report", report, strlen(report),
-                          "no report has this id");
-    }
-    char status[16];
-    snprintf(status, sizeof status, "%s", (const char *)sqlite3_column_text(st, 0));
-    int64_t project = sqlite3_column_int64(st, 1);
-    int vintage = sqlite3_column_int(st, 2);
-    int64_t total = sqlite3_column_int64(st, 3), owner_q = sqlite3_column_int64(st, 4),
-            buffer_q = sqlite3_column_int64(st, 5);
-    double reversal = sqlite3_column_double(st, 6);
-    int64_t owner = sqlite3_column_int64(st, 7), outstanding = sqlite3_column_int64(st, 8);
-    th_db_done(db, st);
+    int64_t rid = rr.id, project = rr.project, total = rr.credits_total,
+            owner_q = rr.owner_credits, buffer_q = rr.buffer_credits, owner = rr.owner,
+            outstanding = rr.outstanding_reversal;
+    int vintage = rr.vintage;
+    double reversal = rr.reversal_tco2e;
+    const char *status = rr.status;
+    sqlite3_stmt *st;
     if (strcmp(status, "verified") != 0)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "report", report, strlen(report),
                           "the report is %s: only a verified report is issued", status);

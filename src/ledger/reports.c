@@ -204,13 +204,45 @@ int th_report_add(th_db *db, const th_report_new *r, const char *now, th_buf *ou
     return th_report_json(db, id, false, out, e);
 }
 
+int th_report_find(th_db *db, const char *ref, th_report_row *r, th_err *e)
+{
+    memset(r, 0, sizeof *r);
+    if (th_parse_int64(ref, strlen(ref), 1, INT64_MAX, &r->id) != 0)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "report", ref, strlen(ref),
+                          "a report is named by its id");
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "SELECT r.status, r.project_id, r.vintage, r.credits_total,"
+                       " r.owner_credits, r.buffer_credits, r.reversal_tco2e, p.owner_id,"
+                       " p.outstanding_reversal FROM reports r JOIN projects p"
+                       " ON p.id = r.project_id WHERE r.id = ?", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, r->id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        th_db_done(db, st);
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "report", ref, strlen(ref),
+                          "no report has this id");
+    }
+    snprintf(r->status, sizeof r->status, "%s", (const char *)sqlite3_column_text(st, 0));
+    r->project = sqlite3_column_int64(st, 1);
+    r->vintage = sqlite3_column_int(st, 2);
+    r->credits_total = sqlite3_column_int64(st, 3);
+    r->owner_credits = sqlite3_column_int64(st, 4);
+    r->buffer_credits = sqlite3_column_int64(st, 5);
+    r->reversal_tco2e = sqlite3_column_double(st, 6);
+    r->owner = sqlite3_column_int64(st, 7);
+    r->outstanding_reversal = sqlite3_column_int64(st, 8);
+    th_db_done(db, st);
+    return 0;
+}
+
 int th_report_decide(th_db *db, const char *report, const char *verifier, bool verify,
                      const char *reason, const char *now, th_buf *out, th_err *e)
 {
-    int64_t id;
-    if (th_parse_int64(report, strlen(report), 1, INT64_MAX, &id) != 0)
-        return th_fail_at(e, TH_EINPUT, NULL, 0, "report", report, strlen(report),
-                          "a report is named by its id");
+    th_report_row rr;
+    if (th_report_find(db, report, &rr, e))
+        return -1;
+    int64_t id = rr.id, project = rr.project, owner = rr.owner;
+    const char *status = rr.status;
     th_account v;
     if (th_account_find(db, verifier, &v, e))
         return -1;
@@ -221,19 +253,6 @@ int th_report_decide(th_db *db, const char *report, const char *verifier, bool v
     if (!verify && (!reason || !*reason))
         return th_fail(e, TH_EUSAGE, "a rejection needs a --reason");
     sqlite3_stmt *st;
-    if (th_db_stmt(db, "SELECT r.status, r.project_id, p.owner_id FROM reports r JOIN projects p"
-                          " ON p.id = r.project_id WHERE r.id = ?", &st, e))
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        th_db_done(db, st);
-        return th_fail_at(e, TH_EINPUT, NULL, 0, "report", report, strlen(report),
-                          "no report has this id");
-    }
-    char status[16];
-    snprintf(status, sizeof status, "%s", (const char *)sqlite3_column_text(st, 0));
-    int64_t project = sqlite3_column_int64(st, 1), owner = sqlite3_column_int64(st, 2);
-    th_db_done(db, st);
     if (owner == v.id)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "verifier", verifier, strlen(verifier),
                           "the project's owner cannot verify its own report");

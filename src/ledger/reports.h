@@ -36,6 +36,19 @@ typedef struct {
     size_t nparcels;
 } th_report_new;
 
+/* A report's row, with what deciding and issuing it need of its project. */
+typedef struct {
+    int64_t id, project, owner, outstanding_reversal;
+    char status[16];
+    int vintage;
+    int64_t credits_total, owner_credits, buffer_credits;
+    double reversal_tco2e;
+} th_report_row;
+
+/* The report named by `ref` (its id). */
+int th_report_find(th_db *db, const char *ref, th_report_row *r, th_err *e)
+    __attribute__((warn_unused_result));
+
 int th_report_add(th_db *db, const th_report_new *r, const char *now, th_buf *out, th_err *e)
     __attribute__((warn_unused_result));
 /* verify (true) or reject (false, with a reason) a submitted report. */

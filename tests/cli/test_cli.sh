@@ -322,7 +322,12 @@ while [ $k -lt $ckills ]; do
             if [ $((n % 2)) -eq 0 ]; then f=O t=A; else f=A t=O; fi
             "$1" --db "$2" transfer --from $f --to $t --qty 1 --request-id "k$3-$n" >/dev/null 2>&1 &&
                 echo "k$3-$n" >>"$4"
-        done' sh "$T" "$CDB" "$k" "$D/acked" 2>/dev/null
+        done' sh "$T" "$CDB" "$k" "$D/acked" 2>/dev/null &
+    gen=$!
+    # readers never wait for the writer, and see a consistent registry while it writes
+    sleep 0.05
+    "$T" --db "$CDB" check >/dev/null 2>"$D/check.err" && ok || { bad "kill $k: check while writing failed"; cat "$D/check.err"; }
+    wait $gen 2>/dev/null
     "$T" --db "$CDB" check >/dev/null 2>"$D/check.err" && ok || { bad "kill $k: check failed"; cat "$D/check.err"; }
 done
 acked=$(sort -u "$D/acked" | wc -l)

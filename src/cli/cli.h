@@ -37,10 +37,12 @@ int th_cli_write_file(const char *path, const th_buf *b, th_err *e);
 
 /* A write: open the database, apply one command (a batch of one) through the engine, and print
  * its result once committed: JSON, or the text `text` makes of it. Returns the exit status. */
-/* A read: `cmd [--json]` opens the database read-only and prints json() or text() of it. */
-int th_cli_read(const th_global *g, int argc, char **argv, const char *cmd,
-                int (*json)(th_db *db, th_buf *out, th_err *e),
-                int (*text)(th_db *db, th_buf *out, th_err *e));
+/* A read: `cmd [ARG] [--json]` opens the database read-only and prints json() or text() of it.
+ * arg_name names the one positional argument the command takes (NULL: none); the callbacks get
+ * it (or NULL). */
+typedef int (*th_read_fn)(th_db *db, const char *arg, th_buf *out, th_err *e);
+int th_cli_read(const th_global *g, int argc, char **argv, const char *cmd, const char *arg_name,
+                th_read_fn json, th_read_fn text);
 int th_cli_apply_one(const th_global *g, th_db_mode mode, const th_cmd *c, bool json,
                      void (*text)(const th_buf *json, th_buf *out));
 /* The options of `measure` (shared with `report add`), and their reading. */

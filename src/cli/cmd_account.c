@@ -76,8 +76,15 @@ int th_cmd_init(const th_global *g, int argc, char **argv)
     return th_cli_apply_one(g, TH_DB_CREATE, &c, th_opt_flag(&op, "json"), init_text);
 }
 
-static int account_list_text(th_db *db, th_buf *out, th_err *e)
+static int account_list_json(th_db *db, const char *arg, th_buf *out, th_err *e)
 {
+    (void)arg;
+    return th_account_list_json(db, out, e);
+}
+
+static int account_list_text(th_db *db, const char *arg, th_buf *out, th_err *e)
+{
+    (void)arg;
     sqlite3_stmt *st;
     if (th_db_prepare(db, "SELECT id, kind, created_at, name FROM accounts ORDER BY id", &st, e))
         return -1;
@@ -99,7 +106,7 @@ int th_cmd_account(const th_global *g, int argc, char **argv)
         return th_cli_fail(&e);
     }
     if (strcmp(argv[0], "list") == 0)
-        return th_cli_read(g, argc - 1, argv + 1, "account list", th_account_list_json,
+        return th_cli_read(g, argc - 1, argv + 1, "account list", NULL, account_list_json,
                            account_list_text);
     if (strcmp(argv[0], "add") != 0) {
         th_fail(&e, TH_EUSAGE, "account: unknown subcommand '%s': use add or list", argv[0]);

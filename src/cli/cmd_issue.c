@@ -38,18 +38,16 @@ int th_cmd_issue(const th_global *g, int argc, char **argv)
     return th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), issue_text);
 }
 
-static const char *holdings_account;
-
-static int holdings_json(th_db *db, th_buf *out, th_err *e)
+static int holdings_json(th_db *db, const char *account, th_buf *out, th_err *e)
 {
-    return th_holdings_json(db, holdings_account, out, e);
+    return th_holdings_json(db, account, out, e);
 }
 
-static int holdings_text(th_db *db, th_buf *out, th_err *e)
+static int holdings_text(th_db *db, const char *account, th_buf *out, th_err *e)
 {
     th_buf json;
     th_buf_init(&json);
-    int rc = th_holdings_json(db, holdings_account, &json, e);
+    int rc = th_holdings_json(db, account, &json, e);
     if (rc == 0) {
         const char *t = strstr(json.p, "\"total\":"), *a = strstr(json.p, "\"available\":"),
                    *r = strstr(json.p, "\"reserved\":");
@@ -69,26 +67,18 @@ static int holdings_text(th_db *db, th_buf *out, th_err *e)
 
 int th_cmd_holdings(const th_global *g, int argc, char **argv)
 {
-    /* ACCOUNT is positional; th_cli_read takes only --json, so pick it out first */
-    th_err e;
-    char *rest[8];
-    int n = 0;
-    holdings_account = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (argv[i][0] != '-' && !holdings_account)
-            holdings_account = argv[i];
-        else if (n < 8)
-            rest[n++] = argv[i];
-    }
-    if (!holdings_account) {
-        th_fail(&e, TH_EUSAGE, "holdings: give one ACCOUNT (id or name)");
-        return th_cli_fail(&e);
-    }
-    return th_cli_read(g, n, rest, "holdings", holdings_json, holdings_text);
+    return th_cli_read(g, argc, argv, "holdings", "ACCOUNT", holdings_json, holdings_text);
 }
 
-static int supply_text(th_db *db, th_buf *out, th_err *e)
+static int supply_json(th_db *db, const char *arg, th_buf *out, th_err *e)
 {
+    (void)arg;
+    return th_supply_json(db, out, e);
+}
+
+static int supply_text(th_db *db, const char *arg, th_buf *out, th_err *e)
+{
+    (void)arg;
     th_buf json;
     th_buf_init(&json);
     int rc = th_supply_json(db, &json, e);
@@ -107,5 +97,5 @@ static int supply_text(th_db *db, th_buf *out, th_err *e)
 
 int th_cmd_supply(const th_global *g, int argc, char **argv)
 {
-    return th_cli_read(g, argc, argv, "supply", th_supply_json, supply_text);
+    return th_cli_read(g, argc, argv, "supply", NULL, supply_json, supply_text);
 }

@@ -86,18 +86,16 @@ int th_cmd_retire(const th_global *g, int argc, char **argv)
     return move_cmd(g, argc, argv, true);
 }
 
-static const char *cert_id;
-
-static int cert_json(th_db *db, th_buf *out, th_err *e)
+static int cert_json(th_db *db, const char *id, th_buf *out, th_err *e)
 {
-    return th_certificate_json(db, cert_id, out, e);
+    return th_certificate_json(db, id, out, e);
 }
 
-static int cert_text(th_db *db, th_buf *out, th_err *e)
+static int cert_text(th_db *db, const char *id, th_buf *out, th_err *e)
 {
     th_buf json;
     th_buf_init(&json);
-    int rc = th_certificate_json(db, cert_id, &json, e);
+    int rc = th_certificate_json(db, id, &json, e);
     if (rc == 0) {
         /* the certificate as a person reads it */
         static const char *const keys[] = {"type", "date", "beneficiary", "reason", "jurisdiction"};
@@ -117,19 +115,5 @@ static int cert_text(th_db *db, th_buf *out, th_err *e)
 
 int th_cmd_certificate(const th_global *g, int argc, char **argv)
 {
-    th_err e;
-    char *rest[4];
-    int n = 0;
-    cert_id = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (argv[i][0] != '-' && !cert_id)
-            cert_id = argv[i];
-        else if (n < 4)
-            rest[n++] = argv[i];
-    }
-    if (!cert_id) {
-        th_fail(&e, TH_EUSAGE, "certificate: give one ID");
-        return th_cli_fail(&e);
-    }
-    return th_cli_read(g, n, rest, "certificate", cert_json, cert_text);
+    return th_cli_read(g, argc, argv, "certificate", "ID", cert_json, cert_text);
 }

@@ -19,8 +19,15 @@ static void project_text(const th_buf *json, th_buf *out)
                   code ? (int)strcspn(code + 8, "\"") : 0, code ? code + 8 : "");
 }
 
-static int project_list_text(th_db *db, th_buf *out, th_err *e)
+static int project_list_json(th_db *db, const char *arg, th_buf *out, th_err *e)
 {
+    (void)arg;
+    return th_project_list_json(db, out, e);
+}
+
+static int project_list_text(th_db *db, const char *arg, th_buf *out, th_err *e)
+{
+    (void)arg;
     sqlite3_stmt *st;
     if (th_db_prepare(db, "SELECT p.id, p.status, p.buffer_pct_scaled, p.name, a.name FROM "
                           "projects p JOIN accounts a ON a.id = p.owner_id ORDER BY p.id",
@@ -48,7 +55,7 @@ int th_cmd_project(const th_global *g, int argc, char **argv)
         return th_cli_fail(&e);
     }
     if (strcmp(argv[0], "list") == 0)
-        return th_cli_read(g, argc - 1, argv + 1, "project list", th_project_list_json,
+        return th_cli_read(g, argc - 1, argv + 1, "project list", NULL, project_list_json,
                            project_list_text);
     if (strcmp(argv[0], "add") != 0) {
         th_fail(&e, TH_EUSAGE, "project: unknown subcommand '%s': use add or list", argv[0]);

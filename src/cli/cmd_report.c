@@ -146,31 +146,22 @@ static int report_decide(const th_global *g, int argc, char **argv, bool verify)
     return th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), report_text);
 }
 
-static int report_show(const th_global *g, int argc, char **argv)
+static int report_show_json(th_db *db, const char *ref, th_buf *out, th_err *e)
 {
-    static const th_optspec spec[] = {{"json", false, false}};
-    th_err e;
-    th_opts op;
-    if (th_opts_parse(&op, spec, 1, argc, argv, "report show", &e))
-        return th_cli_fail(&e);
     int64_t id;
-    if (op.npos != 1 || th_parse_int64(op.pos[0], strlen(op.pos[0]), 1, INT64_MAX, &id)) {
-        th_fail(&e, TH_EUSAGE, "report show: give one REPORT id");
-        return th_cli_fail(&e);
-    }
-    th_db *db;
-    if (th_db_open(g->db, TH_DB_READ, &db, &e))
-        return th_cli_fail(&e);
-    th_buf out;
-    th_buf_init(&out);
-    int status = th_report_json(db, id, true, &out, &e) ? th_cli_fail(&e) : 0;
-    if (status == 0) {
-        th_buf_putc(&out, '\n');
-        status = th_cli_write(stdout, &out, &e) ? th_cli_fail(&e) : 0;
-    }
-    th_buf_free(&out);
-    th_db_close(db);
-    return status;
+    if (th_parse_int64(ref, strlen(ref), 1, INT64_MAX, &id))
+        return th_fail_at(e, TH_EUSAGE, NULL, 0, "report", ref, strlen(ref),
+                          "a report is named by its id");
+    return th_report_json(db, id, true, out, e);
+}
+
+/* Without --json too the report is shown as JSON (it holds the whole measurement), a line. */
+static int report_show_text(th_db *db, const char *ref, th_buf *out, th_err *e)
+{
+    if (report_show_json(db, ref, out, e))
+        return -1;
+    th_buf_putc(out, '\n');
+    return 0;
 }
 
 int th_cmd_report(const th_global *g, int argc, char **argv)
@@ -183,7 +174,8 @@ int th_cmd_report(const th_global *g, int argc, char **argv)
     if (argc >= 1 && strcmp(argv[0], "reject") == 0)
         return report_decide(g, argc - 1, argv + 1, false);
     if (argc >= 1 && strcmp(argv[0], "show") == 0)
-        return report_show(g, argc - 1, argv + 1);
+        return th_cli_read(g, argc - 1, argv + 1, "report show", "REPORT", report_show_json,
+                           report_show_text);
     th_fail(&e, TH_EUSAGE, "report: say add, verify, reject or show (see tanhui help report)");
     return th_cli_fail(&e);
 }

@@ -55,17 +55,19 @@ int th_cli_write_file(const char *path, const th_buf *b, th_err *e)
     return 0;
 }
 
-int th_cli_read(const th_global *g, int argc, char **argv, const char *cmd,
-                int (*json)(th_db *db, th_buf *out, th_err *e),
-                int (*text)(th_db *db, th_buf *out, th_err *e))
+int th_cli_read(const th_global *g, int argc, char **argv, const char *cmd, const char *arg_name,
+                th_read_fn json, th_read_fn text)
 {
     static const th_optspec spec[] = {{"json", false, false}};
     th_err e;
     th_opts op;
     if (th_opts_parse(&op, spec, 1, argc, argv, cmd, &e))
         return th_cli_fail(&e);
-    if (op.npos) {
-        th_fail(&e, TH_EUSAGE, "%s: unexpected argument '%s'", cmd, op.pos[0]);
+    if (op.npos != (arg_name ? 1 : 0)) {
+        if (arg_name)
+            th_fail(&e, TH_EUSAGE, "%s: give one %s (see tanhui help)", cmd, arg_name);
+        else
+            th_fail(&e, TH_EUSAGE, "%s: unexpected argument '%s'", cmd, op.pos[0]);
         return th_cli_fail(&e);
     }
     th_db *db;
@@ -74,7 +76,8 @@ int th_cli_read(const th_global *g, int argc, char **argv, const char *cmd,
     th_buf out;
     th_buf_init(&out);
     bool as_json = th_opt_flag(&op, "json");
-    int status = (as_json ? json : text)(db, &out, &e) ? th_cli_fail(&e) : 0;
+    const char *arg = arg_name ? op.pos[0] : NULL;
+    int status = (as_json ? json : text)(db, arg, &out, &e) ? th_cli_fail(&e) : 0;
     if (status == 0) {
         if (as_json)
             th_buf_putc(&out, '\n');

@@ -1,7 +1,8 @@
 /* bench_ledger.c — durable transfers per second through the sequencer, with group commit (a
  * batch of commands, one transaction, one fsync) against one transaction per command, in the
  * same run on the same database file (build/bench-data/ledger.db, or TANHUI_BENCH_DIR).
- * TANHUI_BENCH_TRANSFERS (default 20000) and TANHUI_BENCH_BATCH (default 1000) set the size.
+ * TANHUI_BENCH_TRANSFERS (default 20000) and TANHUI_BENCH_BATCH (default 1000) set the size;
+ * TANHUI_BENCH_ONLY=grouped skips the one-commit half (for profiling the batch path alone).
  * Prints one JSON line: durable_transfers_per_sec, single_commit_transfers_per_sec, ratio. */
 #include "carbon/params_default.h"
 #include "engine/engine.h"
@@ -94,15 +95,17 @@ int main(void)
         if (apply(en, c, (size_t)(half - done < batch ? half - done : batch), r))
             return 1;
     double grouped = now() - t0;
+    const char *only = getenv("TANHUI_BENCH_ONLY");
+    long singles = only && strcmp(only, "grouped") == 0 ? 0 : half;
     t0 = now();
-    for (long done = 0; done < half; done++)
+    for (long done = 0; done < singles; done++)
         if (apply(en, &c[done % 2], 1, r))
             return 1;
-    double single = now() - t0;
+    double single = singles ? now() - t0 : 0;
     printf("{\"bench\":\"ledger\",\"transfers\":%ld,\"batch\":%ld,\"grouped_s\":%.3f,"
            "\"single_s\":%.3f,\"durable_transfers_per_sec\":%.0f,"
            "\"single_commit_transfers_per_sec\":%.0f,\"ratio\":%.2f}\n",
-           half * 2, batch, grouped, single, (double)half / grouped, (double)half / single,
+           half * 2, batch, grouped, single, (double)half / grouped, singles ? (double)half / single : 0,
            single / grouped);
     for (long i = 0; i < batch; i++)
         th_cmd_result_free(&r[i]);

@@ -64,6 +64,15 @@ static void put_escaped(th_buf *b, const char *s, size_t n)
     th_buf_putc(b, '"');
     size_t i = 0;
     while (i < n) {
+        /* the common case, printable ASCII, is copied a run at a time */
+        size_t run = i;
+        while (run < n && u[run] >= 0x20 && u[run] < 0x80 && u[run] != '"' && u[run] != '\\')
+            run++;
+        if (run > i) {
+            th_buf_put(b, u + i, run - i);
+            i = run;
+            continue;
+        }
         unsigned c = u[i];
         if (c == '"' || c == '\\') {
             th_buf_putc(b, '\\');
@@ -78,9 +87,6 @@ static void put_escaped(th_buf *b, const char *s, size_t n)
             case '\f': th_buf_puts(b, "\\f"); break;
             default: th_buf_printf(b, "\\u%04x", c); break;
             }
-            i++;
-        } else if (c < 0x80) {
-            th_buf_putc(b, (char)c);
             i++;
         } else {
             size_t len = th_utf8_seq(u + i, n - i);
@@ -110,7 +116,17 @@ void th_json_str(th_json *j, const char *s)
 void th_json_int(th_json *j, int64_t v)
 {
     value_prefix(j);
-    th_buf_printf(j->out, "%lld", (long long)v);
+    /* digits written backwards: no printf on the ledger's hot path */
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    th_buf_put(j->out, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 void th_fmt_double(char *out, size_t cap, double v)

@@ -2,6 +2,7 @@
 #include "ledger/moves.h"
 
 #include "base/json.h"
+#include "base/mem.h"
 #include "base/num.h"
 #include "base/text.h"
 #include "ledger/issuance.h"
@@ -11,13 +12,109 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
-    int64_t id, project, holder;
+    int64_t id, issuance, project, holder;
     int vintage;
     int64_t first, last;
 } block_row;
+
+/* A serial range a move took: what move_parts stores and a certificate lists. */
+typedef struct {
+    int64_t project;
+    int vintage;
+    int64_t first, last;
+} part;
+
+/* Everything a certificate shows; filled by the move itself, or read back from its rows. */
+typedef struct {
+    int64_t id, qty;
+    bool retirement;
+    const char *date;
+    int64_t from_id, to_id;
+    const char *from_name, *to_name;
+    const char *beneficiary, *reason, *jurisdiction; /* jurisdiction NULL: none */
+    char registry[16];
+    part *parts;
+    size_t nparts, capparts;
+} certificate;
+
+static void add_to_certificate(certificate *c, const part *p)
+{
+    if (c->nparts == c->capparts) {
+        c->capparts = c->capparts ? c->capparts * 2 : 8;
+        c->parts = th_xrealloc(c->parts, c->capparts * sizeof *c->parts);
+    }
+    c->parts[c->nparts++] = *p;
+}
+
+static void certificate_json(const certificate *c, th_buf *out)
+{
+    th_json j;
+    th_json_init(&j, out);
+    th_json_obj_begin(&j);
+    th_json_key(&j, "id");
+    th_json_int(&j, c->id);
+    th_json_key(&j, "type");
+    th_json_str(&j, c->retirement ? "retirement" : "transfer");
+    th_json_key(&j, "date");
+    th_json_str(&j, c->date);
+    th_json_key(&j, c->retirement ? "account" : "from");
+    th_json_obj_begin(&j);
+    th_json_key(&j, "id");
+    th_json_int(&j, c->from_id);
+    th_json_key(&j, "name");
+    th_json_str(&j, c->from_name);
+    th_json_obj_end(&j);
+    if (!c->retirement) {
+        th_json_key(&j, "to");
+        th_json_obj_begin(&j);
+        th_json_key(&j, "id");
+        th_json_int(&j, c->to_id);
+        th_json_key(&j, "name");
+        th_json_str(&j, c->to_name);
+        th_json_obj_end(&j);
+    } else {
+        th_json_key(&j, "beneficiary");
+        th_json_str(&j, c->beneficiary);
+        th_json_key(&j, "reason");
+        th_json_str(&j, c->reason);
+        th_json_key(&j, "jurisdiction");
+        if (c->jurisdiction)
+            th_json_str(&j, c->jurisdiction);
+        else
+            th_json_null(&j);
+    }
+    th_json_key(&j, "quantity");
+    th_json_int(&j, c->qty);
+    th_json_key(&j, "blocks");
+    th_json_arr_begin(&j);
+    for (size_t i = 0; i < c->nparts; i++) {
+        const part *p = &c->parts[i];
+        th_block b;
+        memcpy(b.registry, c->registry, sizeof b.registry);
+        snprintf(b.project, sizeof b.project, "P%04lld", (long long)p->project);
+        b.vintage = p->vintage;
+        b.first = p->first;
+        b.last = p->last;
+        char serial[TH_SERIAL_TEXT_MAX];
+        th_block_format(&b, serial);
+        th_json_obj_begin(&j);
+        th_json_key(&j, "serial");
+        th_json_str(&j, serial);
+        th_json_key(&j, "first");
+        th_json_int(&j, b.first);
+        th_json_key(&j, "last");
+        th_json_int(&j, b.last);
+        th_json_key(&j, "quantity");
+        th_json_int(&j, b.last - b.first + 1);
+        th_json_obj_end(&j);
+    }
+    th_json_arr_end(&j);
+    th_json_obj_end(&j);
+}
 
 /* Serials [first, last] of row b (inside it) go to `account` in `state`; the parts of b before
  * and after them stay the holder's, available, as rows of their own. The row is narrowed first,
@@ -47,13 +144,15 @@ static int carve(th_db *db, const block_row *b, int64_t first, int64_t last, int
         if (parts[k][0] > parts[k][1])
             continue;
         if (th_db_stmt(db, "INSERT INTO blocks (issuance_id, project_id, vintage, first, last,"
-                              " state, account_id) SELECT issuance_id, project_id, vintage, ?, ?,"
-                              " 'available', ? FROM blocks WHERE id = ?", &st, e))
+                              " state, account_id) VALUES (?, ?, ?, ?, ?, 'available', ?)",
+                          &st, e))
             return -1;
-        sqlite3_bind_int64(st, 1, parts[k][0]);
-        sqlite3_bind_int64(st, 2, parts[k][1]);
-        sqlite3_bind_int64(st, 3, b->holder);
-        sqlite3_bind_int64(st, 4, b->id);
+        sqlite3_bind_int64(st, 1, b->issuance);
+        sqlite3_bind_int64(st, 2, b->project);
+        sqlite3_bind_int(st, 3, b->vintage);
+        sqlite3_bind_int64(st, 4, parts[k][0]);
+        sqlite3_bind_int64(st, 5, parts[k][1]);
+        sqlite3_bind_int64(st, 6, b->holder);
         r = sqlite3_step(st);
         th_db_done(db, st);
         if (r != SQLITE_DONE)
@@ -62,18 +161,17 @@ static int carve(th_db *db, const block_row *b, int64_t first, int64_t last, int
     return 0;
 }
 
-static int add_part(th_db *db, int64_t move, const block_row *b, int64_t first, int64_t last,
-                    th_err *e)
+static int add_part(th_db *db, int64_t move, const part *p, th_err *e)
 {
     sqlite3_stmt *st;
     if (th_db_stmt(db, "INSERT INTO move_parts (move_id, project_id, vintage, first, last) "
                           "VALUES (?, ?, ?, ?, ?)", &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, move);
-    sqlite3_bind_int64(st, 2, b->project);
-    sqlite3_bind_int(st, 3, b->vintage);
-    sqlite3_bind_int64(st, 4, first);
-    sqlite3_bind_int64(st, 5, last);
+    sqlite3_bind_int64(st, 2, p->project);
+    sqlite3_bind_int(st, 3, p->vintage);
+    sqlite3_bind_int64(st, 4, p->first);
+    sqlite3_bind_int64(st, 5, p->last);
     int r = sqlite3_step(st);
     th_db_done(db, st);
     return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot record the move", e);
@@ -164,7 +262,8 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
     /* the blocks to take from: the one holding the named serials, or the lowest first */
     char sql[512];
     snprintf(sql, sizeof sql,
-             "SELECT id, project_id, vintage, first, last FROM blocks WHERE account_id = ? AND"
+             "SELECT id, issuance_id, project_id, vintage, first, last FROM blocks WHERE"
+             " account_id = ? AND"
              " state = 'available'%s%s%s ORDER BY first",
              project ? " AND project_id = ?" : "", m->vintage ? " AND vintage = ?" : "",
              m->serials ? " AND first <= ? AND last >= ?" : "");
@@ -184,16 +283,22 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
     block_row rows[64];
     int64_t left = qty;
     int64_t done = 0;
+    certificate cert = {.id = mid, .qty = qty, .retirement = retire, .date = now,
+                        .from_id = from.id, .to_id = to.id, .from_name = from.name,
+                        .to_name = to.name, .beneficiary = m->beneficiary, .reason = m->reason,
+                        .jurisdiction = m->jurisdiction};
+    int rc = -1;
     for (;;) {
         int n = 0;
         int64_t sum = 0;
         while (n < 64 && sum < left && sqlite3_step(st) == SQLITE_ROW) {
             block_row *b = &rows[n++];
             b->id = sqlite3_column_int64(st, 0);
-            b->project = sqlite3_column_int64(st, 1);
-            b->vintage = sqlite3_column_int(st, 2);
-            b->first = sqlite3_column_int64(st, 3);
-            b->last = sqlite3_column_int64(st, 4);
+            b->issuance = sqlite3_column_int64(st, 1);
+            b->project = sqlite3_column_int64(st, 2);
+            b->vintage = sqlite3_column_int(st, 3);
+            b->first = sqlite3_column_int64(st, 4);
+            b->last = sqlite3_column_int64(st, 5);
             b->holder = from.id;
             sum += b->last - b->first + 1;
         }
@@ -205,13 +310,15 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
             int64_t first = m->serials ? named.first : b->first;
             int64_t avail = b->last - first + 1;
             int64_t take = left < avail ? left : avail;
-            int64_t last = first + take - 1;
-            if (carve(db, b, first, last, retire ? from.id : to.id,
+            part p = {.project = b->project, .vintage = b->vintage, .first = first,
+                      .last = first + take - 1};
+            if (carve(db, b, p.first, p.last, retire ? from.id : to.id,
                       retire ? "retired" : "available", retire ? mid : 0, e) ||
-                add_part(db, mid, b, first, last, e)) {
+                add_part(db, mid, &p, e)) {
                 th_db_done(db, st);
-                return -1;
+                goto out;
             }
+            add_to_certificate(&cert, &p);
             left -= take;
             done += take;
         }
@@ -221,15 +328,21 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
     th_db_done(db, st);
     if (left > 0) {
         if (m->serials)
-            return th_fail_at(e, TH_EINPUT, NULL, 0, "serials", m->serials, strlen(m->serials),
-                              "these serials are not all available in account %s", from.name);
-        return th_fail(e, TH_EINPUT, "account %s holds %lld available credits%s, not %lld",
-                       from.name, (long long)done, project || m->vintage ? " of that kind" : "",
-                       (long long)qty);
+            th_fail_at(e, TH_EINPUT, NULL, 0, "serials", m->serials, strlen(m->serials),
+                       "these serials are not all available in account %s", from.name);
+        else
+            th_fail(e, TH_EINPUT, "account %s holds %lld available credits%s, not %lld",
+                    from.name, (long long)done, project || m->vintage ? " of that kind" : "",
+                    (long long)qty);
+        goto out;
     }
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)mid);
-    return th_certificate_json(db, id, out, e);
+    /* the parts were taken lowest first, as the stored certificate lists them */
+    th_registry_code(db, cert.registry);
+    certificate_json(&cert, out);
+    rc = 0;
+out:
+    free(cert.parts);
+    return rc;
 }
 
 int th_transfer(th_db *db, const th_move *m, const char *now, th_buf *out, th_err *e)
@@ -259,74 +372,41 @@ int th_certificate_json(th_db *db, const char *ref, th_buf *out, th_err *e)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "id", ref, strlen(ref),
                           "no transfer or retirement has this id");
     }
-    bool retirement = strcmp((const char *)sqlite3_column_text(st, 0), "retirement") == 0;
-    th_json j;
-    th_json_init(&j, out);
-    th_json_obj_begin(&j);
-    th_json_key(&j, "id");
-    th_json_int(&j, id);
-    th_json_key(&j, "type");
-    th_json_str(&j, retirement ? "retirement" : "transfer");
-    th_json_key(&j, "date");
-    th_json_str(&j, (const char *)sqlite3_column_text(st, 1));
-    th_json_key(&j, retirement ? "account" : "from");
-    th_json_obj_begin(&j);
-    th_json_key(&j, "id");
-    th_json_int(&j, sqlite3_column_int64(st, 2));
-    th_json_key(&j, "name");
-    th_json_str(&j, (const char *)sqlite3_column_text(st, 3));
-    th_json_obj_end(&j);
-    if (!retirement) {
-        th_json_key(&j, "to");
-        th_json_obj_begin(&j);
-        th_json_key(&j, "id");
-        th_json_int(&j, sqlite3_column_int64(st, 4));
-        th_json_key(&j, "name");
-        th_json_str(&j, (const char *)sqlite3_column_text(st, 5));
-        th_json_obj_end(&j);
-    } else {
-        th_json_key(&j, "beneficiary");
-        th_json_str(&j, (const char *)sqlite3_column_text(st, 6));
-        th_json_key(&j, "reason");
-        th_json_str(&j, (const char *)sqlite3_column_text(st, 7));
-        th_json_key(&j, "jurisdiction");
-        if (sqlite3_column_type(st, 8) == SQLITE_NULL)
-            th_json_null(&j);
-        else
-            th_json_str(&j, (const char *)sqlite3_column_text(st, 8));
-    }
-    th_json_key(&j, "quantity");
-    th_json_int(&j, sqlite3_column_int64(st, 9));
-    th_db_done(db, st);
+    /* the texts stay valid until the statement is reset, after the JSON is written */
+    certificate c = {
+        .id = id,
+        .retirement = strcmp((const char *)sqlite3_column_text(st, 0), "retirement") == 0,
+        .date = (const char *)sqlite3_column_text(st, 1),
+        .from_id = sqlite3_column_int64(st, 2),
+        .from_name = (const char *)sqlite3_column_text(st, 3),
+        .to_id = sqlite3_column_int64(st, 4),
+        .to_name = (const char *)sqlite3_column_text(st, 5),
+        .beneficiary = (const char *)sqlite3_column_text(st, 6),
+        .reason = (const char *)sqlite3_column_text(st, 7),
+        .jurisdiction = (const char *)sqlite3_column_text(st, 8),
+        .qty = sqlite3_column_int64(st, 9),
+    };
+    th_registry_code(db, c.registry);
+    sqlite3_stmt *ps;
     if (th_db_stmt(db, "SELECT project_id, vintage, first, last FROM move_parts WHERE"
-                          " move_id = ? ORDER BY first", &st, e))
+                          " move_id = ? ORDER BY first", &ps, e)) {
+        th_db_done(db, st);
         return -1;
-    sqlite3_bind_int64(st, 1, id);
-    th_json_key(&j, "blocks");
-    th_json_arr_begin(&j);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        th_block b;
-        memset(&b, 0, sizeof b);
-        th_registry_code(db, b.registry);
-        snprintf(b.project, sizeof b.project, "P%04lld", (long long)sqlite3_column_int64(st, 0));
-        b.vintage = sqlite3_column_int(st, 1);
-        b.first = sqlite3_column_int64(st, 2);
-        b.last = sqlite3_column_int64(st, 3);
-        char serial[TH_SERIAL_TEXT_MAX];
-        th_block_format(&b, serial);
-        th_json_obj_begin(&j);
-        th_json_key(&j, "serial");
-        th_json_str(&j, serial);
-        th_json_key(&j, "first");
-        th_json_int(&j, b.first);
-        th_json_key(&j, "last");
-        th_json_int(&j, b.last);
-        th_json_key(&j, "quantity");
-        th_json_int(&j, b.last - b.first + 1);
-        th_json_obj_end(&j);
     }
+    sqlite3_bind_int64(ps, 1, id);
+    int r;
+    while ((r = sqlite3_step(ps)) == SQLITE_ROW)
+        add_to_certificate(&c, &(part){.project = sqlite3_column_int64(ps, 0),
+                                       .vintage = sqlite3_column_int(ps, 1),
+                                       .first = sqlite3_column_int64(ps, 2),
+                                       .last = sqlite3_column_int64(ps, 3)});
+    th_db_done(db, ps);
+    int rc = 0;
+    if (r != SQLITE_DONE)
+        rc = th_db_fail(db, "cannot read the certificate", e);
+    else
+        certificate_json(&c, out);
     th_db_done(db, st);
-    th_json_arr_end(&j);
-    th_json_obj_end(&j);
-    return 0;
+    free(c.parts);
+    return rc;
 }

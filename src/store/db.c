@@ -4,23 +4,38 @@
 #include "base/mem.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { STMT_CACHE = 64 };
+/* The statement cache: every SQL text the program uses, prepared once per connection. The
+ * program has a finite set of texts (a few are assembled from fixed parts), so the cache is never
+ * evicted, and a statement handed out is never finalized under its user. Look-ups go first by the
+ * text's address (most are literals), checked by content, then by content alone. */
+typedef struct {
+    const char *key; /* the address last asked with (content checked on use) */
+    char *sql;
+    sqlite3_stmt *st;
+} cached_stmt;
 
 struct th_db {
     sqlite3 *h;
     char *path;
-    struct {
-        char *sql;
-        sqlite3_stmt *st;
-    } cache[STMT_CACHE];
-    int ncache;
+    cached_stmt *cache;
+    size_t ncache, capcache;
+    size_t by_addr[256]; /* hash of a text's address -> 1 + index into cache (0: none) */
 };
+
+static size_t addr_slot(const void *p)
+{
+    uintptr_t x = (uintptr_t)p;
+    x ^= x >> 17;
+    x *= UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)(x >> 56);
+}
 
 /* Each migration takes the schema from version i to i + 1. Never edit one that has shipped:
  * add another. */
@@ -168,34 +183,38 @@ sqlite3 *th_db_handle(th_db *db) { return db->h; }
 
 int th_db_stmt(th_db *db, const char *sql, sqlite3_stmt **st, th_err *e)
 {
-    for (int i = 0; i < db->ncache; i++)
-        if (strcmp(db->cache[i].sql, sql) == 0) {
-            *st = db->cache[i].st;
-            sqlite3_reset(*st);
-            sqlite3_clear_bindings(*st);
-            return 0;
-        }
+    size_t slot = addr_slot(sql);
+    cached_stmt *c = NULL;
+    size_t hit = db->by_addr[slot];
+    if (hit && db->cache[hit - 1].key == sql && strcmp(db->cache[hit - 1].sql, sql) == 0)
+        c = &db->cache[hit - 1];
+    for (size_t i = 0; !c && i < db->ncache; i++)
+        if (strcmp(db->cache[i].sql, sql) == 0)
+            c = &db->cache[i];
+    if (c) {
+        c->key = sql;
+        db->by_addr[slot] = (size_t)(c - db->cache) + 1;
+        *st = c->st;
+        sqlite3_reset(*st);
+        sqlite3_clear_bindings(*st);
+        return 0;
+    }
     if (th_db_prepare(db, sql, st, e))
         return -1;
-    if (db->ncache < STMT_CACHE) {
-        /* never evicted: a statement in use must not be finalized under its user */
-        db->cache[db->ncache].sql = th_xstrdup(sql);
-        db->cache[db->ncache].st = *st;
-        db->ncache++;
+    if (db->ncache == db->capcache) {
+        db->capcache = db->capcache ? db->capcache * 2 : 32;
+        db->cache = th_xrealloc(db->cache, db->capcache * sizeof *db->cache);
     }
+    db->cache[db->ncache] = (cached_stmt){.key = sql, .sql = th_xstrdup(sql), .st = *st};
+    db->by_addr[slot] = ++db->ncache;
     return 0;
 }
 
 void th_db_done(th_db *db, sqlite3_stmt *st)
 {
-    if (!st)
-        return;
-    for (int i = 0; i < db->ncache; i++)
-        if (db->cache[i].st == st) {
-            sqlite3_reset(st);
-            return;
-        }
-    sqlite3_finalize(st);
+    (void)db;
+    if (st)
+        sqlite3_reset(st); /* every statement th_db_stmt hands out is a cached one */
 }
 
 int th_db_exec1(th_db *db, const char *sql, th_err *e)
@@ -307,10 +326,11 @@ void th_db_close(th_db *db)
 {
     if (!db)
         return;
-    for (int i = 0; i < db->ncache; i++) {
+    for (size_t i = 0; i < db->ncache; i++) {
         sqlite3_finalize(db->cache[i].st);
         free(db->cache[i].sql);
     }
+    free(db->cache);
     sqlite3_close_v2(db->h);
     free(db->path);
     free(db);

@@ -37,8 +37,8 @@ int th_db_prepare(th_db *db, const char *sql, sqlite3_stmt **st, th_err *e)
     __attribute__((warn_unused_result));
 /* A prepared statement from the connection's cache (prepared once per SQL text, then reused):
  * the caller binds, steps, and hands it back with th_db_done instead of finalizing it. A
- * statement must be done with before the same SQL is asked for again. When the cache is full
- * the statement is a fresh one, which th_db_done finalizes. */
+ * statement must be done with before the same SQL is asked for again. Only SQL texts from a
+ * finite set (literals, or texts assembled from fixed parts) belong here: the cache keeps each. */
 int th_db_stmt(th_db *db, const char *sql, sqlite3_stmt **st, th_err *e)
     __attribute__((warn_unused_result));
 void th_db_done(th_db *db, sqlite3_stmt *st);

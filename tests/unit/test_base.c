@@ -121,6 +121,12 @@ TEST(json_writer)
     th_json_obj_begin(&j);
     th_json_key(&j, "a");
     th_json_int(&j, -3);
+    th_json_key(&j, "ints");
+    th_json_arr_begin(&j);
+    th_json_int(&j, 0);
+    th_json_int(&j, INT64_MIN);
+    th_json_int(&j, INT64_MAX);
+    th_json_arr_end(&j);
     th_json_key(&j, "s");
     th_json_str(&j, "q\"\\\n\x01杉");
     th_json_key(&j, "arr");
@@ -135,7 +141,8 @@ TEST(json_writer)
     th_json_key(&j, "bad");
     th_json_strn(&j, "a\xFFz", 3);
     th_json_obj_end(&j);
-    CHECK_STR(b.p, "{\"a\":-3,\"s\":\"q\\\"\\\\\\n\\u0001杉\",\"arr\":[0.1,20,0.3333333333333333,"
+    CHECK_STR(b.p, "{\"a\":-3,\"ints\":[0,-9223372036854775808,9223372036854775807],"
+                   "\"s\":\"q\\\"\\\\\\n\\u0001杉\",\"arr\":[0.1,20,0.3333333333333333,"
                    "null,true,null],\"bad\":\"a\xEF\xBF\xBDz\"}");
     th_buf_free(&b);
     /* every double comes back exactly from its text */

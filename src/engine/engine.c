@@ -272,6 +272,7 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
             th_buf_reset(&r->result);
             if (th_db_exec1(en->db, "ROLLBACK TO cmd", &ignored) != 0)
                 goto abort;
+            th_db_memo_clear(en->db); /* what the command read may be undone */
         }
         if (th_db_exec1(en->db, "RELEASE cmd", &ignored) != 0)
             goto abort;

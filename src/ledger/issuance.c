@@ -26,12 +26,21 @@ static int meta_int(th_db *db, const char *key, int64_t *v, th_err *e)
 
 void th_registry_code(th_db *db, char out[16])
 {
+    size_t len;
+    const void *m = th_db_memo_get(db, "registry code", &len);
+    if (m && len == 16) {
+        memcpy(out, m, 16);
+        return;
+    }
     sqlite3_stmt *st;
     th_err e;
+    memset(out, 0, 16);
     snprintf(out, 16, "SGFC");
     if (th_db_stmt(db, "SELECT value FROM meta WHERE key = 'registry_code'", &st, &e) == 0) {
-        if (sqlite3_step(st) == SQLITE_ROW)
+        if (sqlite3_step(st) == SQLITE_ROW) {
             snprintf(out, 16, "%s", (const char *)sqlite3_column_text(st, 0));
+            th_db_memo_put(db, "registry code", out, 16); /* set by migration 3, never changed */
+        }
         th_db_done(db, st);
     }
 }
@@ -42,7 +51,7 @@ static void block_serial(th_db *db, int64_t project, int vintage, int64_t first,
     th_block b;
     memset(&b, 0, sizeof b);
     th_registry_code(db, b.registry);
-    snprintf(b.project, sizeof b.project, "P%04lld", (long long)project);
+    th_project_code(project, b.project);
     b.vintage = vintage;
     b.first = first;
     b.last = last;
@@ -83,7 +92,7 @@ static void json_block(th_json *j, th_db *db, int64_t project, int vintage, int6
     th_json_key(j, "serial");
     th_json_str(j, serial);
     char code[24];
-    snprintf(code, sizeof code, "P%04lld", (long long)project);
+    th_project_code(project, code);
     th_json_key(j, "project");
     th_json_str(j, code);
     th_json_key(j, "vintage");
@@ -357,7 +366,7 @@ int th_supply_json(th_db *db, th_buf *out, th_err *e)
     th_json_arr_begin(&bj);
     while (sqlite3_step(st) == SQLITE_ROW) {
         char code[24];
-        snprintf(code, sizeof code, "P%04lld", (long long)sqlite3_column_int64(st, 0));
+        th_project_code(sqlite3_column_int64(st, 0), code);
         th_json_obj_begin(&bj);
         th_json_key(&bj, "project");
         th_json_str(&bj, code);

@@ -95,7 +95,7 @@ static void certificate_json(const certificate *c, th_buf *out)
         const part *p = &c->parts[i];
         th_block b;
         memcpy(b.registry, c->registry, sizeof b.registry);
-        snprintf(b.project, sizeof b.project, "P%04lld", (long long)p->project);
+        th_project_code(p->project, b.project);
         b.vintage = p->vintage;
         b.first = p->first;
         b.last = p->last;
@@ -122,18 +122,36 @@ static void certificate_json(const certificate *c, th_buf *out)
 static int carve(th_db *db, const block_row *b, int64_t first, int64_t last, int64_t account,
                  const char *state, int64_t retirement, th_err *e)
 {
+    /* Only the columns that change are set, so SQLite leaves the indexes of the others be. The
+     * block is available (the taking query asks for that); a transfer changes its account, a
+     * retirement its state, so something is always set. */
+    const char *sets[5];
+    int n = 0;
+    if (first != b->first)
+        sets[n++] = "first = ?1";
+    if (last != b->last)
+        sets[n++] = "last = ?2";
+    if (account != b->holder)
+        sets[n++] = "account_id = ?3";
+    if (strcmp(state, "available") != 0)
+        sets[n++] = "state = ?4";
+    if (retirement)
+        sets[n++] = "retirement_id = ?5";
+    if (n == 0)
+        return 0;
+    char sql[200];
+    size_t len = (size_t)snprintf(sql, sizeof sql, "UPDATE blocks SET %s", sets[0]);
+    for (int i = 1; i < n; i++)
+        len += (size_t)snprintf(sql + len, sizeof sql - len, ", %s", sets[i]);
+    snprintf(sql + len, sizeof sql - len, " WHERE id = ?6");
     sqlite3_stmt *st;
-    if (th_db_stmt(db, "UPDATE blocks SET first = ?, last = ?, account_id = ?, state = ?,"
-                          " retirement_id = ? WHERE id = ?", &st, e))
+    if (th_db_stmt(db, sql, &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, first);
     sqlite3_bind_int64(st, 2, last);
     sqlite3_bind_int64(st, 3, account);
     sqlite3_bind_text(st, 4, state, -1, SQLITE_STATIC);
-    if (retirement)
-        sqlite3_bind_int64(st, 5, retirement);
-    else
-        sqlite3_bind_null(st, 5);
+    sqlite3_bind_int64(st, 5, retirement);
     sqlite3_bind_int64(st, 6, b->id);
     int r = sqlite3_step(st);
     th_db_done(db, st);

@@ -6,6 +6,7 @@
 #include "carbon/credits.h"
 #include "carbon/params.h"
 #include "ledger/accounts.h"
+#include "ledger/serial.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,7 @@ static void row_to_project(sqlite3_stmt *st, th_project *p)
 {
     memset(p, 0, sizeof *p);
     p->id = sqlite3_column_int64(st, 0);
-    snprintf(p->code, sizeof p->code, "P%04lld", (long long)p->id);
+    th_project_code(p->id, p->code);
     snprintf(p->name, sizeof p->name, "%s", (const char *)sqlite3_column_text(st, 1));
     p->owner_id = sqlite3_column_int64(st, 2);
     p->buffer_pct_scaled = sqlite3_column_int64(st, 3);

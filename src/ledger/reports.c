@@ -6,6 +6,7 @@
 #include "base/num.h"
 #include "ledger/accounts.h"
 #include "ledger/projects.h"
+#include "ledger/serial.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,7 +43,7 @@ int th_report_json(th_db *db, int64_t id, bool full, th_buf *out, th_err *e)
     th_json_key(&j, "id");
     th_json_int(&j, sqlite3_column_int64(st, 1));
     char code[32];
-    snprintf(code, sizeof code, "P%04lld", (long long)sqlite3_column_int64(st, 1));
+    th_project_code(sqlite3_column_int64(st, 1), code);
     th_json_key(&j, "code");
     th_json_str(&j, code);
     th_json_key(&j, "name");

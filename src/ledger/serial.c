@@ -51,10 +51,50 @@ int th_block_check(const th_block *b, th_err *e)
     return 0;
 }
 
+/* v in decimal with at least `width` digits (zero-padded) at p; returns the end. */
+static char *put_digits(char *p, uint64_t v, int width)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n < width)
+        tmp[n++] = '0';
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+static char *put_code(char *p, const char *code, size_t max)
+{
+    size_t n = strnlen(code, max);
+    memcpy(p, code, n);
+    return p + n;
+}
+
+/* No printf: this runs for every block of every transfer's answer. Negative numbers cannot be
+ * valid, so they are written as 0 (th_block_check refuses them before they are stored). */
 void th_block_format(const th_block *b, char out[TH_SERIAL_TEXT_MAX])
 {
-    snprintf(out, TH_SERIAL_TEXT_MAX, "%.15s-%.23s-%04d-%09lld-%09lld", b->registry, b->project,
-             b->vintage, (long long)b->first, (long long)b->last);
+    char *p = out;
+    p = put_code(p, b->registry, 15);
+    *p++ = '-';
+    p = put_code(p, b->project, 23);
+    *p++ = '-';
+    p = put_digits(p, b->vintage > 0 ? (uint64_t)b->vintage : 0, 4);
+    *p++ = '-';
+    p = put_digits(p, b->first > 0 ? (uint64_t)b->first : 0, 9);
+    *p++ = '-';
+    p = put_digits(p, b->last > 0 ? (uint64_t)b->last : 0, 9);
+    *p = 0;
+}
+
+void th_project_code(int64_t id, char out[24])
+{
+    out[0] = 'P';
+    *put_digits(out + 1, id > 0 ? (uint64_t)id : 0, 4) = 0;
 }
 
 int th_block_parse(const char *s, size_t n, th_block *out, th_err *e)

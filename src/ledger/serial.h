@@ -36,6 +36,8 @@ int64_t th_block_quantity(const th_block *b);
 int th_block_check(const th_block *b, th_err *e) __attribute__((warn_unused_result));
 /* Write it as text (at most TH_SERIAL_TEXT_MAX bytes with the NUL). */
 void th_block_format(const th_block *b, char out[TH_SERIAL_TEXT_MAX]);
+/* A project's code in serials: P and its id with at least four digits (P0007). */
+void th_project_code(int64_t id, char out[24]);
 /* Read s[0..n) strictly; the error names the part that is wrong. */
 int th_block_parse(const char *s, size_t n, th_block *out, th_err *e)
     __attribute__((warn_unused_result));

@@ -21,9 +21,20 @@ typedef struct {
     sqlite3_stmt *st;
 } cached_stmt;
 
+typedef struct {
+    char *key; /* NULL: empty slot */
+    void *value;
+    size_t len;
+    uint64_t hash;
+} memo_entry;
+
+enum { MEMO_SLOTS = 8192, MEMO_MAX = MEMO_SLOTS / 2 };
+
 struct th_db {
     sqlite3 *h;
     char *path;
+    memo_entry *memo; /* MEMO_SLOTS slots, open addressing; NULL until first used */
+    size_t nmemo;
     cached_stmt *cache;
     size_t ncache, capcache;
     size_t by_addr[256]; /* hash of a text's address -> 1 + index into cache (0: none) */
@@ -176,6 +187,9 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX blocks_first ON blocks (first);"
     "CREATE INDEX blocks_holder ON blocks (account_id, state, project_id, vintage, first);"
     "CREATE INDEX blocks_taking ON blocks (account_id, state, first);",
+    /* 6: blocks_holder duplicated blocks_taking for every query the ledger makes (they filter an
+     * account's blocks in serial order), and each transfer paid to keep both */
+    "DROP INDEX blocks_holder;",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };
@@ -240,6 +254,71 @@ void th_db_done(th_db *db, sqlite3_stmt *st)
     (void)db;
     if (st)
         sqlite3_reset(st); /* every statement th_db_stmt hands out is a cached one */
+}
+
+static uint64_t memo_hash(const char *key)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * UINT64_C(1099511628211);
+    return h;
+}
+
+void th_db_memo_clear(th_db *db)
+{
+    if (!db->memo || db->nmemo == 0)
+        return;
+    for (size_t i = 0; i < MEMO_SLOTS; i++) {
+        free(db->memo[i].key);
+        free(db->memo[i].value);
+    }
+    memset(db->memo, 0, MEMO_SLOTS * sizeof *db->memo);
+    db->nmemo = 0;
+}
+
+const void *th_db_memo_get(th_db *db, const char *key, size_t *len)
+{
+    if (!db->memo)
+        return NULL;
+    uint64_t h = memo_hash(key);
+    for (size_t i = h % MEMO_SLOTS;; i = (i + 1) % MEMO_SLOTS) {
+        memo_entry *m = &db->memo[i];
+        if (!m->key)
+            return NULL;
+        if (m->hash == h && strcmp(m->key, key) == 0) {
+            if (len)
+                *len = m->len;
+            return m->value;
+        }
+    }
+}
+
+void th_db_memo_put(th_db *db, const char *key, const void *value, size_t len)
+{
+    if (!db->memo)
+        db->memo = th_xcalloc(MEMO_SLOTS, sizeof *db->memo);
+    if (db->nmemo >= MEMO_MAX)
+        th_db_memo_clear(db); /* the table stays at most half full, so probes stay short */
+    uint64_t h = memo_hash(key);
+    size_t i = h % MEMO_SLOTS;
+    for (; db->memo[i].key; i = (i + 1) % MEMO_SLOTS)
+        if (db->memo[i].hash == h && strcmp(db->memo[i].key, key) == 0)
+            break;
+    memo_entry *m = &db->memo[i];
+    if (!m->key) {
+        m->key = th_xstrdup(key);
+        m->hash = h;
+        db->nmemo++;
+    }
+    free(m->value);
+    m->value = th_xmalloc(len ? len : 1);
+    memcpy(m->value, value, len);
+    m->len = len;
+}
+
+static void on_rollback(void *arg)
+{
+    th_db_memo_clear(arg);
 }
 
 int th_db_exec1(th_db *db, const char *sql, th_err *e)
@@ -319,6 +398,7 @@ int th_db_open(const char *path, th_db_mode mode, th_db **out, th_err *e)
         return -1;
     }
     sqlite3_busy_timeout(db->h, 5000);
+    sqlite3_rollback_hook(db->h, on_rollback, db);
     const char *pragmas = mode == TH_DB_READ
                               ? "PRAGMA foreign_keys = ON"
                               : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
@@ -356,6 +436,9 @@ void th_db_close(th_db *db)
         free(db->cache[i].sql);
     }
     free(db->cache);
+    th_db_memo_clear(db);
+    free(db->memo);
+    db->memo = NULL; /* closing may roll back, and the hook clears the memo */
     sqlite3_close_v2(db->h);
     free(db->path);
     free(db);

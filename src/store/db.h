@@ -42,6 +42,14 @@ int th_db_prepare(th_db *db, const char *sql, sqlite3_stmt **st, th_err *e)
 int th_db_stmt(th_db *db, const char *sql, sqlite3_stmt **st, th_err *e)
     __attribute__((warn_unused_result));
 void th_db_done(th_db *db, sqlite3_stmt *st);
+/* A per-connection memo of facts that never change once committed (an account's row, the
+ * registry code), so that the ledger need not query them for every command. Keys are text;
+ * values are copied bytes. The memo is dropped whenever a transaction rolls back (a fact read
+ * inside it may be undone with it); the engine also drops it after rolling back a command.
+ * A miss costs nothing but the query it would have saved: the memo forgets when it fills. */
+const void *th_db_memo_get(th_db *db, const char *key, size_t *len);
+void th_db_memo_put(th_db *db, const char *key, const void *value, size_t len);
+void th_db_memo_clear(th_db *db);
 /* th_db_exec for one statement, through the cache. */
 int th_db_exec1(th_db *db, const char *sql, th_err *e) __attribute__((warn_unused_result));
 

@@ -35,6 +35,15 @@ TEST(serial_text_round_trip)
     CHECK_STR(s, "SGFC-P1-2030-1234567890123-1234567890124");
     CHECK_INT(th_block_parse(s, strlen(s), &r, &e), 0);
     CHECK_INT(th_block_quantity(&r), 2);
+    /* the largest serials and the widest codes still fit */
+    b = blk("ABCDEFGHIJKLMNO", "P12345678901234567890AB", 9999, TH_SERIAL_MAX - 1, TH_SERIAL_MAX);
+    th_block_format(&b, s);
+    CHECK_STR(s, "ABCDEFGHIJKLMNO-P12345678901234567890AB-9999-999999999999998-999999999999999");
+    char code[24];
+    th_project_code(7, code);
+    CHECK_STR(code, "P0007");
+    th_project_code(123456, code);
+    CHECK_STR(code, "P123456");
 }
 
 TEST(serial_parse_is_strict)

@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "ledger/check.h"
 #include "ledger/issuance.h"
+#include "registry_fixture.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -42,20 +43,6 @@ static int one(th_engine *en, th_cmd c, th_buf *result)
     }
     th_cmd_result_free(&r);
     return rc;
-}
-
-static int64_t held(th_db *db, const char *account)
-{
-    th_buf b;
-    th_buf_init(&b);
-    th_err e;
-    int64_t v = -1;
-    if (th_holdings_json(db, account, &b, &e) == 0) {
-        const char *p = strstr(b.p, "\"available\":");
-        v = p ? strtoll(p + 12, NULL, 10) : -1;
-    }
-    th_buf_free(&b);
-    return v;
 }
 
 /* A report of `credits` (or of a loss) for project 1, verified. Returns its id. */
@@ -110,14 +97,14 @@ TEST(registry_issue_split_and_reverse)
     snprintf(ref, sizeof ref, "%lld", (long long)r1);
     th_cmd iss = {.type = TH_CMD_ISSUE, .report_id = ref};
     CHECK_INT(one(en, iss, NULL), 0);
-    CHECK_INT(held(db, "O"), 800);
-    CHECK_INT(held(db, "buffer"), 200);
+    CHECK_INT(th_test_held(db, "O"), 800);
+    CHECK_INT(th_test_held(db, "buffer"), 200);
     /* named serials from the middle of a block: the block splits in three */
     th_cmd t = {.type = TH_CMD_TRANSFER};
     t.move = (th_move){.from = "O", .to = "A", .serials = "SGFC-P0001-2024-000000100-000000199"};
     CHECK_INT(one(en, t, NULL), 0);
-    CHECK_INT(held(db, "A"), 100);
-    CHECK_INT(held(db, "O"), 700);
+    CHECK_INT(th_test_held(db, "A"), 100);
+    CHECK_INT(th_test_held(db, "O"), 700);
     /* the same serials again are not O's any more */
     CHECK_INT(one(en, t, NULL), -1);
     /* a loss of 250.4 t: 251 cancelled from the buffer's 200, 51 outstanding */
@@ -127,7 +114,7 @@ TEST(registry_issue_split_and_reverse)
     th_buf_init(&out);
     CHECK_INT(one(en, iss, &out), 0);
     CHECK_CONTAINS(out.p, "\"reversal\":251,\"cancelled\":200,\"outstanding_reversal\":51");
-    CHECK_INT(held(db, "buffer"), 0);
+    CHECK_INT(th_test_held(db, "buffer"), 0);
     /* the project gets nothing more */
     int64_t r3 = verified_report(en, 10, 2, 0, "2029-01-01", "2030-01-01");
     snprintf(ref, sizeof ref, "%lld", (long long)r3);
@@ -266,9 +253,9 @@ TEST(registry_property_random_commands)
         }
         th_buf_free(&out);
         for (int k = 0; k < 4; k++)
-            if (held(db, acct[k]) != model[k])
+            if (th_test_held(db, acct[k]) != model[k])
                 th_test_fail(__FILE__, __LINE__, "round %d: %s holds %lld, model %lld", round,
-                             acct[k], (long long)held(db, acct[k]), (long long)model[k]);
+                             acct[k], (long long)th_test_held(db, acct[k]), (long long)model[k]);
         if (bad_checks > 2)
             break;
     }

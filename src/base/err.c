@@ -1,7 +1,10 @@
 /* err.c — filling and formatting th_err. */
 #include "base/err.h"
 
+#include "base/text.h"
+
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,15 +19,26 @@ void th_copy_utf8(char *dst, size_t cap, const char *s, size_t n)
         return;
     if (!s)
         n = 0;
-    if (n > cap - 1) {
-        n = cap - 1;
-        /* do not cut a multi-byte sequence in half */
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t o = 0, i = 0;
+    while (i < n) {
+        size_t len = u[i] < 0x80 ? 1 : th_utf8_seq(u + i, n - i);
+        bool raw = len > 0 && u[i] >= 0x20 && u[i] != 0x7F;
+        size_t need = raw ? len : 4;
+        if (o + need > cap - 1)
+            break; /* never a sequence cut in half */
+        if (raw) {
+            memcpy(dst + o, u + i, len);
+            i += len;
+        } else {
+            /* a byte that is not text (invalid UTF-8, a control character) is shown, not sent
+             * to the terminal */
+            snprintf(dst + o, 5, "\\x%02X", u[i]);
+            i++;
+        }
+        o += need;
     }
-    if (n)
-        memcpy(dst, s, n);
-    dst[n] = '\0';
+    dst[o] = '\0';
 }
 
 int th_fail(th_err *e, th_code code, const char *fmt, ...)

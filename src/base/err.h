@@ -42,7 +42,9 @@ void th_err_format(const th_err *e, char *out, size_t cap);
 /* 0 for TH_OK, 2 for usage and input errors, 1 for the rest. */
 int th_err_exit_status(const th_err *e);
 
-/* Copy at most n bytes of s into dst (cap bytes), cut at a UTF-8 boundary, NUL-terminated. */
+/* Copy at most n bytes of s into dst (cap bytes), NUL-terminated, as valid UTF-8: a byte that
+ * is not part of a valid sequence, or is a control character, is written as \xHH; the copy is
+ * cut at a character boundary. */
 void th_copy_utf8(char *dst, size_t cap, const char *s, size_t n);
 
 #endif

@@ -130,7 +130,11 @@ int th_account_find(th_db *db, const char *ref, th_account *a, th_err *e)
         return 0;
     }
     int64_t id;
-    bool by_id = th_parse_int64(ref, strlen(ref), 1, INT64_MAX, &id) == 0;
+    size_t n = strlen(ref);
+    bool digits = n > 0 && strspn(ref, "0123456789") == n; /* names are never all digits */
+    bool by_id = th_parse_int64(ref, n, 1, INT64_MAX, &id) == 0;
+    if (digits && !by_id)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "account", ref, n, "no account has this id");
     sqlite3_stmt *st;
     if (th_db_stmt(db, by_id ? "SELECT id, name, kind, created_at FROM accounts WHERE id = ?"
                                 : "SELECT id, name, kind, created_at FROM accounts WHERE name = ?",

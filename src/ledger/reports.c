@@ -4,6 +4,7 @@
 #include "base/date.h"
 #include "base/json.h"
 #include "base/num.h"
+#include "base/text.h"
 #include "ledger/accounts.h"
 #include "ledger/projects.h"
 #include "ledger/serial.h"
@@ -253,6 +254,9 @@ int th_report_decide(th_db *db, const char *report, const char *verifier, bool v
                           verify ? "verify" : "reject", v.kind);
     if (!verify && (!reason || !*reason))
         return th_fail(e, TH_EUSAGE, "a rejection needs a --reason");
+    if (!verify && !th_utf8_valid(reason, strlen(reason)))
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "reason", reason, strlen(reason),
+                          "the reason is not valid UTF-8");
     sqlite3_stmt *st;
     if (owner == v.id)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "verifier", verifier, strlen(verifier),

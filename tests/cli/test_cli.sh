@@ -295,6 +295,89 @@ if command -v sqlite3 >/dev/null 2>&1; then
     has "$D/err" "tanhui: check: invariant" "check names the violation"
 fi
 
+# --- bad input for every write and read command: exit 2, one line naming what is wrong, and
+#     the registry unchanged to the last row (its full dump compared before and after) ---
+sed 's/,2034-/,2039-/' "$D/a2034.csv" >"$D/a2039.csv"
+expect 0 sweep-report -- "$T" --db "$DB" report add P0001 --before "$D/a2034.csv" --after "$D/a2039.csv" --json
+has "$D/out" '"id":5,' "a report for the sweep"
+has "$D/out" '"status":"submitted"' "a submitted report for the sweep"
+sweep_dump() { if command -v sqlite3 >/dev/null 2>&1; then sqlite3 "$DB" .dump; else "$T" --db "$DB" supply --json; fi; }
+sweep_dump >"$D/sweep.before"
+# each line: a name, then the arguments after `tanhui --db DB`, separated by |
+BADU=$(printf 'na\377me')
+BADU2=$(printf 'x\355\240\200y')
+while IFS='|' read -r name a1 a2 a3 a4 a5 a6 a7 a8 a9 a10; do
+    [ -z "$name" ] && continue
+    set -- "$a1" "$a2" "$a3" "$a4" "$a5" "$a6" "$a7" "$a8" "$a9" "$a10"
+    # drop the empty trailing fields
+    n=10
+    while [ $n -gt 0 ] && eval "[ -z \"\${$n}\" ]"; do n=$((n - 1)); done
+    args=""
+    i=1
+    while [ $i -le $n ]; do args="$args \"\${$i}\""; i=$((i + 1)); done
+    eval "\"\$T\" --db \"\$DB\" $args" >"$D/out" 2>"$D/err"
+    got=$?
+    if [ $got -eq 2 ] && [ "$(wc -l <"$D/err")" -eq 1 ] && grep -q '^tanhui: ' "$D/err" && [ ! -s "$D/out" ]; then ok
+    else bad "sweep $name: exit $got, expected 2 and one error line:"; sed 's/^/    /' "$D/err" "$D/out" | head -4; fi
+    [ -n "${SWEEP_SHOW:-}" ] && printf '%-28s %s\n' "$name" "$(cat "$D/err")"
+done <<SWEEP
+account-utf8|account|add|$BADU|--kind|household
+account-surrogate|account|add|$BADU2|--kind|household
+account-control|account|add|$(printf 'a\tb')|--kind|household
+account-long|account|add|$(printf '%0101d' 0 | tr 0 x)|--kind|household
+account-empty|account|add||--kind|household
+account-kind|account|add|x|--kind|fees
+account-extra|account|add|x|y|--kind|household
+project-owner|project|add|--name|新项目|--owner|无此人
+project-owner-id|project|add|--name|新项目|--owner|99999999999999999999
+project-utf8|project|add|--name|$BADU|--owner|2
+project-dup|project|add|--name|乐昌林场碳汇一期|--owner|2
+project-buffer|project|add|--name|新项目|--owner|2|--buffer-pct|-1
+project-buffer-big|project|add|--name|新项目|--owner|2|--buffer-pct|1e400
+report-project|report|add|P9999|--before|$SA|--after|$D/a2034.csv
+report-project-overflow|report|add|P99999999999999999999|--before|$SA|--after|$D/a2034.csv
+report-no-file|report|add|P0001|--before|$D/none.csv|--after|$D/a2034.csv
+report-verify-none|report|verify|999|--verifier|韶关核证中心
+report-verify-overflow|report|verify|99999999999999999999|--verifier|韶关核证中心
+report-verify-household|report|verify|5|--verifier|李某某
+report-verify-company|report|verify|5|--verifier|韶关某制造公司
+report-verify-unknown|report|verify|5|--verifier|无此人
+report-reject-utf8|report|reject|5|--verifier|韶关核证中心|--reason|$BADU
+report-reject-household|report|reject|5|--verifier|李某某|--reason|x
+issue-none|issue|999
+issue-submitted|issue|5
+issue-word|issue|abc
+transfer-from|transfer|--from|无此人|--to|韶关某制造公司|--qty|1
+transfer-to|transfer|--from|乐昌市第1国有林场|--to|99|--qty|1
+transfer-negative|transfer|--from|乐昌市第1国有林场|--to|韶关某制造公司|--qty|-5
+transfer-overflow|transfer|--from|乐昌市第1国有林场|--to|韶关某制造公司|--qty|9223372036854775808
+transfer-huge|transfer|--from|乐昌市第1国有林场|--to|韶关某制造公司|--qty|99999999999999999999999
+transfer-fraction|transfer|--from|乐昌市第1国有林场|--to|韶关某制造公司|--qty|1.5
+transfer-more|transfer|--from|韶关某制造公司|--to|乐昌市第1国有林场|--qty|77
+transfer-retired|transfer|--from|韶关某制造公司|--to|乐昌市第1国有林场|--serials|SGFC-P0001-2024-000000001-000000030
+transfer-overlap|transfer|--from|韶关某制造公司|--to|乐昌市第1国有林场|--serials|SGFC-P0001-2024-000000025-000000035
+transfer-others|transfer|--from|韶关某制造公司|--to|乐昌市第1国有林场|--serials|SGFC-P0001-2024-000000101-000000110
+transfer-serial-overflow|transfer|--from|韶关某制造公司|--to|乐昌市第1国有林场|--serials|SGFC-P0001-2024-000000031-99999999999999999999
+transfer-serial-reversed|transfer|--from|韶关某制造公司|--to|乐昌市第1国有林场|--serials|SGFC-P0001-2024-000000040-000000031
+transfer-serial-qty|transfer|--from|韶关某制造公司|--to|乐昌市第1国有林场|--serials|SGFC-P0001-2024-000000031-000000040|--qty|3
+transfer-project|transfer|--from|韶关某制造公司|--to|乐昌市第1国有林场|--qty|1|--project|P0009
+transfer-vintage|transfer|--from|韶关某制造公司|--to|乐昌市第1国有林场|--qty|1|--vintage|2023
+transfer-vintage-overflow|transfer|--from|韶关某制造公司|--to|乐昌市第1国有林场|--qty|1|--vintage|99999999999
+retire-negative|retire|--from|韶关某制造公司|--qty|-1|--beneficiary|b|--reason|r
+retire-more|retire|--from|韶关某制造公司|--qty|77|--beneficiary|b|--reason|r
+retire-utf8|retire|--from|韶关某制造公司|--qty|1|--beneficiary|$BADU|--reason|r
+retire-reason-utf8|retire|--from|韶关某制造公司|--qty|1|--beneficiary|b|--reason|$BADU2
+retire-retired|retire|--from|韶关某制造公司|--serials|SGFC-P0001-2024-000000001-000000001|--beneficiary|b|--reason|r
+retire-buffer|retire|--from|buffer|--qty|1|--beneficiary|b|--reason|r
+holdings-none|holdings|无此人
+holdings-overflow|holdings|99999999999999999999
+certificate-word|certificate|abc
+certificate-overflow|certificate|99999999999999999999
+SWEEP
+sweep_dump >"$D/sweep.after"
+cmp -s "$D/sweep.before" "$D/sweep.after" && ok || { bad "the bad-input sweep changed the registry"; diff "$D/sweep.before" "$D/sweep.after" | head -5; }
+expect 0 sweep-check -- "$T" --db "$DB" check
+
 # --- crash: writers killed with SIGKILL at random moments; every acknowledged command is there,
 #     nothing half-applied, and every invariant holds ---
 CDB="$D/crash.db"

@@ -4,6 +4,7 @@
 #include "base/buf.h"
 #include "base/csv.h"
 #include "base/date.h"
+#include "base/err.h"
 #include "base/json.h"
 #include "base/num.h"
 #include "base/rowerr.h"
@@ -270,4 +271,21 @@ TEST(rowerrs_cap_and_sort)
     CHECK_INT(l.v[1].line, 5);
     CHECK_STR(l.v[2].file, "b.csv");
     th_rowerrs_free(&l);
+}
+
+TEST(error_values_are_shown_as_text)
+{
+    char out[16];
+    th_copy_utf8(out, sizeof out, "杉木", strlen("杉木"));
+    CHECK_STR(out, "杉木");
+    /* invalid UTF-8 and control characters are shown, never sent raw */
+    th_copy_utf8(out, sizeof out, "a\xFF\tb", 4);
+    CHECK_STR(out, "a\\xFF\\x09b");
+    /* a cut never splits a character or an escape */
+    th_copy_utf8(out, 7, "ab杉木", strlen("ab杉木"));
+    CHECK_STR(out, "ab杉");
+    th_copy_utf8(out, 6, "ab\x01", 3);
+    CHECK_STR(out, "ab");
+    th_copy_utf8(out, sizeof out, NULL, 5);
+    CHECK_STR(out, "");
 }

@@ -1,8 +1,8 @@
 # tanhui — GNU Make build. `make` builds build/tanhui; `make test` runs the whole suite (plain and
 # ASan+UBSan builds); `make run` runs the main job; `make bench` the benchmarks; `make check-long`
-# the long tests; `make fuzz` a libFuzzer build of the CSV reader. The public targets first make
-# sure the Debian packages are there (scripts/deps.sh), then build through a sub-make, so that the
-# pkg-config flags are read only once the packages exist.
+# the long tests; `make fuzz` libFuzzer builds of the CSV reader and the order book. The public
+# targets first make sure the Debian packages are there (scripts/deps.sh), then build through a
+# sub-make, so that the pkg-config flags are read only once the packages exist.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -25,7 +25,7 @@ SAN      = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 LIBS     = $(PKG_LIBS) -pthread -lm -ldl
 
 LIB_SRC  = $(sort $(wildcard src/base/*.c src/carbon/*.c src/inventory/*.c src/store/*.c \
-           src/ledger/*.c src/engine/*.c)) \
+           src/ledger/*.c src/engine/*.c src/market/*.c)) \
            build/gen/params_default.c
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
@@ -71,13 +71,15 @@ $(ASN)/test-unit: $(call obj,$(ASN),$(LIB_SRC) $(UNIT_SRC))
 	@echo "  LD san  $@"
 	@$(CC) $(SAN) -o $@ $^ $(LIBS)
 
-# The fuzz driver, linked with a main() that replays a corpus (runs under gcc, in `make test`).
-build/fuzz-csv-replay: $(call obj,$(ASN),$(LIB_SRC) tests/fuzz/fuzz_csv.c tests/fuzz/replay_main.c)
+# The fuzz drivers (tests/fuzz/fuzz_NAME.c), each linked with a main() that replays a corpus
+# (runs under gcc, in `make test`).
+build/fuzz-%-replay: $(call obj,$(ASN),$(LIB_SRC)) $(ASN)/tests/fuzz/fuzz_%.o $(ASN)/tests/fuzz/replay_main.o
 	@echo "  LD san  $@"
 	@$(CC) $(SAN) -o $@ $^ $(LIBS)
 
-# The same driver under libFuzzer (clang): `make fuzz`, then build/fuzz-csv tests/fuzz/corpus/csv
-build/fuzz-csv: $(LIB_SRC) tests/fuzz/fuzz_csv.c
+# The same drivers under libFuzzer (clang): `make fuzz`, then for example
+# build/fuzz-csv tests/fuzz/corpus/csv or build/fuzz-replay tests/fuzz/corpus/replay
+build/fuzz-%: $(LIB_SRC) tests/fuzz/fuzz_%.c
 	@mkdir -p $(@D)
 	clang -std=c17 $(DEFS) -Isrc -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	    -o $@ $^ $(LIBS)
@@ -86,7 +88,8 @@ build/bench-%: $(call obj,$(REL),$(LIB_SRC) bench/bench_%.c)
 	@echo "  LD      $@"
 	@$(CC) $(OPT) -o $@ $^ $(LIBS)
 
-TEST_BINS = build/tanhui build/test-unit $(ASN)/tanhui $(ASN)/test-unit build/fuzz-csv-replay
+TEST_BINS = build/tanhui build/test-unit $(ASN)/tanhui $(ASN)/test-unit build/fuzz-csv-replay \
+            build/fuzz-replay-replay
 
 test:
 	@scripts/deps.sh test
@@ -115,7 +118,7 @@ bench-run: build/tanhui build/bench-measure build/bench-ledger
 
 fuzz:
 	@scripts/deps.sh fuzz
-	@$(MAKE) --no-print-directory build/fuzz-csv
+	@$(MAKE) --no-print-directory build/fuzz-csv build/fuzz-replay
 
 install: build/tanhui
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
@@ -130,6 +133,9 @@ uninstall:
 
 clean:
 	rm -rf build
+
+# Objects made through pattern chains (the fuzz drivers) are kept, not removed as intermediates.
+.SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 

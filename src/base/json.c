@@ -1,6 +1,7 @@
 /* json.c — streaming JSON writer. */
 #include "base/json.h"
 
+#include "base/num.h"
 #include "base/text.h"
 
 #include <assert.h>
@@ -116,17 +117,8 @@ void th_json_str(th_json *j, const char *s)
 void th_json_int(th_json *j, int64_t v)
 {
     value_prefix(j);
-    /* digits written backwards: no printf on the ledger's hot path */
     char tmp[24];
-    char *p = tmp + sizeof tmp;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        *--p = '-';
-    th_buf_put(j->out, p, (size_t)(tmp + sizeof tmp - p));
+    th_buf_put(j->out, tmp, th_format_int64(v, tmp));
 }
 
 void th_fmt_double(char *out, size_t cap, double v)

@@ -167,3 +167,19 @@ int th_parse_int64(const char *s, size_t n, int64_t lo, int64_t hi, int64_t *out
     *out = v;
     return 0;
 }
+
+size_t th_format_int64(int64_t v, char out[24])
+{
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    size_t n = (size_t)(tmp + sizeof tmp - p);
+    memcpy(out, p, n);
+    return n;
+}

@@ -16,5 +16,8 @@ int th_parse_double(const char *s, size_t n, double *out);
 int th_parse_fixed(const char *s, size_t n, int decimals, int64_t *out);
 /* A whole number in [lo, hi]. */
 int th_parse_int64(const char *s, size_t n, int64_t lo, int64_t hi, int64_t *out);
+/* v in decimal into out (no NUL); returns the length (at most 20). No printf: this is on the hot
+ * paths of the ledger's answers and the book's events. */
+size_t th_format_int64(int64_t v, char out[24]);
 
 #endif

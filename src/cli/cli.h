@@ -68,5 +68,6 @@ int th_cmd_retire(const th_global *g, int argc, char **argv);
 int th_cmd_certificate(const th_global *g, int argc, char **argv);
 int th_cmd_check(const th_global *g, int argc, char **argv);
 int th_cmd_account(const th_global *g, int argc, char **argv);
+int th_cmd_book(const th_global *g, int argc, char **argv);
 
 #endif

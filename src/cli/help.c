@@ -166,6 +166,45 @@ static const char help_certificate[] =
     "reason, jurisdiction, quantity and the serial blocks, each with serial, first, last and\n"
     "quantity.\n";
 
+static const char help_book[] =
+    "usage: tanhui book replay [--band LO:HI] [--stp cancel-newest|cancel-oldest|cancel-both|off]\n"
+    "                          [--pick-depth N] [--auction] [--ref PRICE] < COMMANDS\n"
+    "\n"
+    "Run one order book, the matching engine, on commands read from stdin, one per line, and\n"
+    "write its events on stdout. Prices are integer ticks, quantities integer lots; price-time\n"
+    "priority; a trade executes at the resting order's price.\n"
+    "\n"
+    "commands (fields separated by spaces; # comments and blank lines ignored):\n"
+    "  O <id> <account> <B|S> <price> <qty> [GTC|IOC|FOK|POST]   limit order (GTC by default)\n"
+    "  M <id> <account> <B|S> <qty>                              market order\n"
+    "  C <id>                                                    cancel\n"
+    "  R <id> <price> <qty>                                      replace\n"
+    "  P <id> <account> <B|S> <qty> <resting-id>                 pick (挂牌点选)\n"
+    "  X                                                         uncross the call auction\n"
+    "\n"
+    "events:\n"
+    "  A <id>                                accepted (before any trade it makes)\n"
+    "  T <buy> <sell> <price> <qty> <B|S|X>  trade, with the aggressor's side (X: the uncross)\n"
+    "  K <id> <qty>                          cancelled or expired, with the quantity left\n"
+    "  U <id>                                replaced\n"
+    "  J <id> <reason>                       rejected: bad-qty, bad-price, band, duplicate-id,\n"
+    "                                        unknown-order, post-would-cross, pick-depth,\n"
+    "                                        self-trade, auction, bad-line\n"
+    "\n"
+    "options:\n"
+    "  --band LO:HI     reject orders priced outside [LO, HI]; market orders trade inside it\n"
+    "  --stp MODE       self-trade prevention (default cancel-newest: the incoming order's\n"
+    "                   remainder is cancelled; cancel-oldest: the resting order is; both; off)\n"
+    "  --pick-depth N   a pick reaches the best N price levels (default 5)\n"
+    "  --auction        start in call-auction mode: orders rest, nothing trades until X, which\n"
+    "                   uncrosses at the price of most volume (then least imbalance, then nearest\n"
+    "                   --ref, then the lower) and trading goes on continuously\n"
+    "  --ref PRICE      the reference price for the uncross (default 0)\n"
+    "\n"
+    "example:\n"
+    "  printf 'O 1 7 S 5900 100\\nO 2 8 B 5950 30\\n' | tanhui book replay\n"
+    "  A 1\n  A 2\n  T 2 1 5900 30 B\n";
+
 static const char help_check[] =
     "usage: tanhui [--db PATH] check [--json]\n"
     "\n"
@@ -192,6 +231,8 @@ const th_command th_commands[] = {
     {"retire", th_cmd_retire, "retire credits for an offset, with a certificate", help_retire},
     {"certificate", th_cmd_certificate, "show a retirement certificate", help_certificate},
     {"check", th_cmd_check, "verify every invariant of the registry", help_check},
+    {"book", th_cmd_book, "replay commands through one order book (the matching engine)",
+     help_book},
     {"help", th_cmd_help, "show the help of a command", help_help},
     {NULL, NULL, NULL, NULL},
 };

@@ -378,6 +378,20 @@ sweep_dump >"$D/sweep.after"
 cmp -s "$D/sweep.before" "$D/sweep.after" && ok || { bad "the bad-input sweep changed the registry"; diff "$D/sweep.before" "$D/sweep.after" | head -5; }
 expect 0 sweep-check -- "$T" --db "$DB" check
 
+# --- the matching engine through its replay tool ---
+printf '# a sell, a buy that crosses it, a post-only that would cross\nO 1 7 S 5900 100\nO 2 8 B 5950 30\nO 3 8 B 5900 1 POST\nC 1\nC 1\nO 4 x\n' >"$D/book.txt"
+expect 0 book-replay -- sh -c "\"$T\" book replay <\"$D/book.txt\""
+printf 'A 1\nA 2\nT 2 1 5900 30 B\nJ 3 post-would-cross\nK 1 70\nJ 1 unknown-order\nJ 4 bad-line\n' >"$D/book.want"
+cmp -s "$D/out" "$D/book.want" && ok || { bad "book replay events"; diff "$D/book.want" "$D/out"; }
+expect 0 book-auction -- sh -c "printf 'O 1 1 B 101 5\nO 2 2 S 100 5\nX\n' | \"$T\" book replay --auction --ref 101 --band 90:110 --stp off --pick-depth 3"
+has "$D/out" "T 1 2 101 5 X" "book replay --auction uncrosses"
+expect 2 book-bad-band -- "$T" book replay --band 110:90
+has "$D/err" "--band '110:90' must be LO:HI" "book replay names a bad band"
+expect 2 book-bad-stp -- "$T" book replay --stp sometimes
+expect 2 book-no-replay -- "$T" book
+expect 0 book-help -- "$T" help book
+has "$D/out" "usage: tanhui book replay" "book help"
+
 # --- crash: writers killed with SIGKILL at random moments; every acknowledged command is there,
 #     nothing half-applied, and every invariant holds ---
 CDB="$D/crash.db"

@@ -1,0 +1,600 @@
+/* book.c — the order book: pools, price levels, price-time matching. See book.h.
+ *
+ * Layout: orders and levels live in pools (arrays with free lists, addressed by 32-bit index, so
+ * a pool may move when it grows: no pointer into one is held across a call that may add). Each
+ * side keeps its level indices in an array sorted by price with the best level LAST, so the
+ * common cases — trading at the best, adding near it — touch the end of the array only. An
+ * open-addressing index maps order ids to orders. Level totals are not kept: quantities are any
+ * positive int64, and sums are taken (in 128 bits) only where they are needed. */
+#include "market/book.h"
+
+#include "base/mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    int64_t id, account, price, qty;
+    int32_t prev, next; /* within the level; -1 at the ends; next links the free list */
+    int32_t level;
+    uint8_t side, post;
+} order;
+
+typedef struct {
+    int64_t price;
+    int32_t head, tail; /* head: the earliest order */
+} level;
+
+typedef struct {
+    int32_t *lv; /* level indices, sorted, best last */
+    int n, cap;
+} side_levels;
+
+enum { SLOT_EMPTY = -1, SLOT_GONE = -2 };
+
+struct th_book {
+    th_book_config cfg;
+    th_book_cb cb;
+    void *arg;
+    bool auction;
+    order *o;
+    int32_t no, capo, free_o;
+    level *l;
+    int32_t nl, capl, free_l;
+    side_levels s[2];
+    int64_t *keys; /* the id index: keys[i] is valid where vals[i] >= 0 */
+    int32_t *vals;
+    uint32_t capidx, usedidx, live;
+};
+
+/* ---- events ---- */
+
+static void emit(th_book *b, th_book_event ev) { b->cb(&ev, b->arg); }
+
+static void ev_accepted(th_book *b, int64_t id)
+{
+    emit(b, (th_book_event){.type = TH_EV_ACCEPTED, .id = id});
+}
+
+static int ev_rejected(th_book *b, int64_t id, th_reject why)
+{
+    emit(b, (th_book_event){.type = TH_EV_REJECTED, .id = id, .reject = why});
+    return -1;
+}
+
+static void ev_cancelled(th_book *b, int64_t id, int64_t left, th_cancel_why why)
+{
+    emit(b, (th_book_event){.type = TH_EV_CANCELLED, .id = id, .qty = left, .why = why});
+}
+
+static void ev_trade(th_book *b, th_side taker, int64_t taker_id, int64_t maker_id, int64_t price,
+                     int64_t qty, char aggressor)
+{
+    emit(b, (th_book_event){.type = TH_EV_TRADE,
+                            .id = taker == TH_BUY ? taker_id : maker_id,
+                            .sell_id = taker == TH_BUY ? maker_id : taker_id,
+                            .price = price, .qty = qty, .aggressor = aggressor});
+}
+
+/* ---- the id index ---- */
+
+static uint32_t id_hash(int64_t id)
+{
+    uint64_t x = (uint64_t)id + UINT64_C(0x9E3779B97F4A7C15);
+    x = (x ^ (x >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    x = (x ^ (x >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return (uint32_t)(x ^ (x >> 31));
+}
+
+static int32_t idx_find(const th_book *b, int64_t id)
+{
+    uint32_t mask = b->capidx - 1;
+    for (uint32_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
+        if (b->vals[i] == SLOT_EMPTY)
+            return -1;
+        if (b->vals[i] >= 0 && b->keys[i] == id)
+            return b->vals[i];
+    }
+}
+
+static void idx_grow(th_book *b);
+
+static void idx_put(th_book *b, int64_t id, int32_t val)
+{
+    if ((b->usedidx + 1) * 2 > b->capidx)
+        idx_grow(b);
+    uint32_t mask = b->capidx - 1;
+    uint32_t i = id_hash(id) & mask;
+    while (b->vals[i] >= 0)
+        i = (i + 1) & mask;
+    if (b->vals[i] == SLOT_EMPTY)
+        b->usedidx++;
+    b->keys[i] = id;
+    b->vals[i] = val;
+    b->live++;
+}
+
+static void idx_del(th_book *b, int64_t id)
+{
+    uint32_t mask = b->capidx - 1;
+    for (uint32_t i = id_hash(id) & mask; b->vals[i] != SLOT_EMPTY; i = (i + 1) & mask)
+        if (b->vals[i] >= 0 && b->keys[i] == id) {
+            b->vals[i] = SLOT_GONE;
+            b->live--;
+            return;
+        }
+}
+
+/* Rehash into a table twice the live count's need (tombstones dropped). */
+static void idx_grow(th_book *b)
+{
+    uint32_t oldcap = b->capidx;
+    int64_t *ok = b->keys;
+    int32_t *ov = b->vals;
+    uint32_t cap = 16;
+    while (cap < (b->live + 1) * 4)
+        cap *= 2;
+    b->capidx = cap;
+    b->keys = th_xmalloc(cap * sizeof *b->keys);
+    b->vals = th_xmalloc(cap * sizeof *b->vals);
+    for (uint32_t i = 0; i < cap; i++)
+        b->vals[i] = SLOT_EMPTY;
+    b->usedidx = b->live = 0;
+    for (uint32_t i = 0; i < oldcap; i++)
+        if (ov[i] >= 0)
+            idx_put(b, ok[i], ov[i]);
+    free(ok);
+    free(ov);
+}
+
+/* ---- pools ---- */
+
+static int32_t order_alloc(th_book *b)
+{
+    if (b->free_o >= 0) {
+        int32_t i = b->free_o;
+        b->free_o = b->o[i].next;
+        return i;
+    }
+    if (b->no == b->capo) {
+        b->capo = b->capo ? b->capo * 2 : 1024;
+        b->o = th_xrealloc(b->o, (size_t)b->capo * sizeof *b->o);
+    }
+    return b->no++;
+}
+
+static int32_t level_alloc(th_book *b)
+{
+    if (b->free_l >= 0) {
+        int32_t i = b->free_l;
+        b->free_l = b->l[i].head;
+        return i;
+    }
+    if (b->nl == b->capl) {
+        b->capl = b->capl ? b->capl * 2 : 256;
+        b->l = th_xrealloc(b->l, (size_t)b->capl * sizeof *b->l);
+    }
+    return b->nl++;
+}
+
+/* ---- price levels ---- */
+
+/* Is price p better than q for `side`? */
+static bool better(th_side side, int64_t p, int64_t q) { return side == TH_BUY ? p > q : p < q; }
+
+/* The position of `price` in side's sorted array: *found says whether a level has it. */
+static int level_pos(const th_book *b, th_side side, int64_t price, bool *found)
+{
+    const side_levels *s = &b->s[side];
+    int lo = 0, hi = s->n; /* the array is worst first: find the first not worse than price */
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (better(side, price, b->l[s->lv[mid]].price))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = lo < s->n && b->l[s->lv[lo]].price == price;
+    return lo;
+}
+
+static level *best_level(th_book *b, th_side side)
+{
+    side_levels *s = &b->s[side];
+    return s->n ? &b->l[s->lv[s->n - 1]] : NULL;
+}
+
+static void rest(th_book *b, int64_t id, int64_t account, th_side side, int64_t price,
+                 int64_t qty, bool post)
+{
+    bool found;
+    int pos = level_pos(b, side, price, &found);
+    int32_t li;
+    side_levels *s = &b->s[side];
+    if (found) {
+        li = s->lv[pos];
+    } else {
+        li = level_alloc(b);
+        b->l[li] = (level){.price = price, .head = -1, .tail = -1};
+        if (s->n == s->cap) {
+            s->cap = s->cap ? s->cap * 2 : 64;
+            s->lv = th_xrealloc(s->lv, (size_t)s->cap * sizeof *s->lv);
+        }
+        memmove(s->lv + pos + 1, s->lv + pos, (size_t)(s->n - pos) * sizeof *s->lv);
+        s->lv[pos] = li;
+        s->n++;
+    }
+    int32_t oi = order_alloc(b);
+    level *L = &b->l[li];
+    b->o[oi] = (order){.id = id, .account = account, .price = price, .qty = qty,
+                       .prev = L->tail, .next = -1, .level = li, .side = (uint8_t)side,
+                       .post = post};
+    if (L->tail >= 0)
+        b->o[L->tail].next = oi;
+    else
+        L->head = oi;
+    L->tail = oi;
+    idx_put(b, id, oi);
+}
+
+static void remove_order(th_book *b, int32_t oi)
+{
+    order *o = &b->o[oi];
+    level *L = &b->l[o->level];
+    if (o->prev >= 0)
+        b->o[o->prev].next = o->next;
+    else
+        L->head = o->next;
+    if (o->next >= 0)
+        b->o[o->next].prev = o->prev;
+    else
+        L->tail = o->prev;
+    if (L->head < 0) {
+        /* the level is empty: out of its side's array (usually the last, the best) */
+        side_levels *s = &b->s[o->side];
+        bool found;
+        int pos = s->lv[s->n - 1] == o->level ? s->n - 1 : level_pos(b, o->side, L->price, &found);
+        memmove(s->lv + pos, s->lv + pos + 1, (size_t)(s->n - pos - 1) * sizeof *s->lv);
+        s->n--;
+        L->head = b->free_l;
+        b->free_l = o->level;
+    }
+    idx_del(b, o->id);
+    o->next = b->free_o;
+    b->free_o = oi;
+}
+
+/* ---- matching ---- */
+
+static bool crosses(th_side taker, int64_t limit, int64_t resting_price)
+{
+    return taker == TH_BUY ? resting_price <= limit : resting_price >= limit;
+}
+
+/* What matching would fill now, walking the book as match() does (self-trade prevention too),
+ * up to `want`. */
+static int64_t fillable(const th_book *b, int64_t account, th_side side, int64_t limit,
+                        int64_t want)
+{
+    const side_levels *s = &b->s[!side];
+    int64_t got = 0;
+    for (int k = s->n - 1; k >= 0; k--) {
+        const level *L = &b->l[s->lv[k]];
+        if (!crosses(side, limit, L->price))
+            break;
+        for (int32_t oi = L->head; oi >= 0; oi = b->o[oi].next) {
+            const order *r = &b->o[oi];
+            if (r->account == account && b->cfg.stp != TH_STP_OFF) {
+                if (b->cfg.stp == TH_STP_CANCEL_OLDEST)
+                    continue; /* it would be cancelled, and matching go on */
+                return got;
+            }
+            if (r->qty >= want - got)
+                return want;
+            got += r->qty;
+        }
+    }
+    return got;
+}
+
+/* Trade an incoming order against the other side while it crosses `limit`. Returns what is left;
+ * *killed when self-trade prevention cancelled the incoming order (its event is out). */
+static int64_t match(th_book *b, int64_t id, int64_t account, th_side side, int64_t limit,
+                     int64_t qty, bool *killed)
+{
+    *killed = false;
+    char aggr = side == TH_BUY ? 'B' : 'S';
+    while (qty > 0) {
+        level *L = best_level(b, !side);
+        if (!L || !crosses(side, limit, L->price))
+            break;
+        int32_t ri = L->head;
+        order *r = &b->o[ri];
+        if (r->account == account && b->cfg.stp != TH_STP_OFF) {
+            if (b->cfg.stp != TH_STP_CANCEL_NEWEST) {
+                ev_cancelled(b, r->id, r->qty, TH_WHY_SELF_TRADE);
+                remove_order(b, ri);
+            }
+            if (b->cfg.stp == TH_STP_CANCEL_OLDEST)
+                continue;
+            ev_cancelled(b, id, qty, TH_WHY_SELF_TRADE);
+            *killed = true;
+            return 0;
+        }
+        int64_t take = qty < r->qty ? qty : r->qty;
+        ev_trade(b, side, id, r->id, L->price, take, aggr);
+        qty -= take;
+        r->qty -= take;
+        if (r->qty == 0)
+            remove_order(b, ri);
+    }
+    return qty;
+}
+
+static bool out_of_band(const th_book *b, int64_t price)
+{
+    return b->cfg.has_band && (price < b->cfg.band_lo || price > b->cfg.band_hi);
+}
+
+static bool would_cross(th_book *b, th_side side, int64_t price)
+{
+    level *L = best_level(b, !side);
+    return L && crosses(side, price, L->price);
+}
+
+/* The checks of quantity, price and band, in that order: true when one rejected the order. */
+static bool fields_bad(th_book *b, int64_t id, int64_t price, int64_t qty)
+{
+    if (qty <= 0)
+        return ev_rejected(b, id, TH_REJ_BAD_QTY);
+    if (price <= 0)
+        return ev_rejected(b, id, TH_REJ_BAD_PRICE);
+    if (out_of_band(b, price))
+        return ev_rejected(b, id, TH_REJ_BAND);
+    return false;
+}
+
+/* Match an accepted order, then rest, expire or drop what is left. */
+static void enter(th_book *b, int64_t id, int64_t account, th_side side, int64_t limit,
+                  int64_t qty, bool may_rest, bool post)
+{
+    bool killed;
+    int64_t left = match(b, id, account, side, limit, qty, &killed);
+    if (killed || left == 0)
+        return;
+    if (may_rest)
+        rest(b, id, account, side, limit, left, post);
+    else
+        ev_cancelled(b, id, left, TH_WHY_UNFILLED);
+}
+
+/* ---- commands ---- */
+
+th_book *th_book_new(const th_book_config *cfg, th_book_cb cb, void *arg)
+{
+    th_book *b = th_xcalloc(1, sizeof *b);
+    b->cfg = *cfg;
+    if (b->cfg.pick_depth <= 0)
+        b->cfg.pick_depth = 5;
+    b->cb = cb;
+    b->arg = arg;
+    b->auction = cfg->auction;
+    b->free_o = b->free_l = -1;
+    idx_grow(b);
+    return b;
+}
+
+void th_book_free(th_book *b)
+{
+    if (!b)
+        return;
+    free(b->o);
+    free(b->l);
+    free(b->s[0].lv);
+    free(b->s[1].lv);
+    free(b->keys);
+    free(b->vals);
+    free(b);
+}
+
+int th_book_limit(th_book *b, int64_t id, int64_t account, th_side side, int64_t price,
+                   int64_t qty, th_tif tif)
+{
+    if (idx_find(b, id) >= 0)
+        return ev_rejected(b, id, TH_REJ_DUPLICATE_ID);
+    if (fields_bad(b, id, price, qty))
+        return -1;
+    if (b->auction && (tif == TH_IOC || tif == TH_FOK))
+        return ev_rejected(b, id, TH_REJ_AUCTION);
+    if (!b->auction && tif == TH_POST && would_cross(b, side, price))
+        return ev_rejected(b, id, TH_REJ_POST_WOULD_CROSS);
+    ev_accepted(b, id);
+    if (b->auction)
+        rest(b, id, account, side, price, qty, tif == TH_POST);
+    else if (tif == TH_FOK && fillable(b, account, side, price, qty) < qty)
+        ev_cancelled(b, id, qty, TH_WHY_UNFILLED);
+    else
+        enter(b, id, account, side, price, qty, tif == TH_GTC || tif == TH_POST, tif == TH_POST);
+    return 0;
+}
+
+int th_book_market(th_book *b, int64_t id, int64_t account, th_side side, int64_t qty)
+{
+    if (idx_find(b, id) >= 0)
+        return ev_rejected(b, id, TH_REJ_DUPLICATE_ID);
+    if (qty <= 0)
+        return ev_rejected(b, id, TH_REJ_BAD_QTY);
+    if (b->auction)
+        return ev_rejected(b, id, TH_REJ_AUCTION);
+    ev_accepted(b, id);
+    /* within the band, or anywhere */
+    int64_t limit = side == TH_BUY ? (b->cfg.has_band ? b->cfg.band_hi : INT64_MAX)
+                                   : (b->cfg.has_band ? b->cfg.band_lo : INT64_MIN);
+    enter(b, id, account, side, limit, qty, false, false);
+    return 0;
+}
+
+int th_book_cancel(th_book *b, int64_t id)
+{
+    int32_t oi = idx_find(b, id);
+    if (oi < 0)
+        return ev_rejected(b, id, TH_REJ_UNKNOWN_ORDER);
+    ev_cancelled(b, id, b->o[oi].qty, TH_WHY_USER);
+    remove_order(b, oi);
+    return 0;
+}
+
+int th_book_replace(th_book *b, int64_t id, int64_t price, int64_t qty)
+{
+    int32_t oi = idx_find(b, id);
+    if (oi < 0)
+        return ev_rejected(b, id, TH_REJ_UNKNOWN_ORDER);
+    if (fields_bad(b, id, price, qty))
+        return -1;
+    order o = b->o[oi];
+    if (!b->auction && o.post && would_cross(b, (th_side)o.side, price))
+        return ev_rejected(b, id, TH_REJ_POST_WOULD_CROSS);
+    if (price == o.price && qty <= o.qty) {
+        b->o[oi].qty = qty; /* keeps its place */
+        emit(b, (th_book_event){.type = TH_EV_REPLACED, .id = id});
+        return 0;
+    }
+    remove_order(b, oi);
+    emit(b, (th_book_event){.type = TH_EV_REPLACED, .id = id});
+    if (b->auction)
+        rest(b, id, o.account, (th_side)o.side, price, qty, o.post);
+    else
+        enter(b, id, o.account, (th_side)o.side, price, qty, true, o.post);
+    return 0;
+}
+
+int th_book_pick(th_book *b, int64_t id, int64_t account, th_side side, int64_t qty,
+                  int64_t resting_id)
+{
+    if (qty <= 0)
+        return ev_rejected(b, id, TH_REJ_BAD_QTY);
+    if (idx_find(b, id) >= 0)
+        return ev_rejected(b, id, TH_REJ_DUPLICATE_ID);
+    if (b->auction)
+        return ev_rejected(b, id, TH_REJ_AUCTION);
+    int32_t ri = idx_find(b, resting_id);
+    if (ri < 0 || b->o[ri].side == side)
+        return ev_rejected(b, id, TH_REJ_UNKNOWN_ORDER);
+    if (b->o[ri].account == account)
+        return ev_rejected(b, id, TH_REJ_SELF_TRADE);
+    bool found;
+    const side_levels *s = &b->s[!side];
+    int pos = level_pos(b, (th_side)!side, b->o[ri].price, &found);
+    if (s->n - 1 - pos >= b->cfg.pick_depth)
+        return ev_rejected(b, id, TH_REJ_PICK_DEPTH);
+    ev_accepted(b, id);
+    order *r = &b->o[ri];
+    int64_t take = qty < r->qty ? qty : r->qty;
+    ev_trade(b, side, id, r->id, r->price, take, side == TH_BUY ? 'B' : 'S');
+    r->qty -= take;
+    if (r->qty == 0)
+        remove_order(b, ri);
+    if (qty > take)
+        ev_cancelled(b, id, qty - take, TH_WHY_UNFILLED);
+    return 0;
+}
+
+/* ---- the call auction ---- */
+
+typedef __int128 wide;
+
+static wide level_sum(const th_book *b, const level *L)
+{
+    wide t = 0;
+    for (int32_t oi = L->head; oi >= 0; oi = b->o[oi].next)
+        t += b->o[oi].qty;
+    return t;
+}
+
+static wide wabs(wide x) { return x < 0 ? -x : x; }
+
+void th_book_uncross(th_book *b)
+{
+    b->auction = false;
+    const side_levels *bid = &b->s[TH_BUY], *ask = &b->s[TH_SELL];
+    if (!bid->n || !ask->n || b->l[bid->lv[bid->n - 1]].price < b->l[ask->lv[ask->n - 1]].price)
+        return; /* not crossed: nothing trades */
+    /* volume at or better than each level, from each side's best */
+    wide *bidcum = th_xmalloc((size_t)bid->n * sizeof *bidcum);
+    wide *askcum = th_xmalloc((size_t)ask->n * sizeof *askcum);
+    wide run = 0;
+    for (int k = bid->n - 1; k >= 0; k--)
+        bidcum[k] = run += level_sum(b, &b->l[bid->lv[k]]);
+    run = 0;
+    for (int k = ask->n - 1; k >= 0; k--)
+        askcum[k] = run += level_sum(b, &b->l[ask->lv[k]]);
+    /* every limit price in the book is a candidate */
+    bool have = false;
+    int64_t best = 0;
+    wide best_exec = 0, best_imb = 0, best_dist = 0;
+    for (int sidx = 0; sidx < 2; sidx++) {
+        const side_levels *s = &b->s[sidx];
+        for (int k = 0; k < s->n; k++) {
+            int64_t p = b->l[s->lv[k]].price;
+            bool found;
+            /* bids at p or above: from the first bid level not worse than p to the best */
+            int bp = level_pos(b, TH_BUY, p, &found);
+            wide buy = bp < bid->n ? bidcum[bp] : 0;
+            int ap = level_pos(b, TH_SELL, p, &found);
+            wide sell = ap < ask->n ? askcum[ap] : 0;
+            wide exec = buy < sell ? buy : sell, imb = wabs(buy - sell);
+            wide dist = wabs((wide)p - b->cfg.ref_price);
+            if (!have || exec > best_exec ||
+                (exec == best_exec &&
+                 (imb < best_imb ||
+                  (imb == best_imb && (dist < best_dist || (dist == best_dist && p < best)))))) {
+                have = true;
+                best = p;
+                best_exec = exec;
+                best_imb = imb;
+                best_dist = dist;
+            }
+        }
+    }
+    free(bidcum);
+    free(askcum);
+    if (best_exec == 0)
+        return;
+    /* pair the buys and the sells in priority order, all at the one price */
+    for (;;) {
+        level *B = best_level(b, TH_BUY), *S = best_level(b, TH_SELL);
+        if (!B || !S || B->price < best || S->price > best)
+            break;
+        int32_t bi = B->head, si = S->head;
+        order *bo = &b->o[bi], *so = &b->o[si];
+        int64_t take = bo->qty < so->qty ? bo->qty : so->qty;
+        emit(b, (th_book_event){.type = TH_EV_TRADE, .id = bo->id, .sell_id = so->id,
+                                .price = best, .qty = take, .aggressor = 'X'});
+        bo->qty -= take;
+        so->qty -= take;
+        if (b->o[bi].qty == 0)
+            remove_order(b, bi);
+        if (b->o[si].qty == 0)
+            remove_order(b, si);
+    }
+}
+
+/* ---- inspection ---- */
+
+int64_t th_book_live_orders(const th_book *b) { return b->live; }
+
+bool th_book_in_auction(const th_book *b) { return b->auction; }
+
+int th_book_levels(const th_book *b, th_side side) { return b->s[side].n; }
+
+bool th_book_level(const th_book *b, th_side side, int depth, int64_t *price, int64_t *total)
+{
+    const side_levels *s = &b->s[side];
+    if (depth < 0 || depth >= s->n)
+        return false;
+    const level *L = &b->l[s->lv[s->n - 1 - depth]];
+    wide t = level_sum(b, L);
+    *price = L->price;
+    *total = t > INT64_MAX ? INT64_MAX : (int64_t)t;
+    return true;
+}

@@ -112,9 +112,11 @@ bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory bench-run
 
-bench-run: build/tanhui build/bench-measure build/bench-ledger
+bench-run: build/tanhui build/bench-measure build/bench-ledger build/bench-book
 	build/bench-measure
 	build/bench-ledger
+	build/bench-book --mix exchange-core
+	build/bench-book --mix liquibook
 
 fuzz:
 	@scripts/deps.sh fuzz

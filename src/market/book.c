@@ -25,12 +25,22 @@ typedef struct {
     int32_t head, tail; /* head: the earliest order */
 } level;
 
+/* A side's levels, sorted by price, best last. A level that empties stays in place (empty) so
+ * that the next order at its price needs no insertion; the best (last) level is never empty, and
+ * empty levels are compacted away when they outnumber the others. */
 typedef struct {
-    int32_t *lv; /* level indices, sorted, best last */
+    int32_t *lv; /* level indices */
+    int64_t *px; /* their prices, side by side: the search reads one small array */
     int n, cap;
+    int nonempty;
 } side_levels;
 
 enum { SLOT_EMPTY = -1, SLOT_GONE = -2 };
+
+typedef struct {
+    int64_t id;
+    int32_t order; /* SLOT_EMPTY, SLOT_GONE, or an order index */
+} slot;
 
 struct th_book {
     th_book_config cfg;
@@ -42,8 +52,7 @@ struct th_book {
     level *l;
     int32_t nl, capl, free_l;
     side_levels s[2];
-    int64_t *keys; /* the id index: keys[i] is valid where vals[i] >= 0 */
-    int32_t *vals;
+    slot *idx; /* the id index */
     uint32_t capidx, usedidx, live;
 };
 
@@ -76,75 +85,79 @@ static void ev_trade(th_book *b, th_side taker, int64_t taker_id, int64_t maker_
                             .price = price, .qty = qty, .aggressor = aggressor});
 }
 
-/* ---- the id index ---- */
+/* ---- the id index ----
+ * Open addressing with linear probing over {id, order} slots. The hash keeps runs of 16
+ * consecutive ids in 16 consecutive slots (ids are mostly given in sequence, so the slots a new
+ * order needs are the ones the last orders warmed) and scatters the runs, so that no pattern of
+ * ids crowds more than 16 of them into one place. */
 
 static uint32_t id_hash(int64_t id)
 {
-    uint64_t x = (uint64_t)id + UINT64_C(0x9E3779B97F4A7C15);
+    uint64_t x = ((uint64_t)id >> 4) + UINT64_C(0x9E3779B97F4A7C15);
     x = (x ^ (x >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
     x = (x ^ (x >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return (uint32_t)(x ^ (x >> 31));
+    return (uint32_t)((x ^ (x >> 31)) << 4) | (uint32_t)(id & 15);
 }
 
 static int32_t idx_find(const th_book *b, int64_t id)
 {
     uint32_t mask = b->capidx - 1;
     for (uint32_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
-        if (b->vals[i] == SLOT_EMPTY)
+        const slot *t = &b->idx[i];
+        if (t->order == SLOT_EMPTY)
             return -1;
-        if (b->vals[i] >= 0 && b->keys[i] == id)
-            return b->vals[i];
+        if (t->order >= 0 && t->id == id)
+            return t->order;
     }
 }
 
-static void idx_grow(th_book *b);
+static void idx_rehash(th_book *b, uint32_t room);
 
 static void idx_put(th_book *b, int64_t id, int32_t val)
 {
     if ((b->usedidx + 1) * 2 > b->capidx)
-        idx_grow(b);
+        idx_rehash(b, b->live + 1);
     uint32_t mask = b->capidx - 1;
     uint32_t i = id_hash(id) & mask;
-    while (b->vals[i] >= 0)
+    while (b->idx[i].order >= 0)
         i = (i + 1) & mask;
-    if (b->vals[i] == SLOT_EMPTY)
+    if (b->idx[i].order == SLOT_EMPTY)
         b->usedidx++;
-    b->keys[i] = id;
-    b->vals[i] = val;
+    b->idx[i] = (slot){id, val};
     b->live++;
 }
 
 static void idx_del(th_book *b, int64_t id)
 {
     uint32_t mask = b->capidx - 1;
-    for (uint32_t i = id_hash(id) & mask; b->vals[i] != SLOT_EMPTY; i = (i + 1) & mask)
-        if (b->vals[i] >= 0 && b->keys[i] == id) {
-            b->vals[i] = SLOT_GONE;
+    for (uint32_t i = id_hash(id) & mask; b->idx[i].order != SLOT_EMPTY; i = (i + 1) & mask)
+        if (b->idx[i].order >= 0 && b->idx[i].id == id) {
+            b->idx[i].order = SLOT_GONE;
             b->live--;
             return;
         }
 }
 
-/* Rehash into a table twice the live count's need (tombstones dropped). */
-static void idx_grow(th_book *b)
+/* Rehash into a table with room for `room` ids at most half full (tombstones dropped); the
+ * table grows when live ids and tombstones reach half. */
+static void idx_rehash(th_book *b, uint32_t room)
 {
     uint32_t oldcap = b->capidx;
-    int64_t *ok = b->keys;
-    int32_t *ov = b->vals;
-    uint32_t cap = 16;
-    while (cap < (b->live + 1) * 4)
+    slot *old = b->idx;
+    uint32_t cap = 64;
+    while (cap < room * 2 + 2)
         cap *= 2;
+    if (cap < b->live * 4)
+        cap *= 2; /* growing: leave room for as many again */
     b->capidx = cap;
-    b->keys = th_xmalloc(cap * sizeof *b->keys);
-    b->vals = th_xmalloc(cap * sizeof *b->vals);
+    b->idx = th_xmalloc(cap * sizeof *b->idx);
     for (uint32_t i = 0; i < cap; i++)
-        b->vals[i] = SLOT_EMPTY;
+        b->idx[i].order = SLOT_EMPTY;
     b->usedidx = b->live = 0;
     for (uint32_t i = 0; i < oldcap; i++)
-        if (ov[i] >= 0)
-            idx_put(b, ok[i], ov[i]);
-    free(ok);
-    free(ov);
+        if (old[i].order >= 0)
+            idx_put(b, old[i].id, old[i].order);
+    free(old);
 }
 
 /* ---- pools ---- */
@@ -179,22 +192,33 @@ static int32_t level_alloc(th_book *b)
 
 /* ---- price levels ---- */
 
-/* Is price p better than q for `side`? */
-static bool better(th_side side, int64_t p, int64_t q) { return side == TH_BUY ? p > q : p < q; }
-
 /* The position of `price` in side's sorted array: *found says whether a level has it. */
 static int level_pos(const th_book *b, th_side side, int64_t price, bool *found)
 {
     const side_levels *s = &b->s[side];
-    int lo = 0, hi = s->n; /* the array is worst first: find the first not worse than price */
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (better(side, price, b->l[s->lv[mid]].price))
-            lo = mid + 1;
-        else
-            hi = mid;
+    const int64_t *px = s->px;
+    /* the array is worst first: find the first price not worse than `price`, without branches
+     * on the data (a mispredicted branch per step would cost more than the search) */
+    const int64_t *base = px;
+    int len = s->n, lo = 0;
+    if (len > 0) {
+        if (side == TH_BUY) {
+            while (len > 1) {
+                int half = len / 2;
+                base = base[half] < price ? base + half : base;
+                len -= half;
+            }
+            lo = (int)(base - px) + (*base < price);
+        } else {
+            while (len > 1) {
+                int half = len / 2;
+                base = base[half] > price ? base + half : base;
+                len -= half;
+            }
+            lo = (int)(base - px) + (*base > price);
+        }
     }
-    *found = lo < s->n && b->l[s->lv[lo]].price == price;
+    *found = lo < s->n && px[lo] == price;
     return lo;
 }
 
@@ -213,16 +237,21 @@ static void rest(th_book *b, int64_t id, int64_t account, th_side side, int64_t 
     side_levels *s = &b->s[side];
     if (found) {
         li = s->lv[pos];
+        s->nonempty += b->l[li].head < 0;
     } else {
         li = level_alloc(b);
         b->l[li] = (level){.price = price, .head = -1, .tail = -1};
         if (s->n == s->cap) {
             s->cap = s->cap ? s->cap * 2 : 64;
             s->lv = th_xrealloc(s->lv, (size_t)s->cap * sizeof *s->lv);
+            s->px = th_xrealloc(s->px, (size_t)s->cap * sizeof *s->px);
         }
         memmove(s->lv + pos + 1, s->lv + pos, (size_t)(s->n - pos) * sizeof *s->lv);
+        memmove(s->px + pos + 1, s->px + pos, (size_t)(s->n - pos) * sizeof *s->px);
         s->lv[pos] = li;
+        s->px[pos] = price;
         s->n++;
+        s->nonempty++;
     }
     int32_t oi = order_alloc(b);
     level *L = &b->l[li];
@@ -235,6 +264,34 @@ static void rest(th_book *b, int64_t id, int64_t account, th_side side, int64_t 
         L->head = oi;
     L->tail = oi;
     idx_put(b, id, oi);
+}
+
+static void free_level(th_book *b, int32_t li)
+{
+    b->l[li].head = b->free_l;
+    b->free_l = li;
+}
+
+/* Drop the empty levels at the best end. */
+static void trim(th_book *b, side_levels *s)
+{
+    while (s->n > 0 && b->l[s->lv[s->n - 1]].head < 0)
+        free_level(b, s->lv[--s->n]);
+}
+
+/* Drop every empty level (amortized: called when they are more than half). */
+static void compact(th_book *b, side_levels *s)
+{
+    int k = 0;
+    for (int i = 0; i < s->n; i++) {
+        if (b->l[s->lv[i]].head < 0) {
+            free_level(b, s->lv[i]);
+            continue;
+        }
+        s->lv[k] = s->lv[i];
+        s->px[k++] = s->px[i];
+    }
+    s->n = k;
 }
 
 static void remove_order(th_book *b, int32_t oi)
@@ -250,14 +307,12 @@ static void remove_order(th_book *b, int32_t oi)
     else
         L->tail = o->prev;
     if (L->head < 0) {
-        /* the level is empty: out of its side's array (usually the last, the best) */
         side_levels *s = &b->s[o->side];
-        bool found;
-        int pos = s->lv[s->n - 1] == o->level ? s->n - 1 : level_pos(b, o->side, L->price, &found);
-        memmove(s->lv + pos, s->lv + pos + 1, (size_t)(s->n - pos - 1) * sizeof *s->lv);
-        s->n--;
-        L->head = b->free_l;
-        b->free_l = o->level;
+        s->nonempty--;
+        if (s->lv[s->n - 1] == o->level)
+            trim(b, s); /* the best emptied: the next non-empty level becomes the best */
+        else if (s->n - s->nonempty > s->nonempty + 64)
+            compact(b, s);
     }
     idx_del(b, o->id);
     o->next = b->free_o;
@@ -380,7 +435,7 @@ th_book *th_book_new(const th_book_config *cfg, th_book_cb cb, void *arg)
     b->arg = arg;
     b->auction = cfg->auction;
     b->free_o = b->free_l = -1;
-    idx_grow(b);
+    idx_rehash(b, 1);
     return b;
 }
 
@@ -390,10 +445,11 @@ void th_book_free(th_book *b)
         return;
     free(b->o);
     free(b->l);
-    free(b->s[0].lv);
-    free(b->s[1].lv);
-    free(b->keys);
-    free(b->vals);
+    for (int k = 0; k < 2; k++) {
+        free(b->s[k].lv);
+        free(b->s[k].px);
+    }
+    free(b->idx);
     free(b);
 }
 
@@ -485,7 +541,10 @@ int th_book_pick(th_book *b, int64_t id, int64_t account, th_side side, int64_t 
     bool found;
     const side_levels *s = &b->s[!side];
     int pos = level_pos(b, (th_side)!side, b->o[ri].price, &found);
-    if (s->n - 1 - pos >= b->cfg.pick_depth)
+    int better = 0; /* non-empty levels better than the named order's */
+    for (int k = s->n - 1; k > pos && better < b->cfg.pick_depth; k--)
+        better += b->l[s->lv[k]].head >= 0;
+    if (better >= b->cfg.pick_depth)
         return ev_rejected(b, id, TH_REJ_PICK_DEPTH);
     ev_accepted(b, id);
     order *r = &b->o[ri];
@@ -535,6 +594,8 @@ void th_book_uncross(th_book *b)
     for (int sidx = 0; sidx < 2; sidx++) {
         const side_levels *s = &b->s[sidx];
         for (int k = 0; k < s->n; k++) {
+            if (b->l[s->lv[k]].head < 0)
+                continue; /* an empty level is no limit price in the book */
             int64_t p = b->l[s->lv[k]].price;
             bool found;
             /* bids at p or above: from the first bid level not worse than p to the best */
@@ -585,14 +646,34 @@ int64_t th_book_live_orders(const th_book *b) { return b->live; }
 
 bool th_book_in_auction(const th_book *b) { return b->auction; }
 
-int th_book_levels(const th_book *b, th_side side) { return b->s[side].n; }
+bool th_book_has(const th_book *b, int64_t id) { return idx_find(b, id) >= 0; }
+
+void th_book_reserve(th_book *b, int64_t n)
+{
+    if (n > INT32_MAX / 4)
+        n = INT32_MAX / 4;
+    if (n > b->capo) {
+        b->capo = (int32_t)n;
+        b->o = th_xrealloc(b->o, (size_t)b->capo * sizeof *b->o);
+    }
+    if ((uint32_t)n * 2 + 2 > b->capidx)
+        idx_rehash(b, (uint32_t)n);
+    /* touch the memory now, not in the middle of trading */
+    memset(b->o + b->no, 0, (size_t)(b->capo - b->no) * sizeof *b->o);
+}
+
+int th_book_levels(const th_book *b, th_side side) { return b->s[side].nonempty; }
 
 bool th_book_level(const th_book *b, th_side side, int depth, int64_t *price, int64_t *total)
 {
     const side_levels *s = &b->s[side];
-    if (depth < 0 || depth >= s->n)
+    if (depth < 0 || depth >= s->nonempty)
         return false;
-    const level *L = &b->l[s->lv[s->n - 1 - depth]];
+    int k = s->n - 1;
+    for (int seen = 0;; k--)
+        if (b->l[s->lv[k]].head >= 0 && seen++ == depth)
+            break;
+    const level *L = &b->l[s->lv[k]];
     wide t = level_sum(b, L);
     *price = L->price;
     *total = t > INT64_MAX ? INT64_MAX : (int64_t)t;

@@ -10,10 +10,11 @@
  *   REJECTED  a command failed validation (with the reason); nothing changed
  *   REPLACED  an order's price or quantity changed
  *
- * Invariants: each side's price levels are sorted, the best last; each level's orders are in
- * arrival order and its total is the sum of their quantities; the book is never crossed in
- * continuous trading; every live order is in the id index and in exactly one level. Orders and
- * levels come from pools that grow by doubling, so the steady state allocates nothing. */
+ * Invariants: each side's price levels are sorted, the best last and never empty (an emptied
+ * level elsewhere may stay, empty, for reuse); each level's orders are in arrival order; the book
+ * is never crossed in continuous trading; every live order is in the id index and in exactly one
+ * level. Orders and levels come from pools that grow by doubling, so the steady state allocates
+ * nothing. */
 #ifndef TH_BOOK_H
 #define TH_BOOK_H
 
@@ -94,6 +95,9 @@ void th_book_uncross(th_book *b);
 
 /* Inspection (tests, the exchange's book view). */
 int64_t th_book_live_orders(const th_book *b);
+bool th_book_has(const th_book *b, int64_t id);
+/* Make room for n live orders up front, so that the pools and the index do not grow later. */
+void th_book_reserve(th_book *b, int64_t n);
 bool th_book_in_auction(const th_book *b);
 int th_book_levels(const th_book *b, th_side side);
 /* The level `depth` from the best (0 = best) of a side: its price and total; false if none. */

@@ -187,13 +187,13 @@ static uint64_t rnd(uint64_t *x)
 
 /* One random command, applied to both books; the line is also the engine's input. */
 static void random_command(uint64_t *x, th_replay *eng, ref_book *ref, int64_t *next_id,
-                           bool *auction)
+                           bool *auction, int64_t width)
 {
     uint64_t v = rnd(x);
     int64_t id = rnd(x) % 8 == 0 ? *next_id - 1 - (int64_t)(rnd(x) % 20) : (*next_id)++;
     int64_t acct = 1 + (int64_t)(rnd(x) % 4);
     th_side side = rnd(x) % 2 ? TH_BUY : TH_SELL;
-    int64_t price = 95 + (int64_t)(rnd(x) % 11);
+    int64_t price = 100 - width / 2 + (int64_t)(rnd(x) % (uint64_t)width);
     if (rnd(x) % 50 == 0)
         price = (int64_t)(rnd(x) % 3) - 1; /* 0 and below: bad-price */
     int64_t qty = 1 + (int64_t)(rnd(x) % 20);
@@ -257,9 +257,11 @@ TEST(book_differential_against_reference)
         ref_book *ref = ref_new(&c, &b);
         int64_t next_id = 1;
         bool auction = c.auction;
+        /* a narrow book trades a lot; a wide one empties and reuses many levels */
+        int64_t width = k % 4 == 3 ? 180 : 11;
         for (long i = 0; i < per_book; i++) {
             size_t la = a.len, lb = b.len;
-            random_command(&x, &eng, ref, &next_id, &auction);
+            random_command(&x, &eng, ref, &next_id, &auction, width);
             commands++;
             if (a.len - la != b.len - lb ||
                 memcmp(a.p ? a.p + la : "", b.p ? b.p + lb : "", a.len - la) != 0) {

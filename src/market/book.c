@@ -55,6 +55,7 @@ struct th_book {
     int32_t nl, capl, free_l;
     side_levels s[2];
     slot *idx; /* the id index */
+    int64_t max_id; /* the highest id ever put in the index (INT64_MIN: none) */
     uint32_t capidx, usedidx, live;
 };
 
@@ -130,6 +131,13 @@ static int32_t idx_find(const th_book *b, int64_t id)
 
 static void idx_rehash(th_book *b, uint32_t room);
 
+/* Is an order of this id live? Ids above every id ever rested cannot be (the exchange gives
+ * them in sequence), which spares the index a look-up for nearly every new order. */
+static bool is_live(const th_book *b, int64_t id)
+{
+    return b->live && id <= b->max_id && idx_find(b, id) >= 0;
+}
+
 static void idx_put(th_book *b, int64_t id, int32_t val)
 {
     if ((b->usedidx + 1) * 2 > b->capidx)
@@ -142,6 +150,8 @@ static void idx_put(th_book *b, int64_t id, int32_t val)
         b->usedidx++;
     b->idx[i] = (slot){id, val};
     b->o[val].slot = i;
+    if (id > b->max_id)
+        b->max_id = id;
     b->live++;
 }
 
@@ -241,41 +251,53 @@ static level *best_level(th_book *b, th_side side)
     return s->n ? &b->l[s->lv[s->n - 1]] : NULL;
 }
 
-static void rest(th_book *b, int64_t id, int64_t account, th_side side, int64_t price,
-                 int64_t qty, bool post)
+/* The level of `price` on `side`: the one there (perhaps empty), or a new one in its place. */
+static int32_t level_for(th_book *b, th_side side, int64_t price)
 {
     bool found;
     int pos = level_pos(b, side, price, &found);
-    int32_t li;
     side_levels *s = &b->s[side];
-    if (found) {
-        li = s->lv[pos];
-        s->nonempty += b->l[li].head < 0;
-    } else {
-        li = level_alloc(b);
-        b->l[li] = (level){.price = price, .head = -1, .tail = -1};
-        if (s->n == s->cap) {
-            s->cap = s->cap ? s->cap * 2 : 64;
-            s->lv = th_xrealloc(s->lv, (size_t)s->cap * sizeof *s->lv);
-            s->px = th_xrealloc(s->px, (size_t)s->cap * sizeof *s->px);
-        }
-        memmove(s->lv + pos + 1, s->lv + pos, (size_t)(s->n - pos) * sizeof *s->lv);
-        memmove(s->px + pos + 1, s->px + pos, (size_t)(s->n - pos) * sizeof *s->px);
-        s->lv[pos] = li;
-        s->px[pos] = price;
-        s->n++;
-        s->nonempty++;
+    if (found)
+        return s->lv[pos];
+    int32_t li = level_alloc(b);
+    b->l[li] = (level){.price = price, .head = -1, .tail = -1};
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->lv = th_xrealloc(s->lv, (size_t)s->cap * sizeof *s->lv);
+        s->px = th_xrealloc(s->px, (size_t)s->cap * sizeof *s->px);
     }
-    int32_t oi = order_alloc(b);
+    memmove(s->lv + pos + 1, s->lv + pos, (size_t)(s->n - pos) * sizeof *s->lv);
+    memmove(s->px + pos + 1, s->px + pos, (size_t)(s->n - pos) * sizeof *s->px);
+    s->lv[pos] = li;
+    s->px[pos] = price;
+    s->n++;
+    return li;
+}
+
+/* Put order oi (its side and price set) at the back of its price level. */
+static void attach(th_book *b, int32_t oi)
+{
+    order *o = &b->o[oi];
+    int32_t li = level_for(b, (th_side)o->side, o->price);
     level *L = &b->l[li];
-    b->o[oi] = (order){.id = id, .account = account, .price = price, .qty = qty,
-                       .prev = L->tail, .next = -1, .level = li, .side = (uint8_t)side,
-                       .post = post};
+    b->s[o->side].nonempty += L->head < 0;
+    o->level = li;
+    o->prev = L->tail;
+    o->next = -1;
     if (L->tail >= 0)
         b->o[L->tail].next = oi;
     else
         L->head = oi;
     L->tail = oi;
+}
+
+static void rest(th_book *b, int64_t id, int64_t account, th_side side, int64_t price,
+                 int64_t qty, bool post)
+{
+    int32_t oi = order_alloc(b);
+    b->o[oi] = (order){.id = id, .account = account, .price = price, .qty = qty,
+                       .side = (uint8_t)side, .post = post};
+    attach(b, oi);
     idx_put(b, id, oi);
 }
 
@@ -307,7 +329,8 @@ static void compact(th_book *b, side_levels *s)
     s->n = k;
 }
 
-static void remove_order(th_book *b, int32_t oi)
+/* Take order oi out of its level (it stays in the index and the pool). */
+static void detach(th_book *b, int32_t oi)
 {
     order *o = &b->o[oi];
     level *L = &b->l[o->level];
@@ -327,9 +350,19 @@ static void remove_order(th_book *b, int32_t oi)
         else if (s->n - s->nonempty > s->nonempty + 64)
             compact(b, s);
     }
-    idx_del(b, o);
-    o->next = b->free_o;
+}
+
+static void drop_order(th_book *b, int32_t oi)
+{
+    idx_del(b, &b->o[oi]);
+    b->o[oi].next = b->free_o;
     b->free_o = oi;
+}
+
+static void remove_order(th_book *b, int32_t oi)
+{
+    detach(b, oi);
+    drop_order(b, oi);
 }
 
 /* ---- matching ---- */
@@ -450,6 +483,7 @@ th_book *th_book_new(const th_book_config *cfg, th_book_cb cb, void *arg)
     b->arg = arg;
     b->auction = cfg->auction;
     b->free_o = b->free_l = -1;
+    b->max_id = INT64_MIN;
     idx_rehash(b, 1);
     return b;
 }
@@ -471,7 +505,7 @@ void th_book_free(th_book *b)
 int th_book_limit(th_book *b, int64_t id, int64_t account, th_side side, int64_t price,
                    int64_t qty, th_tif tif)
 {
-    if (idx_find(b, id) >= 0)
+    if (is_live(b, id))
         return ev_rejected(b, id, TH_REJ_DUPLICATE_ID);
     if (fields_bad(b, id, price, qty))
         return -1;
@@ -491,7 +525,7 @@ int th_book_limit(th_book *b, int64_t id, int64_t account, th_side side, int64_t
 
 int th_book_market(th_book *b, int64_t id, int64_t account, th_side side, int64_t qty)
 {
-    if (idx_find(b, id) >= 0)
+    if (is_live(b, id))
         return ev_rejected(b, id, TH_REJ_DUPLICATE_ID);
     if (qty <= 0)
         return ev_rejected(b, id, TH_REJ_BAD_QTY);
@@ -530,12 +564,23 @@ int th_book_replace(th_book *b, int64_t id, int64_t price, int64_t qty)
         emit(b, (th_book_event){.type = TH_EV_REPLACED, .id = id});
         return 0;
     }
-    remove_order(b, oi);
+    /* to the back, perhaps trading first: the order keeps its pool and index slots */
+    detach(b, oi);
     emit(b, (th_book_event){.type = TH_EV_REPLACED, .id = id});
-    if (b->auction)
-        rest(b, id, o.account, (th_side)o.side, price, qty, o.post);
-    else
-        enter(b, id, o.account, (th_side)o.side, price, qty, true, o.post);
+    int64_t left = qty;
+    if (!b->auction) {
+        bool killed;
+        left = match(b, id, o.account, (th_side)o.side, price, qty, &killed);
+        if (killed)
+            left = 0;
+    }
+    if (left == 0) {
+        drop_order(b, oi);
+    } else {
+        b->o[oi].price = price;
+        b->o[oi].qty = left;
+        attach(b, oi);
+    }
     return 0;
 }
 
@@ -544,7 +589,7 @@ int th_book_pick(th_book *b, int64_t id, int64_t account, th_side side, int64_t 
 {
     if (qty <= 0)
         return ev_rejected(b, id, TH_REJ_BAD_QTY);
-    if (idx_find(b, id) >= 0)
+    if (is_live(b, id))
         return ev_rejected(b, id, TH_REJ_DUPLICATE_ID);
     if (b->auction)
         return ev_rejected(b, id, TH_REJ_AUCTION);

@@ -7,8 +7,10 @@
  * The command stream is made first (by a generator that runs its own book to know which orders
  * are live), so the timed runs replay a fixed array. Two timed runs on fresh books: one without
  * any per-command timing (throughput), one reading the TSC around each command into a log-linear
- * histogram (percentiles; the cost of a timer read, measured alone, is subtracted). Prints one
- * JSON line: commands_per_sec, p50_ns, p99_ns, p999_ns, trades, and the shape of the book. */
+ * histogram (percentiles; the cost of a timer read, measured alone, is subtracted). The baseline,
+ * in the same run: the loop over the commands into a function that does nothing. Prints one JSON
+ * line: commands_per_sec, p50_ns, p99_ns, p999_ns, trades, the shape of the book, and
+ * harness_floor_commands_per_sec. */
 #include "market/book.h"
 
 #include <stdio.h>
@@ -190,6 +192,11 @@ static command *make_liquibook(long n)
 
 /* ---- the timed runs ---- */
 
+/* The baseline in the same run: the same loop over the same commands into a function that does
+ * nothing, the floor under any engine driven this way. */
+static volatile int64_t sink;
+__attribute__((noinline)) static void nothing(const command *k) { sink += k->qty; }
+
 static long trades;
 static void count_event(const th_book_event *ev, void *arg)
 {
@@ -273,6 +280,11 @@ int main(int argc, char **argv)
     int levels = th_book_levels(b, TH_BUY) + th_book_levels(b, TH_SELL);
     th_book_free(b);
 
+    double f0 = now();
+    for (long i = 0; i < n; i++)
+        nothing(&c[i]);
+    double floor_secs = now() - f0;
+
     /* latency: the TSC around each command, into the histogram */
     uint64_t *h = calloc(NBUCKET, sizeof *h);
     uint64_t overhead = UINT64_MAX;
@@ -294,11 +306,13 @@ int main(int argc, char **argv)
     th_book_free(b);
     printf("{\"bench\":\"book\",\"mix\":\"%s\",\"commands\":%ld,\"seconds\":%.3f,"
            "\"commands_per_sec\":%.0f,\"p50_ns\":%.0f,\"p99_ns\":%.0f,\"p999_ns\":%.0f,"
-           "\"trades\":%ld,\"trading_pct\":%.1f,\"resting_at_end\":%lld,\"levels_at_end\":%d}\n",
+           "\"trades\":%ld,\"trading_pct\":%.1f,\"resting_at_end\":%lld,\"levels_at_end\":%d,"
+           "\"harness_floor_commands_per_sec\":%.0f}\n",
            mix, n, secs, (double)n / secs, (double)percentile(h, (uint64_t)n, 0.50) * ns_per_tick,
            (double)percentile(h, (uint64_t)n, 0.99) * ns_per_tick,
            (double)percentile(h, (uint64_t)n, 0.999) * ns_per_tick, run_trades,
-           100.0 * (double)run_trades / (double)n, (long long)resting, levels);
+           100.0 * (double)run_trades / (double)n, (long long)resting, levels,
+           (double)n / floor_secs);
     (void)gen_trades;
     free(h);
     free(c);

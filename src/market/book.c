@@ -35,6 +35,11 @@ typedef struct {
     int64_t *px; /* their prices, side by side: the search reads one small array */
     int n, cap;
     int nonempty;
+    /* price -> level for every level in the array, so that an order at a price that has a level
+     * finds it without a search; rebuilt from the array when its tombstones pile up */
+    int64_t *mk;
+    int32_t *mv; /* SLOT_EMPTY, SLOT_GONE or a level index */
+    uint32_t mcap, mfill;
 } side_levels;
 
 enum { SLOT_EMPTY = -1, SLOT_GONE = -2 };
@@ -251,14 +256,71 @@ static level *best_level(th_book *b, th_side side)
     return s->n ? &b->l[s->lv[s->n - 1]] : NULL;
 }
 
+static uint32_t price_hash(int64_t price)
+{
+    return (uint32_t)(((uint64_t)price * UINT64_C(0x9E3779B97F4A7C15)) >> 32);
+}
+
+static int32_t map_get(const side_levels *s, int64_t price)
+{
+    if (!s->mcap)
+        return -1;
+    uint32_t mask = s->mcap - 1;
+    for (uint32_t i = price_hash(price) & mask; s->mv[i] != SLOT_EMPTY; i = (i + 1) & mask)
+        if (s->mv[i] >= 0 && s->mk[i] == price)
+            return s->mv[i];
+    return -1;
+}
+
+static void map_insert(side_levels *s, int64_t price, int32_t li)
+{
+    uint32_t mask = s->mcap - 1, i = price_hash(price) & mask;
+    while (s->mv[i] >= 0)
+        i = (i + 1) & mask;
+    s->mfill += s->mv[i] == SLOT_EMPTY;
+    s->mk[i] = price;
+    s->mv[i] = li;
+}
+
+/* Make the map hold exactly the array's levels, with room for as many again. */
+static void map_rebuild(side_levels *s)
+{
+    uint32_t cap = 64;
+    while (cap < (uint32_t)s->n * 4 + 4)
+        cap *= 2;
+    if (cap != s->mcap) {
+        free(s->mk);
+        free(s->mv);
+        s->mk = th_xmalloc(cap * sizeof *s->mk);
+        s->mv = th_xmalloc(cap * sizeof *s->mv);
+        s->mcap = cap;
+    }
+    for (uint32_t i = 0; i < cap; i++)
+        s->mv[i] = SLOT_EMPTY;
+    s->mfill = 0;
+    for (int k = 0; k < s->n; k++)
+        map_insert(s, s->px[k], s->lv[k]);
+}
+
+static void map_remove(side_levels *s, int64_t price)
+{
+    uint32_t mask = s->mcap - 1;
+    for (uint32_t i = price_hash(price) & mask; s->mv[i] != SLOT_EMPTY; i = (i + 1) & mask)
+        if (s->mv[i] >= 0 && s->mk[i] == price) {
+            s->mv[i] = SLOT_GONE;
+            return;
+        }
+}
+
 /* The level of `price` on `side`: the one there (perhaps empty), or a new one in its place. */
 static int32_t level_for(th_book *b, th_side side, int64_t price)
 {
+    side_levels *s = &b->s[side];
+    int32_t known = map_get(s, price);
+    if (known >= 0)
+        return known;
     bool found;
     int pos = level_pos(b, side, price, &found);
-    side_levels *s = &b->s[side];
-    if (found)
-        return s->lv[pos];
     int32_t li = level_alloc(b);
     b->l[li] = (level){.price = price, .head = -1, .tail = -1};
     if (s->n == s->cap) {
@@ -271,6 +333,10 @@ static int32_t level_for(th_book *b, th_side side, int64_t price)
     s->lv[pos] = li;
     s->px[pos] = price;
     s->n++;
+    if ((s->mfill + 1) * 2 > s->mcap)
+        map_rebuild(s); /* it holds the new level too: the array has it */
+    else
+        map_insert(s, price, li);
     return li;
 }
 
@@ -310,8 +376,11 @@ static void free_level(th_book *b, int32_t li)
 /* Drop the empty levels at the best end. */
 static void trim(th_book *b, side_levels *s)
 {
-    while (s->n > 0 && b->l[s->lv[s->n - 1]].head < 0)
-        free_level(b, s->lv[--s->n]);
+    while (s->n > 0 && b->l[s->lv[s->n - 1]].head < 0) {
+        s->n--;
+        map_remove(s, s->px[s->n]);
+        free_level(b, s->lv[s->n]);
+    }
 }
 
 /* Drop every empty level (amortized: called when they are more than half). */
@@ -327,6 +396,7 @@ static void compact(th_book *b, side_levels *s)
         s->px[k++] = s->px[i];
     }
     s->n = k;
+    map_rebuild(s);
 }
 
 /* Take order oi out of its level (it stays in the index and the pool). */
@@ -497,6 +567,8 @@ void th_book_free(th_book *b)
     for (int k = 0; k < 2; k++) {
         free(b->s[k].lv);
         free(b->s[k].px);
+        free(b->s[k].mk);
+        free(b->s[k].mv);
     }
     free(b->idx);
     free(b);

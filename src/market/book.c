@@ -1,191 +1,46 @@
 /* book.c — the order book: pools, price levels, price-time matching. See book.h.
  *
+ * (The id index is in book_index.h, the call auction in book_auction.c, inspection in
+ * book_view.c; the types they share in book_impl.h.)
+ *
  * Layout: orders and levels live in pools (arrays with free lists, addressed by 32-bit index, so
  * a pool may move when it grows: no pointer into one is held across a call that may add). Each
  * side keeps its level indices in an array sorted by price with the best level LAST, so the
  * common cases — trading at the best, adding near it — touch the end of the array only. An
  * open-addressing index maps order ids to orders. Level totals are not kept: quantities are any
  * positive int64, and sums are taken (in 128 bits) only where they are needed. */
-#include "market/book.h"
+#include "market/book_index.h"
 
 #include "base/mem.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-
-typedef struct {
-    int64_t id, account, price, qty;
-    int32_t prev, next; /* within the level; -1 at the ends; next links the free list */
-    int32_t level;
-    uint32_t slot; /* its entry in the id index, so leaving needs no search */
-    uint8_t side, post;
-} order;
-
-typedef struct {
-    int64_t price;
-    int32_t head, tail; /* head: the earliest order */
-} level;
-
-/* A side's levels, sorted by price, best last. A level that empties stays in place (empty) so
- * that the next order at its price needs no insertion; the best (last) level is never empty, and
- * empty levels are compacted away when they outnumber the others. */
-typedef struct {
-    int32_t *lv; /* level indices */
-    int64_t *px; /* their prices, side by side: the search reads one small array */
-    int n, cap;
-    int nonempty;
-    /* price -> level for every level in the array, so that an order at a price that has a level
-     * finds it without a search; rebuilt from the array when its tombstones pile up */
-    int64_t *mk;
-    int32_t *mv; /* SLOT_EMPTY, SLOT_GONE or a level index */
-    uint32_t mcap, mfill;
-} side_levels;
-
-enum { SLOT_EMPTY = -1, SLOT_GONE = -2 };
-
-typedef struct {
-    int64_t id;
-    int32_t order; /* SLOT_EMPTY, SLOT_GONE, or an order index */
-} slot;
-
-struct th_book {
-    th_book_config cfg;
-    th_book_cb cb;
-    void *arg;
-    bool auction;
-    order *o;
-    int32_t no, capo, free_o;
-    level *l;
-    int32_t nl, capl, free_l;
-    side_levels s[2];
-    slot *idx; /* the id index */
-    int64_t max_id; /* the highest id ever put in the index (INT64_MIN: none) */
-    uint32_t capidx, usedidx, live;
-};
 
 /* ---- events ---- */
 
-static void emit(th_book *b, th_book_event ev) { b->cb(&ev, b->arg); }
-
 static void ev_accepted(th_book *b, int64_t id)
 {
-    emit(b, (th_book_event){.type = TH_EV_ACCEPTED, .id = id});
+    book_emit(b, (th_book_event){.type = TH_EV_ACCEPTED, .id = id});
 }
 
 static int ev_rejected(th_book *b, int64_t id, th_reject why)
 {
-    emit(b, (th_book_event){.type = TH_EV_REJECTED, .id = id, .reject = why});
+    book_emit(b, (th_book_event){.type = TH_EV_REJECTED, .id = id, .reject = why});
     return -1;
 }
 
 static void ev_cancelled(th_book *b, int64_t id, int64_t left, th_cancel_why why)
 {
-    emit(b, (th_book_event){.type = TH_EV_CANCELLED, .id = id, .qty = left, .why = why});
+    book_emit(b, (th_book_event){.type = TH_EV_CANCELLED, .id = id, .qty = left, .why = why});
 }
 
 static void ev_trade(th_book *b, th_side taker, int64_t taker_id, int64_t maker_id, int64_t price,
                      int64_t qty, char aggressor)
 {
-    emit(b, (th_book_event){.type = TH_EV_TRADE,
+    book_emit(b, (th_book_event){.type = TH_EV_TRADE,
                             .id = taker == TH_BUY ? taker_id : maker_id,
                             .sell_id = taker == TH_BUY ? maker_id : taker_id,
                             .price = price, .qty = qty, .aggressor = aggressor});
-}
-
-/* Memory for a large table (the index, the order pool), asked of the kernel in huge pages when
- * it is big enough: with millions of orders, random accesses otherwise miss the TLB each time. */
-static void *table_alloc(size_t n)
-{
-    enum { HUGE = 2 << 20 };
-    if (n < HUGE)
-        return th_xmalloc(n);
-    size_t rounded = (n + HUGE - 1) / HUGE * HUGE;
-    void *p = aligned_alloc(HUGE, rounded);
-    if (!p)
-        return th_xmalloc(n);
-#ifdef MADV_HUGEPAGE
-    madvise(p, rounded, MADV_HUGEPAGE); /* a hint: without it, plain pages */
-#endif
-    return p;
-}
-
-/* ---- the id index ----
- * Open addressing with linear probing over {id, order} slots. The hash keeps runs of 16
- * consecutive ids in 16 consecutive slots (ids are mostly given in sequence, so the slots a new
- * order needs are the ones the last orders warmed) and scatters the runs, so that no pattern of
- * ids crowds more than 16 of them into one place. */
-
-static uint32_t id_hash(int64_t id)
-{
-    uint64_t x = (uint64_t)(id >> 4) * UINT64_C(0x9E3779B97F4A7C15); /* Fibonacci hashing */
-    return (uint32_t)(x >> 32) << 4 | (uint32_t)(id & 15);
-}
-
-static int32_t idx_find(const th_book *b, int64_t id)
-{
-    uint32_t mask = b->capidx - 1;
-    for (uint32_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
-        const slot *t = &b->idx[i];
-        if (t->order == SLOT_EMPTY)
-            return -1;
-        if (t->order >= 0 && t->id == id)
-            return t->order;
-    }
-}
-
-static void idx_rehash(th_book *b, uint32_t room);
-
-/* Is an order of this id live? Ids above every id ever rested cannot be (the exchange gives
- * them in sequence), which spares the index a look-up for nearly every new order. */
-static bool is_live(const th_book *b, int64_t id)
-{
-    return b->live && id <= b->max_id && idx_find(b, id) >= 0;
-}
-
-static void idx_put(th_book *b, int64_t id, int32_t val)
-{
-    if ((b->usedidx + 1) * 2 > b->capidx)
-        idx_rehash(b, b->live + 1);
-    uint32_t mask = b->capidx - 1;
-    uint32_t i = id_hash(id) & mask;
-    while (b->idx[i].order >= 0)
-        i = (i + 1) & mask;
-    if (b->idx[i].order == SLOT_EMPTY)
-        b->usedidx++;
-    b->idx[i] = (slot){id, val};
-    b->o[val].slot = i;
-    if (id > b->max_id)
-        b->max_id = id;
-    b->live++;
-}
-
-static void idx_del(th_book *b, const order *o)
-{
-    b->idx[o->slot].order = SLOT_GONE;
-    b->live--;
-}
-
-/* Rehash into a table with room for `room` ids at most half full (tombstones dropped); the
- * table grows when live ids and tombstones reach half. */
-static void idx_rehash(th_book *b, uint32_t room)
-{
-    uint32_t oldcap = b->capidx;
-    slot *old = b->idx;
-    uint32_t cap = 64;
-    while (cap < room * 2 + 2)
-        cap *= 2;
-    if (cap < b->live * 4)
-        cap *= 2; /* growing: leave room for as many again */
-    b->capidx = cap;
-    b->idx = table_alloc(cap * sizeof *b->idx);
-    for (uint32_t i = 0; i < cap; i++)
-        b->idx[i].order = SLOT_EMPTY;
-    b->usedidx = b->live = 0;
-    for (uint32_t i = 0; i < oldcap; i++)
-        if (old[i].order >= 0)
-            idx_put(b, old[i].id, old[i].order);
-    free(old);
 }
 
 /* ---- pools ---- */
@@ -225,8 +80,7 @@ static int32_t level_alloc(th_book *b)
 
 /* ---- price levels ---- */
 
-/* The position of `price` in side's sorted array: *found says whether a level has it. */
-static int level_pos(const th_book *b, th_side side, int64_t price, bool *found)
+int book_level_pos(const th_book *b, th_side side, int64_t price, bool *found)
 {
     const side_levels *s = &b->s[side];
     const int64_t *px = s->px;
@@ -255,7 +109,7 @@ static int level_pos(const th_book *b, th_side side, int64_t price, bool *found)
     return lo;
 }
 
-static level *best_level(th_book *b, th_side side)
+level *book_best_level(th_book *b, th_side side)
 {
     side_levels *s = &b->s[side];
     return s->n ? &b->l[s->lv[s->n - 1]] : NULL;
@@ -325,7 +179,7 @@ static int32_t level_for(th_book *b, th_side side, int64_t price)
     if (known >= 0)
         return known;
     bool found;
-    int pos = level_pos(b, side, price, &found);
+    int pos = book_level_pos(b, side, price, &found);
     int32_t li = level_alloc(b);
     b->l[li] = (level){.price = price, .head = -1, .tail = -1};
     if (s->n == s->cap) {
@@ -434,7 +288,7 @@ static void drop_order(th_book *b, int32_t oi)
     b->free_o = oi;
 }
 
-static void remove_order(th_book *b, int32_t oi)
+void book_remove_order(th_book *b, int32_t oi)
 {
     detach(b, oi);
     drop_order(b, oi);
@@ -481,7 +335,7 @@ static int64_t match(th_book *b, int64_t id, int64_t account, th_side side, int6
     *killed = false;
     char aggr = side == TH_BUY ? 'B' : 'S';
     while (qty > 0) {
-        level *L = best_level(b, !side);
+        level *L = book_best_level(b, !side);
         if (!L || !crosses(side, limit, L->price))
             break;
         int32_t ri = L->head;
@@ -491,7 +345,7 @@ static int64_t match(th_book *b, int64_t id, int64_t account, th_side side, int6
         if (r->account == account && b->cfg.stp != TH_STP_OFF) {
             if (b->cfg.stp != TH_STP_CANCEL_NEWEST) {
                 ev_cancelled(b, r->id, r->qty, TH_WHY_SELF_TRADE);
-                remove_order(b, ri);
+                book_remove_order(b, ri);
             }
             if (b->cfg.stp == TH_STP_CANCEL_OLDEST)
                 continue;
@@ -504,7 +358,7 @@ static int64_t match(th_book *b, int64_t id, int64_t account, th_side side, int6
         qty -= take;
         r->qty -= take;
         if (r->qty == 0)
-            remove_order(b, ri);
+            book_remove_order(b, ri);
     }
     return qty;
 }
@@ -516,7 +370,7 @@ static bool out_of_band(const th_book *b, int64_t price)
 
 static bool would_cross(th_book *b, th_side side, int64_t price)
 {
-    level *L = best_level(b, !side);
+    level *L = book_best_level(b, !side);
     return L && crosses(side, price, L->price);
 }
 
@@ -572,7 +426,7 @@ th_book *th_book_new(const th_book_config *cfg, th_book_cb cb, void *arg)
     b->auction = cfg->auction;
     b->free_o = b->free_l = -1;
     b->max_id = INT64_MIN;
-    idx_rehash(b, 1);
+    book_idx_rehash(b, 1);
     return b;
 }
 
@@ -635,7 +489,7 @@ int th_book_cancel(th_book *b, int64_t id)
     if (oi < 0)
         return ev_rejected(b, id, TH_REJ_UNKNOWN_ORDER);
     ev_cancelled(b, id, b->o[oi].qty, TH_WHY_USER);
-    remove_order(b, oi);
+    book_remove_order(b, oi);
     return 0;
 }
 
@@ -651,12 +505,12 @@ int th_book_replace(th_book *b, int64_t id, int64_t price, int64_t qty)
         return ev_rejected(b, id, TH_REJ_POST_WOULD_CROSS);
     if (price == o.price && qty <= o.qty) {
         b->o[oi].qty = qty; /* keeps its place */
-        emit(b, (th_book_event){.type = TH_EV_REPLACED, .id = id});
+        book_emit(b, (th_book_event){.type = TH_EV_REPLACED, .id = id});
         return 0;
     }
     /* to the back, perhaps trading first: the order keeps its pool and index slots */
     detach(b, oi);
-    emit(b, (th_book_event){.type = TH_EV_REPLACED, .id = id});
+    book_emit(b, (th_book_event){.type = TH_EV_REPLACED, .id = id});
     int64_t left = qty;
     if (!b->auction) {
         bool killed;
@@ -690,7 +544,7 @@ int th_book_pick(th_book *b, int64_t id, int64_t account, th_side side, int64_t 
         return ev_rejected(b, id, TH_REJ_SELF_TRADE);
     bool found;
     const side_levels *s = &b->s[!side];
-    int pos = level_pos(b, (th_side)!side, b->o[ri].price, &found);
+    int pos = book_level_pos(b, (th_side)!side, b->o[ri].price, &found);
     int better = 0; /* non-empty levels better than the named order's */
     for (int k = s->n - 1; k > pos && better < b->cfg.pick_depth; k--)
         better += b->l[s->lv[k]].head >= 0;
@@ -702,101 +556,13 @@ int th_book_pick(th_book *b, int64_t id, int64_t account, th_side side, int64_t 
     ev_trade(b, side, id, r->id, r->price, take, side == TH_BUY ? 'B' : 'S');
     r->qty -= take;
     if (r->qty == 0)
-        remove_order(b, ri);
+        book_remove_order(b, ri);
     if (qty > take)
         ev_cancelled(b, id, qty - take, TH_WHY_UNFILLED);
     return 0;
 }
 
-/* ---- the call auction ---- */
-
-typedef __int128 wide;
-
-static wide level_sum(const th_book *b, const level *L)
-{
-    wide t = 0;
-    for (int32_t oi = L->head; oi >= 0; oi = b->o[oi].next)
-        t += b->o[oi].qty;
-    return t;
-}
-
-static wide wabs(wide x) { return x < 0 ? -x : x; }
-
-void th_book_uncross(th_book *b)
-{
-    b->auction = false;
-    const side_levels *bid = &b->s[TH_BUY], *ask = &b->s[TH_SELL];
-    if (!bid->n || !ask->n || b->l[bid->lv[bid->n - 1]].price < b->l[ask->lv[ask->n - 1]].price)
-        return; /* not crossed: nothing trades */
-    /* volume at or better than each level, from each side's best */
-    wide *bidcum = th_xmalloc((size_t)bid->n * sizeof *bidcum);
-    wide *askcum = th_xmalloc((size_t)ask->n * sizeof *askcum);
-    wide run = 0;
-    for (int k = bid->n - 1; k >= 0; k--)
-        bidcum[k] = run += level_sum(b, &b->l[bid->lv[k]]);
-    run = 0;
-    for (int k = ask->n - 1; k >= 0; k--)
-        askcum[k] = run += level_sum(b, &b->l[ask->lv[k]]);
-    /* every limit price in the book is a candidate */
-    bool have = false;
-    int64_t best = 0;
-    wide best_exec = 0, best_imb = 0, best_dist = 0;
-    for (int sidx = 0; sidx < 2; sidx++) {
-        const side_levels *s = &b->s[sidx];
-        for (int k = 0; k < s->n; k++) {
-            if (b->l[s->lv[k]].head < 0)
-                continue; /* an empty level is no limit price in the book */
-            int64_t p = b->l[s->lv[k]].price;
-            bool found;
-            /* bids at p or above: from the first bid level not worse than p to the best */
-            int bp = level_pos(b, TH_BUY, p, &found);
-            wide buy = bp < bid->n ? bidcum[bp] : 0;
-            int ap = level_pos(b, TH_SELL, p, &found);
-            wide sell = ap < ask->n ? askcum[ap] : 0;
-            wide exec = buy < sell ? buy : sell, imb = wabs(buy - sell);
-            wide dist = wabs((wide)p - b->cfg.ref_price);
-            if (!have || exec > best_exec ||
-                (exec == best_exec &&
-                 (imb < best_imb ||
-                  (imb == best_imb && (dist < best_dist || (dist == best_dist && p < best)))))) {
-                have = true;
-                best = p;
-                best_exec = exec;
-                best_imb = imb;
-                best_dist = dist;
-            }
-        }
-    }
-    free(bidcum);
-    free(askcum);
-    if (best_exec == 0)
-        return;
-    /* pair the buys and the sells in priority order, all at the one price */
-    for (;;) {
-        level *B = best_level(b, TH_BUY), *S = best_level(b, TH_SELL);
-        if (!B || !S || B->price < best || S->price > best)
-            break;
-        int32_t bi = B->head, si = S->head;
-        order *bo = &b->o[bi], *so = &b->o[si];
-        int64_t take = bo->qty < so->qty ? bo->qty : so->qty;
-        emit(b, (th_book_event){.type = TH_EV_TRADE, .id = bo->id, .sell_id = so->id,
-                                .price = best, .qty = take, .aggressor = 'X'});
-        bo->qty -= take;
-        so->qty -= take;
-        if (b->o[bi].qty == 0)
-            remove_order(b, bi);
-        if (b->o[si].qty == 0)
-            remove_order(b, si);
-    }
-}
-
-/* ---- inspection ---- */
-
-int64_t th_book_live_orders(const th_book *b) { return b->live; }
-
-bool th_book_in_auction(const th_book *b) { return b->auction; }
-
-bool th_book_has(const th_book *b, int64_t id) { return idx_find(b, id) >= 0; }
+/* ---- room ---- */
 
 void th_book_reserve(th_book *b, int64_t n)
 {
@@ -805,25 +571,7 @@ void th_book_reserve(th_book *b, int64_t n)
     if (n > b->capo)
         grow_orders(b, (int32_t)n);
     if ((uint32_t)n * 2 + 2 > b->capidx)
-        idx_rehash(b, (uint32_t)n);
+        book_idx_rehash(b, (uint32_t)n);
     /* touch the memory now, not in the middle of trading */
     memset(b->o + b->no, 0, (size_t)(b->capo - b->no) * sizeof *b->o);
-}
-
-int th_book_levels(const th_book *b, th_side side) { return b->s[side].nonempty; }
-
-bool th_book_level(const th_book *b, th_side side, int depth, int64_t *price, int64_t *total)
-{
-    const side_levels *s = &b->s[side];
-    if (depth < 0 || depth >= s->nonempty)
-        return false;
-    int k = s->n - 1;
-    for (int seen = 0;; k--)
-        if (b->l[s->lv[k]].head >= 0 && seen++ == depth)
-            break;
-    const level *L = &b->l[s->lv[k]];
-    wide t = level_sum(b, L);
-    *price = L->price;
-    *total = t > INT64_MAX ? INT64_MAX : (int64_t)t;
-    return true;
 }

@@ -1,0 +1,45 @@
+/* book_index.c — growing the order book's id index. See book_index.h. */
+#include "market/book_index.h"
+
+#include "base/mem.h"
+
+#include <stdlib.h>
+#include <sys/mman.h>
+
+/* Asked of the kernel in huge pages when it is big enough: with millions of orders, random
+ * accesses otherwise miss the TLB each time. */
+void *book_table_alloc(size_t n)
+{
+    enum { HUGE = 2 << 20 };
+    if (n < HUGE)
+        return th_xmalloc(n);
+    size_t rounded = (n + HUGE - 1) / HUGE * HUGE;
+    void *p = aligned_alloc(HUGE, rounded);
+    if (!p)
+        return th_xmalloc(n);
+#ifdef MADV_HUGEPAGE
+    madvise(p, rounded, MADV_HUGEPAGE); /* a hint: without it, plain pages */
+#endif
+    return p;
+}
+
+void book_idx_rehash(th_book *b, uint32_t room)
+{
+    uint32_t oldcap = b->capidx;
+    slot *old = b->idx;
+    uint32_t cap = 64;
+    while (cap < room * 2 + 2)
+        cap *= 2;
+    if (cap < b->live * 4)
+        cap *= 2; /* growing: leave room for as many again */
+    b->capidx = cap;
+    b->idx = book_table_alloc(cap * sizeof *b->idx);
+    for (uint32_t i = 0; i < cap; i++)
+        b->idx[i].order = SLOT_EMPTY;
+    b->usedidx = b->live = 0;
+    for (uint32_t i = 0; i < oldcap; i++)
+        if (old[i].order >= 0)
+            idx_put(b, old[i].id, old[i].order);
+    free(old);
+}
+

@@ -1,0 +1,226 @@
+/* merkle.c — RFC 9162 Merkle trees over stored complete subtrees. See merkle.h. */
+#include "log/merkle.h"
+
+#include "base/sha256.h"
+
+#include <string.h>
+
+void th_merkle_leaf_hash(const void *entry, size_t n, uint8_t out[TH_HASH])
+{
+    static const uint8_t zero = 0x00;
+    th_sha256_ctx *h = th_sha256_new();
+    th_sha256_update(h, &zero, 1);
+    th_sha256_update(h, entry, n);
+    th_sha256_final(h, out);
+    th_sha256_free(h);
+}
+
+void th_merkle_node_hash(const uint8_t left[TH_HASH], const uint8_t right[TH_HASH],
+                         uint8_t out[TH_HASH])
+{
+    uint8_t buf[1 + 2 * TH_HASH];
+    buf[0] = 0x01;
+    memcpy(buf + 1, left, TH_HASH);
+    memcpy(buf + 1 + TH_HASH, right, TH_HASH);
+    th_sha256(buf, sizeof buf, out);
+}
+
+/* The largest power of 2 below n (n > 1). */
+static int64_t split_point(int64_t n)
+{
+    int64_t k = 1;
+    while (k * 2 < n)
+        k *= 2;
+    return k;
+}
+
+static int level_of(int64_t n) /* n a power of 2 */
+{
+    int l = 0;
+    while ((INT64_C(1) << l) < n)
+        l++;
+    return l;
+}
+
+/* MTH(D[lo:hi]), lo < hi. In the recursion from the whole tree every left part is a complete,
+ * aligned subtree, so it is one stored hash; the right edge is split again. */
+static int range_hash(int64_t lo, int64_t hi, th_merkle_get get, void *arg, uint8_t out[TH_HASH])
+{
+    int64_t n = hi - lo;
+    if ((n & (n - 1)) == 0 && lo % n == 0)
+        return get(arg, level_of(n), lo / n, out);
+    int64_t k = split_point(n);
+    uint8_t l[TH_HASH], r[TH_HASH];
+    if (range_hash(lo, lo + k, get, arg, l) || range_hash(lo + k, hi, get, arg, r))
+        return -1;
+    th_merkle_node_hash(l, r, out);
+    return 0;
+}
+
+int th_merkle_append(int64_t n, const uint8_t leaf[TH_HASH], th_merkle_get get, void *arg,
+                     th_merkle_node out[TH_PROOF_MAX], int *nout)
+{
+    int k = 0;
+    out[k].level = 0;
+    out[k].index = n;
+    memcpy(out[k].hash, leaf, TH_HASH);
+    k++;
+    /* leaf n completes the subtree of level l when n + 1 is a multiple of 2^l */
+    for (int l = 1; l < 63 && (n + 1) % (INT64_C(1) << l) == 0; l++) {
+        int64_t index = (n + 1) / (INT64_C(1) << l) - 1;
+        uint8_t left[TH_HASH];
+        if (get(arg, l - 1, 2 * index, left))
+            return -1;
+        out[k].level = l;
+        out[k].index = index;
+        th_merkle_node_hash(left, out[k - 1].hash, out[k].hash);
+        k++;
+    }
+    *nout = k;
+    return 0;
+}
+
+int th_merkle_root(int64_t size, th_merkle_get get, void *arg, uint8_t out[TH_HASH])
+{
+    if (size <= 0) {
+        th_sha256("", 0, out);
+        return 0;
+    }
+    return range_hash(0, size, get, arg, out);
+}
+
+typedef struct {
+    uint8_t (*p)[TH_HASH];
+    int n;
+    th_merkle_get get;
+    void *arg;
+} proof_out;
+
+static int add(proof_out *o, int64_t lo, int64_t hi)
+{
+    if (o->n == TH_PROOF_MAX)
+        return -1;
+    return range_hash(lo, hi, o->get, o->arg, o->p[o->n++]);
+}
+
+/* PATH(m, D[lo:hi]): the deeper siblings first, this level's last. */
+static int path(int64_t m, int64_t lo, int64_t hi, proof_out *o)
+{
+    if (hi - lo <= 1)
+        return 0;
+    int64_t k = split_point(hi - lo);
+    if (m < lo + k)
+        return path(m, lo, lo + k, o) || add(o, lo + k, hi) ? -1 : 0;
+    return path(m, lo + k, hi, o) || add(o, lo, lo + k) ? -1 : 0;
+}
+
+int th_merkle_prove_inclusion(int64_t index, int64_t size, th_merkle_get get, void *arg,
+                              uint8_t proof[TH_PROOF_MAX][TH_HASH], int *nproof)
+{
+    *nproof = 0;
+    if (index < 0 || index >= size)
+        return -1;
+    proof_out o = {proof, 0, get, arg};
+    if (path(index, 0, size, &o))
+        return -1;
+    *nproof = o.n;
+    return 0;
+}
+
+/* SUBPROOF(m, D[lo:hi], whole): m the old size within the range. */
+static int subproof(int64_t m, int64_t lo, int64_t hi, bool whole, proof_out *o)
+{
+    int64_t n = hi - lo;
+    if (m == n)
+        return whole ? 0 : add(o, lo, hi);
+    int64_t k = split_point(n);
+    if (m <= k)
+        return subproof(m, lo, lo + k, whole, o) || add(o, lo + k, hi) ? -1 : 0;
+    return subproof(m - k, lo + k, hi, false, o) || add(o, lo, lo + k) ? -1 : 0;
+}
+
+int th_merkle_prove_consistency(int64_t size1, int64_t size2, th_merkle_get get, void *arg,
+                                uint8_t proof[TH_PROOF_MAX][TH_HASH], int *nproof)
+{
+    *nproof = 0;
+    if (size1 <= 0 || size1 > size2)
+        return -1;
+    proof_out o = {proof, 0, get, arg};
+    if (subproof(size1, 0, size2, true, &o))
+        return -1;
+    *nproof = o.n;
+    return 0;
+}
+
+bool th_merkle_verify_inclusion(int64_t index, int64_t size, const uint8_t leaf[TH_HASH],
+                                const uint8_t (*proof)[TH_HASH], int nproof,
+                                const uint8_t root[TH_HASH])
+{
+    if (index < 0 || index >= size || nproof < 0)
+        return false;
+    uint64_t fn = (uint64_t)index, sn = (uint64_t)size - 1;
+    uint8_t r[TH_HASH];
+    memcpy(r, leaf, TH_HASH);
+    for (int i = 0; i < nproof; i++) {
+        if (sn == 0)
+            return false;
+        if ((fn & 1) || fn == sn) {
+            th_merkle_node_hash(proof[i], r, r);
+            if (!(fn & 1))
+                while (!(fn & 1) && fn != 0) {
+                    fn >>= 1;
+                    sn >>= 1;
+                }
+        } else {
+            th_merkle_node_hash(r, proof[i], r);
+        }
+        fn >>= 1;
+        sn >>= 1;
+    }
+    return sn == 0 && memcmp(r, root, TH_HASH) == 0;
+}
+
+bool th_merkle_verify_consistency(int64_t size1, int64_t size2, const uint8_t root1[TH_HASH],
+                                  const uint8_t root2[TH_HASH], const uint8_t (*proof)[TH_HASH],
+                                  int nproof)
+{
+    if (size1 <= 0 || size2 < size1 || nproof < 0)
+        return false;
+    if (size1 == size2)
+        return nproof == 0 && memcmp(root1, root2, TH_HASH) == 0;
+    if (nproof == 0)
+        return false;
+    /* when size1 is a power of 2 its root is the proof's implied first element */
+    bool pow2 = (size1 & (size1 - 1)) == 0;
+    int i = 0;
+    uint8_t fr[TH_HASH], sr[TH_HASH];
+    if (pow2) {
+        memcpy(fr, root1, TH_HASH);
+    } else {
+        memcpy(fr, proof[0], TH_HASH);
+        i = 1;
+    }
+    memcpy(sr, fr, TH_HASH);
+    uint64_t fn = (uint64_t)size1 - 1, sn = (uint64_t)size2 - 1;
+    while (fn & 1) {
+        fn >>= 1;
+        sn >>= 1;
+    }
+    for (; i < nproof; i++) {
+        if (sn == 0)
+            return false;
+        if ((fn & 1) || fn == sn) {
+            th_merkle_node_hash(proof[i], fr, fr);
+            th_merkle_node_hash(proof[i], sr, sr);
+            while (!(fn & 1) && fn != 0) {
+                fn >>= 1;
+                sn >>= 1;
+            }
+        } else {
+            th_merkle_node_hash(sr, proof[i], sr);
+        }
+        fn >>= 1;
+        sn >>= 1;
+    }
+    return sn == 0 && memcmp(fr, root1, TH_HASH) == 0 && memcmp(sr, root2, TH_HASH) == 0;
+}

@@ -190,6 +190,24 @@ static const char *const migrations[] = {
     /* 6: blocks_holder duplicated blocks_taking for every query the ledger makes (they filter an
      * account's blocks in serial order), and each transfer paid to keep both */
     "DROP INDEX blocks_holder;",
+    /* 7: the transparency log: entries verbatim (canonical JSON, readable with sqlite3), the hash
+     * of every complete subtree stored once (level, index), and every checkpoint signed */
+    "CREATE TABLE log_entries ("
+    "  idx INTEGER PRIMARY KEY CHECK (idx >= 0),"
+    "  entry TEXT NOT NULL"
+    ");"
+    "CREATE TABLE log_hashes ("
+    "  level INTEGER NOT NULL CHECK (level >= 0),"
+    "  idx INTEGER NOT NULL CHECK (idx >= 0),"
+    "  hash BLOB NOT NULL CHECK (length(hash) = 32),"
+    "  PRIMARY KEY (level, idx)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE log_checkpoints ("
+    "  size INTEGER PRIMARY KEY CHECK (size >= 0),"
+    "  root BLOB NOT NULL CHECK (length(root) = 32),"
+    "  note TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL"
+    ");",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

@@ -70,7 +70,9 @@ TEST(db_migrates_an_older_schema)
         return;
     th_err e;
     /* (update this when a migration is added: undo what it added) */
-    CHECK_INT(th_db_exec(db, "DROP TABLE move_parts; DROP TABLE blocks; DROP TABLE moves;"
+    CHECK_INT(th_db_exec(db, "DROP TABLE log_entries; DROP TABLE log_hashes;"
+                             "DROP TABLE log_checkpoints;"
+                             "DROP TABLE move_parts; DROP TABLE blocks; DROP TABLE moves;"
                              "DROP TABLE cancellations; DROP TABLE issuances;"
                              "DELETE FROM meta WHERE key IN ('registry_code', 'next_serial');"
                              "DROP TABLE report_parcels; DROP TABLE reports; DROP TABLE projects;"

@@ -1,0 +1,34 @@
+/* log_store.h — the transparency log in the store: entries appended in the caller's
+ * transaction (so the log and the state it records commit or vanish together), the Merkle tree's
+ * complete subtrees kept once each, and roots and proofs read back in O(log n) (merkle.h).
+ *
+ * Tables (migration 7): log_entries(idx, entry) — entry i is the i-th state change, verbatim;
+ * log_hashes(level, idx, hash); log_checkpoints(size, root, note, created_at). */
+#ifndef TH_LOG_STORE_H
+#define TH_LOG_STORE_H
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "log/merkle.h"
+#include "store/db.h"
+
+#include <stdint.h>
+
+/* The number of entries. */
+int th_log_size(th_db *db, int64_t *size, th_err *e) __attribute__((warn_unused_result));
+/* Append entry (its bytes exactly) as the next one; *index gets its number (0-based). */
+int th_log_append(th_db *db, const char *entry, size_t n, int64_t *index, th_err *e)
+    __attribute__((warn_unused_result));
+/* Entry i, its bytes exactly, appended to out. */
+int th_log_entry(th_db *db, int64_t i, th_buf *out, th_err *e) __attribute__((warn_unused_result));
+/* The root of the first `size` entries (size <= the log's size). */
+int th_log_root(th_db *db, int64_t size, uint8_t root[TH_HASH], th_err *e)
+    __attribute__((warn_unused_result));
+/* {"index":N,"size":S,"leaf_hash":hex,"proof":[hex,…],"root":hex} */
+int th_log_prove_json(th_db *db, int64_t index, int64_t size, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
+/* {"old_size":M,"new_size":N,"old_root":hex,"new_root":hex,"proof":[hex,…]} */
+int th_log_consistency_json(th_db *db, int64_t old_size, int64_t new_size, th_buf *out,
+                            th_err *e) __attribute__((warn_unused_result));
+
+#endif

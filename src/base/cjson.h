@@ -1,0 +1,34 @@
+/* cjson.h — canonical JSON (RFC 8785, the JSON Canonicalization Scheme) for values built of
+ * integers, strings, booleans, null, arrays and objects: the bytes of a transparency-log entry.
+ * Pure.
+ *
+ * Canonical form: no white space; object members sorted by their keys compared as UTF-16 code
+ * units (RFC 8785 §3.2.3 — not UTF-8 byte order, which differs above U+FFFF); strings escaped as
+ * ECMAScript's JSON.stringify does (only '"', '\\' and characters below U+0020; the short forms
+ * \b \t \n \f \r, else \u00xx in lower case); integers in decimal (no floats: an entry carries
+ * none). A key given twice is an error, found when the value is written. */
+#ifndef TH_CJSON_H
+#define TH_CJSON_H
+
+#include "base/buf.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct th_cjson th_cjson;
+
+th_cjson *th_cjson_object(void);
+th_cjson *th_cjson_array(void);
+th_cjson *th_cjson_int(int64_t v);
+th_cjson *th_cjson_string(const char *s); /* valid UTF-8 */
+th_cjson *th_cjson_bool(bool v);
+th_cjson *th_cjson_null(void);
+/* Add to an object (the key copied) or an array; the container takes the value. */
+void th_cjson_set(th_cjson *obj, const char *key, th_cjson *value);
+void th_cjson_push(th_cjson *arr, th_cjson *value);
+/* Write the canonical bytes; -1 (nothing written) if an object has a key twice or a string is
+ * not valid UTF-8. */
+int th_cjson_write(const th_cjson *v, th_buf *out) __attribute__((warn_unused_result));
+void th_cjson_free(th_cjson *v);
+
+#endif

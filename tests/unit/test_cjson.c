@@ -1,0 +1,77 @@
+/* test_cjson.c — canonical JSON: RFC 8785's own sorting example (keys ordered as UTF-16 code
+ * units), its escaping, nesting, and the refusals. */
+#include "test.h"
+
+#include "base/cjson.h"
+
+static void check_write(th_cjson *v, const char *want)
+{
+    th_buf b;
+    th_buf_init(&b);
+    CHECK_INT(th_cjson_write(v, &b), 0);
+    CHECK_STR(b.p ? b.p : "", want);
+    th_buf_free(&b);
+    th_cjson_free(v);
+}
+
+TEST(cjson_rfc8785_sorting)
+{
+    /* RFC 8785 §3.2.3: the emoji (a surrogate pair, D83D DE00) sorts before U+FB33 although its
+     * UTF-8 bytes sort after */
+    th_cjson *o = th_cjson_object();
+    th_cjson_set(o, "\xE2\x82\xAC", th_cjson_string("Euro Sign"));
+    th_cjson_set(o, "\r", th_cjson_string("Carriage Return"));
+    th_cjson_set(o, "\xEF\xAC\xB3", th_cjson_string("Hebrew Letter Dalet With Dagesh"));
+    th_cjson_set(o, "1", th_cjson_string("One"));
+    th_cjson_set(o, "\xF0\x9F\x98\x80", th_cjson_string("Emoji: Grinning Face"));
+    th_cjson_set(o, "\xC2\x80", th_cjson_string("Control"));
+    th_cjson_set(o, "\xC3\xB6", th_cjson_string("Latin Small Letter O With Diaeresis"));
+    check_write(o, "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\xC2\x80\":\"Control\","
+                   "\"\xC3\xB6\":\"Latin Small Letter O With Diaeresis\","
+                   "\"\xE2\x82\xAC\":\"Euro Sign\",\"\xF0\x9F\x98\x80\":\"Emoji: Grinning Face\","
+                   "\"\xEF\xAC\xB3\":\"Hebrew Letter Dalet With Dagesh\"}");
+}
+
+TEST(cjson_values_and_escaping)
+{
+    th_cjson *o = th_cjson_object();
+    th_cjson_set(o, "type", th_cjson_string("transfer"));
+    th_cjson_set(o, "qty", th_cjson_int(-9223372036854775807LL - 1));
+    th_cjson *blocks = th_cjson_array();
+    th_cjson *blk = th_cjson_object();
+    th_cjson_set(blk, "last", th_cjson_int(100));
+    th_cjson_set(blk, "first", th_cjson_int(1));
+    th_cjson_push(blocks, blk);
+    th_cjson_push(blocks, th_cjson_null());
+    th_cjson_push(blocks, th_cjson_bool(true));
+    th_cjson_set(o, "blocks", blocks);
+    th_cjson_set(o, "note", th_cjson_string("a\"b\\c\b\f\n\r\t\x01\x1f\x7f 碳汇"));
+    th_cjson_set(o, "aa", th_cjson_string(""));
+    th_cjson_set(o, "a", th_cjson_object());
+    check_write(o, "{\"a\":{},\"aa\":\"\",\"blocks\":[{\"first\":1,\"last\":100},null,true],"
+                   "\"note\":\"a\\\"b\\\\c\\b\\f\\n\\r\\t\\u0001\\u001f\x7f 碳汇\","
+                   "\"qty\":-9223372036854775808,\"type\":\"transfer\"}");
+}
+
+TEST(cjson_refusals)
+{
+    th_buf b;
+    th_buf_init(&b);
+    th_buf_puts(&b, "kept");
+    th_cjson *o = th_cjson_object();
+    th_cjson_set(o, "k", th_cjson_int(1));
+    th_cjson_set(o, "k", th_cjson_int(2));
+    CHECK_INT(th_cjson_write(o, &b), -1);
+    CHECK_STR(b.p, "kept"); /* nothing written */
+    th_cjson_free(o);
+    o = th_cjson_object();
+    th_cjson_set(o, "k", th_cjson_string("bad \xFF byte"));
+    CHECK_INT(th_cjson_write(o, &b), -1);
+    th_cjson_free(o);
+    o = th_cjson_object();
+    th_cjson_set(o, "\xC3", th_cjson_int(1));
+    CHECK_INT(th_cjson_write(o, &b), -1);
+    CHECK_STR(b.p, "kept");
+    th_cjson_free(o);
+    th_buf_free(&b);
+}

@@ -1,7 +1,7 @@
 /* book.c — the order book: pools, price levels, price-time matching. See book.h.
  *
- * (The id index is in book_index.h, the call auction in book_auction.c, inspection in
- * book_view.c; the types they share in book_impl.h.)
+ * (The id index is in book_index.h, the price -> level maps in book_levels.h, the call auction
+ * in book_auction.c, inspection in book_view.c; the types they share in book_impl.h.)
  *
  * Layout: orders and levels live in pools (arrays with free lists, addressed by 32-bit index, so
  * a pool may move when it grows: no pointer into one is held across a call that may add). Each
@@ -10,6 +10,7 @@
  * open-addressing index maps order ids to orders. Level totals are not kept: quantities are any
  * positive int64, and sums are taken (in 128 bits) only where they are needed. */
 #include "market/book_index.h"
+#include "market/book_levels.h"
 
 #include "base/mem.h"
 
@@ -115,62 +116,6 @@ level *book_best_level(th_book *b, th_side side)
     return s->n ? &b->l[s->lv[s->n - 1]] : NULL;
 }
 
-static uint32_t price_hash(int64_t price)
-{
-    return (uint32_t)(((uint64_t)price * UINT64_C(0x9E3779B97F4A7C15)) >> 32);
-}
-
-static int32_t map_get(const side_levels *s, int64_t price)
-{
-    if (!s->mcap)
-        return -1;
-    uint32_t mask = s->mcap - 1;
-    for (uint32_t i = price_hash(price) & mask; s->mv[i] != SLOT_EMPTY; i = (i + 1) & mask)
-        if (s->mv[i] >= 0 && s->mk[i] == price)
-            return s->mv[i];
-    return -1;
-}
-
-static void map_insert(side_levels *s, int64_t price, int32_t li)
-{
-    uint32_t mask = s->mcap - 1, i = price_hash(price) & mask;
-    while (s->mv[i] >= 0)
-        i = (i + 1) & mask;
-    s->mfill += s->mv[i] == SLOT_EMPTY;
-    s->mk[i] = price;
-    s->mv[i] = li;
-}
-
-/* Make the map hold exactly the array's levels, with room for as many again. */
-static void map_rebuild(side_levels *s)
-{
-    uint32_t cap = 64;
-    while (cap < (uint32_t)s->n * 4 + 4)
-        cap *= 2;
-    if (cap != s->mcap) {
-        free(s->mk);
-        free(s->mv);
-        s->mk = th_xmalloc(cap * sizeof *s->mk);
-        s->mv = th_xmalloc(cap * sizeof *s->mv);
-        s->mcap = cap;
-    }
-    for (uint32_t i = 0; i < cap; i++)
-        s->mv[i] = SLOT_EMPTY;
-    s->mfill = 0;
-    for (int k = 0; k < s->n; k++)
-        map_insert(s, s->px[k], s->lv[k]);
-}
-
-static void map_remove(side_levels *s, int64_t price)
-{
-    uint32_t mask = s->mcap - 1;
-    for (uint32_t i = price_hash(price) & mask; s->mv[i] != SLOT_EMPTY; i = (i + 1) & mask)
-        if (s->mv[i] >= 0 && s->mk[i] == price) {
-            s->mv[i] = SLOT_GONE;
-            return;
-        }
-}
-
 /* The level of `price` on `side`: the one there (perhaps empty), or a new one in its place. */
 static int32_t level_for(th_book *b, th_side side, int64_t price)
 {
@@ -193,9 +138,9 @@ static int32_t level_for(th_book *b, th_side side, int64_t price)
     s->px[pos] = price;
     s->n++;
     if ((s->mfill + 1) * 2 > s->mcap)
-        map_rebuild(s); /* it holds the new level too: the array has it */
+        book_map_rebuild(s); /* it holds the new level too: the array has it */
     else
-        map_insert(s, price, li);
+        book_map_insert(s, price, li);
     return li;
 }
 
@@ -237,7 +182,7 @@ static void trim(th_book *b, side_levels *s)
 {
     while (s->n > 0 && b->l[s->lv[s->n - 1]].head < 0) {
         s->n--;
-        map_remove(s, s->px[s->n]);
+        book_map_remove(s, s->px[s->n]);
         free_level(b, s->lv[s->n]);
     }
 }
@@ -255,7 +200,7 @@ static void compact(th_book *b, side_levels *s)
         s->px[k++] = s->px[i];
     }
     s->n = k;
-    map_rebuild(s);
+    book_map_rebuild(s);
 }
 
 /* Take order oi out of its level (it stays in the index and the pool). */

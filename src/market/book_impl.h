@@ -1,6 +1,6 @@
 /* book_impl.h — the order book's inside, shared by its files (book.c: pools, levels, matching,
- * commands; book_index.h/.c: the id index; book_auction.c: the call auction; book_view.c:
- * inspection). Not for use outside src/market/book*. The invariants are in book.h. */
+ * commands; book_index.h/.c: the id index; book_levels.h/.c: the price -> level maps;
+ * book_auction.c: the call auction; book_view.c: inspection). Not for use outside src/market/book*. The invariants are in book.h. */
 #ifndef TH_BOOK_IMPL_H
 #define TH_BOOK_IMPL_H
 

@@ -208,6 +208,12 @@ static const char *const migrations[] = {
     "  note TEXT NOT NULL,"
     "  created_at TEXT NOT NULL"
     ");",
+    /* 8: `check` finds each retirement's and cancellation's blocks by these (without them it
+     * scanned every block per retirement: 8,000 retirements took 10.7 s); partial, so transfers,
+     * which touch neither column, pay nothing */
+    "CREATE INDEX blocks_retirement ON blocks (retirement_id) WHERE retirement_id IS NOT NULL;"
+    "CREATE INDEX blocks_cancellation ON blocks (cancellation_id)"
+    " WHERE cancellation_id IS NOT NULL;",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

@@ -112,9 +112,10 @@ bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory bench-run
 
-bench-run: build/tanhui build/bench-measure build/bench-ledger build/bench-book
+bench-run: build/tanhui build/bench-measure build/bench-ledger build/bench-book build/bench-check
 	build/bench-measure
 	build/bench-ledger
+	build/bench-check
 	build/bench-book --mix exchange-core
 	build/bench-book --mix liquibook
 

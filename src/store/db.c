@@ -400,6 +400,16 @@ static int migrate(th_db *db, th_err *e)
     return 0;
 }
 
+void th_db_unlink(const char *path)
+{
+    char side[4096];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+}
+
 int th_db_open(const char *path, th_db_mode mode, th_db **out, th_err *e)
 {
     *out = NULL;
@@ -429,15 +439,8 @@ int th_db_open(const char *path, th_db_mode mode, th_db **out, th_err *e)
                                 "PRAGMA foreign_keys = ON";
     if (th_db_exec(db, pragmas, e) || (mode != TH_DB_READ && migrate(db, e))) {
         th_db_close(db);
-        if (mode == TH_DB_CREATE) {
-            /* nothing half made is left behind */
-            char side[4096];
-            unlink(path);
-            snprintf(side, sizeof side, "%s-wal", path);
-            unlink(side);
-            snprintf(side, sizeof side, "%s-shm", path);
-            unlink(side);
-        }
+        if (mode == TH_DB_CREATE)
+            th_db_unlink(path); /* nothing half made is left behind */
         return -1;
     }
     if (mode == TH_DB_READ && th_db_schema_version(db) != SCHEMA_VERSION) {

@@ -25,6 +25,8 @@ typedef enum {
 int th_db_open(const char *path, th_db_mode mode, th_db **out, th_err *e)
     __attribute__((warn_unused_result));
 void th_db_close(th_db *db);
+/* Remove a database file and its WAL side files (closed databases only). */
+void th_db_unlink(const char *path);
 sqlite3 *th_db_handle(th_db *db);
 int th_db_schema_version(th_db *db);
 /* The version this tanhui writes. */

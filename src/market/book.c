@@ -144,11 +144,11 @@ static int32_t level_for(th_book *b, th_side side, int64_t price)
     return li;
 }
 
-/* Put order oi (its side and price set) at the back of its price level. */
-static void attach(th_book *b, int32_t oi)
+/* Put order oi (its side set) at the back of the level of `price`. */
+static void attach(th_book *b, int32_t oi, int64_t price)
 {
     order *o = &b->o[oi];
-    int32_t li = level_for(b, (th_side)o->side, o->price);
+    int32_t li = level_for(b, (th_side)o->side, price);
     level *L = &b->l[li];
     b->s[o->side].nonempty += L->head < 0;
     o->level = li;
@@ -165,9 +165,9 @@ static void rest(th_book *b, int64_t id, int64_t account, th_side side, int64_t 
                  int64_t qty, bool post)
 {
     int32_t oi = order_alloc(b);
-    b->o[oi] = (order){.id = id, .account = account, .price = price, .qty = qty,
+    b->o[oi] = (order){.id = id, .account = account, .qty = qty,
                        .side = (uint8_t)side, .post = post};
-    attach(b, oi);
+    attach(b, oi, price);
     idx_put(b, id, oi);
 }
 
@@ -448,7 +448,8 @@ int th_book_replace(th_book *b, int64_t id, int64_t price, int64_t qty)
     order o = b->o[oi];
     if (!b->auction && o.post && would_cross(b, (th_side)o.side, price))
         return ev_rejected(b, id, TH_REJ_POST_WOULD_CROSS);
-    if (price == o.price && qty <= o.qty) {
+    int64_t old_price = b->l[o.level].price;
+    if (price == old_price && qty <= o.qty) {
         b->o[oi].qty = qty; /* keeps its place */
         book_emit(b, (th_book_event){.type = TH_EV_REPLACED, .id = id});
         return 0;
@@ -466,9 +467,8 @@ int th_book_replace(th_book *b, int64_t id, int64_t price, int64_t qty)
     if (left == 0) {
         drop_order(b, oi);
     } else {
-        b->o[oi].price = price;
         b->o[oi].qty = left;
-        attach(b, oi);
+        attach(b, oi, price);
     }
     return 0;
 }
@@ -489,7 +489,8 @@ int th_book_pick(th_book *b, int64_t id, int64_t account, th_side side, int64_t 
         return ev_rejected(b, id, TH_REJ_SELF_TRADE);
     bool found;
     const side_levels *s = &b->s[!side];
-    int pos = book_level_pos(b, (th_side)!side, b->o[ri].price, &found);
+    int64_t price = b->l[b->o[ri].level].price;
+    int pos = book_level_pos(b, (th_side)!side, price, &found);
     int better = 0; /* non-empty levels better than the named order's */
     for (int k = s->n - 1; k > pos && better < b->cfg.pick_depth; k--)
         better += b->l[s->lv[k]].head >= 0;
@@ -498,7 +499,7 @@ int th_book_pick(th_book *b, int64_t id, int64_t account, th_side side, int64_t 
     ev_accepted(b, id);
     order *r = &b->o[ri];
     int64_t take = qty < r->qty ? qty : r->qty;
-    ev_trade(b, side, id, r->id, r->price, take, side == TH_BUY ? 'B' : 'S');
+    ev_trade(b, side, id, r->id, price, take, side == TH_BUY ? 'B' : 'S');
     r->qty -= take;
     if (r->qty == 0)
         book_remove_order(b, ri);

@@ -8,8 +8,9 @@
 
 #include <stddef.h>
 
+/* 48 bytes: the price is its level's (an order never needs it without its level at hand) */
 typedef struct {
-    int64_t id, account, price, qty;
+    int64_t id, account, qty;
     int32_t prev, next; /* within the level; -1 at the ends; next links the free list */
     int32_t level;
     uint32_t slot; /* its entry in the id index, so leaving needs no search */

@@ -64,21 +64,12 @@ void th_account_json(const th_account *a, th_buf *out)
     th_json_obj_end(&j);
 }
 
-static void column_copy(sqlite3_stmt *st, int col, char *out, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
-    n = n < cap ? n : cap - 1; /* the schema keeps names well inside the buffers */
-    memcpy(out, t ? (const char *)t : "", n);
-    out[n] = 0;
-}
-
 static void row_to_account(sqlite3_stmt *st, th_account *a)
 {
     a->id = sqlite3_column_int64(st, 0);
-    column_copy(st, 1, a->name, sizeof a->name);
-    column_copy(st, 2, a->kind, sizeof a->kind);
-    column_copy(st, 3, a->created_at, sizeof a->created_at);
+    th_db_column_text(st, 1, a->name, sizeof a->name);
+    th_db_column_text(st, 2, a->kind, sizeof a->kind);
+    th_db_column_text(st, 3, a->created_at, sizeof a->created_at);
 }
 
 int th_account_add(th_db *db, const char *name, const char *kind, bool system, const char *now,

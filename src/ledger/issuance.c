@@ -38,7 +38,7 @@ void th_registry_code(th_db *db, char out[16])
     snprintf(out, 16, "SGFC");
     if (th_db_stmt(db, "SELECT value FROM meta WHERE key = 'registry_code'", &st, &e) == 0) {
         if (sqlite3_step(st) == SQLITE_ROW) {
-            snprintf(out, 16, "%s", (const char *)sqlite3_column_text(st, 0));
+            th_db_column_text(st, 0, out, 16);
             th_db_memo_put(db, "registry code", out, 16); /* set by migration 3, never changed */
         }
         th_db_done(db, st);

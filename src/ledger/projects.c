@@ -20,15 +20,14 @@ static void row_to_project(sqlite3_stmt *st, th_project *p)
     memset(p, 0, sizeof *p);
     p->id = sqlite3_column_int64(st, 0);
     th_project_code(p->id, p->code);
-    snprintf(p->name, sizeof p->name, "%s", (const char *)sqlite3_column_text(st, 1));
+    th_db_column_text(st, 1, p->name, sizeof p->name);
     p->owner_id = sqlite3_column_int64(st, 2);
     p->buffer_pct_scaled = sqlite3_column_int64(st, 3);
-    snprintf(p->params_name, sizeof p->params_name, "%s", (const char *)sqlite3_column_text(st, 4));
-    snprintf(p->params_sha256, sizeof p->params_sha256, "%s",
-             (const char *)sqlite3_column_text(st, 5));
-    snprintf(p->status, sizeof p->status, "%s", (const char *)sqlite3_column_text(st, 6));
+    th_db_column_text(st, 4, p->params_name, sizeof p->params_name);
+    th_db_column_text(st, 5, p->params_sha256, sizeof p->params_sha256);
+    th_db_column_text(st, 6, p->status, sizeof p->status);
     p->outstanding_reversal = sqlite3_column_int64(st, 7);
-    snprintf(p->created_at, sizeof p->created_at, "%s", (const char *)sqlite3_column_text(st, 8));
+    th_db_column_text(st, 8, p->created_at, sizeof p->created_at);
 }
 
 void th_project_json(th_db *db, const th_project *p, th_buf *out)

@@ -224,7 +224,7 @@ int th_report_find(th_db *db, const char *ref, th_report_row *r, th_err *e)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "report", ref, strlen(ref),
                           "no report has this id");
     }
-    snprintf(r->status, sizeof r->status, "%s", (const char *)sqlite3_column_text(st, 0));
+    th_db_column_text(st, 0, r->status, sizeof r->status);
     r->project = sqlite3_column_int64(st, 1);
     r->vintage = sqlite3_column_int(st, 2);
     r->credits_total = sqlite3_column_int64(st, 3);

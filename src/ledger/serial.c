@@ -51,20 +51,15 @@ int th_block_check(const th_block *b, th_err *e)
     return 0;
 }
 
-/* v in decimal with at least `width` digits (zero-padded) at p; returns the end. */
-static char *put_digits(char *p, uint64_t v, int width)
+/* v (>= 0) in decimal with at least `width` digits (zero-padded) at p; returns the end. */
+static char *put_digits(char *p, int64_t v, int width)
 {
     char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n < width)
-        tmp[n++] = '0';
-    while (n)
-        *p++ = tmp[--n];
-    return p;
+    int n = (int)th_format_int64(v, tmp);
+    for (; width > n; width--)
+        *p++ = '0';
+    memcpy(p, tmp, (size_t)n);
+    return p + n;
 }
 
 static char *put_code(char *p, const char *code, size_t max)
@@ -83,18 +78,18 @@ void th_block_format(const th_block *b, char out[TH_SERIAL_TEXT_MAX])
     *p++ = '-';
     p = put_code(p, b->project, 23);
     *p++ = '-';
-    p = put_digits(p, b->vintage > 0 ? (uint64_t)b->vintage : 0, 4);
+    p = put_digits(p, b->vintage > 0 ? (int64_t)b->vintage : 0, 4);
     *p++ = '-';
-    p = put_digits(p, b->first > 0 ? (uint64_t)b->first : 0, 9);
+    p = put_digits(p, b->first > 0 ? b->first : 0, 9);
     *p++ = '-';
-    p = put_digits(p, b->last > 0 ? (uint64_t)b->last : 0, 9);
+    p = put_digits(p, b->last > 0 ? b->last : 0, 9);
     *p = 0;
 }
 
 void th_project_code(int64_t id, char out[24])
 {
     out[0] = 'P';
-    *put_digits(out + 1, id > 0 ? (uint64_t)id : 0, 4) = 0;
+    *put_digits(out + 1, id > 0 ? id : 0, 4) = 0;
 }
 
 int th_block_parse(const char *s, size_t n, th_block *out, th_err *e)

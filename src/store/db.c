@@ -345,6 +345,20 @@ static void on_rollback(void *arg)
     th_db_memo_clear(arg);
 }
 
+void th_db_column_text(sqlite3_stmt *st, int col, char *out, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && (t[n] & 0xC0) == 0x80) /* never half a character */
+            n--;
+    }
+    if (n)
+        memcpy(out, t, n);
+    out[n] = 0;
+}
+
 int th_db_exec1(th_db *db, const char *sql, th_err *e)
 {
     sqlite3_stmt *st;

@@ -52,6 +52,10 @@ void th_db_done(th_db *db, sqlite3_stmt *st);
 const void *th_db_memo_get(th_db *db, const char *key, size_t *len);
 void th_db_memo_put(th_db *db, const char *key, const void *value, size_t len);
 void th_db_memo_clear(th_db *db);
+/* Copy text column `col` of the current row into out (cap bytes, NUL-terminated), cut at a
+ * UTF-8 character boundary if it does not fit; NULL gives "". No printf: rows are read on the
+ * ledger's hot path. */
+void th_db_column_text(sqlite3_stmt *st, int col, char *out, size_t cap);
 /* th_db_exec for one statement, through the cache. */
 int th_db_exec1(th_db *db, const char *sql, th_err *e) __attribute__((warn_unused_result));
 

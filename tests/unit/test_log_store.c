@@ -3,30 +3,11 @@
  * leaves nothing behind. */
 #include "test.h"
 
-#include "base/sha256.h"
+#include "merkle_fixture.h"
 #include "log/log_store.h"
 
 #include <stdlib.h>
 #include <unistd.h>
-
-static void root_of(uint8_t (*leaf)[TH_HASH], int64_t n, uint8_t out[TH_HASH])
-{
-    if (n == 0) {
-        th_sha256("", 0, out);
-        return;
-    }
-    if (n == 1) {
-        memcpy(out, leaf[0], TH_HASH);
-        return;
-    }
-    int64_t k = 1;
-    while (k * 2 < n)
-        k *= 2;
-    uint8_t l[TH_HASH], r[TH_HASH];
-    root_of(leaf, k, l);
-    root_of(leaf + k, n - k, r);
-    th_merkle_node_hash(l, r, out);
-}
 
 /* The hashes after "key":[ (or the one after "key":) in a JSON text, decoded. */
 static int hashes_after(const char *json, const char *key, uint8_t (*out)[TH_HASH], int max)
@@ -98,7 +79,7 @@ TEST(log_store_append_read_prove)
     CHECK_INT(th_log_entry(db, N + 1, &b, &e), -1);
     for (int64_t n = 0; n <= N + 1; n++) {
         uint8_t want[TH_HASH], got[TH_HASH];
-        root_of(leaf, n, want);
+        th_test_merkle_root(leaf, n, want);
         CHECK_INT(th_log_root(db, n, got, &e), 0);
         if (memcmp(want, got, TH_HASH) != 0)
             th_test_fail(__FILE__, __LINE__, "root of %lld differs", (long long)n);

@@ -38,11 +38,6 @@ int th_cmd_issue(const th_global *g, int argc, char **argv)
     return th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), issue_text);
 }
 
-static int holdings_json(th_db *db, const char *account, th_buf *out, th_err *e)
-{
-    return th_holdings_json(db, account, out, e);
-}
-
 static int holdings_text(th_db *db, const char *account, th_buf *out, th_err *e)
 {
     th_buf json;
@@ -67,7 +62,7 @@ static int holdings_text(th_db *db, const char *account, th_buf *out, th_err *e)
 
 int th_cmd_holdings(const th_global *g, int argc, char **argv)
 {
-    return th_cli_read(g, argc, argv, "holdings", "ACCOUNT", holdings_json, holdings_text);
+    return th_cli_read(g, argc, argv, "holdings", "ACCOUNT", th_holdings_json, holdings_text);
 }
 
 static int supply_json(th_db *db, const char *arg, th_buf *out, th_err *e)

@@ -86,11 +86,6 @@ int th_cmd_retire(const th_global *g, int argc, char **argv)
     return move_cmd(g, argc, argv, true);
 }
 
-static int cert_json(th_db *db, const char *id, th_buf *out, th_err *e)
-{
-    return th_certificate_json(db, id, out, e);
-}
-
 static int cert_text(th_db *db, const char *id, th_buf *out, th_err *e)
 {
     th_buf json;
@@ -115,5 +110,5 @@ static int cert_text(th_db *db, const char *id, th_buf *out, th_err *e)
 
 int th_cmd_certificate(const th_global *g, int argc, char **argv)
 {
-    return th_cli_read(g, argc, argv, "certificate", "ID", cert_json, cert_text);
+    return th_cli_read(g, argc, argv, "certificate", "ID", th_certificate_json, cert_text);
 }

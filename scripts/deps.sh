@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/deps.sh — install the Debian packages tanhui needs, only when they are missing.
 #
-#   scripts/deps.sh build    compiler, pkg-config, GDAL, OpenSSL's libcrypto, SQLite
+#   scripts/deps.sh build    compiler, pkg-config, GDAL, OpenSSL's libcrypto, SQLite, jansson
 #   scripts/deps.sh test     build + gdal-bin (the tests read GeoPackages back with ogrinfo) and
 #                            sqlite3 (they tamper with a database to see `tanhui check` fail)
 #   scripts/deps.sh bench    the same (sqlite3 is also the baseline the benchmark compares with)
@@ -21,10 +21,12 @@ if command -v pkg-config >/dev/null 2>&1; then
     pkg-config --exists gdal 2>/dev/null || need libgdal-dev
     pkg-config --exists libcrypto 2>/dev/null || need libssl-dev
     pkg-config --exists sqlite3 2>/dev/null || need libsqlite3-dev
+    pkg-config --exists jansson 2>/dev/null || need libjansson-dev
 else
     need libgdal-dev
     need libssl-dev
     need libsqlite3-dev
+    need libjansson-dev
 fi
 case $want in
 test | bench)

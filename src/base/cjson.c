@@ -57,6 +57,15 @@ th_cjson *th_cjson_string(const char *s)
     return j;
 }
 
+th_cjson *th_cjson_string_n(const char *s, size_t n)
+{
+    th_cjson *j = make(V_STRING);
+    j->s = th_xmalloc(n + 1);
+    memcpy(j->s, s, n);
+    j->s[n] = '\0';
+    return j;
+}
+
 static void add(th_cjson *c, const char *key, th_cjson *value)
 {
     if (c->n == c->cap) {
@@ -68,6 +77,24 @@ static void add(th_cjson *c, const char *key, th_cjson *value)
 
 void th_cjson_set(th_cjson *obj, const char *key, th_cjson *value) { add(obj, key, value); }
 void th_cjson_push(th_cjson *arr, th_cjson *value) { add(arr, NULL, value); }
+
+void th_cjson_set_int(th_cjson *obj, const char *key, int64_t v)
+{
+    if (obj)
+        add(obj, key, th_cjson_int(v));
+}
+
+void th_cjson_set_str(th_cjson *obj, const char *key, const char *s)
+{
+    if (obj)
+        add(obj, key, s ? th_cjson_string(s) : th_cjson_null());
+}
+
+void th_cjson_set_strn(th_cjson *obj, const char *key, const char *s, size_t n)
+{
+    if (obj)
+        add(obj, key, th_cjson_string_n(s, n));
+}
 
 void th_cjson_free(th_cjson *v)
 {

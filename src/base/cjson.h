@@ -13,6 +13,7 @@
 #include "base/buf.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct th_cjson th_cjson;
@@ -21,11 +22,17 @@ th_cjson *th_cjson_object(void);
 th_cjson *th_cjson_array(void);
 th_cjson *th_cjson_int(int64_t v);
 th_cjson *th_cjson_string(const char *s); /* valid UTF-8 */
+th_cjson *th_cjson_string_n(const char *s, size_t n);
 th_cjson *th_cjson_bool(bool v);
 th_cjson *th_cjson_null(void);
 /* Add to an object (the key copied) or an array; the container takes the value. */
 void th_cjson_set(th_cjson *obj, const char *key, th_cjson *value);
 void th_cjson_push(th_cjson *arr, th_cjson *value);
+/* Shorthands that do nothing when obj is NULL (an event nobody asked for); a NULL string is
+ * null. th_cjson_set_strn takes n bytes. */
+void th_cjson_set_int(th_cjson *obj, const char *key, int64_t v);
+void th_cjson_set_str(th_cjson *obj, const char *key, const char *s);
+void th_cjson_set_strn(th_cjson *obj, const char *key, const char *s, size_t n);
 /* Write the canonical bytes; -1 (nothing written) if an object has a key twice or a string is
  * not valid UTF-8. */
 int th_cjson_write(const th_cjson *v, th_buf *out) __attribute__((warn_unused_result));

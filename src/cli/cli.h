@@ -9,6 +9,7 @@
 #include "cli/opts.h"
 #include "engine/engine.h"
 #include "inventory/measure_files.h"
+#include "log/log_verify.h"
 
 #include <stdio.h>
 
@@ -45,6 +46,14 @@ int th_cli_read(const th_global *g, int argc, char **argv, const char *cmd, cons
                 th_read_fn json, th_read_fn text);
 int th_cli_apply_one(const th_global *g, th_db_mode mode, const th_cmd *c, bool json,
                      void (*text)(const th_buf *json, th_buf *out));
+/* The same, signing the log's checkpoint with `signer` rather than the database's key file
+ * (init, whose database does not record its key yet). */
+int th_cli_apply_signed(const th_global *g, th_db_mode mode, const th_cmd *c,
+                        const th_note_signer *signer, bool json,
+                        void (*text)(const th_buf *json, th_buf *out));
+/* The log's name when `init --log-origin` gives none. */
+#define TH_LOG_ORIGIN "tanhui.local/registry"
+
 /* The options of `measure` (shared with `report add`), and their reading. */
 extern const th_optspec th_measure_optspec[];
 extern const int th_measure_noptspec;
@@ -69,5 +78,9 @@ int th_cmd_certificate(const th_global *g, int argc, char **argv);
 int th_cmd_check(const th_global *g, int argc, char **argv);
 int th_cmd_account(const th_global *g, int argc, char **argv);
 int th_cmd_book(const th_global *g, int argc, char **argv);
+int th_cmd_log(const th_global *g, int argc, char **argv);
+/* The log's whole audit (log verify, check): 0, or the first thing that does not hold. */
+int th_cli_log_audit(th_db *db, th_log_verified *v, th_err *e) __attribute__((warn_unused_result));
+
 
 #endif

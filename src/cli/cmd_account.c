@@ -4,22 +4,43 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 
+#include "cli/log_key.h"
 #include "engine/engine.h"
 #include "ledger/accounts.h"
+
+#include <openssl/crypto.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int th_cli_apply_one(const th_global *g, th_db_mode mode, const th_cmd *c, bool json,
                      void (*text)(const th_buf *json, th_buf *out))
+{
+    return th_cli_apply_signed(g, mode, c, NULL, json, text);
+}
+
+int th_cli_apply_signed(const th_global *g, th_db_mode mode, const th_cmd *c,
+                        const th_note_signer *signer, bool json,
+                        void (*text)(const th_buf *json, th_buf *out))
 {
     th_err e;
     th_err_clear(&e);
     th_db *db;
     if (th_db_open(g->db, mode, &db, &e))
         return th_cli_fail(&e);
+    th_note_signer key;
+    int has_key = signer ? 1 : th_cli_key_load(db, &key, &e);
+    if (has_key < 0) {
+        th_db_close(db);
+        return th_cli_fail(&e);
+    }
     th_engine *en = th_engine_new(db);
+    /* every write signs a checkpoint covering its entries before it returns */
+    if (has_key)
+        th_engine_set_signer(en, signer ? signer : &key, 0);
+    OPENSSL_cleanse(&key, sizeof key);
     th_cmd_result r;
     th_cmd_result_init(&r);
     int status = 0;
@@ -63,17 +84,37 @@ static void account_text(const th_buf *json, th_buf *out)
 
 int th_cmd_init(const th_global *g, int argc, char **argv)
 {
-    static const th_optspec spec[] = {{"json", false, false}, {"request-id", true, false}};
+    static const th_optspec spec[] = {{"json", false, false},
+                                      {"request-id", true, false},
+                                      {"log-key", true, false},
+                                      {"log-origin", true, false}};
     th_err e;
     th_opts op;
-    if (th_opts_parse(&op, spec, 2, argc, argv, "init", &e))
+    if (th_opts_parse(&op, spec, 4, argc, argv, "init", &e))
         return th_cli_fail(&e);
     if (op.npos) {
         th_fail(&e, TH_EUSAGE, "init: unexpected argument '%s'", op.pos[0]);
         return th_cli_fail(&e);
     }
-    th_cmd c = {.type = TH_CMD_INIT_REGISTRY, .request_id = th_opt(&op, "request-id")};
-    return th_cli_apply_one(g, TH_DB_CREATE, &c, th_opt_flag(&op, "json"), init_text);
+    if (access(g->db, F_OK) == 0) {
+        th_fail_at(&e, TH_EINPUT, g->db, 0, NULL, NULL, 0,
+                   "a database is already there: tanhui init creates a new one only");
+        return th_cli_fail(&e);
+    }
+    const char *origin = th_opt(&op, "log-origin");
+    th_note_signer key;
+    char path[TH_KEY_PATH_MAX];
+    if (th_cli_key_create(g->db, th_opt(&op, "log-key"), origin ? origin : TH_LOG_ORIGIN, &key,
+                          path, &e))
+        return th_cli_fail(&e);
+    th_cmd c = {.type = TH_CMD_INIT_REGISTRY, .request_id = th_opt(&op, "request-id"),
+                .key_path = path, .key = &key.v};
+    int status = th_cli_apply_signed(g, TH_DB_CREATE, &c, &key, th_opt_flag(&op, "json"),
+                                     init_text);
+    OPENSSL_cleanse(&key, sizeof key);
+    if (status != 0)
+        unlink(path); /* no database: no key */
+    return status;
 }
 
 static int account_list_json(th_db *db, const char *arg, th_buf *out, th_err *e)

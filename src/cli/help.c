@@ -64,11 +64,16 @@ static const char help_gen[] =
     "  --format shp      the same as a shapefile (with a .cpg saying UTF-8)\n";
 
 static const char help_init[] =
-    "usage: tanhui [--db PATH] init [--json] [--request-id ID]\n"
+    "usage: tanhui [--db PATH] init [--log-key PATH] [--log-origin NAME] [--json]\n"
+    "                              [--request-id ID]\n"
     "\n"
     "Create the registry database (default ./tanhui.db, or $TANHUI_DB) with its pooled buffer\n"
-    "account, named 'buffer'. Fails, changing nothing, if a file is already there. SQLite in WAL\n"
-    "mode with synchronous=FULL: what a command reports done survives a crash.\n"
+    "account, named 'buffer', and the Ed25519 key pair that signs its transparency log. Fails,\n"
+    "changing nothing, if a file is already there. SQLite in WAL mode with synchronous=FULL:\n"
+    "what a command reports done survives a crash.\n"
+    "--log-key PATH     where the private key goes (default: beside the database, PATH.key),\n"
+    "                   a new file of mode 0600; every later write reads it to sign a checkpoint\n"
+    "--log-origin NAME  the log's name in its checkpoints (default tanhui.local/registry)\n"
     "--json prints {\"buffer\": {account}}.\n";
 
 static const char help_account[] =
@@ -212,7 +217,40 @@ static const char help_check[] =
     "cover exactly its serials; blocks never overlap and hold what was issued; retired and\n"
     "cancelled blocks carry their retirement or cancellation; retirements' ranges are exactly\n"
     "their retired blocks; outstanding reversals are what the buffer could not cover. Exits 0,\n"
-    "or 1 naming the first violation. It reads only, and can run while another process writes.\n";
+    "or 1 naming the first violation. It reads only, and can run while another process writes.\n"
+    "It also runs every check of `tanhui log verify`.\n";
+
+static const char help_log[] =
+    "usage: tanhui [--db PATH] log size [--json]\n"
+    "       tanhui [--db PATH] log entry N\n"
+    "       tanhui [--db PATH] log checkpoint [--size S]\n"
+    "       tanhui [--db PATH] log key\n"
+    "       tanhui [--db PATH] log prove N [--size S] [--json]\n"
+    "       tanhui [--db PATH] log consistency M N [--json]\n"
+    "       tanhui [--db PATH] log verify [--json]\n"
+    "       tanhui [--db PATH] log replay --to NEW [--log-key PATH]\n"
+    "\n"
+    "The transparency log: every change of the registry is one entry, in commit order, committed\n"
+    "with the change itself. An entry is canonical JSON (RFC 8785: keys sorted, no white space,\n"
+    "integers only) with its \"type\", \"time\", \"request_id\" and what it did. The entries are\n"
+    "the leaves of an RFC 9162 Merkle tree (SHA-256); after each write a checkpoint of the tree\n"
+    "is signed (C2SP signed note, Ed25519) and kept.\n"
+    "\n"
+    "  size         the number of entries ({\"size\":N} with --json)\n"
+    "  entry N      entry N (from 0), its bytes exactly, no newline added\n"
+    "  checkpoint   the latest signed checkpoint, or the one signed at size S\n"
+    "  key          the verifier key: <name>+<hex key hash>+<base64(0x01 || public key)>\n"
+    "  prove N      the inclusion proof of entry N in the tree of S entries (default: all):\n"
+    "               {\"index\",\"size\",\"leaf_hash\",\"proof\":[hex...],\"root\"}\n"
+    "  consistency  the proof that the tree of N entries extends the tree of M:\n"
+    "               {\"old_size\",\"new_size\",\"old_root\",\"new_root\",\"proof\":[hex...]}\n"
+    "  verify       recompute every leaf, subtree hash and root from the entries; check every\n"
+    "               checkpoint's signature, root, and consistency with the next; replay every\n"
+    "               entry into a database in memory and check it gives this registry, row for\n"
+    "               row. Exits 0, or 1 naming the first entry, hash, checkpoint or row that\n"
+    "               does not hold.\n"
+    "  replay       build a new database at NEW from the entries alone (with a key of its own,\n"
+    "               at NEW.key or --log-key PATH), and check it equals this one.\n";
 
 static const char help_help[] = "usage: tanhui help [COMMAND] [--json]\n\nShow the help of a command "
                                 "(--json: as an object; without COMMAND, the list of commands).\n";
@@ -231,6 +269,7 @@ const th_command th_commands[] = {
     {"retire", th_cmd_retire, "retire credits for an offset, with a certificate", help_retire},
     {"certificate", th_cmd_certificate, "show a retirement certificate", help_certificate},
     {"check", th_cmd_check, "verify every invariant of the registry", help_check},
+    {"log", th_cmd_log, "the transparency log: entries, checkpoints, proofs, verify", help_log},
     {"book", th_cmd_book, "replay commands through one order book (the matching engine)",
      help_book},
     {"help", th_cmd_help, "show the help of a command", help_help},

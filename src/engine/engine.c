@@ -6,7 +6,10 @@
 #include "base/sha256.h"
 #include "ledger/accounts.h"
 #include "ledger/issuance.h"
+#include "log/checkpoints.h"
+#include "log/log_store.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +19,33 @@ struct th_engine {
     th_db *db;
     void (*now)(char out[32], void *arg);
     void *now_arg;
+    bool logging;
+    bool has_signer;
+    th_note_signer signer;
+    int interval_ms;
+    int64_t last_signed_ms; /* monotonic */
+    th_buf entry;           /* the event being appended */
 };
+
+static const char *const type_names[] = {
+    [TH_CMD_ACCOUNT_ADD] = "account.add",   [TH_CMD_INIT_REGISTRY] = "registry.init",
+    [TH_CMD_PROJECT_ADD] = "project.add",   [TH_CMD_REPORT_ADD] = "report.add",
+    [TH_CMD_REPORT_VERIFY] = "report.verify", [TH_CMD_REPORT_REJECT] = "report.reject",
+    [TH_CMD_ISSUE] = "issue",               [TH_CMD_TRANSFER] = "transfer",
+    [TH_CMD_RETIRE] = "retire",
+};
+
+const char *th_cmd_type_name(th_cmd_type t)
+{
+    return (size_t)t < sizeof type_names / sizeof *type_names ? type_names[t] : "unknown";
+}
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void system_now(char out[32], void *arg)
 {
@@ -32,12 +61,31 @@ th_engine *th_engine_new(th_db *db)
     th_engine *en = th_xcalloc(1, sizeof *en);
     en->db = db;
     en->now = system_now;
+    en->logging = true;
+    th_buf_init(&en->entry);
     return en;
 }
 
 void th_engine_free(th_engine *en)
 {
+    if (!en)
+        return;
+    th_buf_free(&en->entry);
+    OPENSSL_cleanse(&en->signer, sizeof en->signer);
     free(en);
+}
+
+void th_engine_set_signer(th_engine *en, const th_note_signer *s, int interval_ms)
+{
+    en->has_signer = s != NULL;
+    if (s)
+        en->signer = *s;
+    en->interval_ms = interval_ms > 0 ? interval_ms : 0;
+}
+
+void th_engine_set_logging(th_engine *en, bool on)
+{
+    en->logging = on;
 }
 
 void th_engine_set_clock(th_engine *en, void (*now)(char out[32], void *arg), void *arg)
@@ -70,11 +118,11 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "name");
         th_json_str(&j, c->name);
         th_json_key(&j, "type");
-        th_json_str(&j, "account.add");
+        th_json_str(&j, type_names[TH_CMD_ACCOUNT_ADD]);
         break;
     case TH_CMD_INIT_REGISTRY:
         th_json_key(&j, "type");
-        th_json_str(&j, "registry.init");
+        th_json_str(&j, type_names[TH_CMD_INIT_REGISTRY]);
         break;
     case TH_CMD_REPORT_ADD: {
         /* the measurement by its hash: a retry must carry the very same result */
@@ -87,7 +135,7 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "result_sha256");
         th_json_str(&j, hex);
         th_json_key(&j, "type");
-        th_json_str(&j, "report.add");
+        th_json_str(&j, type_names[TH_CMD_REPORT_ADD]);
         break;
     }
     case TH_CMD_REPORT_VERIFY:
@@ -99,7 +147,7 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "report");
         th_json_str(&j, c->report_id);
         th_json_key(&j, "type");
-        th_json_str(&j, c->type == TH_CMD_REPORT_VERIFY ? "report.verify" : "report.reject");
+        th_json_str(&j, type_names[c->type]);
         th_json_key(&j, "verifier");
         th_json_str(&j, c->verifier);
         break;
@@ -131,7 +179,7 @@ static void canonical(const th_cmd *c, th_buf *out)
             th_json_str(&j, m->to);
         }
         th_json_key(&j, "type");
-        th_json_str(&j, c->type == TH_CMD_TRANSFER ? "transfer" : "retire");
+        th_json_str(&j, type_names[c->type]);
         th_json_key(&j, "vintage");
         th_json_int(&j, m->vintage);
         break;
@@ -140,7 +188,7 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "report");
         th_json_str(&j, c->report_id);
         th_json_key(&j, "type");
-        th_json_str(&j, "issue");
+        th_json_str(&j, type_names[TH_CMD_ISSUE]);
         break;
     case TH_CMD_PROJECT_ADD:
         th_json_key(&j, "buffer_pct_scaled");
@@ -152,45 +200,56 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "params_sha256");
         th_json_str(&j, c->project.params_sha256);
         th_json_key(&j, "type");
-        th_json_str(&j, "project.add");
+        th_json_str(&j, type_names[TH_CMD_PROJECT_ADD]);
         break;
     }
     th_json_obj_end(&j);
 }
 
-static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_err *e)
+static int init_registry(th_engine *en, const th_cmd *c, const char *now, th_buf *out,
+                         th_cjson *ev, th_err *e)
+{
+    th_buf acct;
+    th_buf_init(&acct);
+    th_cjson *buffer = ev ? th_cjson_object() : NULL;
+    int rc = th_account_add(en->db, "buffer", "buffer", true, now, &acct, buffer, e);
+    if (ev)
+        th_cjson_set(ev, "buffer", buffer);
+    if (rc == 0 && c->key_path && c->key)
+        rc = th_log_key_set(en->db, c->key_path, c->key, e);
+    if (rc == 0) {
+        th_buf_puts(out, "{\"buffer\":");
+        th_buf_put(out, acct.p, acct.len);
+        th_buf_puts(out, "}");
+    }
+    th_buf_free(&acct);
+    return rc;
+}
+
+static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_cjson *ev,
+               th_err *e)
 {
     switch (c->type) {
     case TH_CMD_ACCOUNT_ADD:
         return th_account_add(en->db, c->name ? c->name : "", c->kind ? c->kind : "", false, now,
-                              out, e);
-    case TH_CMD_INIT_REGISTRY: {
-        th_buf acct;
-        th_buf_init(&acct);
-        int rc = th_account_add(en->db, "buffer", "buffer", true, now, &acct, e);
-        if (rc == 0) {
-            th_buf_puts(out, "{\"buffer\":");
-            th_buf_put(out, acct.p, acct.len);
-            th_buf_puts(out, "}");
-        }
-        th_buf_free(&acct);
-        return rc;
-    }
+                              out, ev, e);
+    case TH_CMD_INIT_REGISTRY:
+        return init_registry(en, c, now, out, ev, e);
     case TH_CMD_PROJECT_ADD:
-        return th_project_add(en->db, &c->project, now, out, e);
+        return th_project_add(en->db, &c->project, now, out, ev, e);
     case TH_CMD_REPORT_ADD:
-        return th_report_add(en->db, &c->report, now, out, e);
+        return th_report_add(en->db, &c->report, now, out, ev, e);
     case TH_CMD_TRANSFER:
-        return th_transfer(en->db, &c->move, now, out, e);
+        return th_transfer(en->db, &c->move, now, out, ev, e);
     case TH_CMD_RETIRE:
-        return th_retire(en->db, &c->move, now, out, e);
+        return th_retire(en->db, &c->move, now, out, ev, e);
     case TH_CMD_ISSUE:
-        return th_issue_report(en->db, c->report_id ? c->report_id : "", now, out, e);
+        return th_issue_report(en->db, c->report_id ? c->report_id : "", now, out, ev, e);
     case TH_CMD_REPORT_VERIFY:
     case TH_CMD_REPORT_REJECT:
         return th_report_decide(en->db, c->report_id ? c->report_id : "",
                                 c->verifier ? c->verifier : "", c->type == TH_CMD_REPORT_VERIFY,
-                                c->reason, now, out, e);
+                                c->reason, now, out, ev, e);
     }
     return th_fail(e, TH_EINTERNAL, "unknown command");
 }
@@ -235,8 +294,62 @@ static int store_request(th_engine *en, const th_cmd *c, const th_buf *text, con
     return r == SQLITE_DONE ? 0 : th_db_fail(en->db, "cannot record the request", e);
 }
 
+/* Complete the command's event and append it to the log. */
+static int log_event(th_engine *en, const th_cmd *c, const char *request_text, const char *now,
+                     th_cjson *ev, th_err *e)
+{
+    th_cjson_set_str(ev, "type", type_names[c->type]);
+    th_cjson_set_str(ev, "time", now);
+    if (c->request_id) {
+        th_cjson_set_str(ev, "request_id", c->request_id);
+        th_cjson_set_str(ev, "request", request_text);
+    }
+    th_buf_reset(&en->entry);
+    if (th_cjson_write(ev, &en->entry) != 0)
+        return th_fail(e, TH_EINPUT, "the change cannot be logged: a text in it is not valid "
+                                     "UTF-8");
+    int64_t index;
+    return th_log_append(en->db, en->entry.p, en->entry.len, &index, e);
+}
+
+/* Inside the batch's transaction: sign a checkpoint when the signer is due. */
+static int maybe_sign(th_engine *en, size_t appended, const char *now, th_err *e)
+{
+    if (!en->has_signer || appended == 0)
+        return 0;
+    int64_t t = en->interval_ms ? monotonic_ms() : 0;
+    if (en->interval_ms && t - en->last_signed_ms < en->interval_ms)
+        return 0;
+    int64_t size;
+    if (th_log_sign(en->db, &en->signer, now, &size, e))
+        return -1;
+    en->last_signed_ms = t;
+    return 0;
+}
+
+int th_engine_checkpoint(th_engine *en, th_err *e)
+{
+    if (!en->has_signer)
+        return 0;
+    char now[32];
+    en->now(now, en->now_arg);
+    if (th_db_exec1(en->db, "BEGIN IMMEDIATE", e))
+        return -1;
+    int64_t size;
+    if (th_log_sign(en->db, &en->signer, now, &size, e) == 0 &&
+        th_db_exec1(en->db, "COMMIT", e) == 0) {
+        en->last_signed_ms = monotonic_ms();
+        return 0;
+    }
+    th_err ignored;
+    if (th_db_exec(en->db, "ROLLBACK", &ignored) != 0)
+        th_err_clear(&ignored);
+    return -1;
+}
+
 int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *res, th_err *e)
 {
+    size_t appended = 0;
     char now[32];
     en->now(now, en->now_arg);
     if (th_db_exec1(en->db, "BEGIN IMMEDIATE", e))
@@ -251,7 +364,10 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
         r->replayed = false;
         if (c->request_id) {
             th_buf_reset(&text);
-            canonical(c, &text);
+            if (c->request_text)
+                th_buf_puts(&text, c->request_text);
+            else
+                canonical(c, &text);
             int k = lookup_request(en, c, &text, &r->result, &r->err);
             if (k != 0) {
                 r->status = k > 0 ? 0 : -1;
@@ -264,7 +380,11 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
             r->status = -1;
             continue;
         }
-        r->status = run(en, c, now, &r->result, &r->err);
+        th_cjson *ev = en->logging ? th_cjson_object() : NULL;
+        r->status = run(en, c, now, &r->result, ev, &r->err);
+        if (r->status == 0 && ev)
+            r->status = log_event(en, c, text.p, now, ev, &r->err);
+        th_cjson_free(ev);
         if (r->status == 0 && c->request_id)
             r->status = store_request(en, c, &text, &r->result, &r->err);
         th_err ignored;
@@ -276,9 +396,11 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
         }
         if (th_db_exec1(en->db, "RELEASE cmd", &ignored) != 0)
             goto abort;
+        if (r->status == 0 && en->logging)
+            appended++;
     }
     th_buf_free(&text);
-    if (th_db_exec1(en->db, "COMMIT", e) == 0)
+    if (maybe_sign(en, appended, now, e) == 0 && th_db_exec1(en->db, "COMMIT", e) == 0)
         return 0;
     goto fail_all;
 abort:

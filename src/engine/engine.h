@@ -9,7 +9,15 @@
  *
  * Idempotency: a command may carry a request id. The first time, its result is stored with the
  * command's canonical text in the same transaction; a later command with the same id and the same
- * text gets the stored result and changes nothing; with another text it is an error.
+ * text gets the stored result and changes nothing; with another text it is an error. The text
+ * goes into the log entry too ("request"), so a replay records the request as it was.
+ *
+ * The transparency log: every command that changes state appends one entry, its event as
+ * canonical JSON (RFC 8785: a "type", "time", the "request_id" when there is one, and what the
+ * ledger says it did), inside the command's savepoint, so an entry exists exactly when its change
+ * does. With a signer, a checkpoint covering the batch is signed inside the batch's transaction
+ * before it commits (or, with an interval, at most that often; th_engine_checkpoint signs the
+ * rest).
  *
  * The clock is injectable (th_engine_set_clock) so tests can fix time. */
 #ifndef TH_ENGINE_H
@@ -20,6 +28,7 @@
 #include "ledger/projects.h"
 #include "ledger/moves.h"
 #include "ledger/reports.h"
+#include "log/note.h"
 #include "store/db.h"
 
 #include <stdbool.h>
@@ -46,7 +55,13 @@ typedef struct {
     th_report_new report;   /* report add */
     const char *report_id, *verifier, *reason; /* report verify / reject */
     th_move move;           /* transfer, retire */
+    const char *key_path;   /* init: where the log's private key is (NULL: no key) */
+    const th_note_verifier *key; /* init: its verifier key */
+    const char *request_text; /* a replay: the request's text as first recorded (NULL: made) */
 } th_cmd;
+
+/* The event type of a command in the log: "account.add", "transfer"... */
+const char *th_cmd_type_name(th_cmd_type t);
 
 typedef struct {
     int status;      /* 0 applied (or replayed), -1 failed */
@@ -61,6 +76,14 @@ th_engine *th_engine_new(th_db *db);
 void th_engine_free(th_engine *en);
 /* now(): the current time as "YYYY-MM-DDTHH:MM:SSZ" into out (32 bytes). */
 void th_engine_set_clock(th_engine *en, void (*now)(char out[32], void *arg), void *arg);
+
+/* Sign checkpoints with s (copied; NULL: sign none): after every batch that appended entries,
+ * or with interval_ms > 0 after a batch when at least that long has passed since the last one. */
+void th_engine_set_signer(th_engine *en, const th_note_signer *s, int interval_ms);
+/* Sign a checkpoint now, in a transaction of its own, if entries are left unsigned. */
+int th_engine_checkpoint(th_engine *en, th_err *e) __attribute__((warn_unused_result));
+/* Off: append no log entries. Only the benchmark's baseline turns it off. */
+void th_engine_set_logging(th_engine *en, bool on);
 
 void th_cmd_result_init(th_cmd_result *r);
 void th_cmd_result_free(th_cmd_result *r);

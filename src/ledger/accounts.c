@@ -73,7 +73,7 @@ static void row_to_account(sqlite3_stmt *st, th_account *a)
 }
 
 int th_account_add(th_db *db, const char *name, const char *kind, bool system, const char *now,
-                   th_buf *out, th_err *e)
+                   th_buf *out, th_cjson *ev, th_err *e)
 {
     if (th_account_check_name(name, e))
         return -1;
@@ -105,6 +105,9 @@ int th_account_add(th_db *db, const char *name, const char *kind, bool system, c
     row_to_account(st, &a);
     th_db_done(db, st);
     th_account_json(&a, out);
+    th_cjson_set_int(ev, "account", a.id);
+    th_cjson_set_str(ev, "kind", a.kind);
+    th_cjson_set_str(ev, "name", a.name);
     return 0;
 }
 

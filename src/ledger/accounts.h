@@ -10,6 +10,7 @@
 #define TH_ACCOUNTS_H
 
 #include "base/buf.h"
+#include "base/cjson.h"
 #include "base/err.h"
 #include "store/db.h"
 
@@ -28,9 +29,13 @@ bool th_account_kind_user(const char *kind);
 int th_account_check_name(const char *name, th_err *e) __attribute__((warn_unused_result));
 
 /* Add an account; system: allow the registry's own kinds. Writes the account as a JSON object
- * into out. */
+ * into out.
+ *
+ * Every write of the ledger takes `ev`, the transparency-log event of the change (NULL: none),
+ * and sets in it what the change did and everything needed to replay it (ids assigned, the
+ * input it acted on, serial ranges): see DESIGN.md, "The transparency log". */
 int th_account_add(th_db *db, const char *name, const char *kind, bool system, const char *now,
-                   th_buf *out, th_err *e) __attribute__((warn_unused_result));
+                   th_buf *out, th_cjson *ev, th_err *e) __attribute__((warn_unused_result));
 /* Find an account by id (all digits) or exact name. */
 int th_account_find(th_db *db, const char *ref, th_account *a, th_err *e)
     __attribute__((warn_unused_result));

@@ -112,9 +112,25 @@ static void json_block(th_json *j, th_db *db, int64_t project, int vintage, int6
     th_json_obj_end(j);
 }
 
-/* Cancel up to qty credits from the buffer account, lowest serials first; *done gets how many. */
+void th_event_range(th_cjson *arr, int64_t project, int vintage, int64_t first, int64_t last,
+                        int64_t account)
+{
+    if (!arr)
+        return;
+    th_cjson *r = th_cjson_object();
+    if (account)
+        th_cjson_set_int(r, "account", account);
+    th_cjson_set_int(r, "first", first);
+    th_cjson_set_int(r, "last", last);
+    th_cjson_set_int(r, "project", project);
+    th_cjson_set_int(r, "vintage", vintage);
+    th_cjson_push(arr, r);
+}
+
+/* Cancel up to qty credits from the buffer account, lowest serials first; *done gets how many.
+ * Each range cancelled goes into j and (when not NULL) the event array ev. */
 static int cancel_from_buffer(th_db *db, int64_t buffer, int64_t qty, int64_t cancellation,
-                              th_json *j, int64_t *done, th_err *e)
+                              th_json *j, th_cjson *ev, int64_t *done, th_err *e)
 {
     *done = 0;
     while (*done < qty) {
@@ -156,12 +172,14 @@ static int cancel_from_buffer(th_db *db, int64_t buffer, int64_t qty, int64_t ca
                                         cancellation, e))
             return -1;
         json_block(j, db, project, vintage, first, cut, "cancelled", 0);
+        th_event_range(ev, project, vintage, first, cut, 0);
         *done += take;
     }
     return 0;
 }
 
-int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out, th_err *e)
+int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out, th_cjson *ev,
+                    th_err *e)
 {
     th_report_row rr;
     if (th_report_find(db, report, &rr, e))
@@ -188,6 +206,12 @@ int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out,
     th_json_int(&j, project);
     th_json_key(&j, "vintage");
     th_json_int(&j, vintage);
+    th_cjson_set_int(ev, "report", rid);
+    th_cjson_set_int(ev, "project", project);
+    th_cjson_set_int(ev, "vintage", vintage);
+    th_cjson *ranges = ev ? th_cjson_array() : NULL;
+    if (ev)
+        th_cjson_set(ev, reversal > 0 ? "cancelled_blocks" : "blocks", ranges);
 
     if (reversal > 0) {
         /* a reversal: cancel the loss from the pooled buffer */
@@ -205,7 +229,7 @@ int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out,
         int64_t cid = sqlite3_last_insert_rowid(th_db_handle(db));
         th_json_key(&j, "cancelled_blocks");
         th_json_arr_begin(&j);
-        if (cancel_from_buffer(db, buf.id, qty, cid, &j, &done, e))
+        if (cancel_from_buffer(db, buf.id, qty, cid, &j, ranges, &done, e))
             return -1;
         th_json_arr_end(&j);
         int64_t left = qty - done;
@@ -225,6 +249,9 @@ int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out,
         th_json_int(&j, outstanding + left);
         th_json_key(&j, "issued");
         th_json_int(&j, 0);
+        th_cjson_set_int(ev, "cancellation", cid);
+        th_cjson_set_int(ev, "reversal", qty);
+        th_cjson_set_int(ev, "outstanding", left);
     } else {
         if (total > 0 && outstanding > 0)
             return th_fail(e, TH_EINPUT, "the project has an outstanding reversal of %lld "
@@ -257,6 +284,7 @@ int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out,
         int64_t iid = sqlite3_last_insert_rowid(th_db_handle(db));
         th_json_key(&j, "issuance");
         th_json_int(&j, iid);
+        th_cjson_set_int(ev, "issuance", iid);
         th_json_key(&j, "issued");
         th_json_int(&j, total);
         th_json_key(&j, "blocks");
@@ -266,6 +294,7 @@ int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out,
                              owner, 0, e))
                 return -1;
             json_block(&j, db, project, vintage, next, next + owner_q - 1, "available", owner);
+            th_event_range(ranges, project, vintage, next, next + owner_q - 1, owner);
         }
         if (buffer_q > 0) {
             if (insert_block(db, iid, project, vintage, next + owner_q, next + total - 1,
@@ -273,6 +302,7 @@ int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out,
                 return -1;
             json_block(&j, db, project, vintage, next + owner_q, next + total - 1, "available",
                        buf.id);
+            th_event_range(ranges, project, vintage, next + owner_q, next + total - 1, buf.id);
         }
         th_json_arr_end(&j);
         char sql[120];

@@ -14,13 +14,19 @@
 #define TH_ISSUANCE_H
 
 #include "base/buf.h"
+#include "base/cjson.h"
 #include "base/err.h"
 #include "store/db.h"
 
 /* The registry's code in serial numbers (meta registry_code, "SGFC"). */
 void th_registry_code(th_db *db, char out[16]);
 
-int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out, th_err *e)
+/* Push onto arr (NULL: nothing) a serial range of a log event: {"account" (left out when 0),
+ * "first", "last", "project", "vintage"}. */
+void th_event_range(th_cjson *arr, int64_t project, int vintage, int64_t first, int64_t last,
+                    int64_t account);
+int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out, th_cjson *ev,
+                    th_err *e)
     __attribute__((warn_unused_result));
 /* {"account":{...}, "total", "available", "reserved", "blocks":[...]} */
 int th_holdings_json(th_db *db, const char *account, th_buf *out, th_err *e)

@@ -209,7 +209,8 @@ static int user_account(th_db *db, const char *ref, const char *role, th_account
 }
 
 /* Move m->qty credits (or the named serials) out of `from`: to `to` (transfer) or retired. */
-static int move(th_db *db, const th_move *m, bool retire, const char *now, th_buf *out, th_err *e)
+static int move(th_db *db, const th_move *m, bool retire, const char *now, th_buf *out,
+                th_cjson *ev, th_err *e)
 {
     th_account from, to;
     memset(&to, 0, sizeof to);
@@ -276,6 +277,29 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
     if (r != SQLITE_DONE)
         return th_db_fail(db, "cannot record the move", e);
     int64_t mid = sqlite3_last_insert_rowid(th_db_handle(db));
+    th_cjson *ranges = NULL;
+    if (ev) {
+        /* the input as resolved (what a replay asks again), then what was taken */
+        th_cjson_set_int(ev, "move", mid);
+        th_cjson_set_int(ev, "from", from.id);
+        if (!retire)
+            th_cjson_set_int(ev, "to", to.id);
+        th_cjson_set_int(ev, "qty", qty);
+        if (m->project)
+            th_cjson_set_int(ev, "project", project);
+        if (m->vintage)
+            th_cjson_set_int(ev, "vintage", m->vintage);
+        if (m->serials)
+            th_cjson_set_str(ev, "serials", m->serials);
+        if (retire) {
+            th_cjson_set_str(ev, "beneficiary", m->beneficiary);
+            th_cjson_set_str(ev, "reason", m->reason);
+            if (m->jurisdiction)
+                th_cjson_set_str(ev, "jurisdiction", m->jurisdiction);
+        }
+        ranges = th_cjson_array();
+        th_cjson_set(ev, "blocks", ranges);
+    }
 
     /* the blocks to take from: the one holding the named serials, or the lowest first */
     char sql[512];
@@ -337,6 +361,7 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
                 goto out;
             }
             add_to_certificate(&cert, &p);
+            th_event_range(ranges, p.project, p.vintage, p.first, p.last, 0);
             left -= take;
             done += take;
         }
@@ -363,14 +388,16 @@ out:
     return rc;
 }
 
-int th_transfer(th_db *db, const th_move *m, const char *now, th_buf *out, th_err *e)
+int th_transfer(th_db *db, const th_move *m, const char *now, th_buf *out, th_cjson *ev,
+                th_err *e)
 {
-    return move(db, m, false, now, out, e);
+    return move(db, m, false, now, out, ev, e);
 }
 
-int th_retire(th_db *db, const th_move *m, const char *now, th_buf *out, th_err *e)
+int th_retire(th_db *db, const th_move *m, const char *now, th_buf *out, th_cjson *ev,
+              th_err *e)
 {
-    return move(db, m, true, now, out, e);
+    return move(db, m, true, now, out, ev, e);
 }
 
 int th_certificate_json(th_db *db, const char *ref, th_buf *out, th_err *e)

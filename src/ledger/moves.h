@@ -11,6 +11,7 @@
 #define TH_MOVES_H
 
 #include "base/buf.h"
+#include "base/cjson.h"
 #include "base/err.h"
 #include "store/db.h"
 
@@ -25,10 +26,10 @@ typedef struct {
     const char *beneficiary, *reason, *jurisdiction; /* retirements */
 } th_move;
 
-int th_transfer(th_db *db, const th_move *m, const char *now, th_buf *out, th_err *e)
-    __attribute__((warn_unused_result));
-int th_retire(th_db *db, const th_move *m, const char *now, th_buf *out, th_err *e)
-    __attribute__((warn_unused_result));
+int th_transfer(th_db *db, const th_move *m, const char *now, th_buf *out, th_cjson *ev,
+                th_err *e) __attribute__((warn_unused_result));
+int th_retire(th_db *db, const th_move *m, const char *now, th_buf *out, th_cjson *ev,
+                th_err *e) __attribute__((warn_unused_result));
 /* A retirement certificate: {"id", "date", "account", "beneficiary", "reason", "jurisdiction",
  * "quantity", "blocks"}. */
 int th_certificate_json(th_db *db, const char *id, th_buf *out, th_err *e)

@@ -72,7 +72,8 @@ void th_project_json(th_db *db, const th_project *p, th_buf *out)
     th_json_obj_end(&j);
 }
 
-int th_project_add(th_db *db, const th_project_new *n, const char *now, th_buf *out, th_err *e)
+int th_project_add(th_db *db, const th_project_new *n, const char *now, th_buf *out, th_cjson *ev,
+                   th_err *e)
 {
     if (th_account_check_name(n->name, e))
         return -1;
@@ -120,6 +121,13 @@ int th_project_add(th_db *db, const th_project_new *n, const char *now, th_buf *
     row_to_project(st, &p);
     th_db_done(db, st);
     th_project_json(db, &p, out);
+    th_cjson_set_int(ev, "project", p.id);
+    th_cjson_set_str(ev, "name", n->name);
+    th_cjson_set_int(ev, "owner", owner.id);
+    th_cjson_set_int(ev, "buffer_pct_scaled", n->buffer_pct_scaled);
+    th_cjson_set_str(ev, "params_name", n->params_name);
+    th_cjson_set_str(ev, "params_sha256", n->params_sha256);
+    th_cjson_set_str(ev, "params_csv", n->params_csv);
     return 0;
 }
 

@@ -7,6 +7,7 @@
 #define TH_PROJECTS_H
 
 #include "base/buf.h"
+#include "base/cjson.h"
 #include "base/err.h"
 #include "store/db.h"
 
@@ -32,7 +33,8 @@ typedef struct {
     const char *params_name, *params_sha256, *params_csv;
 } th_project_new;
 
-int th_project_add(th_db *db, const th_project_new *p, const char *now, th_buf *out, th_err *e)
+int th_project_add(th_db *db, const th_project_new *p, const char *now, th_buf *out, th_cjson *ev,
+                   th_err *e)
     __attribute__((warn_unused_result));
 /* By id (all digits), code (P0007) or exact name. */
 int th_project_find(th_db *db, const char *ref, th_project *p, th_err *e)

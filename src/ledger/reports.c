@@ -9,6 +9,7 @@
 #include "ledger/projects.h"
 #include "ledger/serial.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -148,7 +149,43 @@ static int check_chain(th_db *db, int64_t project, int64_t id, th_err *e)
                    (long long)count, (long long)prev, list, count > NAMED_PARCELS ? ", ..." : "");
 }
 
-int th_report_add(th_db *db, const th_report_new *r, const char *now, th_buf *out, th_err *e)
+/* Tonnes are kept to the gram: the log carries them as whole grams (integers only), and a replay
+ * must store the very double the live write did. */
+static int64_t grams(double t)
+{
+    return llround(t * 1e6);
+}
+
+static void event_parcels(th_cjson *ev, const th_report_new *r)
+{
+    if (!ev)
+        return;
+    th_cjson *arr = th_cjson_array();
+    for (size_t i = 0; i < r->nparcels; i++) {
+        const th_report_parcel *rp = &r->parcels[i];
+        /* [key, before survey or null, after survey or null] */
+        th_cjson *one = th_cjson_array();
+        th_cjson_push(one, th_cjson_string_n(rp->key, rp->key_len));
+        char d[11];
+        if (rp->has_before) {
+            th_date_format(rp->before_date, d);
+            th_cjson_push(one, th_cjson_string(d));
+        } else {
+            th_cjson_push(one, th_cjson_null());
+        }
+        if (rp->has_after) {
+            th_date_format(rp->after_date, d);
+            th_cjson_push(one, th_cjson_string(d));
+        } else {
+            th_cjson_push(one, th_cjson_null());
+        }
+        th_cjson_push(arr, one);
+    }
+    th_cjson_set(ev, "parcels", arr);
+}
+
+int th_report_add(th_db *db, const th_report_new *r, const char *now, th_buf *out, th_cjson *ev,
+                  th_err *e)
 {
     th_project p;
     if (th_project_find(db, r->project, &p, e))
@@ -167,11 +204,11 @@ int th_report_add(th_db *db, const th_report_new *r, const char *now, th_buf *ou
     sqlite3_bind_text(st, 2, r->period_start, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, r->period_end, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, r->vintage);
-    sqlite3_bind_double(st, 5, r->net_tco2e);
+    sqlite3_bind_double(st, 5, (double)grams(r->net_tco2e) / 1e6);
     sqlite3_bind_int64(st, 6, r->credits_total);
     sqlite3_bind_int64(st, 7, r->buffer_credits);
     sqlite3_bind_int64(st, 8, r->owner_credits);
-    sqlite3_bind_double(st, 9, r->reversal_tco2e);
+    sqlite3_bind_double(st, 9, (double)grams(r->reversal_tco2e) / 1e6);
     sqlite3_bind_text(st, 10, r->result_json, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
@@ -203,6 +240,18 @@ int th_report_add(th_db *db, const th_report_new *r, const char *now, th_buf *ou
     th_db_done(db, st);
     if (check_chain(db, p.id, id, e))
         return -1;
+    th_cjson_set_int(ev, "report", id);
+    th_cjson_set_int(ev, "project", p.id);
+    th_cjson_set_str(ev, "period_start", r->period_start);
+    th_cjson_set_str(ev, "period_end", r->period_end);
+    th_cjson_set_int(ev, "vintage", r->vintage);
+    th_cjson_set_int(ev, "net_gco2e", grams(r->net_tco2e));
+    th_cjson_set_int(ev, "reversal_gco2e", grams(r->reversal_tco2e));
+    th_cjson_set_int(ev, "credits_total", r->credits_total);
+    th_cjson_set_int(ev, "buffer_credits", r->buffer_credits);
+    th_cjson_set_int(ev, "owner_credits", r->owner_credits);
+    th_cjson_set_str(ev, "result", r->result_json);
+    event_parcels(ev, r);
     return th_report_json(db, id, false, out, e);
 }
 
@@ -238,7 +287,8 @@ int th_report_find(th_db *db, const char *ref, th_report_row *r, th_err *e)
 }
 
 int th_report_decide(th_db *db, const char *report, const char *verifier, bool verify,
-                     const char *reason, const char *now, th_buf *out, th_err *e)
+                     const char *reason, const char *now, th_buf *out, th_cjson *ev,
+                     th_err *e)
 {
     th_report_row rr;
     if (th_report_find(db, report, &rr, e))
@@ -282,5 +332,9 @@ int th_report_decide(th_db *db, const char *report, const char *verifier, bool v
     th_db_done(db, st);
     if (rc != SQLITE_DONE)
         return th_db_fail(db, "cannot record the decision", e);
+    th_cjson_set_int(ev, "report", id);
+    th_cjson_set_int(ev, "verifier", v.id);
+    if (!verify)
+        th_cjson_set_str(ev, "reason", reason);
     return th_report_json(db, id, false, out, e);
 }

@@ -12,6 +12,7 @@
 #define TH_REPORTS_H
 
 #include "base/buf.h"
+#include "base/cjson.h"
 #include "base/err.h"
 #include "store/db.h"
 
@@ -49,11 +50,13 @@ typedef struct {
 int th_report_find(th_db *db, const char *ref, th_report_row *r, th_err *e)
     __attribute__((warn_unused_result));
 
-int th_report_add(th_db *db, const th_report_new *r, const char *now, th_buf *out, th_err *e)
+int th_report_add(th_db *db, const th_report_new *r, const char *now, th_buf *out, th_cjson *ev,
+                  th_err *e)
     __attribute__((warn_unused_result));
 /* verify (true) or reject (false, with a reason) a submitted report. */
 int th_report_decide(th_db *db, const char *report, const char *verifier, bool verify,
-                     const char *reason, const char *now, th_buf *out, th_err *e)
+                     const char *reason, const char *now, th_buf *out, th_cjson *ev,
+                     th_err *e)
     __attribute__((warn_unused_result));
 /* The report as JSON (without the measurement unless full). */
 int th_report_json(th_db *db, int64_t id, bool full, th_buf *out, th_err *e)

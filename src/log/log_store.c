@@ -6,8 +6,7 @@
 
 #include <string.h>
 
-/* The th_merkle_get of the store: one stored subtree hash. */
-static int get_hash(void *arg, int level, int64_t index, uint8_t out[TH_HASH])
+int th_log_get_hash(void *arg, int level, int64_t index, uint8_t out[TH_HASH])
 {
     th_db *db = arg;
     sqlite3_stmt *st;
@@ -55,7 +54,7 @@ int th_log_append(th_db *db, const char *entry, size_t n, int64_t *index, th_err
     th_merkle_leaf_hash(entry, n, leaf);
     th_merkle_node nodes[TH_PROOF_MAX];
     int k;
-    if (th_merkle_append(i, leaf, get_hash, db, nodes, &k))
+    if (th_merkle_append(i, leaf, th_log_get_hash, db, nodes, &k))
         return th_fail(e, TH_EINTERNAL, "the log's tree is missing a stored hash below %lld",
                        (long long)i);
     for (int j = 0; j < k; j++) {
@@ -103,7 +102,7 @@ int th_log_root(th_db *db, int64_t size, uint8_t root[TH_HASH], th_err *e)
 {
     if (check_size(db, size, e))
         return -1;
-    if (th_merkle_root(size, get_hash, db, root))
+    if (th_merkle_root(size, th_log_get_hash, db, root))
         return th_fail(e, TH_EINTERNAL, "the log's tree is missing a stored hash");
     return 0;
 }
@@ -133,8 +132,8 @@ int th_log_prove_json(th_db *db, int64_t index, int64_t size, th_buf *out, th_er
                        (long long)index, (long long)size);
     uint8_t proof[TH_PROOF_MAX][TH_HASH], root[TH_HASH], leaf[TH_HASH];
     int np;
-    if (get_hash(db, 0, index, leaf) || th_merkle_root(size, get_hash, db, root) ||
-        th_merkle_prove_inclusion(index, size, get_hash, db, proof, &np))
+    if (th_log_get_hash(db, 0, index, leaf) || th_merkle_root(size, th_log_get_hash, db, root) ||
+        th_merkle_prove_inclusion(index, size, th_log_get_hash, db, proof, &np))
         return th_fail(e, TH_EINTERNAL, "the log's tree is missing a stored hash");
     th_json j;
     th_json_init(&j, out);
@@ -163,9 +162,9 @@ int th_log_consistency_json(th_db *db, int64_t old_size, int64_t new_size, th_bu
                        (long long)old_size, (long long)new_size);
     uint8_t proof[TH_PROOF_MAX][TH_HASH], r1[TH_HASH], r2[TH_HASH];
     int np;
-    if (th_merkle_root(old_size, get_hash, db, r1) ||
-        th_merkle_root(new_size, get_hash, db, r2) ||
-        th_merkle_prove_consistency(old_size, new_size, get_hash, db, proof, &np))
+    if (th_merkle_root(old_size, th_log_get_hash, db, r1) ||
+        th_merkle_root(new_size, th_log_get_hash, db, r2) ||
+        th_merkle_prove_consistency(old_size, new_size, th_log_get_hash, db, proof, &np))
         return th_fail(e, TH_EINTERNAL, "the log's tree is missing a stored hash");
     th_json j;
     th_json_init(&j, out);

@@ -14,6 +14,8 @@
 
 #include <stdint.h>
 
+/* The th_merkle_get of the store (arg: the th_db): one stored subtree hash. */
+int th_log_get_hash(void *arg, int level, int64_t index, uint8_t out[TH_HASH]);
 /* The number of entries. */
 int th_log_size(th_db *db, int64_t *size, th_err *e) __attribute__((warn_unused_result));
 /* Append entry (its bytes exactly) as the next one; *index gets its number (0-based). */

@@ -112,10 +112,12 @@ bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory bench-run
 
-bench-run: build/tanhui build/bench-measure build/bench-ledger build/bench-book build/bench-check
+bench-run: build/tanhui build/bench-measure build/bench-ledger build/bench-book build/bench-check \
+           build/bench-tlog
 	build/bench-measure
 	build/bench-ledger
 	build/bench-check
+	build/bench-tlog
 	build/bench-book --mix exchange-core
 	build/bench-book --mix liquibook
 

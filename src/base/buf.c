@@ -39,24 +39,11 @@ void th_buf_reserve(th_buf *b, size_t extra)
     }
 }
 
-void th_buf_put(th_buf *b, const void *s, size_t n)
-{
-    th_buf_reserve(b, n);
-    if (n)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
 void th_buf_puts(th_buf *b, const char *s)
 {
     th_buf_put(b, s, strlen(s));
 }
 
-void th_buf_putc(th_buf *b, char c)
-{
-    th_buf_put(b, &c, 1);
-}
 
 void th_buf_printf(th_buf *b, const char *fmt, ...)
 {

@@ -11,18 +11,27 @@
 
 typedef enum { V_OBJECT, V_ARRAY, V_INT, V_STRING, V_BOOL, V_NULL } kind;
 
+/* A member's value is a container (value), or a scalar already written out in canonical form
+ * into its container's vals (off, len): every log event is built and freed once per command,
+ * and allocating a node per field, then formatting it, cost more than the rest of the entry. */
 typedef struct {
-    char *key;
-    th_cjson *value;
+    const char *key;
+    th_cjson *value; /* NULL: the scalar at vals[off, off + len) */
+    size_t off, len;
+    bool ascii;      /* the key is ASCII: compared with strcmp */
+    bool bad;        /* the scalar was a string of invalid UTF-8 */
 } member;
 
+/* A string value lives in the same allocation as its node (s points into text). */
 struct th_cjson {
     kind k;
-    int64_t i;
     bool b;
+    int64_t i;
     char *s;
     member *m; /* object members, or array items (key NULL) */
     size_t n, cap;
+    th_buf vals;
+    char text[];
 };
 
 static th_cjson *make(kind k)
@@ -52,60 +61,111 @@ th_cjson *th_cjson_bool(bool v)
 
 th_cjson *th_cjson_string(const char *s)
 {
-    th_cjson *j = make(V_STRING);
-    j->s = th_xstrdup(s ? s : "");
-    return j;
+    return th_cjson_string_n(s ? s : "", s ? strlen(s) : 0);
 }
 
 th_cjson *th_cjson_string_n(const char *s, size_t n)
 {
-    th_cjson *j = make(V_STRING);
-    j->s = th_xmalloc(n + 1);
-    memcpy(j->s, s, n);
-    j->s[n] = '\0';
+    th_cjson *j = th_xmalloc(sizeof *j + n + 1);
+    memset(j, 0, sizeof *j);
+    j->k = V_STRING;
+    j->s = j->text;
+    memcpy(j->text, s, n);
+    j->text[n] = '\0';
     return j;
 }
 
-static void add(th_cjson *c, const char *key, th_cjson *value)
+static int put_string(th_buf *out, const char *s);
+
+static member *add(th_cjson *c, const char *key)
 {
     if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 4;
+        c->cap = c->cap ? c->cap * 2 : 8;
         c->m = th_xrealloc(c->m, c->cap * sizeof *c->m);
     }
-    c->m[c->n++] = (member){key ? th_xstrdup(key) : NULL, value};
+    bool ascii = true;
+    for (const char *k = key; k && *k && ascii; k++)
+        ascii = (unsigned char)*k < 0x80;
+    member *m = &c->m[c->n++];
+    *m = (member){.key = key, .ascii = ascii, .off = c->vals.len};
+    return m;
 }
 
-void th_cjson_set(th_cjson *obj, const char *key, th_cjson *value) { add(obj, key, value); }
-void th_cjson_push(th_cjson *arr, th_cjson *value) { add(arr, NULL, value); }
+static void add_int(th_cjson *c, const char *key, int64_t v)
+{
+    member *m = add(c, key);
+    char d[24];
+    th_buf_put(&c->vals, d, th_format_int64(v, d));
+    m->len = c->vals.len - m->off;
+}
+
+static void add_str(th_cjson *c, const char *key, const char *s)
+{
+    member *m = add(c, key);
+    m->bad = put_string(&c->vals, s) != 0;
+    m->len = c->vals.len - m->off;
+}
+
+static void add_value(th_cjson *c, const char *key, th_cjson *value)
+{
+    switch (value->k) {
+    case V_OBJECT:
+    case V_ARRAY:
+        add(c, key)->value = value;
+        return;
+    case V_INT:
+        add_int(c, key, value->i);
+        break;
+    case V_STRING:
+        add_str(c, key, value->s);
+        break;
+    case V_BOOL:
+    case V_NULL: {
+        member *m = add(c, key);
+        th_buf_puts(&c->vals, value->k == V_NULL ? "null" : value->b ? "true" : "false");
+        m->len = c->vals.len - m->off;
+        break;
+    }
+    }
+    th_cjson_free(value);
+}
+
+void th_cjson_set(th_cjson *obj, const char *key, th_cjson *value) { add_value(obj, key, value); }
+void th_cjson_push(th_cjson *arr, th_cjson *value) { add_value(arr, NULL, value); }
 
 void th_cjson_set_int(th_cjson *obj, const char *key, int64_t v)
 {
     if (obj)
-        add(obj, key, th_cjson_int(v));
+        add_int(obj, key, v);
 }
 
 void th_cjson_set_str(th_cjson *obj, const char *key, const char *s)
 {
-    if (obj)
-        add(obj, key, s ? th_cjson_string(s) : th_cjson_null());
+    if (!obj)
+        return;
+    if (s) {
+        add_str(obj, key, s);
+    } else {
+        member *m = add(obj, key);
+        th_buf_puts(&obj->vals, "null");
+        m->len = obj->vals.len - m->off;
+    }
 }
 
 void th_cjson_set_strn(th_cjson *obj, const char *key, const char *s, size_t n)
 {
     if (obj)
-        add(obj, key, th_cjson_string_n(s, n));
+        add_value(obj, key, th_cjson_string_n(s, n));
 }
 
 void th_cjson_free(th_cjson *v)
 {
     if (!v)
         return;
-    for (size_t i = 0; i < v->n; i++) {
-        free(v->m[i].key);
+    for (size_t i = 0; i < v->n; i++)
         th_cjson_free(v->m[i].value);
-    }
     free(v->m);
-    free(v->s);
+    th_buf_free(&v->vals);
     free(v);
 }
 
@@ -154,11 +214,21 @@ static int by_key(const void *pa, const void *pb)
     }
 }
 
-static void put_string(th_buf *out, const char *s)
+/* The string escaped, or -1 if it is not valid UTF-8. Runs of plain bytes are copied at once. */
+static int put_string(th_buf *out, const char *s)
 {
     th_buf_putc(out, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    bool ascii = true;
+    for (; *p; p++) {
+        unsigned char c = *p;
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            ascii &= c < 0x80;
+            continue;
+        }
+        th_buf_put(out, run, (size_t)(p - run));
+        run = p + 1;
+        switch (c) {
         case '"': th_buf_puts(out, "\\\""); break;
         case '\\': th_buf_puts(out, "\\\\"); break;
         case '\b': th_buf_puts(out, "\\b"); break;
@@ -166,17 +236,34 @@ static void put_string(th_buf *out, const char *s)
         case '\n': th_buf_puts(out, "\\n"); break;
         case '\f': th_buf_puts(out, "\\f"); break;
         case '\r': th_buf_puts(out, "\\r"); break;
-        default:
-            if (*p < 0x20) {
-                char u[8];
-                snprintf(u, sizeof u, "\\u%04x", *p);
-                th_buf_puts(out, u);
-            } else {
-                th_buf_putc(out, (char)*p);
-            }
+        default: {
+            static const char hex[] = "0123456789abcdef";
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            th_buf_put(out, u, 6);
+        }
         }
     }
+    th_buf_put(out, run, (size_t)(p - run));
     th_buf_putc(out, '"');
+    return ascii || th_utf8_valid(s, (size_t)(p - (const unsigned char *)s)) ? 0 : -1;
+}
+
+static int key_cmp(const member *a, const member *b)
+{
+    if (a->ascii && b->ascii)
+        return strcmp(a->key, b->key); /* UTF-16 order is byte order below U+0080 */
+    return by_key(a, b);
+}
+
+/* A member's value: its container written out, or its scalar copied. */
+static int write_value(const th_cjson *v, th_buf *out);
+
+static int write_member(const th_cjson *c, const member *m, th_buf *out)
+{
+    if (m->value)
+        return write_value(m->value, out);
+    th_buf_put(out, c->vals.p + m->off, m->len);
+    return m->bad ? -1 : 0;
 }
 
 static int write_value(const th_cjson *v, th_buf *out)
@@ -194,30 +281,33 @@ static int write_value(const th_cjson *v, th_buf *out)
         return 0;
     }
     case V_STRING:
-        if (!th_utf8_valid(v->s, strlen(v->s)))
-            return -1;
-        put_string(out, v->s);
-        return 0;
+        return put_string(out, v->s);
     case V_ARRAY:
         th_buf_putc(out, '[');
         for (size_t i = 0; i < v->n; i++) {
             if (i)
                 th_buf_putc(out, ',');
-            if (write_value(v->m[i].value, out))
+            if (write_member(v, &v->m[i], out))
                 return -1;
         }
         th_buf_putc(out, ']');
         return 0;
     case V_OBJECT: {
-        member *sorted = th_xmalloc((v->n ? v->n : 1) * sizeof *sorted);
-        if (v->n)
-            memcpy(sorted, v->m, v->n * sizeof *sorted);
+        member small[16];
+        member *sorted = v->n <= 16 ? small : th_xmalloc(v->n * sizeof *sorted);
         int rc = 0;
         for (size_t i = 0; i < v->n && rc == 0; i++)
-            if (!th_utf8_valid(sorted[i].key, strlen(sorted[i].key)))
+            if (!v->m[i].ascii && !th_utf8_valid(v->m[i].key, strlen(v->m[i].key)))
                 rc = -1;
-        if (rc == 0)
-            qsort(sorted, v->n, sizeof *sorted, by_key);
+        /* insertion sort: objects are small */
+        for (size_t i = 0; i < v->n && rc == 0; i++) {
+            size_t j = i;
+            while (j > 0 && key_cmp(&sorted[j - 1], &v->m[i]) > 0) {
+                sorted[j] = sorted[j - 1];
+                j--;
+            }
+            sorted[j] = v->m[i];
+        }
         th_buf_putc(out, '{');
         for (size_t i = 0; i < v->n && rc == 0; i++) {
             if (i && strcmp(sorted[i - 1].key, sorted[i].key) == 0) {
@@ -226,12 +316,14 @@ static int write_value(const th_cjson *v, th_buf *out)
             }
             if (i)
                 th_buf_putc(out, ',');
-            put_string(out, sorted[i].key);
+            rc = put_string(out, sorted[i].key);
             th_buf_putc(out, ':');
-            rc = write_value(sorted[i].value, out);
+            if (rc == 0)
+                rc = write_member(v, &sorted[i], out);
         }
         th_buf_putc(out, '}');
-        free(sorted);
+        if (sorted != small)
+            free(sorted);
         return rc;
     }
     }

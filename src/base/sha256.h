@@ -12,6 +12,10 @@ void th_sha256_update(th_sha256_ctx *h, const void *p, size_t n);
 void th_sha256_final(th_sha256_ctx *h, uint8_t out[32]);
 void th_sha256_free(th_sha256_ctx *h);
 void th_sha256(const void *p, size_t n, uint8_t out[32]);
+/* The SHA-256 of each prefix || msg[i] (len[i] bytes), i < count, into out[i]: many short
+ * messages at once (eight per AVX2 register where the CPU has it). */
+void th_sha256_prefixed_many(uint8_t prefix, const uint8_t *const *msg, const size_t *len,
+                             size_t count, uint8_t (*out)[32]);
 /* out gets 2n hex digits and a NUL. */
 void th_hex(const uint8_t *p, size_t n, char *out);
 

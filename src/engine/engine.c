@@ -24,7 +24,11 @@ struct th_engine {
     th_note_signer signer;
     int interval_ms;
     int64_t last_signed_ms; /* monotonic */
-    th_buf entry;           /* the event being appended */
+    /* the batch's log entries, appended together just before it commits: their bytes one
+     * after another; entry i starts at pending.p + pend_off[i] */
+    th_buf pending;
+    size_t *pend_off;
+    size_t npend, cappend;
 };
 
 static const char *const type_names[] = {
@@ -62,7 +66,7 @@ th_engine *th_engine_new(th_db *db)
     en->db = db;
     en->now = system_now;
     en->logging = true;
-    th_buf_init(&en->entry);
+    th_buf_init(&en->pending);
     return en;
 }
 
@@ -70,7 +74,8 @@ void th_engine_free(th_engine *en)
 {
     if (!en)
         return;
-    th_buf_free(&en->entry);
+    th_buf_free(&en->pending);
+    free(en->pend_off);
     OPENSSL_cleanse(&en->signer, sizeof en->signer);
     free(en);
 }
@@ -294,7 +299,7 @@ static int store_request(th_engine *en, const th_cmd *c, const th_buf *text, con
     return r == SQLITE_DONE ? 0 : th_db_fail(en->db, "cannot record the request", e);
 }
 
-/* Complete the command's event and append it to the log. */
+/* Complete the command's event and add its bytes to the batch's entries. */
 static int log_event(th_engine *en, const th_cmd *c, const char *request_text, const char *now,
                      th_cjson *ev, th_err *e)
 {
@@ -304,18 +309,40 @@ static int log_event(th_engine *en, const th_cmd *c, const char *request_text, c
         th_cjson_set_str(ev, "request_id", c->request_id);
         th_cjson_set_str(ev, "request", request_text);
     }
-    th_buf_reset(&en->entry);
-    if (th_cjson_write(ev, &en->entry) != 0)
+    size_t mark = en->pending.len;
+    if (th_cjson_write(ev, &en->pending) != 0) {
+        en->pending.len = mark;
         return th_fail(e, TH_EINPUT, "the change cannot be logged: a text in it is not valid "
                                      "UTF-8");
-    int64_t index;
-    return th_log_append(en->db, en->entry.p, en->entry.len, &index, e);
+    }
+    if (en->npend == en->cappend) {
+        en->cappend = en->cappend ? 2 * en->cappend : 64;
+        en->pend_off = th_xrealloc(en->pend_off, (en->cappend + 1) * sizeof *en->pend_off);
+    }
+    en->pend_off[en->npend++] = mark;
+    en->pend_off[en->npend] = en->pending.len;
+    return 0;
 }
 
-/* Inside the batch's transaction: sign a checkpoint when the signer is due. */
-static int maybe_sign(th_engine *en, size_t appended, const char *now, th_err *e)
+/* Before the batch commits: append its entries and their hashes, and sign a checkpoint when the
+ * signer is due. */
+static int append_and_sign(th_engine *en, const char *now, th_err *e)
 {
-    if (!en->has_signer || appended == 0)
+    if (en->npend == 0)
+        return 0;
+    const uint8_t **msg = th_xmalloc(en->npend * sizeof *msg);
+    size_t *len = th_xmalloc(en->npend * sizeof *len);
+    for (size_t i = 0; i < en->npend; i++) {
+        msg[i] = (const uint8_t *)en->pending.p + en->pend_off[i];
+        len[i] = en->pend_off[i + 1] - en->pend_off[i];
+    }
+    int64_t first;
+    int rc = th_log_append_many(en->db, msg, len, en->npend, &first, e);
+    free(msg);
+    free(len);
+    if (rc)
+        return -1;
+    if (!en->has_signer)
         return 0;
     int64_t t = en->interval_ms ? monotonic_ms() : 0;
     if (en->interval_ms && t - en->last_signed_ms < en->interval_ms)
@@ -349,7 +376,8 @@ int th_engine_checkpoint(th_engine *en, th_err *e)
 
 int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *res, th_err *e)
 {
-    size_t appended = 0;
+    en->npend = 0;
+    th_buf_reset(&en->pending);
     char now[32];
     en->now(now, en->now_arg);
     if (th_db_exec1(en->db, "BEGIN IMMEDIATE", e))
@@ -380,6 +408,7 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
             r->status = -1;
             continue;
         }
+        size_t pend_mark = en->npend;
         th_cjson *ev = en->logging ? th_cjson_object() : NULL;
         r->status = run(en, c, now, &r->result, ev, &r->err);
         if (r->status == 0 && ev)
@@ -390,17 +419,19 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
         th_err ignored;
         if (r->status != 0) {
             th_buf_reset(&r->result);
+            if (en->npend > pend_mark) { /* its entry goes with it */
+                en->npend = pend_mark;
+                en->pending.len = en->pend_off[pend_mark];
+            }
             if (th_db_exec1(en->db, "ROLLBACK TO cmd", &ignored) != 0)
                 goto abort;
             th_db_memo_clear(en->db); /* what the command read may be undone */
         }
         if (th_db_exec1(en->db, "RELEASE cmd", &ignored) != 0)
             goto abort;
-        if (r->status == 0 && en->logging)
-            appended++;
     }
     th_buf_free(&text);
-    if (maybe_sign(en, appended, now, e) == 0 && th_db_exec1(en->db, "COMMIT", e) == 0)
+    if (append_and_sign(en, now, e) == 0 && th_db_exec1(en->db, "COMMIT", e) == 0)
         return 0;
     goto fail_all;
 abort:

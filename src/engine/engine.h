@@ -12,12 +12,13 @@
  * text gets the stored result and changes nothing; with another text it is an error. The text
  * goes into the log entry too ("request"), so a replay records the request as it was.
  *
- * The transparency log: every command that changes state appends one entry, its event as
- * canonical JSON (RFC 8785: a "type", "time", the "request_id" when there is one, and what the
- * ledger says it did), inside the command's savepoint, so an entry exists exactly when its change
- * does. With a signer, a checkpoint covering the batch is signed inside the batch's transaction
- * before it commits (or, with an interval, at most that often; th_engine_checkpoint signs the
- * rest).
+ * The transparency log: every command that changes state makes one entry, its event as
+ * canonical JSON (RFC 8785: a "type", "time", the "request_id" and "request" when there are, and
+ * what the ledger says it did). A command rolled back to its savepoint drops its entry; the
+ * batch's entries are appended, with their tree hashes, in the batch's transaction just before it
+ * commits, so an entry exists exactly when its change does. With a signer, a checkpoint covering
+ * the batch is signed then too (or, with an interval, at most that often; th_engine_checkpoint
+ * signs the rest).
  *
  * The clock is injectable (th_engine_set_clock) so tests can fix time. */
 #ifndef TH_ENGINE_H

@@ -294,7 +294,7 @@ static const struct {
     {"report_parcels", "report_id, parcel_id"},                {"issuances", "id"},
     {"cancellations", "id"},      {"blocks", "id"},            {"moves", "id"},
     {"move_parts", "move_id, first"},                          {"requests", "id"},
-    {"log_entries", "idx"},       {"log_hashes", "level, idx"},
+    {"log_entries", "idx"},       {"log_tiles", "id"},
 };
 
 static void value_text(sqlite3_stmt *st, int col, char out[64])

@@ -2,19 +2,46 @@
 #include "log/log_store.h"
 
 #include "base/json.h"
+#include "base/mem.h"
 #include "base/sha256.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+int th_log_tile(th_db *db, int level, int64_t tile, uint8_t (*out)[TH_HASH], int *n, th_err *e)
+{
+    *n = 0;
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "SELECT hashes FROM log_tiles WHERE id = ?", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, TH_TILE_ID(level, tile));
+    int r = sqlite3_step(st), rc = 0;
+    if (r == SQLITE_ROW) {
+        int bytes = sqlite3_column_bytes(st, 0);
+        if (bytes % TH_HASH == 0 && bytes <= TH_TILE * TH_HASH) {
+            memcpy(out, sqlite3_column_blob(st, 0), (size_t)bytes);
+            *n = bytes / TH_HASH;
+        } else {
+            rc = th_fail(e, TH_EINPUT, "the log's tile %d/%lld holds %d bytes, not whole hashes",
+                         level, (long long)tile, bytes);
+        }
+    } else if (r != SQLITE_DONE) {
+        rc = th_db_fail(db, "cannot read the log's tree", e);
+    }
+    th_db_done(db, st);
+    return rc;
+}
 
 int th_log_get_hash(void *arg, int level, int64_t index, uint8_t out[TH_HASH])
 {
     th_db *db = arg;
     sqlite3_stmt *st;
     th_err e;
-    if (th_db_stmt(db, "SELECT hash FROM log_hashes WHERE level = ? AND idx = ?", &st, &e))
+    if (th_db_stmt(db, "SELECT substr(hashes, ?, 32) FROM log_tiles WHERE id = ?", &st, &e))
         return -1;
-    sqlite3_bind_int(st, 1, level);
-    sqlite3_bind_int64(st, 2, index);
+    sqlite3_bind_int(st, 1, (int)(index % TH_TILE) * TH_HASH + 1);
+    sqlite3_bind_int64(st, 2, TH_TILE_ID(level, index / TH_TILE));
     int rc = -1;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == TH_HASH) {
         memcpy(out, sqlite3_column_blob(st, 0), TH_HASH);
@@ -24,8 +51,29 @@ int th_log_get_hash(void *arg, int level, int64_t index, uint8_t out[TH_HASH])
     return rc;
 }
 
+int th_log_stored_hashes(th_db *db, int64_t *n, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "SELECT coalesce(sum(length(hashes)), 0) / 32 FROM log_tiles", &st, e))
+        return -1;
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    th_db_done(db, st);
+    return r == SQLITE_ROW ? 0 : th_db_fail(db, "cannot read the log's tree", e);
+}
+
+/* The size is memoized per connection while a transaction appends (a rollback clears it). */
+static const char size_memo[] = "log size";
+
 int th_log_size(th_db *db, int64_t *size, th_err *e)
 {
+    size_t len;
+    const void *m = th_db_memo_get(db, size_memo, &len);
+    if (m && len == sizeof *size) {
+        memcpy(size, m, sizeof *size);
+        return 0;
+    }
     sqlite3_stmt *st;
     if (th_db_stmt(db, "SELECT coalesce(max(idx) + 1, 0) FROM log_entries", &st, e))
         return -1;
@@ -36,40 +84,158 @@ int th_log_size(th_db *db, int64_t *size, th_err *e)
     return r == SQLITE_ROW ? 0 : th_db_fail(db, "cannot read the log's size", e);
 }
 
-int th_log_append(th_db *db, const char *entry, size_t n, int64_t *index, th_err *e)
+/* Insert entries first.. (rows of ROWS at a time: SQLite runs one statement for them all). */
+enum { ROWS = 32 };
+
+static int insert_entries(th_db *db, int64_t first, const uint8_t *const *msg, const size_t *len,
+                          size_t k, th_err *e)
 {
-    int64_t i;
-    if (th_log_size(db, &i, e))
-        return -1;
+    char sql[64 + ROWS * 8];
+    for (size_t i = 0; i < k;) {
+        size_t n = k - i >= ROWS ? ROWS : 1;
+        size_t w = (size_t)snprintf(sql, sizeof sql, "INSERT INTO log_entries (idx, entry) VALUES ");
+        for (size_t r = 0; r < n; r++)
+            w += (size_t)snprintf(sql + w, sizeof sql - w, r ? ",(?,?)" : "(?,?)");
+        sqlite3_stmt *st;
+        if (th_db_stmt(db, sql, &st, e))
+            return -1;
+        for (size_t r = 0; r < n; r++) {
+            sqlite3_bind_int64(st, (int)(2 * r + 1), first + (int64_t)(i + r));
+            sqlite3_bind_text(st, (int)(2 * r + 2), (const char *)msg[i + r], (int)len[i + r],
+                              SQLITE_STATIC);
+        }
+        int rc = sqlite3_step(st);
+        th_db_done(db, st);
+        if (rc != SQLITE_DONE)
+            return th_db_fail(db, "cannot append to the log", e);
+        i += n;
+    }
+    return 0;
+}
+
+/* How many leaves have their hashes stored. */
+static int sealed_size(th_db *db, int64_t *n, th_err *e)
+{
+    /* level 0's last tile: its number and how full it is */
     sqlite3_stmt *st;
-    if (th_db_stmt(db, "INSERT INTO log_entries (idx, entry) VALUES (?, ?)", &st, e))
+    if (th_db_stmt(db, "SELECT id, length(hashes) / 32 FROM log_tiles WHERE id < ?"
+                       " ORDER BY id DESC LIMIT 1", &st, e))
         return -1;
-    sqlite3_bind_int64(st, 1, i);
-    sqlite3_bind_text(st, 2, entry, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 1, TH_TILE_ID(1, 0));
+    int r = sqlite3_step(st);
+    *n = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) * TH_TILE + sqlite3_column_int64(st, 1)
+                         : 0;
+    th_db_done(db, st);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? 0
+                                               : th_db_fail(db, "cannot read the log's tree", e);
+}
+
+/* Put run nodes (one level, one tile, consecutive) into their tile, after what it holds. */
+static int store_tile(th_db *db, const th_merkle_node *nd, size_t run, th_err *e)
+{
+    int level = nd->level;
+    int64_t tile = nd->index / TH_TILE;
+    int have = (int)(nd->index % TH_TILE), n;
+    uint8_t hashes[TH_TILE][TH_HASH];
+    if (have > 0) {
+        if (th_log_tile(db, level, tile, hashes, &n, e))
+            return -1;
+        if (n != have)
+            return th_fail(e, TH_EINTERNAL, "the log's tile %d/%lld holds %d hashes, not %d",
+                           level, (long long)tile, n, have);
+    }
+    for (size_t k = 0; k < run; k++)
+        memcpy(hashes[have + (int)k], nd[k].hash, TH_HASH);
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "INSERT OR REPLACE INTO log_tiles (id, hashes) VALUES (?, ?)", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, TH_TILE_ID(level, tile));
+    sqlite3_bind_blob(st, 2, hashes, (have + (int)run) * TH_HASH, SQLITE_STATIC);
     int r = sqlite3_step(st);
     th_db_done(db, st);
-    if (r != SQLITE_DONE)
-        return th_db_fail(db, "cannot append to the log", e);
-    uint8_t leaf[TH_HASH];
-    th_merkle_leaf_hash(entry, n, leaf);
-    th_merkle_node nodes[TH_PROOF_MAX];
-    int k;
-    if (th_merkle_append(i, leaf, th_log_get_hash, db, nodes, &k))
-        return th_fail(e, TH_EINTERNAL, "the log's tree is missing a stored hash below %lld",
-                       (long long)i);
-    for (int j = 0; j < k; j++) {
-        if (th_db_stmt(db, "INSERT INTO log_hashes (level, idx, hash) VALUES (?, ?, ?)", &st, e))
-            return -1;
-        sqlite3_bind_int(st, 1, nodes[j].level);
-        sqlite3_bind_int64(st, 2, nodes[j].index);
-        sqlite3_bind_blob(st, 3, nodes[j].hash, TH_HASH, SQLITE_STATIC);
-        r = sqlite3_step(st);
-        th_db_done(db, st);
-        if (r != SQLITE_DONE)
-            return th_db_fail(db, "cannot store the log's tree", e);
+    return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot store the log's tree", e);
+}
+
+/* Store the hashes of entries from..from+k (their bytes given). */
+static int seal(th_db *db, int64_t from, const uint8_t *const *msg, const size_t *len, size_t k,
+                th_err *e)
+{
+    th_merkle_node *nodes = th_xmalloc((2 * k + 64) * sizeof *nodes);
+    size_t nn = 0;
+    int rc = 0;
+    if (th_merkle_append_entries(from, msg, len, k, th_log_get_hash, db, nodes, &nn))
+        rc = th_fail(e, TH_EINTERNAL, "the log's tree is missing a stored hash below %lld",
+                     (long long)from);
+    /* the nodes come level by level in index order: one tile write per run of a tile */
+    for (size_t j = 0; j < nn && rc == 0;) {
+        int level = nodes[j].level;
+        int64_t tile = nodes[j].index / TH_TILE;
+        size_t run = 1;
+        while (j + run < nn && nodes[j + run].level == level &&
+               nodes[j + run].index / TH_TILE == tile)
+            run++;
+        rc = store_tile(db, &nodes[j], run, e);
+        j += run;
     }
-    *index = i;
+    free(nodes);
+    return rc;
+}
+
+int th_log_seal(th_db *db, th_err *e)
+{
+    int64_t from = 0, to = 0;
+    if (sealed_size(db, &from, e) || th_log_size(db, &to, e))
+        return -1;
+    if (from >= to)
+        return 0;
+    size_t k = (size_t)(to - from);
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "SELECT idx, entry FROM log_entries WHERE idx >= ? ORDER BY idx", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, from);
+    uint8_t **msg = th_xcalloc(k, sizeof *msg);
+    size_t *len = th_xcalloc(k, sizeof *len), got = 0;
+    while (got < k && sqlite3_step(st) == SQLITE_ROW &&
+           sqlite3_column_int64(st, 0) == from + (int64_t)got) {
+        len[got] = (size_t)sqlite3_column_bytes(st, 1);
+        msg[got] = th_xmalloc(len[got] + 1);
+        memcpy(msg[got], sqlite3_column_blob(st, 1), len[got]);
+        got++;
+    }
+    th_db_done(db, st);
+    int rc = got < k ? th_fail(e, TH_EINTERNAL, "the log's entry %lld cannot be read",
+                               (long long)(from + (int64_t)got))
+                     : seal(db, from, (const uint8_t *const *)msg, len, k, e);
+    for (size_t j = 0; j < got; j++)
+        free(msg[j]);
+    free(msg);
+    free(len);
+    return rc;
+}
+
+int th_log_append_many(th_db *db, const uint8_t *const *msg, const size_t *len, size_t k,
+                       int64_t *first, th_err *e)
+{
+    int64_t size = 0, sealed = 0;
+    if (th_log_size(db, &size, e) || sealed_size(db, &sealed, e))
+        return -1;
+    /* entries stored without their hashes (a database migrated to tiles): hash those first */
+    if (sealed < size && th_log_seal(db, e))
+        return -1;
+    *first = size;
+    if (k == 0)
+        return 0;
+    if (insert_entries(db, size, msg, len, k, e) || seal(db, size, msg, len, k, e))
+        return -1;
+    int64_t next = size + (int64_t)k;
+    th_db_memo_put(db, size_memo, &next, sizeof next);
     return 0;
+}
+
+int th_log_append(th_db *db, const char *entry, size_t n, int64_t *index, th_err *e)
+{
+    const uint8_t *msg = (const uint8_t *)entry;
+    return th_log_append_many(db, &msg, &n, 1, index, e);
 }
 
 int th_log_entry(th_db *db, int64_t i, th_buf *out, th_err *e)

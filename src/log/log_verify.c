@@ -30,8 +30,16 @@ typedef struct {
     uint8_t hash[TH_HASH];
 } subtree;
 
+/* The stored tile last read at a level (hashes are read tile by tile, in order). */
+typedef struct {
+    int64_t tile; /* -1: none */
+    int n;
+    uint8_t hashes[TH_TILE][TH_HASH];
+} tile_cache;
+
 typedef struct {
     th_db *db;
+    tile_cache tiles[TH_PROOF_MAX];
     subtree frontier[TH_PROOF_MAX];
     int top;
     bool mismatch; /* the first stored hash that differs: */
@@ -42,16 +50,22 @@ typedef struct {
 
 static int check_stored(walk *w, const subtree *s, th_err *e)
 {
-    uint8_t h[TH_HASH];
     w->hashes++;
-    if (th_log_get_hash(w->db, s->level, s->index, h) == 0 && memcmp(h, s->hash, TH_HASH) == 0)
+    tile_cache *c = &w->tiles[s->level];
+    int64_t tile = s->index / TH_TILE;
+    int at = (int)(s->index % TH_TILE);
+    if (c->tile != tile || at >= c->n) {
+        if (th_log_tile(w->db, s->level, tile, c->hashes, &c->n, e))
+            return -1;
+        c->tile = tile;
+    }
+    if (at < c->n && memcmp(c->hashes[at], s->hash, TH_HASH) == 0)
         return 0;
     if (!w->mismatch) {
         w->mismatch = true;
         w->bad_level = s->level;
         w->bad_index = s->index;
     }
-    (void)e;
     return 0;
 }
 
@@ -172,6 +186,8 @@ int th_log_verify(th_db *db, const th_note_verifier *v, th_log_verified *out, th
         return -1;
     walk *w = th_xcalloc(1, sizeof *w);
     w->db = db;
+    for (int l = 0; l < TH_PROOF_MAX; l++)
+        w->tiles[l].tile = -1;
     sqlite3_stmt *st = NULL;
     int rc = th_db_prepare(db, "SELECT idx, entry FROM log_entries ORDER BY idx", &st, e);
     int64_t i = 0;
@@ -212,18 +228,13 @@ int th_log_verify(th_db *db, const th_note_verifier *v, th_log_verified *out, th
         rc = th_fail(e, TH_EINPUT, "the stored hash at level %d, index %lld is not the one the "
                                    "entries give: it was changed", w->bad_level,
                      (long long)w->bad_index);
-    if (rc == 0) {
-        sqlite3_stmt *cs;
-        rc = th_db_prepare(db, "SELECT count(*) FROM log_hashes", &cs, e);
-        if (rc == 0) {
-            int64_t stored = sqlite3_step(cs) == SQLITE_ROW ? sqlite3_column_int64(cs, 0) : -1;
-            sqlite3_finalize(cs);
-            if (stored != w->hashes)
-                rc = th_fail(e, TH_EINPUT, "the log stores %lld subtree hashes where its %lld "
-                                           "entries have %lld", (long long)stored,
-                             (long long)i, (long long)w->hashes);
-        }
-    }
+    int64_t stored = 0;
+    if (rc == 0 && th_log_stored_hashes(db, &stored, e) != 0)
+        rc = -1;
+    if (rc == 0 && stored != w->hashes)
+        rc = th_fail(e, TH_EINPUT, "the log stores %lld subtree hashes where its %lld entries "
+                                   "have %lld", (long long)stored, (long long)i,
+                     (long long)w->hashes);
     if (rc == 0)
         rc = check_consistency(db, cps, ncp, e);
     if (rc == 0)

@@ -1,18 +1,16 @@
 /* merkle.c — RFC 9162 Merkle trees over stored complete subtrees. See merkle.h. */
 #include "log/merkle.h"
 
+#include "base/mem.h"
 #include "base/sha256.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void th_merkle_leaf_hash(const void *entry, size_t n, uint8_t out[TH_HASH])
 {
-    static const uint8_t zero = 0x00;
-    th_sha256_ctx *h = th_sha256_new();
-    th_sha256_update(h, &zero, 1);
-    th_sha256_update(h, entry, n);
-    th_sha256_final(h, out);
-    th_sha256_free(h);
+    const uint8_t *p = entry;
+    th_sha256_prefixed_many(0x00, &p, &n, 1, (uint8_t(*)[TH_HASH])out);
 }
 
 void th_merkle_node_hash(const uint8_t left[TH_HASH], const uint8_t right[TH_HASH],
@@ -78,6 +76,69 @@ int th_merkle_append(int64_t n, const uint8_t leaf[TH_HASH], th_merkle_get get, 
     }
     *nout = k;
     return 0;
+}
+
+int th_merkle_append_entries(int64_t n, const uint8_t *const *entries, const size_t *lens,
+                             size_t k, th_merkle_get get, void *arg, th_merkle_node *out,
+                             size_t *nout)
+{
+    *nout = 0;
+    if (k == 0)
+        return 0;
+    uint8_t(*h)[TH_HASH] = th_xmalloc(k * sizeof *h);
+    th_sha256_prefixed_many(0x00, entries, lens, k, h);
+    for (size_t i = 0; i < k; i++) {
+        out[i].level = 0;
+        out[i].index = n + (int64_t)i;
+        memcpy(out[i].hash, h[i], TH_HASH);
+    }
+    free(h);
+    /* level by level: the nodes this level's new subtrees complete, all hashed at once */
+    size_t start = 0, count = k, total = k;
+    int64_t first = n;
+    uint8_t *pairs = th_xmalloc((k / 2 + 1) * 2 * TH_HASH);
+    const uint8_t **msg = th_xmalloc((k / 2 + 1) * sizeof *msg);
+    size_t *len = th_xmalloc((k / 2 + 1) * sizeof *len);
+    int rc = 0;
+    for (int level = 0; level < 62 && count > 0; level++) {
+        int64_t last = first + (int64_t)count - 1;
+        /* parent p is complete when its right child 2p + 1 is here */
+        int64_t p_first = first / 2, p_last = last >= 1 ? (last - 1) / 2 : -1;
+        if (p_last < p_first)
+            break;
+        size_t np = (size_t)(p_last - p_first + 1);
+        for (size_t j = 0; j < np; j++) {
+            int64_t p = p_first + (int64_t)j, l = 2 * p;
+            uint8_t *pair = pairs + j * 2 * TH_HASH;
+            if (l >= first)
+                memcpy(pair, out[start + (size_t)(l - first)].hash, TH_HASH);
+            else if (get(arg, level, l, pair)) {
+                rc = -1;
+                goto done;
+            }
+            memcpy(pair + TH_HASH, out[start + (size_t)(l + 1 - first)].hash, TH_HASH);
+            msg[j] = pair;
+            len[j] = 2 * TH_HASH;
+        }
+        th_sha256_prefixed_many(0x01, msg, len, np, h = th_xmalloc(np * sizeof *h));
+        for (size_t j = 0; j < np; j++) {
+            out[total + j].level = level + 1;
+            out[total + j].index = p_first + (int64_t)j;
+            memcpy(out[total + j].hash, h[j], TH_HASH);
+        }
+        free(h);
+        start = total;
+        total += np;
+        count = np;
+        first = p_first;
+    }
+done:
+    free(pairs);
+    free(msg);
+    free(len);
+    if (rc == 0)
+        *nout = total;
+    return rc;
 }
 
 int th_merkle_root(int64_t size, th_merkle_get get, void *arg, uint8_t out[TH_HASH])

@@ -37,6 +37,12 @@ typedef struct {
  * appended: out gets them (at most TH_PROOF_MAX), *nout how many. -1 if a read failed. */
 int th_merkle_append(int64_t n, const uint8_t leaf[TH_HASH], th_merkle_get get, void *arg,
                      th_merkle_node out[TH_PROOF_MAX], int *nout);
+/* Append k entries at once as leaves n..n+k-1 (their leaf hashes computed here, many at a time):
+ * out (room for 2k + 64) gets every subtree hash to store, the leaves first, then each level's
+ * new nodes; the stored hashes left of them are read through get. -1 if a read failed. */
+int th_merkle_append_entries(int64_t n, const uint8_t *const *entries, const size_t *lens,
+                             size_t k, th_merkle_get get, void *arg, th_merkle_node *out,
+                             size_t *nout);
 /* The root of the first `size` leaves. */
 int th_merkle_root(int64_t size, th_merkle_get get, void *arg, uint8_t out[TH_HASH]);
 /* The inclusion proof of leaf `index` in the tree of `size` leaves (RFC 9162 §2.1.3.1). */

@@ -7,7 +7,9 @@
 #include "base/text.h"
 
 #include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -158,6 +160,27 @@ static bool good_text(const char *t, size_t n)
     return true;
 }
 
+/* The last signer's key as OpenSSL holds it: making it from the seed derives the public key, as
+ * costly as the signature itself, and a log signs with one key every batch. */
+static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
+static EVP_PKEY *key_cached;
+static uint8_t key_seed[32];
+
+static EVP_PKEY *signing_key(const uint8_t seed[32])
+{
+    pthread_mutex_lock(&key_lock);
+    if (!key_cached || CRYPTO_memcmp(key_seed, seed, 32) != 0) {
+        EVP_PKEY_free(key_cached);
+        key_cached = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
+        memcpy(key_seed, seed, 32);
+    }
+    EVP_PKEY *k = key_cached;
+    if (k)
+        EVP_PKEY_up_ref(k);
+    pthread_mutex_unlock(&key_lock);
+    return k;
+}
+
 int th_note_sign(const char *text, size_t n, const th_note_signer *s, th_buf *out, th_err *e)
 {
     if (!good_text(text, n))
@@ -165,7 +188,7 @@ int th_note_sign(const char *text, size_t n, const th_note_signer *s, th_buf *ou
                                      "ends in a newline");
     uint8_t sig[4 + 64];
     size_t siglen = 64;
-    EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, s->seed, 32);
+    EVP_PKEY *k = signing_key(s->seed);
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     int ok = k && ctx && EVP_DigestSignInit(ctx, NULL, NULL, NULL, k) == 1 &&
              EVP_DigestSign(ctx, sig + 4, &siglen, (const unsigned char *)text, n) == 1 &&

@@ -214,6 +214,15 @@ static const char *const migrations[] = {
     "CREATE INDEX blocks_retirement ON blocks (retirement_id) WHERE retirement_id IS NOT NULL;"
     "CREATE INDEX blocks_cancellation ON blocks (cancellation_id)"
     " WHERE cancellation_id IS NOT NULL;",
+    /* 9: the tree's hashes in tiles of 64 consecutive hashes of one level (2 KiB, within one
+     * page), id = level * 2^40 + tile: a batch of 1,000 entries writes some 40 rows, not 2,000.
+     * The hashes are rebuilt from the entries by the next write (th_log_seal) */
+    "DROP TABLE log_hashes;"
+    "CREATE TABLE log_tiles ("
+    "  id INTEGER PRIMARY KEY CHECK (id >= 0),"
+    "  hashes BLOB NOT NULL"
+    "    CHECK (length(hashes) BETWEEN 32 AND 2048 AND length(hashes) % 32 = 0)"
+    ");",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

@@ -14,6 +14,8 @@ static const char *const undo[] = {
     [5] = "CREATE INDEX blocks_holder ON blocks (account_id, state, project_id, vintage, first);",
     [6] = "DROP TABLE log_entries; DROP TABLE log_hashes; DROP TABLE log_checkpoints;",
     [7] = "DROP INDEX blocks_retirement; DROP INDEX blocks_cancellation;",
+    [8] = "DROP TABLE log_tiles; CREATE TABLE log_hashes (level INTEGER NOT NULL, idx INTEGER NOT"
+          " NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

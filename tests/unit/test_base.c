@@ -255,6 +255,43 @@ TEST(sha256_known_vectors)
     CHECK_STR(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+/* The many-at-once SHA-256 against libcrypto's, one by one: random lengths around every block
+ * boundary the padding has (55, 56, 63, 64...), groups of every size, both prefixes. */
+TEST(sha256_many_matches_one_at_a_time)
+{
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    enum { MAX = 40 };
+    static uint8_t data[MAX][700];
+    const uint8_t *msg[MAX];
+    size_t len[MAX];
+    uint8_t many[MAX][32], one[32];
+    int rounds = th_test_long() ? 4000 : 400;
+    for (int r = 0; r < rounds; r++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t count = (size_t)(x % MAX) + 1;
+        for (size_t i = 0; i < count; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            len[i] = r % 3 == 0 ? (size_t)(x % 700) : (size_t)(x % 140);
+            for (size_t j = 0; j < len[i]; j++)
+                data[i][j] = (uint8_t)(x >> (j % 56));
+            msg[i] = data[i];
+        }
+        uint8_t prefix = (uint8_t)(r & 1);
+        th_sha256_prefixed_many(prefix, msg, len, count, many);
+        for (size_t i = 0; i < count; i++) {
+            uint8_t buf[701];
+            buf[0] = prefix;
+            memcpy(buf + 1, data[i], len[i]);
+            th_sha256(buf, len[i] + 1, one);
+            if (memcmp(one, many[i], 32) != 0) {
+                th_test_fail(__FILE__, __LINE__, "message %zu of %zu (%zu bytes) differs", i,
+                             count, len[i]);
+                return;
+            }
+        }
+    }
+}
+
 TEST(rowerrs_cap_and_sort)
 {
     th_rowerrs l;

@@ -2,8 +2,9 @@
 # scripts/deps.sh — install the Debian packages tanhui needs, only when they are missing.
 #
 #   scripts/deps.sh build    compiler, pkg-config, GDAL, OpenSSL's libcrypto, SQLite, jansson
-#   scripts/deps.sh test     build + gdal-bin (the tests read GeoPackages back with ogrinfo) and
-#                            sqlite3 (they tamper with a database to see `tanhui check` fail)
+#   scripts/deps.sh test     build + gdal-bin (the tests read GeoPackages back with ogrinfo),
+#                            sqlite3 (they tamper with a database to see `tanhui check` fail) and
+#                            nodejs (an independent verifier of the transparency log)
 #   scripts/deps.sh bench    the same (sqlite3 is also the baseline the benchmark compares with)
 #   scripts/deps.sh fuzz     build + clang and its libFuzzer runtime
 #
@@ -32,6 +33,7 @@ case $want in
 test | bench)
     command -v ogrinfo >/dev/null 2>&1 || need gdal-bin
     command -v sqlite3 >/dev/null 2>&1 || need sqlite3
+    command -v node >/dev/null 2>&1 || need nodejs
     ;;
 esac
 case $want in

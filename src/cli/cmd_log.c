@@ -11,6 +11,7 @@
 #include "log/log_store.h"
 #include "log/log_verify.h"
 
+#include <jansson.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
@@ -152,6 +153,37 @@ static int log_replay_to(const th_global *g, const th_opts *op)
     return 0;
 }
 
+/* A proof's JSON (our own, well formed) as aligned lines: "name  value", the proof's hashes one
+ * per line. */
+static void proof_text(th_buf *b)
+{
+    json_t *o = json_loadb(b->p, b->len, 0, NULL);
+    th_buf t;
+    th_buf_init(&t);
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        if (json_is_array(v)) {
+            size_t i;
+            json_t *h;
+            if (json_array_size(v) == 0)
+                th_buf_printf(&t, "%-10s (none)\n", key);
+            json_array_foreach(v, i, h)
+                th_buf_printf(&t, "%-10s %s\n", i ? "" : key, json_string_value(h));
+        } else if (json_is_integer(v)) {
+            th_buf_printf(&t, "%-10s %lld\n", key, (long long)json_integer_value(v));
+        } else {
+            th_buf_printf(&t, "%-10s %s\n", key, json_string_value(v));
+        }
+    }
+    json_decref(o);
+    if (t.len) /* finish() adds the last newline */
+        t.p[--t.len] = '\0';
+    th_buf_free(b);
+    *b = t;
+}
+
 int th_cmd_log(const th_global *g, int argc, char **argv)
 {
     static const th_optspec spec[] = {{"json", false, false}, {"size", true, false},
@@ -224,8 +256,12 @@ int th_cmd_log(const th_global *g, int argc, char **argv)
             rc = th_log_size(db, &b, &e);
         if (rc == 0)
             rc = th_log_prove_json(db, a, b, &out, &e);
+        if (rc == 0 && !json)
+            proof_text(&out);
     } else { /* consistency */
         rc = th_log_consistency_json(db, a, b, &out, &e);
+        if (rc == 0 && !json)
+            proof_text(&out);
     }
     return finish(db, rc, &out, newline, &e);
 }

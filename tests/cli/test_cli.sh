@@ -378,6 +378,99 @@ sweep_dump >"$D/sweep.after"
 cmp -s "$D/sweep.before" "$D/sweep.after" && ok || { bad "the bad-input sweep changed the registry"; diff "$D/sweep.before" "$D/sweep.after" | head -5; }
 expect 0 sweep-check -- "$T" --db "$DB" check
 
+# --- the transparency log: every change an entry, signed checkpoints, proofs, audits ---
+expect 0 log-size -- "$T" --db "$DB" log size
+n=$(cat "$D/out")
+[ "$n" -gt 10 ] 2>/dev/null && ok || bad "log size: '$n'"
+expect 0 log-size-json -- "$T" --db "$DB" log size --json
+has "$D/out" "{\"size\":$n}" "log size --json"
+expect 0 log-entry-0 -- "$T" --db "$DB" log entry 0
+has "$D/out" '{"buffer":{"account":1,"kind":"buffer","name":"buffer"},"time":"' "entry 0 is the registry's making"
+[ "$(tail -c 1 "$D/out" | od -An -c | tr -d ' ')" = "}" ] && ok || bad "log entry adds nothing after the entry's bytes"
+if command -v sqlite3 >/dev/null 2>&1; then
+    # the entry of the first transfer: canonical JSON, read back byte for byte
+    i=$(sqlite3 "$DB" "SELECT min(idx) FROM log_entries WHERE entry LIKE '%\"type\":\"transfer\"%'")
+    expect 0 log-entry-transfer -- "$T" --db "$DB" log entry "$i"
+    has "$D/out" '{"blocks":[{"first":1,"last":100,"project":1,"vintage":2024}],"from":' "a transfer's entry names its serial range"
+    has "$D/out" '"qty":100,"time":"' "a transfer's entry: keys sorted, integers"
+    sqlite3 "$DB" "SELECT entry FROM log_entries WHERE idx = $i" | tr -d '\n' >"$D/entry.sql"
+    cmp -s "$D/out" "$D/entry.sql" && ok || bad "log entry differs from the stored row"
+fi
+expect 0 log-checkpoint -- "$T" --db "$DB" log checkpoint
+head -1 "$D/out" | grep -qx 'tanhui.local/registry' && ok || bad "checkpoint origin line"
+sed -n 2p "$D/out" | grep -qx "$n" && ok || bad "the latest checkpoint covers every entry"
+has "$D/out" "— tanhui.local/registry " "checkpoint signature line"
+expect 0 log-checkpoint-at -- "$T" --db "$DB" log checkpoint --size 1
+sed -n 2p "$D/out" | grep -qx 1 && ok || bad "checkpoint --size 1"
+expect 2 log-checkpoint-none -- "$T" --db "$DB" log checkpoint --size 999999
+has "$D/err" "no checkpoint was signed at size 999999" "checkpoint of no size"
+expect 0 log-key -- "$T" --db "$DB" log key
+grep -qE '^tanhui\.local/registry\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$' "$D/out" && ok || bad "log key format: $(cat "$D/out")"
+[ "$(stat -c %a "$DB.key")" = 600 ] && ok || bad "the private key file is not mode 0600"
+expect 0 log-prove -- "$T" --db "$DB" log prove 3 --json
+has "$D/out" "{\"index\":3,\"size\":$n,\"leaf_hash\":\"" "log prove --json"
+expect 0 log-prove-text -- "$T" --db "$DB" log prove 3 --size 5
+has "$D/out" "leaf_hash  " "log prove as text"
+expect 0 log-consistency -- "$T" --db "$DB" log consistency 2 "$n" --json
+has "$D/out" "{\"old_size\":2,\"new_size\":$n,\"old_root\":\"" "log consistency --json"
+expect 0 log-verify -- "$T" --db "$DB" log verify
+has "$D/out" "ok: $n entries" "log verify"
+expect 0 log-verify-json -- "$T" --db "$DB" log verify --json
+has "$D/out" "{\"ok\":true,\"entries\":$n," "log verify --json"
+expect 0 check-has-log -- "$T" --db "$DB" check --json
+has "$D/out" "\"log\":{\"entries\":$n," "check runs the log's audit"
+if command -v node >/dev/null 2>&1; then
+    expect 0 log-independent-verifier -- node tests/verifier/verify_log.mjs "$T" "$DB"
+    has "$D/out" "verifier: ok, $n entries" "an independent verifier accepts the log"
+else
+    bad "node is missing (scripts/deps.sh test installs it): the independent verifier did not run"
+fi
+for args in "entry -1" "entry abc" "entry 99999" "prove $n" "prove 5 --size 3" "consistency 0 5" \
+    "consistency 5 3" "consistency 1 99999" "frob" "" "size extra" "replay"; do
+    # shellcheck disable=SC2086
+    expect 2 "log-bad $args" -- "$T" --db "$DB" log $args
+    [ "$(wc -l <"$D/err")" -eq 1 ] && grep -q '^tanhui: ' "$D/err" && ok || bad "log $args: one line on stderr"
+done
+# a rebuild from the entries alone equals the registry, row for row
+expect 0 log-replay -- "$T" --db "$DB" log replay --to "$D/replayed.db"
+has "$D/out" "replayed $n entries" "log replay"
+expect 0 log-replay-verify -- "$T" --db "$D/replayed.db" log verify
+expect 0 log-replay-supply -- "$T" --db "$D/replayed.db" supply --json
+"$T" --db "$DB" supply --json >"$D/supply.orig"
+cmp -s "$D/out" "$D/supply.orig" && ok || bad "the replayed registry has another supply"
+expect 2 log-replay-exists -- "$T" --db "$DB" log replay --to "$D/replayed.db"
+expect 2 log-replay-no-to -- "$T" --db "$DB" log replay
+# init with the key elsewhere; a key file that exists is never overwritten
+expect 0 init-log-key -- "$T" --db "$D/k.db" init --log-key "$D/k.key" --log-origin example.org/registry
+[ -f "$D/k.key" ] && [ ! -f "$D/k.db.key" ] && ok || bad "init --log-key"
+expect 0 init-log-key-name -- "$T" --db "$D/k.db" log key
+has "$D/out" "example.org/registry+" "init --log-origin names the log"
+expect 2 init-key-exists -- "$T" --db "$D/k2.db" init --log-key "$D/k.key"
+[ ! -f "$D/k2.db" ] && ok || bad "init with an existing key file left a database"
+mv "$D/k.key" "$D/k.moved"
+expect 1 write-without-key -- "$T" --db "$D/k.db" account add 某村 --kind collective
+has "$D/err" "cannot read the log's signing key" "a write needs the log's key"
+mv "$D/k.moved" "$D/k.key"
+# tampering: a balance, an entry, a hash, a checkpoint; each found and named
+if command -v sqlite3 >/dev/null 2>&1; then
+    tamper() { # NAME SQL EXPECTED-MESSAGE
+        cp "$DB" "$D/t.db"
+        sqlite3 "$D/t.db" "$2"
+        expect 1 "tamper-$1" -- "$T" --db "$D/t.db" log verify
+        has "$D/err" "$3" "log verify names the $1"
+    }
+    tamper balance "UPDATE blocks SET account_id = 1 WHERE id = (SELECT max(id) FROM blocks WHERE state = 'available')" \
+        "table blocks, row with id"
+    tamper entry "UPDATE log_entries SET entry = replace(entry, '\"qty\":100', '\"qty\":101') WHERE idx = $i" \
+        "entry $i was changed after it was logged"
+    tamper hash "UPDATE log_tiles SET hashes = CAST(zeroblob(32) || substr(hashes, 33) AS BLOB) WHERE id = 1099511627776" \
+        "the stored hash at level 1, index 0"
+    tamper checkpoint "UPDATE log_checkpoints SET note = replace(note, 'registry', 'registrx') WHERE size = 3" \
+        "checkpoint 3:"
+    tamper lost-entry "DELETE FROM log_entries WHERE idx = $((n - 1))" "checkpoint $n covers more entries than the log has"
+    expect 1 tamper-check -- "$T" --db "$D/t.db" check
+fi
+
 # --- the matching engine through its replay tool ---
 printf '# a sell, a buy that crosses it, a post-only that would cross\nO 1 7 S 5900 100\nO 2 8 B 5950 30\nO 3 8 B 5900 1 POST\nC 1\nC 1\nO 4 x\n' >"$D/book.txt"
 expect 0 book-replay -- sh -c "\"$T\" book replay <\"$D/book.txt\""

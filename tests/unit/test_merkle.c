@@ -178,3 +178,132 @@ TEST(merkle_stored_subtrees_and_proofs)
         }
     CHECK_INT(bad, 0);
 }
+
+/* ---- the property test: random logs of 1..5,000 entries appended in random batches ---- */
+
+typedef struct {
+    uint8_t (*h[16])[TH_HASH];
+    bool *have[16];
+    int64_t cap;
+} big_tree;
+
+static int big_get(void *arg, int level, int64_t index, uint8_t out[TH_HASH])
+{
+    big_tree *t = arg;
+    if (level < 0 || level >= 16 || index < 0 || index >= t->cap || !t->have[level][index])
+        return -1;
+    memcpy(out, t->h[level][index], TH_HASH);
+    return 0;
+}
+
+static uint64_t next_random(uint64_t *x)
+{
+    *x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+    return *x;
+}
+
+/* One log of n entries: the batch appends store exactly the subtrees the one-by-one append does,
+ * the roots are the naive tree's, every inclusion proof of every entry verifies, consistency
+ * proofs between random sizes verify, and a proof with any one hash changed, a proof of another
+ * entry, or one against another root fails. Returns the number of failures. */
+static int check_log(int64_t n, uint64_t *x)
+{
+    big_tree *t = calloc(1, sizeof *t);
+    t->cap = n;
+    for (int l = 0; l < 16; l++) {
+        t->h[l] = calloc((size_t)n, TH_HASH);
+        t->have[l] = calloc((size_t)n, sizeof(bool));
+    }
+    uint8_t(*leaf)[TH_HASH] = calloc((size_t)n, TH_HASH);
+    char(*text)[40] = calloc((size_t)n, 40);
+    const uint8_t **msg = calloc((size_t)n, sizeof *msg);
+    size_t *len = calloc((size_t)n, sizeof *len);
+    th_merkle_node *nodes = calloc(2 * (size_t)n + 64, sizeof *nodes);
+    int bad = 0;
+    for (int64_t i = 0; i < n; i++) {
+        len[i] = (size_t)snprintf(text[i], 40, "{\"n\":%lld,\"r\":%llu}", (long long)i,
+                                  (unsigned long long)(next_random(x) % 1000003));
+        msg[i] = (const uint8_t *)text[i];
+        th_merkle_leaf_hash(text[i], len[i], leaf[i]);
+    }
+    for (int64_t i = 0; i < n && !bad;) {
+        size_t k = (size_t)(next_random(x) % 300) + 1, nn;
+        if (k > (size_t)(n - i))
+            k = (size_t)(n - i);
+        if (th_merkle_append_entries(i, msg + i, len + i, k, big_get, t, nodes, &nn) != 0) {
+            bad++;
+            break;
+        }
+        for (size_t j = 0; j < nn; j++) {
+            memcpy(t->h[nodes[j].level][nodes[j].index], nodes[j].hash, TH_HASH);
+            t->have[nodes[j].level][nodes[j].index] = true;
+        }
+        i += (int64_t)k;
+    }
+    /* exactly the complete subtrees, each once */
+    for (int l = 0; l < 16 && !bad; l++)
+        for (int64_t j = 0; j < n; j++)
+            if (t->have[l][j] != ((j + 1) << l <= n))
+                bad++;
+    uint8_t root[TH_HASH], want[TH_HASH];
+    th_test_merkle_root(leaf, n, want);
+    if (!bad && (th_merkle_root(n, big_get, t, root) != 0 || memcmp(root, want, TH_HASH) != 0))
+        bad++;
+    for (int64_t i = 0; i < n && bad < 3; i++) {
+        uint8_t proof[TH_PROOF_MAX][TH_HASH];
+        int np;
+        if (th_merkle_prove_inclusion(i, n, big_get, t, proof, &np) != 0) {
+            bad++;
+            continue;
+        }
+        const uint8_t(*p)[TH_HASH] = (const uint8_t(*)[TH_HASH])proof;
+        bad += !th_merkle_verify_inclusion(i, n, leaf[i], p, np, root);
+        if (np > 0) {
+            int at = (int)(next_random(x) % (uint64_t)np);
+            proof[at][next_random(x) % TH_HASH] ^= (uint8_t)(1u << (next_random(x) % 8));
+            bad += th_merkle_verify_inclusion(i, n, leaf[i], p, np, root);
+        }
+    }
+    for (int k = 0; k < 20 && bad < 3; k++) {
+        int64_t m = (int64_t)(next_random(x) % (uint64_t)n) + 1;
+        uint8_t old_root[TH_HASH], proof[TH_PROOF_MAX][TH_HASH];
+        int np;
+        if (th_merkle_root(m, big_get, t, old_root) != 0 ||
+            th_merkle_prove_consistency(m, n, big_get, t, proof, &np) != 0) {
+            bad++;
+            continue;
+        }
+        const uint8_t(*p)[TH_HASH] = (const uint8_t(*)[TH_HASH])proof;
+        bad += !th_merkle_verify_consistency(m, n, old_root, root, p, np);
+        if (np > 0) {
+            proof[next_random(x) % (uint64_t)np][0] ^= 0x80;
+            bad += th_merkle_verify_consistency(m, n, old_root, root, p, np);
+        }
+    }
+    for (int l = 0; l < 16; l++) {
+        free(t->h[l]);
+        free(t->have[l]);
+    }
+    free(t);
+    free(leaf);
+    free(text);
+    free(msg);
+    free(len);
+    free(nodes);
+    return bad;
+}
+
+TEST(merkle_property_random_logs)
+{
+    uint64_t x = 0x2545F4914F6CDD1Du;
+    int logs = th_test_long() ? 200 : 12;
+    /* the edges (1, 2, a power of two and one past it, the largest) and random sizes */
+    int64_t sizes[] = {1, 2, 3, 64, 65, 5000};
+    for (int k = 0; k < logs; k++) {
+        int64_t n = k < 6 ? sizes[k] : (int64_t)(next_random(&x) % 5000) + 1;
+        int bad = check_log(n, &x);
+        if (bad)
+            th_test_fail(__FILE__, __LINE__, "a log of %lld entries: %d failures", (long long)n,
+                         bad);
+    }
+}

@@ -33,7 +33,7 @@ int th_account_check_name(const char *name, th_err *e) __attribute__((warn_unuse
  *
  * Every write of the ledger takes `ev`, the transparency-log event of the change (NULL: none),
  * and sets in it what the change did and everything needed to replay it (ids assigned, the
- * input it acted on, serial ranges): see DESIGN.md, "The transparency log". */
+ * input it acted on, serial ranges): see engine.h. */
 int th_account_add(th_db *db, const char *name, const char *kind, bool system, const char *now,
                    th_buf *out, th_cjson *ev, th_err *e) __attribute__((warn_unused_result));
 /* Find an account by id (all digits) or exact name. */

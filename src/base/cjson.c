@@ -5,6 +5,7 @@
 #include "base/num.h"
 #include "base/text.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,25 +20,39 @@ typedef struct {
     th_cjson *value; /* NULL: the scalar at vals[off, off + len) */
     size_t off, len;
     bool ascii;      /* the key is ASCII: compared with strcmp */
+    bool plain;      /* ... and needs no escaping: written as it is */
     bool bad;        /* the scalar was a string of invalid UTF-8 */
 } member;
 
-/* A string value lives in the same allocation as its node (s points into text). */
+enum { INLINE_MEMBERS = 12 };
+
+/* A string value lives in the same allocation as its node (s points into text). A container's
+ * first members live in the node (an event has about ten). */
 struct th_cjson {
     kind k;
     bool b;
     int64_t i;
     char *s;
-    member *m; /* object members, or array items (key NULL) */
+    member *m; /* object members, or array items (key NULL): m_in until it overflows */
     size_t n, cap;
     th_buf vals;
+    member m_in[INLINE_MEMBERS];
     char text[];
 };
 
 static th_cjson *make(kind k)
 {
-    th_cjson *v = th_xcalloc(1, sizeof *v);
+    th_cjson *v = th_xmalloc(sizeof *v);
     v->k = k;
+    v->b = false;
+    v->i = 0;
+    v->s = NULL;
+    v->m = v->m_in;
+    v->n = 0;
+    v->cap = INLINE_MEMBERS;
+    th_buf_init(&v->vals);
+    if (k == V_OBJECT || k == V_ARRAY)
+        th_buf_reserve(&v->vals, 240);
     return v;
 }
 
@@ -67,27 +82,36 @@ th_cjson *th_cjson_string(const char *s)
 th_cjson *th_cjson_string_n(const char *s, size_t n)
 {
     th_cjson *j = th_xmalloc(sizeof *j + n + 1);
-    memset(j, 0, sizeof *j);
+    memset(j, 0, offsetof(th_cjson, m_in));
     j->k = V_STRING;
+    j->m = j->m_in;
     j->s = j->text;
     memcpy(j->text, s, n);
     j->text[n] = '\0';
     return j;
 }
 
-static int put_string(th_buf *out, const char *s);
+static int put_string(th_buf *out, const char *s, size_t n);
 
 static member *add(th_cjson *c, const char *key)
 {
     if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 8;
-        c->m = th_xrealloc(c->m, c->cap * sizeof *c->m);
+        c->cap *= 2;
+        if (c->m == c->m_in) {
+            c->m = th_xmalloc(c->cap * sizeof *c->m);
+            memcpy(c->m, c->m_in, sizeof c->m_in);
+        } else {
+            c->m = th_xrealloc(c->m, c->cap * sizeof *c->m);
+        }
     }
-    bool ascii = true;
-    for (const char *k = key; k && *k && ascii; k++)
-        ascii = (unsigned char)*k < 0x80;
+    bool plain = true, ascii = true;
+    for (const char *k = key; k && *k && ascii; k++) {
+        unsigned char u = (unsigned char)*k;
+        ascii = u < 0x80;
+        plain &= u >= 0x20 && u != '"' && u != '\\';
+    }
     member *m = &c->m[c->n++];
-    *m = (member){.key = key, .ascii = ascii, .off = c->vals.len};
+    *m = (member){.key = key, .ascii = ascii, .plain = plain && ascii, .off = c->vals.len};
     return m;
 }
 
@@ -102,7 +126,7 @@ static void add_int(th_cjson *c, const char *key, int64_t v)
 static void add_str(th_cjson *c, const char *key, const char *s)
 {
     member *m = add(c, key);
-    m->bad = put_string(&c->vals, s) != 0;
+    m->bad = put_string(&c->vals, s, strlen(s)) != 0;
     m->len = c->vals.len - m->off;
 }
 
@@ -132,6 +156,53 @@ static void add_value(th_cjson *c, const char *key, th_cjson *value)
 
 void th_cjson_set(th_cjson *obj, const char *key, th_cjson *value) { add_value(obj, key, value); }
 void th_cjson_push(th_cjson *arr, th_cjson *value) { add_value(arr, NULL, value); }
+
+void th_cjson_push_str(th_cjson *arr, const char *s, size_t n)
+{
+    member *m = add(arr, NULL);
+    m->bad = put_string(&arr->vals, s, n) != 0;
+    m->len = arr->vals.len - m->off;
+}
+
+void th_cjson_push_null(th_cjson *arr)
+{
+    member *m = add(arr, NULL);
+    th_buf_puts(&arr->vals, "null");
+    m->len = arr->vals.len - m->off;
+}
+
+void th_cjson_push_ints(th_cjson *arr, const char *const *keys, const int64_t *v, size_t n)
+{
+    /* keys plain and in order: the object's canonical bytes written at once */
+    bool sorted = true;
+    for (size_t i = 0; i < n && sorted; i++) {
+        for (const char *k = keys[i]; *k && sorted; k++)
+            sorted = (unsigned char)*k >= 0x20 && (unsigned char)*k < 0x80 && *k != '"' &&
+                     *k != '\\';
+        sorted = sorted && (i == 0 || strcmp(keys[i - 1], keys[i]) < 0);
+    }
+    if (!sorted) {
+        th_cjson *o = th_cjson_object();
+        for (size_t i = 0; i < n; i++)
+            add_int(o, keys[i], v[i]);
+        add_value(arr, NULL, o);
+        return;
+    }
+    member *m = add(arr, NULL);
+    th_buf *b = &arr->vals;
+    th_buf_putc(b, '{');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            th_buf_putc(b, ',');
+        th_buf_putc(b, '"');
+        th_buf_puts(b, keys[i]);
+        th_buf_put(b, "\":", 2);
+        char d[24];
+        th_buf_put(b, d, th_format_int64(v[i], d));
+    }
+    th_buf_putc(b, '}');
+    m->len = b->len - m->off;
+}
 
 void th_cjson_set_int(th_cjson *obj, const char *key, int64_t v)
 {
@@ -164,7 +235,8 @@ void th_cjson_free(th_cjson *v)
         return;
     for (size_t i = 0; i < v->n; i++)
         th_cjson_free(v->m[i].value);
-    free(v->m);
+    if (v->m != v->m_in)
+        free(v->m);
     th_buf_free(&v->vals);
     free(v);
 }
@@ -215,12 +287,14 @@ static int by_key(const void *pa, const void *pb)
 }
 
 /* The string escaped, or -1 if it is not valid UTF-8. Runs of plain bytes are copied at once. */
-static int put_string(th_buf *out, const char *s)
+/* The n bytes of s as a JSON string, or -1 if they are not valid UTF-8. Runs of plain bytes are
+ * copied at once. */
+static int put_string(th_buf *out, const char *s, size_t n)
 {
     th_buf_putc(out, '"');
-    const unsigned char *p = (const unsigned char *)s, *run = p;
+    const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
     bool ascii = true;
-    for (; *p; p++) {
+    for (; p < end; p++) {
         unsigned char c = *p;
         if (c >= 0x20 && c != '"' && c != '\\') {
             ascii &= c < 0x80;
@@ -245,7 +319,7 @@ static int put_string(th_buf *out, const char *s)
     }
     th_buf_put(out, run, (size_t)(p - run));
     th_buf_putc(out, '"');
-    return ascii || th_utf8_valid(s, (size_t)(p - (const unsigned char *)s)) ? 0 : -1;
+    return ascii || th_utf8_valid(s, n) ? 0 : -1;
 }
 
 static int key_cmp(const member *a, const member *b)
@@ -281,7 +355,7 @@ static int write_value(const th_cjson *v, th_buf *out)
         return 0;
     }
     case V_STRING:
-        return put_string(out, v->s);
+        return put_string(out, v->s, strlen(v->s));
     case V_ARRAY:
         th_buf_putc(out, '[');
         for (size_t i = 0; i < v->n; i++) {
@@ -316,8 +390,19 @@ static int write_value(const th_cjson *v, th_buf *out)
             }
             if (i)
                 th_buf_putc(out, ',');
-            rc = put_string(out, sorted[i].key);
-            th_buf_putc(out, ':');
+            if (sorted[i].plain) {
+                size_t kl = strlen(sorted[i].key);
+                th_buf_reserve(out, kl + 3);
+                out->p[out->len] = '"';
+                memcpy(out->p + out->len + 1, sorted[i].key, kl);
+                out->p[out->len + 1 + kl] = '"';
+                out->p[out->len + 2 + kl] = ':';
+                out->len += kl + 3;
+                out->p[out->len] = '\0';
+            } else {
+                rc = put_string(out, sorted[i].key, strlen(sorted[i].key));
+                th_buf_putc(out, ':');
+            }
             if (rc == 0)
                 rc = write_member(v, &sorted[i], out);
         }

@@ -34,6 +34,11 @@ void th_cjson_push(th_cjson *arr, th_cjson *value);
 void th_cjson_set_int(th_cjson *obj, const char *key, int64_t v);
 void th_cjson_set_str(th_cjson *obj, const char *key, const char *s);
 void th_cjson_set_strn(th_cjson *obj, const char *key, const char *s, size_t n);
+/* Push onto an array: a string of n bytes; null; an object of n integers {keys[i]: v[i]} (made
+ * at once when the keys are plain ASCII in order, as an event's serial ranges are). */
+void th_cjson_push_str(th_cjson *arr, const char *s, size_t n);
+void th_cjson_push_null(th_cjson *arr);
+void th_cjson_push_ints(th_cjson *arr, const char *const *keys, const int64_t *v, size_t n);
 /* Write the canonical bytes; -1 (nothing written) if an object has a key twice or a string is
  * not valid UTF-8. */
 int th_cjson_write(const th_cjson *v, th_buf *out) __attribute__((warn_unused_result));

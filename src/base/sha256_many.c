@@ -62,20 +62,37 @@ static const uint32_t initial[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff5
 #define XOR3(a, b, c) _mm256_xor_si256(_mm256_xor_si256(a, b), c)
 #define ADD(a, b) _mm256_add_epi32(a, b)
 
-static uint32_t be32(const uint8_t *p)
+/* Words 8h..8h+7 of every lane's block, big-endian, as eight vectors (word j of lane l in
+ * element l of w[j]): eight loads, a byte swap each, and an 8x8 transpose of 32-bit elements. */
+AVX2 static void load_words(uint8_t blk[8][64], int h, __m256i *w)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    const __m256i swap = _mm256_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3,
+                                          2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+    __m256i r[8], t[8], u[8];
+    for (int l = 0; l < 8; l++)
+        r[l] = _mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)(blk[l] + 32 * h)), swap);
+    for (int l = 0; l < 8; l += 2) {
+        t[l] = _mm256_unpacklo_epi32(r[l], r[l + 1]);
+        t[l + 1] = _mm256_unpackhi_epi32(r[l], r[l + 1]);
+    }
+    for (int q = 0; q < 8; q += 4) {
+        u[q] = _mm256_unpacklo_epi64(t[q], t[q + 2]);
+        u[q + 1] = _mm256_unpackhi_epi64(t[q], t[q + 2]);
+        u[q + 2] = _mm256_unpacklo_epi64(t[q + 1], t[q + 3]);
+        u[q + 3] = _mm256_unpackhi_epi64(t[q + 1], t[q + 3]);
+    }
+    for (int j = 0; j < 4; j++) {
+        w[j] = _mm256_permute2x128_si256(u[j], u[j + 4], 0x20);
+        w[j + 4] = _mm256_permute2x128_si256(u[j], u[j + 4], 0x31);
+    }
 }
 
 /* One block in every lane: state s[8] (a..h, lane-wise) advanced by the blocks blk[lane]. */
 AVX2 static void compress8(__m256i s[8], uint8_t blk[8][64])
 {
     __m256i w[64];
-    for (int t = 0; t < 16; t++)
-        w[t] = _mm256_set_epi32((int)be32(blk[7] + 4 * t), (int)be32(blk[6] + 4 * t),
-                                (int)be32(blk[5] + 4 * t), (int)be32(blk[4] + 4 * t),
-                                (int)be32(blk[3] + 4 * t), (int)be32(blk[2] + 4 * t),
-                                (int)be32(blk[1] + 4 * t), (int)be32(blk[0] + 4 * t));
+    load_words(blk, 0, w);
+    load_words(blk, 1, w + 8);
     for (int t = 16; t < 64; t++) {
         __m256i s0 = XOR3(ROTR(w[t - 15], 7), ROTR(w[t - 15], 18), _mm256_srli_epi32(w[t - 15], 3));
         __m256i s1 = XOR3(ROTR(w[t - 2], 17), ROTR(w[t - 2], 19), _mm256_srli_epi32(w[t - 2], 10));

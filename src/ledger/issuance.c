@@ -117,14 +117,10 @@ void th_event_range(th_cjson *arr, int64_t project, int vintage, int64_t first, 
 {
     if (!arr)
         return;
-    th_cjson *r = th_cjson_object();
-    if (account)
-        th_cjson_set_int(r, "account", account);
-    th_cjson_set_int(r, "first", first);
-    th_cjson_set_int(r, "last", last);
-    th_cjson_set_int(r, "project", project);
-    th_cjson_set_int(r, "vintage", vintage);
-    th_cjson_push(arr, r);
+    static const char *const keys[] = {"account", "first", "last", "project", "vintage"};
+    int64_t v[] = {account, first, last, project, vintage};
+    /* without an account: the keys from "first" on */
+    th_cjson_push_ints(arr, account ? keys : keys + 1, account ? v : v + 1, account ? 5 : 4);
 }
 
 /* Cancel up to qty credits from the buffer account, lowest serials first; *done gets how many.

@@ -165,19 +165,19 @@ static void event_parcels(th_cjson *ev, const th_report_new *r)
         const th_report_parcel *rp = &r->parcels[i];
         /* [key, before survey or null, after survey or null] */
         th_cjson *one = th_cjson_array();
-        th_cjson_push(one, th_cjson_string_n(rp->key, rp->key_len));
+        th_cjson_push_str(one, rp->key, rp->key_len);
         char d[11];
         if (rp->has_before) {
             th_date_format(rp->before_date, d);
-            th_cjson_push(one, th_cjson_string(d));
+            th_cjson_push_str(one, d, 10);
         } else {
-            th_cjson_push(one, th_cjson_null());
+            th_cjson_push_null(one);
         }
         if (rp->has_after) {
             th_date_format(rp->after_date, d);
-            th_cjson_push(one, th_cjson_string(d));
+            th_cjson_push_str(one, d, 10);
         } else {
-            th_cjson_push(one, th_cjson_null());
+            th_cjson_push_null(one);
         }
         th_cjson_push(arr, one);
     }

@@ -90,12 +90,16 @@ enum { ROWS = 32 };
 static int insert_entries(th_db *db, int64_t first, const uint8_t *const *msg, const size_t *len,
                           size_t k, th_err *e)
 {
-    char sql[64 + ROWS * 8];
+    static char many[64 + ROWS * 8];
+    static const char one[] = "INSERT INTO log_entries (idx, entry) VALUES (?,?)";
+    if (!many[0]) { /* the same text each time: the statement cache keeps it prepared */
+        size_t w = (size_t)snprintf(many, sizeof many, "%s", one);
+        for (size_t r = 1; r < ROWS; r++)
+            w += (size_t)snprintf(many + w, sizeof many - w, ",(?,?)");
+    }
     for (size_t i = 0; i < k;) {
         size_t n = k - i >= ROWS ? ROWS : 1;
-        size_t w = (size_t)snprintf(sql, sizeof sql, "INSERT INTO log_entries (idx, entry) VALUES ");
-        for (size_t r = 0; r < n; r++)
-            w += (size_t)snprintf(sql + w, sizeof sql - w, r ? ",(?,?)" : "(?,?)");
+        const char *sql = n == ROWS ? many : one;
         sqlite3_stmt *st;
         if (th_db_stmt(db, sql, &st, e))
             return -1;

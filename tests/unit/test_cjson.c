@@ -53,6 +53,36 @@ TEST(cjson_values_and_escaping)
                    "\"qty\":-9223372036854775808,\"type\":\"transfer\"}");
 }
 
+TEST(cjson_push_shorthands_and_many_members)
+{
+    th_cjson *o = th_cjson_object();
+    th_cjson *a = th_cjson_array();
+    th_cjson_push_str(a, "x\"\0y", 4); /* n bytes: a NUL inside is escaped */
+    th_cjson_push_null(a);
+    static const char *const in_order[] = {"first", "last"};
+    static const char *const out_of_order[] = {"z", "a"};
+    th_cjson_push_ints(a, in_order, (const int64_t[]){1, 2}, 2);
+    th_cjson_push_ints(a, out_of_order, (const int64_t[]){3, 4}, 2); /* sorted on writing */
+    th_cjson_set(o, "arr", a);
+    /* more members than a node holds inline */
+    static const char *const keys[] = {"k00", "k01", "k02", "k03", "k04", "k05", "k06", "k07",
+                                       "k08", "k09", "k10", "k11", "k12", "k13", "k14"};
+    for (int i = 14; i >= 0; i--)
+        th_cjson_set_int(o, keys[i], i);
+    th_cjson_set_str(o, "nil", NULL);
+    check_write(o, "{\"arr\":[\"x\\\"\\u0000y\",null,{\"first\":1,\"last\":2},{\"a\":4,\"z\":3}],"
+                   "\"k00\":0,\"k01\":1,\"k02\":2,\"k03\":3,\"k04\":4,\"k05\":5,\"k06\":6,"
+                   "\"k07\":7,\"k08\":8,\"k09\":9,\"k10\":10,\"k11\":11,\"k12\":12,\"k13\":13,"
+                   "\"k14\":14,\"nil\":null}");
+    th_buf b;
+    th_buf_init(&b);
+    a = th_cjson_array();
+    th_cjson_push_str(a, "\xFF", 1);
+    CHECK_INT(th_cjson_write(a, &b), -1);
+    th_cjson_free(a);
+    th_buf_free(&b);
+}
+
 TEST(cjson_refusals)
 {
     th_buf b;

@@ -3,6 +3,8 @@
  * same run on the same database file (build/bench-data/ledger.db, or TANHUI_BENCH_DIR).
  * TANHUI_BENCH_TRANSFERS (default 20000) and TANHUI_BENCH_BATCH (default 1000) set the size;
  * TANHUI_BENCH_ONLY=grouped skips the one-commit half (for profiling the batch path alone).
+ * Every transfer is logged and every batch signs a checkpoint, as in use (bench-tlog measures
+ * what that costs).
  * Prints one JSON line: durable_transfers_per_sec, single_commit_transfers_per_sec, ratio. */
 #include "bench_registry.h"
 
@@ -32,6 +34,12 @@ int main(void)
         return 1;
     }
     th_engine *en = th_engine_new(db);
+    th_note_signer key;
+    if (th_note_generate("bench.tanhui/log", &key, &e)) {
+        fprintf(stderr, "bench: %s\n", e.msg);
+        return 1;
+    }
+    th_engine_set_signer(en, &key, 0);
     th_cmd_result *r = calloc((size_t)batch, sizeof *r);
     th_cmd *c = calloc((size_t)batch, sizeof *c);
     for (long i = 0; i < batch; i++)

@@ -190,17 +190,26 @@ void th_cjson_push_ints(th_cjson *arr, const char *const *keys, const int64_t *v
     }
     member *m = add(arr, NULL);
     th_buf *b = &arr->vals;
-    th_buf_putc(b, '{');
+    size_t need = 2;
+    for (size_t i = 0; i < n; i++)
+        need += strlen(keys[i]) + 4 + 21;
+    th_buf_reserve(b, need);
+    char *p = b->p + b->len, *start = p;
+    *p++ = '{';
     for (size_t i = 0; i < n; i++) {
         if (i)
-            th_buf_putc(b, ',');
-        th_buf_putc(b, '"');
-        th_buf_puts(b, keys[i]);
-        th_buf_put(b, "\":", 2);
-        char d[24];
-        th_buf_put(b, d, th_format_int64(v[i], d));
+            *p++ = ',';
+        *p++ = '"';
+        size_t kl = strlen(keys[i]);
+        memcpy(p, keys[i], kl);
+        p += kl;
+        *p++ = '"';
+        *p++ = ':';
+        p += th_format_int64(v[i], p);
     }
-    th_buf_putc(b, '}');
+    *p++ = '}';
+    b->len += (size_t)(p - start);
+    b->p[b->len] = '\0';
     m->len = b->len - m->off;
 }
 
@@ -291,6 +300,20 @@ static int by_key(const void *pa, const void *pb)
  * copied at once. */
 static int put_string(th_buf *out, const char *s, size_t n)
 {
+    size_t plain = 0;
+    while (plain < n && (unsigned char)s[plain] >= 0x20 && (unsigned char)s[plain] < 0x80 &&
+           s[plain] != '"' && s[plain] != '\\')
+        plain++;
+    if (plain == n) { /* the usual case: printable ASCII, copied as it is */
+        th_buf_reserve(out, n + 2);
+        char *p = out->p + out->len;
+        p[0] = '"';
+        memcpy(p + 1, s, n);
+        p[n + 1] = '"';
+        out->len += n + 2;
+        out->p[out->len] = '\0';
+        return 0;
+    }
     th_buf_putc(out, '"');
     const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
     bool ascii = true;
@@ -367,48 +390,49 @@ static int write_value(const th_cjson *v, th_buf *out)
         th_buf_putc(out, ']');
         return 0;
     case V_OBJECT: {
-        member small[16];
-        member *sorted = v->n <= 16 ? small : th_xmalloc(v->n * sizeof *sorted);
+        /* sort the members' positions, not the members: insertion sort, objects are small */
+        size_t small[16];
+        size_t *order = v->n <= 16 ? small : th_xmalloc(v->n * sizeof *order);
         int rc = 0;
         for (size_t i = 0; i < v->n && rc == 0; i++)
             if (!v->m[i].ascii && !th_utf8_valid(v->m[i].key, strlen(v->m[i].key)))
                 rc = -1;
-        /* insertion sort: objects are small */
         for (size_t i = 0; i < v->n && rc == 0; i++) {
             size_t j = i;
-            while (j > 0 && key_cmp(&sorted[j - 1], &v->m[i]) > 0) {
-                sorted[j] = sorted[j - 1];
+            while (j > 0 && key_cmp(&v->m[order[j - 1]], &v->m[i]) > 0) {
+                order[j] = order[j - 1];
                 j--;
             }
-            sorted[j] = v->m[i];
+            order[j] = i;
         }
         th_buf_putc(out, '{');
         for (size_t i = 0; i < v->n && rc == 0; i++) {
-            if (i && strcmp(sorted[i - 1].key, sorted[i].key) == 0) {
+            const member *m = &v->m[order[i]];
+            if (i && strcmp(v->m[order[i - 1]].key, m->key) == 0) {
                 rc = -1; /* a key twice */
                 break;
             }
             if (i)
                 th_buf_putc(out, ',');
-            if (sorted[i].plain) {
-                size_t kl = strlen(sorted[i].key);
+            if (m->plain) {
+                size_t kl = strlen(m->key);
                 th_buf_reserve(out, kl + 3);
                 out->p[out->len] = '"';
-                memcpy(out->p + out->len + 1, sorted[i].key, kl);
+                memcpy(out->p + out->len + 1, m->key, kl);
                 out->p[out->len + 1 + kl] = '"';
                 out->p[out->len + 2 + kl] = ':';
                 out->len += kl + 3;
                 out->p[out->len] = '\0';
             } else {
-                rc = put_string(out, sorted[i].key, strlen(sorted[i].key));
+                rc = put_string(out, m->key, strlen(m->key));
                 th_buf_putc(out, ':');
             }
             if (rc == 0)
-                rc = write_member(v, &sorted[i], out);
+                rc = write_member(v, m, out);
         }
         th_buf_putc(out, '}');
-        if (sorted != small)
-            free(sorted);
+        if (order != small)
+            free(order);
         return rc;
     }
     }

@@ -235,7 +235,6 @@ static int apply(th_db *src, th_db *dst, th_engine *en, entry_cmd **cmds, size_t
 int th_log_replay(th_db *src, th_db *dst, th_engine *en, const char *key_path,
                   const th_note_verifier *key, int64_t *done, th_err *e)
 {
-    (void)dst;
     *done = 0;
     sqlite3_stmt *st;
     /* a statement of its own, not the cache's: the engine reads src's entries meanwhile */

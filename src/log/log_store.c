@@ -185,7 +185,9 @@ static int seal(th_db *db, int64_t from, const uint8_t *const *msg, const size_t
     return rc;
 }
 
-int th_log_seal(th_db *db, th_err *e)
+/* Store the hashes of entries that have none, read back from the store (a database whose
+ * hashes migration 9 dropped). */
+static int seal_stored(th_db *db, th_err *e)
 {
     int64_t from = 0, to = 0;
     if (sealed_size(db, &from, e) || th_log_size(db, &to, e))
@@ -224,7 +226,7 @@ int th_log_append_many(th_db *db, const uint8_t *const *msg, const size_t *len, 
     if (th_log_size(db, &size, e) || sealed_size(db, &sealed, e))
         return -1;
     /* entries stored without their hashes (a database migrated to tiles): hash those first */
-    if (sealed < size && th_log_seal(db, e))
+    if (sealed < size && seal_stored(db, e))
         return -1;
     *first = size;
     if (k == 0)

@@ -37,8 +37,6 @@ int th_log_append_many(th_db *db, const uint8_t *const *msg, const size_t *len, 
 /* One entry. */
 int th_log_append(th_db *db, const char *entry, size_t n, int64_t *index, th_err *e)
     __attribute__((warn_unused_result));
-/* Store the hashes of entries that have none (read back from the store). */
-int th_log_seal(th_db *db, th_err *e) __attribute__((warn_unused_result));
 /* Entry i, its bytes exactly, appended to out. */
 int th_log_entry(th_db *db, int64_t i, th_buf *out, th_err *e) __attribute__((warn_unused_result));
 /* The root of the first `size` entries (size <= the log's size). */

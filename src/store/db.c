@@ -216,7 +216,7 @@ static const char *const migrations[] = {
     " WHERE cancellation_id IS NOT NULL;",
     /* 9: the tree's hashes in tiles of 64 consecutive hashes of one level (2 KiB, within one
      * page), id = level * 2^40 + tile: a batch of 1,000 entries writes some 40 rows, not 2,000.
-     * The hashes are rebuilt from the entries by the next write (th_log_seal) */
+     * The hashes are rebuilt from the entries by the next write (th_log_append_many) */
     "DROP TABLE log_hashes;"
     "CREATE TABLE log_tiles ("
     "  id INTEGER PRIMARY KEY CHECK (id >= 0),"

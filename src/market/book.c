@@ -388,6 +388,7 @@ void th_book_free(th_book *b)
         free(b->s[k].mv);
     }
     free(b->idx);
+    book_pages_free(b);
     free(b);
 }
 
@@ -516,8 +517,7 @@ void th_book_reserve(th_book *b, int64_t n)
         n = INT32_MAX / 4;
     if (n > b->capo)
         grow_orders(b, (int32_t)n);
-    if ((uint32_t)n * 2 + 2 > b->capidx)
-        book_idx_rehash(b, (uint32_t)n);
+    /* (the id index needs no room: an exchange's sequential ids go to pages made as they come) */
     /* touch the memory now, not in the middle of trading */
     memset(b->o + b->no, 0, (size_t)(b->capo - b->no) * sizeof *b->o);
 }

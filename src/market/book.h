@@ -96,7 +96,8 @@ void th_book_uncross(th_book *b);
 /* Inspection (tests, the exchange's book view). */
 int64_t th_book_live_orders(const th_book *b);
 bool th_book_has(const th_book *b, int64_t id);
-/* Make room for n live orders up front, so that the pools and the index do not grow later. */
+/* Make room for n live orders up front, so that the order pool does not grow later (the id
+ * index of sequential ids grows by pages as they come; other ids rehash as they need). */
 void th_book_reserve(th_book *b, int64_t n);
 bool th_book_in_auction(const th_book *b);
 int th_book_levels(const th_book *b, th_side side);

@@ -54,9 +54,15 @@ struct th_book {
     level *l;
     int32_t nl, capl, free_l;
     side_levels s[2];
-    slot *idx; /* the id index */
+    slot *idx; /* the id index for ids outside the pages below */
     int64_t max_id; /* the highest id ever put in the index (INT64_MIN: none) */
-    uint32_t capidx, usedidx, live;
+    uint32_t capidx, usedidx, hlive; /* the hash table's slots, used slots, live ids */
+    uint32_t live;                   /* live orders, in either index */
+    /* ids in [0, 2^40): pages of 2^16 entries, id -> order index or -1, a page made when its
+     * first order comes and freed when its last leaves (book_index.h) */
+    int32_t **page;
+    uint32_t *page_live;
+    uint32_t npage;
 };
 
 static inline void book_emit(th_book *b, th_book_event ev) { b->cb(&ev, b->arg); }

@@ -255,7 +255,11 @@ TEST(book_differential_against_reference)
         th_replay eng;
         th_replay_init(&eng, &c, &a);
         ref_book *ref = ref_new(&c, &b);
-        int64_t next_id = 1;
+        /* ids in sequence from 1 (the direct index), from below 0 or from beyond 2^40 (the hash
+         * table), or across 2^40 (both) */
+        static const int64_t first_ids[] = {1, -600, (INT64_C(1) << 40) - 300, INT64_C(1) << 55,
+                                            (INT64_C(1) << 16) - 100};
+        int64_t next_id = first_ids[k % 5];
         bool auction = c.auction;
         /* a narrow book trades a lot; a wide one empties and reuses many levels */
         int64_t width = k % 4 == 3 ? 180 : 11;

@@ -203,8 +203,12 @@ int th_cmd_log(const th_global *g, int argc, char **argv)
         if (strcmp(sub, subs[i].name) == 0)
             which = i;
     if (which < 0) {
-        th_fail(&e, TH_EUSAGE, "log: unknown subcommand '%s' (size, entry, checkpoint, key, "
-                               "prove, consistency, verify, replay)", sub);
+        if (!*sub)
+            th_fail(&e, TH_EUSAGE, "log needs a subcommand: size, entry, checkpoint, key, prove, "
+                                   "consistency, verify or replay (see tanhui help log)");
+        else
+            th_fail(&e, TH_EUSAGE, "log: unknown subcommand '%s' (size, entry, checkpoint, key, "
+                                   "prove, consistency, verify, replay)", sub);
         return th_cli_fail(&e);
     }
     if (op.npos != subs[which].npos) {

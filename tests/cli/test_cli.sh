@@ -431,6 +431,8 @@ for args in "entry -1" "entry abc" "entry 99999" "prove $n" "prove 5 --size 3" "
     expect 2 "log-bad $args" -- "$T" --db "$DB" log $args
     [ "$(wc -l <"$D/err")" -eq 1 ] && grep -q '^tanhui: ' "$D/err" && ok || bad "log $args: one line on stderr"
 done
+expect 2 log-no-subcommand -- "$T" --db "$DB" log
+has "$D/err" "log needs a subcommand: size, entry" "log without a subcommand says which there are"
 # a rebuild from the entries alone equals the registry, row for row
 expect 0 log-replay -- "$T" --db "$DB" log replay --to "$D/replayed.db"
 has "$D/out" "replayed $n entries" "log replay"

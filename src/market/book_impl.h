@@ -58,11 +58,15 @@ struct th_book {
     int64_t max_id; /* the highest id ever put in the index (INT64_MIN: none) */
     uint32_t capidx, usedidx, hlive; /* the hash table's slots, used slots, live ids */
     uint32_t live;                   /* live orders, in either index */
-    /* ids in [0, 2^40): pages of 2^16 entries, id -> order index or -1, a page made when its
-     * first order comes and freed when its last leaves (book_index.h) */
+    /* ids in [base, base + 2^36), base the page of the first id the book saw: pages of 2^16
+     * entries, id -> order index or -1, a page made when its first order comes and freed when
+     * its last leaves (book_index.h) */
+    bool has_base;
+    uint64_t base;
     int32_t **page;
     uint32_t *page_live;
     uint32_t npage;
+    int32_t *spare_page; /* the last page freed, every entry -1 already: reused as it is */
 };
 
 static inline void book_emit(th_book *b, th_book_event ev) { b->cb(&ev, b->arg); }

@@ -58,14 +58,23 @@ void book_page_make(th_book *b, uint32_t p)
         }
         b->npage = n;
     }
-    int32_t *pg = th_xmalloc(((size_t)1 << PAGE_BITS) * sizeof *pg);
-    memset(pg, 0xFF, ((size_t)1 << PAGE_BITS) * sizeof *pg); /* every entry -1 */
+    int32_t *pg = b->spare_page;
+    b->spare_page = NULL;
+    if (!pg) {
+        pg = th_xmalloc(((size_t)1 << PAGE_BITS) * sizeof *pg);
+        memset(pg, 0xFF, ((size_t)1 << PAGE_BITS) * sizeof *pg); /* every entry -1 */
+    }
     b->page[p] = pg;
 }
 
+/* A book that empties and fills again (a quiet market) would otherwise free and remake, and
+ * clear, the same page over and over: one emptied page is kept for the next. */
 void book_page_free(th_book *b, uint32_t p)
 {
-    free(b->page[p]);
+    if (b->spare_page)
+        free(b->page[p]);
+    else
+        b->spare_page = b->page[p];
     b->page[p] = NULL;
 }
 
@@ -75,5 +84,6 @@ void book_pages_free(th_book *b)
         free(b->page[i]);
     free(b->page);
     free(b->page_live);
+    free(b->spare_page);
 }
 

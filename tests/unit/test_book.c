@@ -185,12 +185,26 @@ static uint64_t rnd(uint64_t *x)
     return *x;
 }
 
+/* How a book's ids are spread (the id index looks sequential ids up directly, others in a hash
+ * table): 0 in sequence; 1 every id 2^37 apart (all but the first in the hash table); 2 every
+ * third id far away (both, interleaved). */
+static int id_spread;
+
+static int64_t spread(int64_t id)
+{
+    if (id_spread == 1)
+        return id * ((INT64_C(1) << 37) + 1);
+    if (id_spread == 2 && id % 3 == 0)
+        return id + (INT64_C(1) << 45);
+    return id;
+}
+
 /* One random command, applied to both books; the line is also the engine's input. */
 static void random_command(uint64_t *x, th_replay *eng, ref_book *ref, int64_t *next_id,
                            bool *auction, int64_t width)
 {
     uint64_t v = rnd(x);
-    int64_t id = rnd(x) % 8 == 0 ? *next_id - 1 - (int64_t)(rnd(x) % 20) : (*next_id)++;
+    int64_t id = spread(rnd(x) % 8 == 0 ? *next_id - 1 - (int64_t)(rnd(x) % 20) : (*next_id)++);
     int64_t acct = 1 + (int64_t)(rnd(x) % 4);
     th_side side = rnd(x) % 2 ? TH_BUY : TH_SELL;
     int64_t price = 100 - width / 2 + (int64_t)(rnd(x) % (uint64_t)width);
@@ -199,7 +213,7 @@ static void random_command(uint64_t *x, th_replay *eng, ref_book *ref, int64_t *
     int64_t qty = 1 + (int64_t)(rnd(x) % 20);
     if (rnd(x) % 50 == 0)
         qty = -(int64_t)(rnd(x) % 2);
-    int64_t target = *next_id - 1 - (int64_t)(rnd(x) % 30);
+    int64_t target = spread(*next_id - 1 - (int64_t)(rnd(x) % 30));
     char line[200];
     const char sc = side == TH_BUY ? 'B' : 'S';
     static const char *const tifs[] = {"GTC", "IOC", "FOK", "POST"};
@@ -255,11 +269,12 @@ TEST(book_differential_against_reference)
         th_replay eng;
         th_replay_init(&eng, &c, &a);
         ref_book *ref = ref_new(&c, &b);
-        /* ids in sequence from 1 (the direct index), from below 0 or from beyond 2^40 (the hash
-         * table), or across 2^40 (both) */
+        /* ids from 1, from below 0 across it, from high up, from just under a page boundary, and
+         * spread so that some or all go to the hash table */
         static const int64_t first_ids[] = {1, -600, (INT64_C(1) << 40) - 300, INT64_C(1) << 55,
-                                            (INT64_C(1) << 16) - 100};
-        int64_t next_id = first_ids[k % 5];
+                                            (INT64_C(1) << 16) - 100, 1, 1};
+        int64_t next_id = first_ids[k % 7];
+        id_spread = k % 7 == 5 ? 1 : k % 7 == 6 ? 2 : 0;
         bool auction = c.auction;
         /* a narrow book trades a lot; a wide one empties and reuses many levels */
         int64_t width = k % 4 == 3 ? 180 : 11;

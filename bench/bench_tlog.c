@@ -1,9 +1,10 @@
 /* bench_tlog.c — the transparency log's costs, in one run:
  *
  *   appends_per_sec         leaves appended to a tree whose subtree hashes are kept in memory
- *                           (th_merkle_append: the hashing and the bookkeeping, no I/O), entries
- *                           of ~300 bytes, TANHUI_BENCH_APPENDS of them (default 1,000,000)
- *   stored_appends_per_sec  the same through the store (th_log_append: SQLite rows, in
+ *                           (th_merkle_append_entries: the hashing and the bookkeeping, no
+ *                           I/O), entries of ~300 bytes, TANHUI_BENCH_APPENDS of them
+ *                           (default 1,000,000)
+ *   stored_appends_per_sec  the same through the store (th_log_append_many: SQLite rows, in
  *                           transactions of 1,000), building the log the proofs are read from
  *   proofs_per_sec          inclusion proofs of random entries of that stored log, as
  *                           `tanhui log prove --json` makes them

@@ -76,11 +76,9 @@ th_cjson *th_cjson_bool(bool v)
 
 th_cjson *th_cjson_string(const char *s)
 {
-    return th_cjson_string_n(s ? s : "", s ? strlen(s) : 0);
-}
-
-th_cjson *th_cjson_string_n(const char *s, size_t n)
-{
+    if (!s)
+        s = "";
+    size_t n = strlen(s);
     th_cjson *j = th_xmalloc(sizeof *j + n + 1);
     memset(j, 0, offsetof(th_cjson, m_in));
     j->k = V_STRING;
@@ -230,12 +228,6 @@ void th_cjson_set_str(th_cjson *obj, const char *key, const char *s)
         th_buf_puts(&obj->vals, "null");
         m->len = obj->vals.len - m->off;
     }
-}
-
-void th_cjson_set_strn(th_cjson *obj, const char *key, const char *s, size_t n)
-{
-    if (obj)
-        add_value(obj, key, th_cjson_string_n(s, n));
 }
 
 void th_cjson_free(th_cjson *v)

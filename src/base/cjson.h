@@ -22,7 +22,6 @@ th_cjson *th_cjson_object(void);
 th_cjson *th_cjson_array(void);
 th_cjson *th_cjson_int(int64_t v);
 th_cjson *th_cjson_string(const char *s); /* valid UTF-8 */
-th_cjson *th_cjson_string_n(const char *s, size_t n);
 th_cjson *th_cjson_bool(bool v);
 th_cjson *th_cjson_null(void);
 /* Add to an object or an array; the container takes the value. The key is not copied: it must
@@ -30,10 +29,9 @@ th_cjson *th_cjson_null(void);
 void th_cjson_set(th_cjson *obj, const char *key, th_cjson *value);
 void th_cjson_push(th_cjson *arr, th_cjson *value);
 /* Shorthands that do nothing when obj is NULL (an event nobody asked for); a NULL string is
- * null. th_cjson_set_strn takes n bytes. */
+ * null. */
 void th_cjson_set_int(th_cjson *obj, const char *key, int64_t v);
 void th_cjson_set_str(th_cjson *obj, const char *key, const char *s);
-void th_cjson_set_strn(th_cjson *obj, const char *key, const char *s, size_t n);
 /* Push onto an array: a string of n bytes; null; an object of n integers {keys[i]: v[i]} (made
  * at once when the keys are plain ASCII in order, as an event's serial ranges are). */
 void th_cjson_push_str(th_cjson *arr, const char *s, size_t n);

@@ -42,39 +42,13 @@ static int finish(th_db *db, int rc, th_buf *out, bool newline, th_err *e)
     return rc ? th_cli_fail(e) : 0;
 }
 
-/* The audit `log verify` and `check` run: the tree and checkpoints, then the replay of every
- * entry into a database in memory, compared with this one. */
-static int audit(th_db *db, th_log_verified *v, th_err *e)
+/* The audit `log verify` and `check` run, with the database's own verifier key. */
+int th_cli_log_audit(th_db *db, th_log_verified *v, th_err *e)
 {
     char path[TH_KEY_PATH_MAX];
     th_note_verifier key;
     int k = th_log_key_get(db, path, &key, e);
-    if (k < 0 || th_log_verify(db, k ? &key : NULL, v, e))
-        return -1;
-    th_db *mem;
-    if (th_db_open(":memory:", TH_DB_CREATE, &mem, e))
-        return -1;
-    th_engine *en = th_engine_new(mem);
-    int64_t done;
-    int rc = th_log_replay(db, mem, en, NULL, NULL, &done, e);
-    if (rc == 0)
-        rc = th_state_compare(db, mem, e);
-    th_engine_free(en);
-    th_db_close(mem);
-    return rc;
-}
-
-int th_cli_log_audit(th_db *db, th_log_verified *v, th_err *e)
-{
-    /* one snapshot of the database throughout, whatever a writer does meanwhile */
-    bool own = sqlite3_get_autocommit(th_db_handle(db));
-    if (own && th_db_exec(db, "BEGIN", e))
-        return -1;
-    int rc = audit(db, v, e);
-    th_err ignored;
-    if (own && th_db_exec(db, "COMMIT", &ignored) != 0)
-        th_err_clear(&ignored);
-    return rc;
+    return k < 0 ? -1 : th_log_audit(db, k ? &key : NULL, v, e);
 }
 
 static int log_verify(const th_global *g, const th_opts *op)

@@ -411,3 +411,33 @@ int th_state_compare(th_db *a, th_db *b, th_err *e)
     return compare_table(a, b, "(SELECT key, value FROM meta WHERE key IN ('registry_code',"
                                " 'next_serial'))", "key", e);
 }
+
+static int audit(th_db *db, const th_note_verifier *v, th_log_verified *out, th_err *e)
+{
+    if (th_log_verify(db, v, out, e))
+        return -1;
+    th_db *mem;
+    if (th_db_open(":memory:", TH_DB_CREATE, &mem, e))
+        return -1;
+    th_engine *en = th_engine_new(mem);
+    int64_t done;
+    int rc = th_log_replay(db, mem, en, NULL, NULL, &done, e);
+    if (rc == 0)
+        rc = th_state_compare(db, mem, e);
+    th_engine_free(en);
+    th_db_close(mem);
+    return rc;
+}
+
+int th_log_audit(th_db *db, const th_note_verifier *v, th_log_verified *out, th_err *e)
+{
+    /* one snapshot of the database throughout, whatever a writer does meanwhile */
+    bool own = sqlite3_get_autocommit(th_db_handle(db));
+    if (own && th_db_exec(db, "BEGIN", e))
+        return -1;
+    int rc = audit(db, v, out, e);
+    th_err ignored;
+    if (own && th_db_exec(db, "COMMIT", &ignored) != 0)
+        th_err_clear(&ignored);
+    return rc;
+}

@@ -12,6 +12,7 @@
 
 #include "base/err.h"
 #include "engine/engine.h"
+#include "log/log_verify.h"
 #include "store/db.h"
 
 #include <stdint.h>
@@ -25,5 +26,10 @@ int th_log_replay(th_db *src, th_db *dst, th_engine *en, const char *key_path,
 /* 0 when the registry state of a (the database) and b (its replay) are the same; else the first
  * table, row and column that differ, named in e. */
 int th_state_compare(th_db *a, th_db *b, th_err *e) __attribute__((warn_unused_result));
+/* The whole audit of `log verify` and `check`, on one snapshot of db: th_log_verify (v: the
+ * log's verifier key, NULL when it has none), then every entry replayed into a database in
+ * memory and compared with db. */
+int th_log_audit(th_db *db, const th_note_verifier *v, th_log_verified *out, th_err *e)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -55,29 +55,6 @@ static int range_hash(int64_t lo, int64_t hi, th_merkle_get get, void *arg, uint
     return 0;
 }
 
-int th_merkle_append(int64_t n, const uint8_t leaf[TH_HASH], th_merkle_get get, void *arg,
-                     th_merkle_node out[TH_PROOF_MAX], int *nout)
-{
-    int k = 0;
-    out[k].level = 0;
-    out[k].index = n;
-    memcpy(out[k].hash, leaf, TH_HASH);
-    k++;
-    /* leaf n completes the subtree of level l when n + 1 is a multiple of 2^l */
-    for (int l = 1; l < 63 && (n + 1) % (INT64_C(1) << l) == 0; l++) {
-        int64_t index = (n + 1) / (INT64_C(1) << l) - 1;
-        uint8_t left[TH_HASH];
-        if (get(arg, l - 1, 2 * index, left))
-            return -1;
-        out[k].level = l;
-        out[k].index = index;
-        th_merkle_node_hash(left, out[k - 1].hash, out[k].hash);
-        k++;
-    }
-    *nout = k;
-    return 0;
-}
-
 int th_merkle_append_entries(int64_t n, const uint8_t *const *entries, const size_t *lens,
                              size_t k, th_merkle_get get, void *arg, th_merkle_node *out,
                              size_t *nout)

@@ -33,10 +33,6 @@ typedef struct {
     uint8_t hash[TH_HASH];
 } th_merkle_node;
 
-/* The subtree hashes to store when leaf n (0-based; the tree had n leaves) of hash `leaf` is
- * appended: out gets them (at most TH_PROOF_MAX), *nout how many. -1 if a read failed. */
-int th_merkle_append(int64_t n, const uint8_t leaf[TH_HASH], th_merkle_get get, void *arg,
-                     th_merkle_node out[TH_PROOF_MAX], int *nout);
 /* Append k entries at once as leaves n..n+k-1 (their leaf hashes computed here, many at a time):
  * out (room for 2k + 64) gets every subtree hash to store, the leaves first, then each level's
  * new nodes; the stored hashes left of them are read through get. -1 if a read failed. */

@@ -12,7 +12,6 @@
 #include "crash_vfs.h"
 #include "engine/engine.h"
 #include "engine/log_replay.h"
-#include "log/log_verify.h"
 #include "ledger/check.h"
 #include "ledger/issuance.h"
 #include "registry_fixture.h"
@@ -64,25 +63,6 @@ static int apply_one(th_engine *en, th_cmd c)
 }
 
 static th_note_signer log_key;
-
-/* The whole log audit, as `tanhui log verify` runs it. */
-static int audit(th_db *db, th_err *e)
-{
-    th_log_verified v;
-    if (th_log_verify(db, &log_key.v, &v, e))
-        return -1;
-    th_db *mem;
-    if (th_db_open(":memory:", TH_DB_CREATE, &mem, e))
-        return -1;
-    th_engine *en = th_engine_new(mem);
-    int64_t done;
-    int rc = th_log_replay(db, mem, en, NULL, NULL, &done, e);
-    if (rc == 0)
-        rc = th_state_compare(db, mem, e);
-    th_engine_free(en);
-    th_db_close(mem);
-    return rc;
-}
 
 static bool make_registry(const char *path)
 {
@@ -268,7 +248,8 @@ TEST(engine_survives_fsync_failures_and_power_cuts)
         /* the audit replays the whole log: every round in make test, every fiftieth (and the last)
          * in check-long's 300, so that the test stays linear in its rounds */
         bool audit_now = rounds <= 40 || round % 50 == 0 || round == rounds - 1;
-        if (audit_now && audit(db, &e) != 0)
+        th_log_verified verified;
+        if (audit_now && th_log_audit(db, &log_key.v, &verified, &e) != 0)
             th_test_fail(__FILE__, __LINE__, "round %d: the log: %s", round, e.msg);
         /* a retry of an acknowledged request after the crash gets its first result */
         if (nb > 0 && b[0].ok[0]) {

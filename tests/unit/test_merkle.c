@@ -131,10 +131,11 @@ TEST(merkle_stored_subtrees_and_proofs)
         char entry[32];
         snprintf(entry, sizeof entry, "entry %lld", (long long)n);
         th_merkle_leaf_hash(entry, strlen(entry), leaf[n]);
-        th_merkle_node nodes[TH_PROOF_MAX];
-        int k;
-        CHECK_INT(th_merkle_append(n, leaf[n], get, NULL, nodes, &k), 0);
-        for (int i = 0; i < k; i++) {
+        th_merkle_node nodes[2 + 64];
+        const uint8_t *msg = (const uint8_t *)entry;
+        size_t len = strlen(entry), k;
+        CHECK_INT(th_merkle_append_entries(n, &msg, &len, 1, get, NULL, nodes, &k), 0);
+        for (size_t i = 0; i < k; i++) {
             memcpy(stored[nodes[i].level][nodes[i].index], nodes[i].hash, TH_HASH);
             have[nodes[i].level][nodes[i].index] = true;
         }

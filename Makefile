@@ -25,7 +25,7 @@ SAN      = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 LIBS     = $(PKG_LIBS) -pthread -lm -ldl
 
 LIB_SRC  = $(sort $(wildcard src/base/*.c src/carbon/*.c src/inventory/*.c src/store/*.c \
-           src/ledger/*.c src/engine/*.c src/market/*.c src/log/*.c)) \
+           src/ledger/*.c src/exchange/*.c src/engine/*.c src/market/*.c src/log/*.c)) \
            build/gen/params_default.c
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))

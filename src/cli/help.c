@@ -210,14 +210,35 @@ static const char help_book[] =
     "  printf 'O 1 7 S 5900 100\\nO 2 8 B 5950 30\\n' | tanhui book replay\n"
     "  A 1\n  A 2\n  T 2 1 5900 30 B\n";
 
+static const char help_cash[] =
+    "usage: tanhui [--db PATH] cash deposit ACCOUNT AMOUNT [--reference TEXT] [--json]\n"
+    "                                [--request-id ID]\n"
+    "       tanhui [--db PATH] cash withdraw ACCOUNT AMOUNT [--reference TEXT] [--json]\n"
+    "                                [--request-id ID]\n"
+    "       tanhui [--db PATH] cash balance ACCOUNT [--json]\n"
+    "\n"
+    "Accounts hold cash in CNY, counted in whole fen. The operator records the money that\n"
+    "reaches an account (deposit) or leaves it (withdraw); AMOUNT is yuan with at most two\n"
+    "decimals, like 1250.50. --reference keeps a note such as the bank transfer's number. A\n"
+    "withdrawal takes only available cash: the balance less what open buy orders reserve. The\n"
+    "buffer account holds no cash; the fees account receives only fees. Trades, fees and\n"
+    "benefit shares move cash between accounts and never create it, so the balances always\n"
+    "add up to deposits less withdrawals (tanhui check confirms it).\n"
+    "--json: deposit and withdraw print {\"id\", \"type\", \"amount_fen\", \"amount\",\n"
+    "\"reference\", \"date\", and the account's balance}; balance prints {\"account\", \"name\",\n"
+    "\"balance_fen\", \"available_fen\", \"reserved_fen\", \"balance\", \"available\",\n"
+    "\"reserved\"}.\n";
+
 static const char help_check[] =
     "usage: tanhui [--db PATH] check [--json]\n"
     "\n"
     "Verify every invariant of the registry from the stored rows alone: each issuance's blocks\n"
     "cover exactly its serials; blocks never overlap and hold what was issued; retired and\n"
     "cancelled blocks carry their retirement or cancellation; retirements' ranges are exactly\n"
-    "their retired blocks; outstanding reversals are what the buffer could not cover. Exits 0,\n"
-    "or 1 naming the first violation. It reads only, and can run while another process writes.\n"
+    "their retired blocks; outstanding reversals are what the buffer could not cover; no cash\n"
+    "balance is below what it reserves, and the balances add up to deposits less withdrawals.\n"
+    "Exits 0, or 1 naming the first violation. It reads only, and can run while another process\n"
+    "writes.\n"
     "It also runs every check of `tanhui log verify`.\n";
 
 static const char help_log[] =
@@ -268,6 +289,7 @@ const th_command th_commands[] = {
     {"transfer", th_cmd_transfer, "move credits to another account", help_transfer},
     {"retire", th_cmd_retire, "retire credits for an offset, with a certificate", help_retire},
     {"certificate", th_cmd_certificate, "show a retirement certificate", help_certificate},
+    {"cash", th_cmd_cash, "deposit, withdraw, or show an account's cash", help_cash},
     {"check", th_cmd_check, "verify every invariant of the registry", help_check},
     {"log", th_cmd_log, "the transparency log: entries, checkpoints, proofs, verify", help_log},
     {"book", th_cmd_book, "replay commands through one order book (the matching engine)",

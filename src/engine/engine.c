@@ -4,6 +4,7 @@
 #include "base/json.h"
 #include "base/mem.h"
 #include "base/sha256.h"
+#include "exchange/cash.h"
 #include "ledger/accounts.h"
 #include "ledger/issuance.h"
 #include "log/checkpoints.h"
@@ -36,7 +37,8 @@ static const char *const type_names[] = {
     [TH_CMD_PROJECT_ADD] = "project.add",   [TH_CMD_REPORT_ADD] = "report.add",
     [TH_CMD_REPORT_VERIFY] = "report.verify", [TH_CMD_REPORT_REJECT] = "report.reject",
     [TH_CMD_ISSUE] = "issue",               [TH_CMD_TRANSFER] = "transfer",
-    [TH_CMD_RETIRE] = "retire",
+    [TH_CMD_RETIRE] = "retire",             [TH_CMD_CASH_DEPOSIT] = "cash.deposit",
+    [TH_CMD_CASH_WITHDRAW] = "cash.withdraw",
 };
 
 const char *th_cmd_type_name(th_cmd_type t)
@@ -189,6 +191,17 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_int(&j, m->vintage);
         break;
     }
+    case TH_CMD_CASH_DEPOSIT:
+    case TH_CMD_CASH_WITHDRAW:
+        th_json_key(&j, "account");
+        th_json_str(&j, c->cash.account);
+        th_json_key(&j, "amount_fen");
+        th_json_int(&j, c->cash.amount);
+        th_json_key(&j, "reference");
+        th_json_str(&j, c->cash.reference);
+        th_json_key(&j, "type");
+        th_json_str(&j, type_names[c->type]);
+        break;
     case TH_CMD_ISSUE:
         th_json_key(&j, "report");
         th_json_str(&j, c->report_id);
@@ -248,6 +261,12 @@ static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_
         return th_transfer(en->db, &c->move, now, out, ev, e);
     case TH_CMD_RETIRE:
         return th_retire(en->db, &c->move, now, out, ev, e);
+    case TH_CMD_CASH_DEPOSIT:
+        return th_cash_deposit(en->db, c->cash.account ? c->cash.account : "", c->cash.amount,
+                               c->cash.reference, now, out, ev, e);
+    case TH_CMD_CASH_WITHDRAW:
+        return th_cash_withdraw(en->db, c->cash.account ? c->cash.account : "", c->cash.amount,
+                                c->cash.reference, now, out, ev, e);
     case TH_CMD_ISSUE:
         return th_issue_report(en->db, c->report_id ? c->report_id : "", now, out, ev, e);
     case TH_CMD_REPORT_VERIFY:

@@ -45,7 +45,18 @@ typedef enum {
     TH_CMD_ISSUE,
     TH_CMD_TRANSFER,
     TH_CMD_RETIRE,
+    TH_CMD_CASH_DEPOSIT,
+    TH_CMD_CASH_WITHDRAW,
 } th_cmd_type;
+
+/* The last type: log replay looks types up by name up to it. */
+#define TH_CMD_LAST TH_CMD_CASH_WITHDRAW
+
+typedef struct {
+    const char *account; /* id or name */
+    int64_t amount;      /* fen, > 0 */
+    const char *reference; /* NULL: none */
+} th_cash_cmd;
 
 typedef struct {
     th_cmd_type type;
@@ -56,6 +67,7 @@ typedef struct {
     th_report_new report;   /* report add */
     const char *report_id, *verifier, *reason; /* report verify / reject */
     th_move move;           /* transfer, retire */
+    th_cash_cmd cash;       /* cash deposit, withdraw */
     const char *key_path;   /* init: where the log's private key is (NULL: no key) */
     const th_note_verifier *key; /* init: its verifier key */
     const char *request_text; /* a replay: the request's text as first recorded (NULL: made) */

@@ -106,10 +106,10 @@ static int to_command(const char *text, size_t len, int64_t i, entry_cmd *c, th_
     if (cmd->request_id && !cmd->request_text)
         return bad(e, i, "it has a request id but not the request");
     int t;
-    for (t = 0; t <= TH_CMD_RETIRE; t++)
+    for (t = 0; t <= TH_CMD_LAST; t++)
         if (strcmp(type, th_cmd_type_name((th_cmd_type)t)) == 0)
             break;
-    if (t > TH_CMD_RETIRE)
+    if (t > TH_CMD_LAST)
         return bad(e, i, "its type is unknown");
     cmd->type = (th_cmd_type)t;
     switch (cmd->type) {
@@ -171,6 +171,14 @@ static int to_command(const char *text, size_t len, int64_t i, entry_cmd *c, th_
                               .jurisdiction = str(o, "jurisdiction")};
         if (!cmd->move.from)
             return bad(e, i, "a move needs its account");
+        break;
+    case TH_CMD_CASH_DEPOSIT:
+    case TH_CMD_CASH_WITHDRAW:
+        cmd->cash = (th_cash_cmd){.account = id_text(o, "account", c->ids[0]),
+                                  .amount = num(o, "amount_fen"),
+                                  .reference = str(o, "reference")};
+        if (!cmd->cash.account)
+            return bad(e, i, "a cash movement needs its account");
         break;
     }
     return 0;
@@ -293,6 +301,7 @@ static const struct {
     {"report_parcels", "report_id, parcel_id"},                {"issuances", "id"},
     {"cancellations", "id"},      {"blocks", "id"},            {"moves", "id"},
     {"move_parts", "move_id, first"},                          {"requests", "id"},
+    {"cash", "account_id"},       {"cash_moves", "id"},
     {"log_entries", "idx"},       {"log_tiles", "id"},
 };
 

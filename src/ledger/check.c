@@ -100,6 +100,15 @@ int th_registry_check(th_db *db, th_buf *out, th_err *e)
          "SELECT p.id AS project, p.outstanding_reversal, coalesce(sum(c.outstanding), 0) AS left"
          " FROM projects p LEFT JOIN cancellations c ON c.project_id = p.id GROUP BY p.id"
          " HAVING p.outstanding_reversal <> coalesce(sum(c.outstanding), 0)"},
+        {"invariant 4: a cash balance is negative or less than what it reserves",
+         "SELECT account_id AS account, balance_fen, reserved_fen FROM cash"
+         " WHERE balance_fen < 0 OR reserved_fen < 0 OR reserved_fen > balance_fen"},
+        {"invariant 5: the cash balances do not add up to deposits less withdrawals",
+         "SELECT balances, deposits_less_withdrawals FROM (SELECT"
+         " (SELECT coalesce(sum(balance_fen), 0) FROM cash) AS balances,"
+         " (SELECT coalesce(sum(CASE kind WHEN 'deposit' THEN amount_fen ELSE -amount_fen END), 0)"
+         " FROM cash_moves) AS deposits_less_withdrawals)"
+         " WHERE balances <> deposits_less_withdrawals"},
     };
     for (size_t i = 0; i < sizeof checks / sizeof *checks; i++) {
         int r = none(db, checks[i].sql, checks[i].what, e);
@@ -128,6 +137,8 @@ int th_registry_check(th_db *db, th_buf *out, th_err *e)
     th_json_int(&j, scalar(db, "SELECT count(*) FROM blocks"));
     th_json_key(&j, "issued");
     th_json_int(&j, issued);
+    th_json_key(&j, "cash_fen");
+    th_json_int(&j, scalar(db, "SELECT coalesce(sum(balance_fen), 0) FROM cash"));
     th_json_obj_end(&j);
     return 0;
 }

@@ -6,7 +6,9 @@
  *     serial is past every block;
  *  3. retired and cancelled blocks carry their retirement or cancellation, and only they do; each
  *     retirement's recorded ranges are exactly its retired blocks;
- *  4. no balance is negative (a block holds at least one credit; reserved <= held follows);
+ *  4. no balance is negative (a block holds at least one credit; reserved <= held follows; a
+ *     cash balance is at least what it reserves);
+ *  5. the cash balances add up to the deposits less the withdrawals;
  *  and each project's outstanding reversal is what its cancellations could not cover.
  * Read-only; it can run while the writer writes (WAL). */
 #ifndef TH_CHECK_H

@@ -223,6 +223,22 @@ static const char *const migrations[] = {
     "  hashes BLOB NOT NULL"
     "    CHECK (length(hashes) BETWEEN 32 AND 2048 AND length(hashes) % 32 = 0)"
     ");",
+    /* 10: cash in fen: each account's balance and the part reserved for open orders, and the
+     * deposits and withdrawals, the only ways money enters or leaves (registry.md, invariant 5) */
+    "CREATE TABLE cash ("
+    "  account_id INTEGER PRIMARY KEY REFERENCES accounts (id),"
+    "  balance_fen INTEGER NOT NULL CHECK (balance_fen >= 0),"
+    "  reserved_fen INTEGER NOT NULL DEFAULT 0"
+    "    CHECK (reserved_fen >= 0 AND reserved_fen <= balance_fen)"
+    ");"
+    "CREATE TABLE cash_moves ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind = 'deposit' OR kind = 'withdrawal'),"
+    "  account_id INTEGER NOT NULL REFERENCES accounts (id),"
+    "  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+    "  reference TEXT,"
+    "  created_at TEXT NOT NULL"
+    ");",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

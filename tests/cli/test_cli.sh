@@ -295,6 +295,31 @@ if command -v sqlite3 >/dev/null 2>&1; then
     has "$D/err" "tanhui: check: invariant" "check names the violation"
 fi
 
+# --- cash: deposits and withdrawals in fen, balances, invariant 5 ---
+expect 0 cash-deposit -- "$T" --db "$DB" cash deposit 韶关某制造公司 1250.50 --reference BANK-2026-001 --json
+has "$D/out" '"type":"deposit","amount_fen":125050,"amount":"1250.50","reference":"BANK-2026-001"' "deposit --json"
+has "$D/out" '"balance_fen":125050,"available_fen":125050,"reserved_fen":0' "deposit gives the balance"
+expect 0 cash-deposit-fen -- "$T" --db "$DB" cash deposit 韶关某制造公司 0.07
+has "$D/out" "deposit 2: 0.07 CNY" "deposit as text"
+has "$D/out" "balance 1250.57 CNY, available 1250.57, reserved 0.00" "the balance to the fen"
+expect 0 cash-withdraw -- "$T" --db "$DB" cash withdraw 韶关某制造公司 250.5
+has "$D/out" "withdrawal 3: 250.50 CNY" "withdraw as text"
+expect 2 cash-withdraw-more -- "$T" --db "$DB" cash withdraw 韶关某制造公司 1000.08
+has "$D/err" "insufficient cash: 韶关某制造公司 has 1000.07 available (0.00 reserved for open orders)" "withdrawing more than available"
+expect 0 cash-balance -- "$T" --db "$DB" cash balance 韶关某制造公司 --json
+has "$D/out" '{"account":' "balance --json"
+has "$D/out" '"balance_fen":100007,"available_fen":100007,"reserved_fen":0,"balance":"1000.07","available":"1000.07","reserved":"0.00"}' "balance to the fen"
+expect 0 cash-balance-none -- "$T" --db "$DB" cash balance 乐昌市第1国有林场 --json
+has "$D/out" '"balance_fen":0,' "an account that never had cash has 0"
+expect 0 cash-check -- "$T" --db "$DB" check --json
+has "$D/out" '"cash_fen":100007' "check sums the cash"
+if command -v sqlite3 >/dev/null 2>&1; then
+    cp "$DB" "$D/cash-tampered.db"
+    sqlite3 "$D/cash-tampered.db" "UPDATE cash SET balance_fen = balance_fen + 1"
+    expect 1 cash-check-tampered -- "$T" --db "$D/cash-tampered.db" check
+    has "$D/err" "invariant 5: the cash balances do not add up to deposits less withdrawals (balances=100008, deposits_less_withdrawals=100007)" "check finds cash made from nothing"
+fi
+
 # --- bad input for every write and read command: exit 2, one line naming what is wrong, and
 #     the registry unchanged to the last row (its full dump compared before and after) ---
 sed 's/,2034-/,2039-/' "$D/a2034.csv" >"$D/a2039.csv"
@@ -369,6 +394,23 @@ retire-utf8|retire|--from|韶关某制造公司|--qty|1|--beneficiary|$BADU|--re
 retire-reason-utf8|retire|--from|韶关某制造公司|--qty|1|--beneficiary|b|--reason|$BADU2
 retire-retired|retire|--from|韶关某制造公司|--serials|SGFC-P0001-2024-000000001-000000001|--beneficiary|b|--reason|r
 retire-buffer|retire|--from|buffer|--qty|1|--beneficiary|b|--reason|r
+cash-no-amount|cash|deposit|韶关某制造公司
+cash-zero|cash|deposit|韶关某制造公司|0
+cash-zero-fen|cash|deposit|韶关某制造公司|0.00
+cash-negative|cash|deposit|韶关某制造公司|-5
+cash-fen-fraction|cash|deposit|韶关某制造公司|1.005
+cash-exponent|cash|deposit|韶关某制造公司|1e3
+cash-comma|cash|deposit|韶关某制造公司|1,000
+cash-dot|cash|deposit|韶关某制造公司|5.
+cash-huge|cash|deposit|韶关某制造公司|10000000000000.01
+cash-overflow|cash|deposit|韶关某制造公司|99999999999999999999999
+cash-account|cash|deposit|无此人|1
+cash-buffer|cash|deposit|buffer|1
+cash-reference|cash|deposit|韶关某制造公司|1|--reference|$BADU
+cash-withdraw-more|cash|withdraw|韶关某制造公司|1000.08
+cash-withdraw-none|cash|withdraw|乐昌市第1国有林场|0.01
+cash-verb|cash|lend|韶关某制造公司|1
+cash-balance-none|cash|balance|无此人
 holdings-none|holdings|无此人
 holdings-overflow|holdings|99999999999999999999
 certificate-word|certificate|abc

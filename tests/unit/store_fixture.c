@@ -1,8 +1,11 @@
-/* store_fixture.c — taking a database back to an older schema. The one list to extend when a
- * migration is added (its test fails until it is). */
+/* store_fixture.c — new test databases, and taking one back to an older schema. The undo list
+ * is the one to extend when a migration is added (its test fails until it is). */
 #include "store_fixture.h"
 
+#include "test.h"
+
 #include <stdio.h>
+#include <unistd.h>
 
 /* undo[v] takes a database from version v + 1 back to v */
 static const char *const undo[] = {
@@ -16,6 +19,7 @@ static const char *const undo[] = {
     [7] = "DROP INDEX blocks_retirement; DROP INDEX blocks_cancellation;",
     [8] = "DROP TABLE log_tiles; CREATE TABLE log_hashes (level INTEGER NOT NULL, idx INTEGER NOT"
           " NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;",
+    [9] = "DROP TABLE cash_moves; DROP TABLE cash;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)
@@ -29,4 +33,16 @@ int th_test_downgrade(th_db *db, int version, th_err *e)
     char sql[100];
     snprintf(sql, sizeof sql, "UPDATE meta SET value = %d WHERE key = 'schema_version'", version);
     return th_db_exec(db, sql, e);
+}
+
+th_db *th_test_db_new(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", th_test_tmpdir(), name);
+    unlink(path);
+    th_db *db = NULL;
+    th_err e;
+    if (th_db_open(path, TH_DB_CREATE, &db, &e) != 0)
+        th_test_fail(__FILE__, __LINE__, "%s: %s", path, e.msg);
+    return db;
 }

@@ -22,17 +22,6 @@ static const char *db_path(const char *name)
     return p;
 }
 
-static th_db *fresh_db(const char *name)
-{
-    const char *p = db_path(name);
-    unlink(p);
-    th_db *db = NULL;
-    th_err e;
-    if (th_db_open(p, TH_DB_CREATE, &db, &e) != 0)
-        th_test_fail(__FILE__, __LINE__, "create %s: %s", p, e.msg);
-    return db;
-}
-
 static int count_accounts(th_db *db)
 {
     sqlite3_stmt *st;
@@ -48,7 +37,7 @@ static int count_accounts(th_db *db)
 
 TEST(db_modes_and_schema)
 {
-    th_db *db = fresh_db("modes.db");
+    th_db *db = th_test_db_new("modes.db");
     if (!db)
         return;
     CHECK_INT(th_db_schema_version(db), th_db_schema_latest());
@@ -67,7 +56,7 @@ TEST(db_modes_and_schema)
 TEST(db_migrates_an_older_schema)
 {
     /* make a version-1 database by taking away what the later migrations added */
-    th_db *db = fresh_db("old.db");
+    th_db *db = th_test_db_new("old.db");
     if (!db)
         return;
     th_err e;
@@ -92,7 +81,7 @@ TEST(db_migrates_an_older_schema)
 
 TEST(engine_batch_isolates_failures)
 {
-    th_db *db = fresh_db("batch.db");
+    th_db *db = th_test_db_new("batch.db");
     if (!db)
         return;
     th_engine *en = th_engine_new(db);
@@ -127,7 +116,7 @@ TEST(engine_batch_isolates_failures)
 
 TEST(engine_requests_are_idempotent)
 {
-    th_db *db = fresh_db("req.db");
+    th_db *db = th_test_db_new("req.db");
     if (!db)
         return;
     th_engine *en = th_engine_new(db);
@@ -186,7 +175,7 @@ TEST(account_names_are_checked)
 
 TEST(account_find_by_id_or_name)
 {
-    th_db *db = fresh_db("find.db");
+    th_db *db = th_test_db_new("find.db");
     if (!db)
         return;
     th_engine *en = th_engine_new(db);

@@ -10,6 +10,7 @@
 #include "log/checkpoints.h"
 #include "log/log_store.h"
 #include "log/log_verify.h"
+#include "store_fixture.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -17,18 +18,6 @@
 static void fixed_clock(char out[32], void *arg)
 {
     snprintf(out, 32, "%s", arg ? (const char *)arg : "2026-03-04T05:06:07Z");
-}
-
-static th_db *open_new(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", th_test_tmpdir(), name);
-    unlink(path);
-    th_db *db = NULL;
-    th_err e;
-    if (th_db_open(path, TH_DB_CREATE, &db, &e) != 0)
-        th_test_fail(__FILE__, __LINE__, "%s", e.msg);
-    return db;
 }
 
 /* Apply cmds as one batch; the number that succeeded. */
@@ -124,18 +113,27 @@ static void registry_life(th_engine *en)
         {.type = TH_CMD_ISSUE, .report_id = "3"},
     };
     CHECK_INT(batch(en, end, 2), 2);
+    th_cmd cash[] = {
+        {.type = TH_CMD_CASH_DEPOSIT, .cash = {.account = "A", .amount = 125050,
+                                               .reference = "BANK-1"}},
+        {.type = TH_CMD_CASH_WITHDRAW, .cash = {.account = "A", .amount = 125051}}, /* refused */
+        {.type = TH_CMD_CASH_WITHDRAW, .request_id = "w-1",
+         .cash = {.account = "3", .amount = 50}},
+    };
+    CHECK_INT(batch(en, cash, 3), 2);
 }
 
 TEST(log_entries_one_per_change)
 {
-    th_db *db = open_new("log-life.db");
+    th_db *db = th_test_db_new("log-life.db");
     if (!db)
         return;
     th_engine *en = th_engine_new(db);
     th_engine_set_clock(en, fixed_clock, NULL);
     registry_life(en);
-    /* 5 + 2 + 3 + 2 (the refused transfer and the repeated request add none) + 1 + 2 */
-    CHECK_INT(log_size(db), 15);
+    /* 5 + 2 + 3 + 2 (the refused transfer and the repeated request add none) + 1 + 2 + 2 (the
+     * refused withdrawal adds none) */
+    CHECK_INT(log_size(db), 17);
     th_buf b;
     th_buf_init(&b);
     entry(db, 1, &b);
@@ -161,6 +159,12 @@ TEST(log_entries_one_per_change)
     CHECK_CONTAINS(b.p, "\"request_id\":\"r-1\"");
     entry(db, 14, &b);
     CHECK_CONTAINS(b.p, "\"cancelled_blocks\":[{\"first\":901,\"last\":921,");
+    entry(db, 15, &b);
+    CHECK_STR(b.p, "{\"account\":3,\"amount_fen\":125050,\"cash_move\":1,\"reference\":"
+                   "\"BANK-1\",\"time\":\"2026-03-04T05:06:07Z\",\"type\":\"cash.deposit\"}");
+    entry(db, 16, &b);
+    CHECK_CONTAINS(b.p, "\"amount_fen\":50,\"cash_move\":2,\"reference\":null,\"request\":");
+    CHECK_CONTAINS(b.p, "\"type\":\"cash.withdraw\"}");
     th_buf_free(&b);
 
     /* the replay gives the same registry, and a changed row is named */
@@ -170,7 +174,7 @@ TEST(log_entries_one_per_change)
     th_engine *men = th_engine_new(mem);
     int64_t done;
     CHECK_INT(th_log_replay(db, mem, men, NULL, NULL, &done, &e), 0);
-    CHECK_INT(done, 15);
+    CHECK_INT(done, 17);
     CHECK_INT(th_state_compare(db, mem, &e), 0);
     CHECK_INT(th_db_exec(mem, "UPDATE moves SET quantity = 99 WHERE id = 1", &e), 0);
     CHECK_INT(th_state_compare(db, mem, &e), -1);
@@ -183,7 +187,7 @@ TEST(log_entries_one_per_change)
 
 TEST(log_checkpoints_signed_and_never_inconsistent)
 {
-    th_db *db = open_new("log-sign.db");
+    th_db *db = th_test_db_new("log-sign.db");
     if (!db)
         return;
     th_err e;

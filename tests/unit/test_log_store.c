@@ -4,6 +4,7 @@
 #include "test.h"
 
 #include "merkle_fixture.h"
+#include "store_fixture.h"
 #include "log/log_store.h"
 
 #include <stdlib.h>
@@ -36,15 +37,10 @@ static int hashes_after(const char *json, const char *key, uint8_t (*out)[TH_HAS
 
 TEST(log_store_append_read_prove)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/log.db", th_test_tmpdir());
-    unlink(path);
-    th_db *db;
-    th_err e;
-    if (th_db_open(path, TH_DB_CREATE, &db, &e) != 0) {
-        th_test_fail(__FILE__, __LINE__, "%s", e.msg);
+    th_db *db = th_test_db_new("log.db");
+    if (!db)
         return;
-    }
+    th_err e;
     enum { N = 100 };
     static uint8_t leaf[N + 1][TH_HASH];
     char entry[N + 1][80];

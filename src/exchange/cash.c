@@ -1,0 +1,207 @@
+/* cash.c — cash balances, deposits and withdrawals. See cash.h. */
+#include "exchange/cash.h"
+
+#include "base/json.h"
+#include "base/num.h"
+#include "base/text.h"
+#include "ledger/accounts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int th_money_parse(const char *s, int64_t *fen)
+{
+    size_t n = strlen(s);
+    int64_t v;
+    /* th_parse_fixed takes a sign; money here has none */
+    if (n == 0 || s[0] == '-' || s[0] == '+' || s[0] == '.' || s[n - 1] == '.' ||
+        th_parse_fixed(s, n, 2, &v) != 0 || v <= 0 || v > TH_FEN_MAX)
+        return -1;
+    *fen = v;
+    return 0;
+}
+
+size_t th_money_format(int64_t fen, char out[32])
+{
+    size_t n = 0;
+    uint64_t u = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
+    if (fen < 0)
+        out[n++] = '-';
+    char d[24];
+    size_t k = th_format_int64((int64_t)(u / 100), d);
+    memcpy(out + n, d, k);
+    n += k;
+    out[n++] = '.';
+    out[n++] = (char)('0' + u % 100 / 10);
+    out[n++] = (char)('0' + u % 10);
+    out[n] = '\0';
+    return n;
+}
+
+int th_cash_get(th_db *db, int64_t account, th_cash *c, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "SELECT balance_fen, reserved_fen FROM cash WHERE account_id = ?", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, account);
+    int r = sqlite3_step(st);
+    *c = (th_cash){0, 0};
+    if (r == SQLITE_ROW)
+        *c = (th_cash){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)};
+    th_db_done(db, st);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot read cash", e);
+}
+
+static void money_field(th_json *j, const char *key, int64_t fen)
+{
+    char m[32];
+    th_money_format(fen, m);
+    th_json_key(j, key);
+    th_json_str(j, m);
+}
+
+static void balance_fields(th_json *j, const th_account *a, const th_cash *c)
+{
+    th_json_key(j, "account");
+    th_json_int(j, a->id);
+    th_json_key(j, "name");
+    th_json_str(j, a->name);
+    th_json_key(j, "balance_fen");
+    th_json_int(j, c->balance);
+    th_json_key(j, "available_fen");
+    th_json_int(j, c->balance - c->reserved);
+    th_json_key(j, "reserved_fen");
+    th_json_int(j, c->reserved);
+    money_field(j, "balance", c->balance);
+    money_field(j, "available", c->balance - c->reserved);
+    money_field(j, "reserved", c->reserved);
+}
+
+/* Add delta to an account's balance (its row made at the first deposit); the CHECKs refuse a
+ * balance below 0 or below what is reserved. */
+static int add_balance(th_db *db, int64_t account, int64_t delta, th_err *e)
+{
+    sqlite3_stmt *st;
+    /* an upsert checks its VALUES row first: a negative delta goes through UPDATE only */
+    if (th_db_stmt(db, delta >= 0 ? "INSERT INTO cash (account_id, balance_fen) VALUES (?1, ?2)"
+                                    " ON CONFLICT (account_id) DO UPDATE"
+                                    " SET balance_fen = balance_fen + ?2"
+                                  : "UPDATE cash SET balance_fen = balance_fen + ?2"
+                                    " WHERE account_id = ?1",
+                   &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, account);
+    sqlite3_bind_int64(st, 2, delta);
+    int r = sqlite3_step(st);
+    th_db_done(db, st);
+    if (r != SQLITE_DONE)
+        return th_db_fail(db, "cannot change the cash balance", e);
+    if (sqlite3_changes(th_db_handle(db)) != 1)
+        return th_fail(e, TH_EINTERNAL, "account %lld has no cash to take", (long long)account);
+    return 0;
+}
+
+static int cash_move(th_db *db, const char *ref, int64_t amount, const char *reference,
+                     const char *now, bool deposit, th_buf *out, th_cjson *ev, th_err *e)
+{
+    th_account a;
+    if (th_account_find(db, ref, &a, e))
+        return -1;
+    const char *what = deposit ? "deposit" : "withdrawal";
+    if (strcmp(a.kind, "buffer") == 0 || (deposit && strcmp(a.kind, "fees") == 0))
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "account", ref, strlen(ref),
+                          "the %s account takes no %s: %s", a.kind, what,
+                          deposit && strcmp(a.kind, "fees") == 0
+                              ? "it receives only the exchange's fees"
+                              : "it holds credits, never cash");
+    if (amount <= 0 || amount > TH_FEN_MAX)
+        return th_fail(e, TH_EINPUT, "a %s must be more than 0 and at most %lld fen", what,
+                       (long long)TH_FEN_MAX);
+    if (reference && (!th_utf8_valid(reference, strlen(reference)) || strlen(reference) > 200 ||
+                      strcspn(reference, "\t\n\r") != strlen(reference)))
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "reference", reference, strlen(reference),
+                          "a reference is one line of UTF-8 text, at most 200 bytes");
+    th_cash c;
+    if (th_cash_get(db, a.id, &c, e))
+        return -1;
+    if (!deposit && amount > c.balance - c.reserved) {
+        char want[32], avail[32], res[32];
+        th_money_format(amount, want);
+        th_money_format(c.balance - c.reserved, avail);
+        th_money_format(c.reserved, res);
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "amount", want, strlen(want),
+                          "insufficient cash: %s has %s available (%s reserved for open "
+                          "orders)", a.name, avail, res);
+    }
+    if (deposit && c.balance > TH_FEN_MAX * 1000 - amount)
+        return th_fail(e, TH_EINPUT, "the deposit would take %s's balance past what tanhui "
+                                     "counts", a.name);
+    if (add_balance(db, a.id, deposit ? amount : -amount, e))
+        return -1;
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "INSERT INTO cash_moves (kind, account_id, amount_fen, reference,"
+                       " created_at) VALUES (?, ?, ?, ?, ?) RETURNING id", &st, e))
+        return -1;
+    sqlite3_bind_text(st, 1, what, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, a.id);
+    sqlite3_bind_int64(st, 3, amount);
+    if (reference)
+        sqlite3_bind_text(st, 4, reference, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    int64_t id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    th_db_done(db, st);
+    if (r != SQLITE_ROW)
+        return th_db_fail(db, "cannot record the cash movement", e);
+    c.balance += deposit ? amount : -amount;
+    th_json j;
+    th_json_init(&j, out);
+    th_json_obj_begin(&j);
+    th_json_key(&j, "id");
+    th_json_int(&j, id);
+    th_json_key(&j, "type");
+    th_json_str(&j, what);
+    th_json_key(&j, "amount_fen");
+    th_json_int(&j, amount);
+    money_field(&j, "amount", amount);
+    th_json_key(&j, "reference");
+    if (reference)
+        th_json_str(&j, reference);
+    else
+        th_json_null(&j);
+    th_json_key(&j, "date");
+    th_json_str(&j, now);
+    balance_fields(&j, &a, &c);
+    th_json_obj_end(&j);
+    th_cjson_set_int(ev, "account", a.id);
+    th_cjson_set_int(ev, "amount_fen", amount);
+    th_cjson_set_int(ev, "cash_move", id);
+    th_cjson_set_str(ev, "reference", reference);
+    return 0;
+}
+
+int th_cash_deposit(th_db *db, const char *account, int64_t amount, const char *reference,
+                    const char *now, th_buf *out, th_cjson *ev, th_err *e)
+{
+    return cash_move(db, account, amount, reference, now, true, out, ev, e);
+}
+
+int th_cash_withdraw(th_db *db, const char *account, int64_t amount, const char *reference,
+                     const char *now, th_buf *out, th_cjson *ev, th_err *e)
+{
+    return cash_move(db, account, amount, reference, now, false, out, ev, e);
+}
+
+int th_cash_balance_json(th_db *db, const char *account, th_buf *out, th_err *e)
+{
+    th_account a;
+    th_cash c;
+    if (th_account_find(db, account, &a, e) || th_cash_get(db, a.id, &c, e))
+        return -1;
+    th_json j;
+    th_json_init(&j, out);
+    th_json_obj_begin(&j);
+    balance_fields(&j, &a, &c);
+    th_json_obj_end(&j);
+    return 0;
+}

@@ -1,0 +1,58 @@
+/* cash.h — accounts' cash in CNY, integer fen (domain: market.md "Units", registry.md
+ * invariants 4 and 5).
+ *
+ * Each account that ever held cash has one row of `cash`: its balance and the part of it
+ * reserved (冻结) for open buy orders; available = balance - reserved. Money enters and leaves
+ * the registry only by the operator's deposits and withdrawals, each a row of `cash_moves`; trades,
+ * fees and benefit shares move it between accounts and never make or lose a fen. So, at every
+ * commit: the sum of all balances = deposits - withdrawals (invariant 5), and 0 <= reserved <=
+ * balance for every account (invariant 4; the table's CHECKs refuse anything else).
+ *
+ * Amounts are written like "1250.50" (at most two decimals, no sign, no exponent) and shown the
+ * same way. The buffer account holds no cash; the fees account receives only fees (it may be
+ * withdrawn from). These functions run inside the engine's transaction and change nothing on
+ * failure. */
+#ifndef TH_CASH_H
+#define TH_CASH_H
+
+#include "base/buf.h"
+#include "base/cjson.h"
+#include "base/err.h"
+#include "store/db.h"
+
+#include <stdint.h>
+
+/* The most one amount may be: 10^15 fen (ten trillion yuan), far past any account, and far
+ * below where int64 sums of them could overflow. */
+#define TH_FEN_MAX ((int64_t)1000000000000000)
+
+/* "1250.50" -> 125050; 0 or -1 (nothing written) when it is not a positive amount of at most two
+ * decimals up to TH_FEN_MAX. */
+int th_money_parse(const char *s, int64_t *fen) __attribute__((warn_unused_result));
+/* 125050 -> "1250.50" (a minus sign when negative); returns the length. */
+size_t th_money_format(int64_t fen, char out[32]);
+
+typedef struct {
+    int64_t balance, reserved;
+} th_cash;
+
+/* An account's cash (zeros when it never had any). */
+int th_cash_get(th_db *db, int64_t account, th_cash *c, th_err *e)
+    __attribute__((warn_unused_result));
+
+/* Deposit or withdraw (amount > 0) for an account named by id or name; reference: the
+ * operator's note (a bank transfer's number), may be NULL. Writes the movement and the new
+ * balance as JSON into out. A withdrawal takes only available cash. */
+int th_cash_deposit(th_db *db, const char *account, int64_t amount, const char *reference,
+                    const char *now, th_buf *out, th_cjson *ev, th_err *e)
+    __attribute__((warn_unused_result));
+int th_cash_withdraw(th_db *db, const char *account, int64_t amount, const char *reference,
+                     const char *now, th_buf *out, th_cjson *ev, th_err *e)
+    __attribute__((warn_unused_result));
+
+/* {"account":ID,"name":..,"balance_fen":..,"available_fen":..,"reserved_fen":..,"balance":"..",
+ *  "available":"..","reserved":".."} */
+int th_cash_balance_json(th_db *db, const char *account, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
+
+#endif

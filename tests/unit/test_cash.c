@@ -1,0 +1,118 @@
+/* test_cash.c — money written and read to the fen; deposits and withdrawals, with what a
+ * refused one leaves (nothing); reserved cash not withdrawable; invariants 4 and 5 checked. */
+#include "test.h"
+
+#include "exchange/cash.h"
+#include "ledger/accounts.h"
+#include "ledger/check.h"
+#include "store_fixture.h"
+
+TEST(cash_money_parse_and_format)
+{
+    static const struct {
+        const char *s;
+        int64_t fen; /* -1: refused */
+    } cases[] = {
+        {"1250.50", 125050}, {"1250.5", 125050}, {"1250", 125000}, {"0.01", 1},
+        {"0.1", 10},         {"007.00", 700},    {"10000000000000.00", TH_FEN_MAX},
+        {"0", -1},           {"0.00", -1},       {"-1", -1},       {"+1", -1},
+        {"1.005", -1},       {"1e3", -1},        {"1,000", -1},    {"", -1},
+        {".5", -1},          {"5.", -1},         {"1..2", -1},     {" 1", -1},
+        {"10000000000000.01", -1},               {"99999999999999999999999", -1},
+        {"1.2.3", -1},       {"１", -1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int64_t fen = -1;
+        int rc = th_money_parse(cases[i].s, &fen);
+        if (cases[i].fen < 0 ? rc == 0 : (rc != 0 || fen != cases[i].fen))
+            th_test_fail(__FILE__, __LINE__, "money '%s': rc %d, %lld fen", cases[i].s, rc,
+                         (long long)fen);
+    }
+    char m[32];
+    CHECK_INT((int)th_money_format(125050, m), 7);
+    CHECK_STR(m, "1250.50");
+    th_money_format(7, m);
+    CHECK_STR(m, "0.07");
+    th_money_format(0, m);
+    CHECK_STR(m, "0.00");
+    th_money_format(-1999, m);
+    CHECK_STR(m, "-19.99");
+    th_money_format(INT64_MIN, m);
+    CHECK_STR(m, "-92233720368547758.08");
+    /* every amount written back reads as itself */
+    for (int64_t f = 1; f < 100000; f += 7) {
+        int64_t back;
+        th_money_format(f, m);
+        if (th_money_parse(m, &back) != 0 || back != f)
+            th_test_fail(__FILE__, __LINE__, "%lld fen -> '%s' -> %lld", (long long)f, m,
+                         (long long)back);
+    }
+}
+
+static const char now[] = "2026-11-27T10:00:00Z";
+
+static int64_t scalar(th_db *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    th_err e;
+    int64_t v = -1;
+    if (th_db_prepare(db, sql, &st, &e) == 0) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+TEST(cash_deposit_withdraw_and_invariants)
+{
+    th_db *db = th_test_db_new("cash.db");
+    if (!db)
+        return;
+    th_err e;
+    th_buf out;
+    th_buf_init(&out);
+    CHECK_INT(th_account_add(db, "buffer", "buffer", true, now, &out, NULL, &e), 0);
+    CHECK_INT(th_account_add(db, "fees", "fees", true, now, &out, NULL, &e), 0);
+    CHECK_INT(th_account_add(db, "买家", "company", false, now, &out, NULL, &e), 0);
+    th_buf_reset(&out);
+    CHECK_INT(th_cash_deposit(db, "买家", 125050, "BANK-1", now, &out, NULL, &e), 0);
+    CHECK_CONTAINS(out.p, "\"balance_fen\":125050,\"available_fen\":125050,\"reserved_fen\":0");
+    th_cash c;
+    CHECK_INT(th_cash_get(db, 3, &c, &e), 0);
+    CHECK_INT(c.balance, 125050);
+    /* the buffer holds no cash; the fees account takes no deposit but gives withdrawals */
+    CHECK_INT(th_cash_deposit(db, "buffer", 1, NULL, now, &out, NULL, &e), -1);
+    CHECK_CONTAINS(e.msg, "the buffer account takes no deposit");
+    CHECK_INT(th_cash_deposit(db, "fees", 1, NULL, now, &out, NULL, &e), -1);
+    CHECK_CONTAINS(e.msg, "it receives only the exchange's fees");
+    CHECK_INT(th_cash_deposit(db, "买家", 0, NULL, now, &out, NULL, &e), -1);
+    CHECK_INT(th_cash_deposit(db, "买家", TH_FEN_MAX + 1, NULL, now, &out, NULL, &e), -1);
+    CHECK_INT(th_cash_deposit(db, "买家", 1, "two\nlines", now, &out, NULL, &e), -1);
+    CHECK_INT(th_cash_deposit(db, "无此人", 1, NULL, now, &out, NULL, &e), -1);
+    /* reserved cash is not available: a withdrawal takes only the rest */
+    CHECK_INT(th_db_exec(db, "UPDATE cash SET reserved_fen = 25000 WHERE account_id = 3", &e), 0);
+    CHECK_INT(th_cash_withdraw(db, "3", 100051, NULL, now, &out, NULL, &e), -1);
+    CHECK_CONTAINS(e.msg, "has 1000.50 available (250.00 reserved for open orders)");
+    th_buf_reset(&out);
+    CHECK_INT(th_cash_withdraw(db, "3", 100050, "BANK-2", now, &out, NULL, &e), 0);
+    CHECK_CONTAINS(out.p, "\"balance_fen\":25000,\"available_fen\":0,\"reserved_fen\":25000");
+    /* an account with no cash row refuses a withdrawal by name, not by a constraint */
+    CHECK_INT(th_cash_withdraw(db, "fees", 1, NULL, now, &out, NULL, &e), -1);
+    CHECK_CONTAINS(e.msg, "insufficient cash: fees has 0.00 available");
+    CHECK_INT((int)scalar(db, "SELECT count(*) FROM cash_moves"), 2);
+    CHECK_INT(scalar(db, "SELECT sum(balance_fen) FROM cash"), 25000);
+    th_buf_reset(&out);
+    CHECK_INT(th_registry_check(db, &out, &e), 0);
+    CHECK_CONTAINS(out.p, "\"cash_fen\":25000");
+    /* cash made from nothing, or reserved past the balance, is named */
+    CHECK_INT(th_db_exec(db, "UPDATE cash SET balance_fen = 25001", &e), 0);
+    CHECK_INT(th_registry_check(db, &out, &e), 1);
+    CHECK_CONTAINS(e.msg, "invariant 5");
+    CHECK_INT(th_db_exec(db, "PRAGMA ignore_check_constraints = ON;"
+                             "UPDATE cash SET balance_fen = 25000, reserved_fen = 25001", &e), 0);
+    CHECK_INT(th_registry_check(db, &out, &e), 1);
+    CHECK_CONTAINS(e.msg, "invariant 4: a cash balance is negative or less than what it reserves");
+    th_buf_free(&out);
+    th_db_close(db);
+}

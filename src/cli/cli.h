@@ -77,6 +77,7 @@ int th_cmd_retire(const th_global *g, int argc, char **argv);
 int th_cmd_certificate(const th_global *g, int argc, char **argv);
 int th_cmd_check(const th_global *g, int argc, char **argv);
 int th_cmd_cash(const th_global *g, int argc, char **argv);
+int th_cmd_instrument(const th_global *g, int argc, char **argv);
 int th_cmd_account(const th_global *g, int argc, char **argv);
 int th_cmd_book(const th_global *g, int argc, char **argv);
 int th_cmd_log(const th_global *g, int argc, char **argv);

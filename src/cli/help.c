@@ -229,6 +229,26 @@ static const char help_cash[] =
     "\"balance_fen\", \"available_fen\", \"reserved_fen\", \"balance\", \"available\",\n"
     "\"reserved\"}.\n";
 
+static const char help_instrument[] =
+    "usage: tanhui [--db PATH] instrument add CODE --vintage YEAR --ref-price PRICE\n"
+    "                 [--project P] [--band-pct 10] [--maker-fee-bps N] [--taker-fee-bps N]\n"
+    "                 [--pick-depth 5] [--t-plus-one] [--json] [--request-id ID]\n"
+    "       tanhui [--db PATH] instrument list [--json]\n"
+    "       tanhui [--db PATH] instrument show CODE [--json]\n"
+    "\n"
+    "An instrument is what the exchange trades: credits of one vintage, and of one project when\n"
+    "--project names it (else of any project). A seller delivers its lowest serials that\n"
+    "qualify. CODE is 1 to 32 ASCII letters, digits, '-' or '_' (like SGFC-2024). --ref-price\n"
+    "is the reference price in yuan per tonne (the previous close; it moves to each day's\n"
+    "VWAP); orders must be priced within --band-pct of it (default 10, so +-10 %), rounded\n"
+    "inward to the fen. Fees are basis points of a trade's value (100 = 1 %), rounded up to the\n"
+    "fen and paid into the registry's fees account, made with the first instrument. --pick-depth\n"
+    "is how many price levels from the best a pick may reach (default 5). --t-plus-one stops\n"
+    "credits bought today from being sold today.\n"
+    "--json: add and show print {\"id\", \"code\", \"vintage\", \"project\", \"ref_price_fen\",\n"
+    "\"ref_price\", \"band_bps\", \"band_lo_fen\", \"band_hi_fen\", \"maker_fee_bps\",\n"
+    "\"taker_fee_bps\", \"pick_depth\", \"t_plus_one\"}; list prints {\"instruments\": [...]}.\n";
+
 static const char help_check[] =
     "usage: tanhui [--db PATH] check [--json]\n"
     "\n"
@@ -290,6 +310,8 @@ const th_command th_commands[] = {
     {"retire", th_cmd_retire, "retire credits for an offset, with a certificate", help_retire},
     {"certificate", th_cmd_certificate, "show a retirement certificate", help_certificate},
     {"cash", th_cmd_cash, "deposit, withdraw, or show an account's cash", help_cash},
+    {"instrument", th_cmd_instrument, "add, list or show what the exchange trades",
+     help_instrument},
     {"check", th_cmd_check, "verify every invariant of the registry", help_check},
     {"log", th_cmd_log, "the transparency log: entries, checkpoints, proofs, verify", help_log},
     {"book", th_cmd_book, "replay commands through one order book (the matching engine)",

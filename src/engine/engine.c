@@ -38,7 +38,7 @@ static const char *const type_names[] = {
     [TH_CMD_REPORT_VERIFY] = "report.verify", [TH_CMD_REPORT_REJECT] = "report.reject",
     [TH_CMD_ISSUE] = "issue",               [TH_CMD_TRANSFER] = "transfer",
     [TH_CMD_RETIRE] = "retire",             [TH_CMD_CASH_DEPOSIT] = "cash.deposit",
-    [TH_CMD_CASH_WITHDRAW] = "cash.withdraw",
+    [TH_CMD_CASH_WITHDRAW] = "cash.withdraw", [TH_CMD_INSTRUMENT_ADD] = "instrument.add",
 };
 
 const char *th_cmd_type_name(th_cmd_type t)
@@ -202,6 +202,30 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "type");
         th_json_str(&j, type_names[c->type]);
         break;
+    case TH_CMD_INSTRUMENT_ADD: {
+        const th_instrument_new *in = &c->instrument;
+        th_json_key(&j, "band_bps");
+        th_json_int(&j, in->band_bps);
+        th_json_key(&j, "code");
+        th_json_str(&j, in->code);
+        th_json_key(&j, "maker_fee_bps");
+        th_json_int(&j, in->maker_fee_bps);
+        th_json_key(&j, "pick_depth");
+        th_json_int(&j, in->pick_depth);
+        th_json_key(&j, "project");
+        th_json_str(&j, in->project);
+        th_json_key(&j, "ref_price_fen");
+        th_json_int(&j, in->ref_price);
+        th_json_key(&j, "t_plus_one");
+        th_json_bool(&j, in->t_plus_one);
+        th_json_key(&j, "taker_fee_bps");
+        th_json_int(&j, in->taker_fee_bps);
+        th_json_key(&j, "type");
+        th_json_str(&j, type_names[c->type]);
+        th_json_key(&j, "vintage");
+        th_json_int(&j, in->vintage);
+        break;
+    }
     case TH_CMD_ISSUE:
         th_json_key(&j, "report");
         th_json_str(&j, c->report_id);
@@ -267,6 +291,8 @@ static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_
     case TH_CMD_CASH_WITHDRAW:
         return th_cash_withdraw(en->db, c->cash.account ? c->cash.account : "", c->cash.amount,
                                 c->cash.reference, now, out, ev, e);
+    case TH_CMD_INSTRUMENT_ADD:
+        return th_instrument_add(en->db, &c->instrument, now, out, ev, e);
     case TH_CMD_ISSUE:
         return th_issue_report(en->db, c->report_id ? c->report_id : "", now, out, ev, e);
     case TH_CMD_REPORT_VERIFY:

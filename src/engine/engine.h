@@ -26,6 +26,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "exchange/instruments.h"
 #include "ledger/projects.h"
 #include "ledger/moves.h"
 #include "ledger/reports.h"
@@ -47,10 +48,11 @@ typedef enum {
     TH_CMD_RETIRE,
     TH_CMD_CASH_DEPOSIT,
     TH_CMD_CASH_WITHDRAW,
+    TH_CMD_INSTRUMENT_ADD,
 } th_cmd_type;
 
 /* The last type: log replay looks types up by name up to it. */
-#define TH_CMD_LAST TH_CMD_CASH_WITHDRAW
+#define TH_CMD_LAST TH_CMD_INSTRUMENT_ADD
 
 typedef struct {
     const char *account; /* id or name */
@@ -68,6 +70,7 @@ typedef struct {
     const char *report_id, *verifier, *reason; /* report verify / reject */
     th_move move;           /* transfer, retire */
     th_cash_cmd cash;       /* cash deposit, withdraw */
+    th_instrument_new instrument; /* instrument add */
     const char *key_path;   /* init: where the log's private key is (NULL: no key) */
     const th_note_verifier *key; /* init: its verifier key */
     const char *request_text; /* a replay: the request's text as first recorded (NULL: made) */

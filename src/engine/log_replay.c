@@ -180,6 +180,19 @@ static int to_command(const char *text, size_t len, int64_t i, entry_cmd *c, th_
         if (!cmd->cash.account)
             return bad(e, i, "a cash movement needs its account");
         break;
+    case TH_CMD_INSTRUMENT_ADD:
+        cmd->instrument = (th_instrument_new){.code = str(o, "code"),
+                                              .vintage = (int)num(o, "vintage"),
+                                              .project = id_text(o, "project", c->ids[0]),
+                                              .ref_price = num(o, "ref_price_fen"),
+                                              .band_bps = (int)num(o, "band_bps"),
+                                              .maker_fee_bps = (int)num(o, "maker_fee_bps"),
+                                              .taker_fee_bps = (int)num(o, "taker_fee_bps"),
+                                              .pick_depth = (int)num(o, "pick_depth"),
+                                              .t_plus_one = num(o, "t_plus_one") != 0};
+        if (!cmd->instrument.code)
+            return bad(e, i, "an instrument needs its code");
+        break;
     }
     return 0;
 }
@@ -301,7 +314,7 @@ static const struct {
     {"report_parcels", "report_id, parcel_id"},                {"issuances", "id"},
     {"cancellations", "id"},      {"blocks", "id"},            {"moves", "id"},
     {"move_parts", "move_id, first"},                          {"requests", "id"},
-    {"cash", "account_id"},       {"cash_moves", "id"},
+    {"cash", "account_id"},       {"cash_moves", "id"},        {"instruments", "id"},
     {"log_entries", "idx"},       {"log_tiles", "id"},
 };
 

@@ -52,7 +52,7 @@ int th_cash_get(th_db *db, int64_t account, th_cash *c, th_err *e)
     return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot read cash", e);
 }
 
-static void money_field(th_json *j, const char *key, int64_t fen)
+void th_money_field(th_json *j, const char *key, int64_t fen)
 {
     char m[32];
     th_money_format(fen, m);
@@ -72,9 +72,9 @@ static void balance_fields(th_json *j, const th_account *a, const th_cash *c)
     th_json_int(j, c->balance - c->reserved);
     th_json_key(j, "reserved_fen");
     th_json_int(j, c->reserved);
-    money_field(j, "balance", c->balance);
-    money_field(j, "available", c->balance - c->reserved);
-    money_field(j, "reserved", c->reserved);
+    th_money_field(j, "balance", c->balance);
+    th_money_field(j, "available", c->balance - c->reserved);
+    th_money_field(j, "reserved", c->reserved);
 }
 
 /* Add delta to an account's balance (its row made at the first deposit); the CHECKs refuse a
@@ -163,7 +163,7 @@ static int cash_move(th_db *db, const char *ref, int64_t amount, const char *ref
     th_json_str(&j, what);
     th_json_key(&j, "amount_fen");
     th_json_int(&j, amount);
-    money_field(&j, "amount", amount);
+    th_money_field(&j, "amount", amount);
     th_json_key(&j, "reference");
     if (reference)
         th_json_str(&j, reference);

@@ -18,6 +18,7 @@
 #include "base/buf.h"
 #include "base/cjson.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "store/db.h"
 
 #include <stdint.h>
@@ -31,6 +32,9 @@
 int th_money_parse(const char *s, int64_t *fen) __attribute__((warn_unused_result));
 /* 125050 -> "1250.50" (a minus sign when negative); returns the length. */
 size_t th_money_format(int64_t fen, char out[32]);
+
+/* "key":"1250.50" into a JSON object being written. */
+void th_money_field(th_json *j, const char *key, int64_t fen);
 
 typedef struct {
     int64_t balance, reserved;

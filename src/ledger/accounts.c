@@ -150,23 +150,16 @@ int th_account_find(th_db *db, const char *ref, th_account *a, th_err *e)
     return 0;
 }
 
+static void account_item(th_db *db, sqlite3_stmt *st, th_buf *out)
+{
+    (void)db;
+    th_account a;
+    row_to_account(st, &a);
+    th_account_json(&a, out);
+}
+
 int th_account_list_json(th_db *db, th_buf *out, th_err *e)
 {
-    sqlite3_stmt *st;
-    if (th_db_stmt(db, "SELECT id, name, kind, created_at FROM accounts ORDER BY id", &st, e))
-        return -1;
-    th_buf_puts(out, "{\"accounts\":[");
-    int r, n = 0;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        th_account a;
-        row_to_account(st, &a);
-        if (n++)
-            th_buf_putc(out, ',');
-        th_account_json(&a, out);
-    }
-    th_db_done(db, st);
-    if (r != SQLITE_DONE)
-        return th_db_fail(db, "cannot list the accounts", e);
-    th_buf_puts(out, "]}");
-    return 0;
+    return th_db_json_list(db, "SELECT id, name, kind, created_at FROM accounts ORDER BY id",
+                           "accounts", "accounts", account_item, out, e);
 }

@@ -170,25 +170,16 @@ int th_project_params(th_db *db, int64_t id, th_buf *out, th_err *e)
     return r == SQLITE_ROW ? 0 : th_fail(e, TH_EINPUT, "no project %lld", (long long)id);
 }
 
+static void project_item(th_db *db, sqlite3_stmt *st, th_buf *out)
+{
+    th_project p;
+    row_to_project(st, &p);
+    th_project_json(db, &p, out);
+}
+
 int th_project_list_json(th_db *db, th_buf *out, th_err *e)
 {
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT %s FROM projects ORDER BY id", cols);
-    sqlite3_stmt *st;
-    if (th_db_stmt(db, sql, &st, e))
-        return -1;
-    th_buf_puts(out, "{\"projects\":[");
-    int r, n = 0;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        th_project p;
-        row_to_project(st, &p);
-        if (n++)
-            th_buf_putc(out, ',');
-        th_project_json(db, &p, out);
-    }
-    th_db_done(db, st);
-    if (r != SQLITE_DONE)
-        return th_db_fail(db, "cannot list the projects", e);
-    th_buf_puts(out, "]}");
-    return 0;
+    return th_db_json_list(db, sql, "projects", "projects", project_item, out, e);
 }

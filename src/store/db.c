@@ -239,6 +239,21 @@ static const char *const migrations[] = {
     "  reference TEXT,"
     "  created_at TEXT NOT NULL"
     ");",
+    /* 11: the exchange's instruments: a vintage (and a project, or any), the reference price
+     * that sets the band (a column, so it survives a restart), fees, pick depth, T+1 */
+    "CREATE TABLE instruments ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  vintage INTEGER NOT NULL,"
+    "  project_id INTEGER REFERENCES projects (id),"
+    "  ref_price_fen INTEGER NOT NULL CHECK (ref_price_fen > 0),"
+    "  band_bps INTEGER NOT NULL CHECK (band_bps BETWEEN 1 AND 10000),"
+    "  maker_fee_bps INTEGER NOT NULL CHECK (maker_fee_bps BETWEEN 0 AND 1000),"
+    "  taker_fee_bps INTEGER NOT NULL CHECK (taker_fee_bps BETWEEN 0 AND 1000),"
+    "  pick_depth INTEGER NOT NULL CHECK (pick_depth BETWEEN 1 AND 100),"
+    "  t_plus_one INTEGER NOT NULL CHECK (t_plus_one = 0 OR t_plus_one = 1),"
+    "  created_at TEXT NOT NULL"
+    ");",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };
@@ -368,6 +383,30 @@ void th_db_memo_put(th_db *db, const char *key, const void *value, size_t len)
 static void on_rollback(void *arg)
 {
     th_db_memo_clear(arg);
+}
+
+int th_db_json_list(th_db *db, const char *sql, const char *key, const char *what,
+                    void (*item)(th_db *db, sqlite3_stmt *st, th_buf *out), th_buf *out,
+                    th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, sql, &st, e))
+        return -1;
+    th_buf_printf(out, "{\"%s\":[", key);
+    int r, n = 0;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n++)
+            th_buf_putc(out, ',');
+        item(db, st, out);
+    }
+    th_db_done(db, st);
+    if (r != SQLITE_DONE) {
+        char doing[80];
+        snprintf(doing, sizeof doing, "cannot list the %s", what);
+        return th_db_fail(db, doing, e);
+    }
+    th_buf_puts(out, "]}");
+    return 0;
 }
 
 void th_db_column_text(sqlite3_stmt *st, int col, char *out, size_t cap)

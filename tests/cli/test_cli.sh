@@ -320,6 +320,18 @@ if command -v sqlite3 >/dev/null 2>&1; then
     has "$D/err" "invariant 5: the cash balances do not add up to deposits less withdrawals (balances=100008, deposits_less_withdrawals=100007)" "check finds cash made from nothing"
 fi
 
+# --- instruments: what the exchange trades, its band and fees ---
+expect 0 instrument-add -- "$T" --db "$DB" instrument add SGFC-2024 --vintage 2024 --ref-price 58.50 --maker-fee-bps 5 --taker-fee-bps 10 --json
+has "$D/out" '"code":"SGFC-2024","vintage":2024,"project":null,"ref_price_fen":5850,"ref_price":"58.50","band_bps":1000,"band_lo_fen":5265,"band_hi_fen":6435,"maker_fee_bps":5,"taker_fee_bps":10,"pick_depth":5,"t_plus_one":false}' "instrument add --json"
+expect 0 instrument-add-project -- "$T" --db "$DB" instrument add P1-2024 --vintage 2024 --project P0001 --ref-price 60.01 --band-pct 2.5 --t-plus-one
+has "$D/out" "P1-2024          vintage 2024, project 1; reference 60.01 CNY, band 58.51..61.51; fees maker 0 taker 0 bps; pick depth 5; T+1" "instrument add as text"
+expect 0 instrument-list -- "$T" --db "$DB" instrument list --json
+has "$D/out" '{"instruments":[{"id":1,"code":"SGFC-2024"' "instrument list --json"
+expect 0 instrument-show -- "$T" --db "$DB" instrument show P1-2024
+has "$D/out" "band 58.51..61.51" "instrument show"
+expect 0 fees-account -- "$T" --db "$DB" account list --json
+has "$D/out" '"name":"fees","kind":"fees"' "the first instrument makes the fees account"
+
 # --- bad input for every write and read command: exit 2, one line naming what is wrong, and
 #     the registry unchanged to the last row (its full dump compared before and after) ---
 sed 's/,2034-/,2039-/' "$D/a2034.csv" >"$D/a2039.csv"
@@ -411,6 +423,22 @@ cash-withdraw-more|cash|withdraw|韶关某制造公司|1000.08
 cash-withdraw-none|cash|withdraw|乐昌市第1国有林场|0.01
 cash-verb|cash|lend|韶关某制造公司|1
 cash-balance-none|cash|balance|无此人
+instrument-dup|instrument|add|SGFC-2024|--vintage|2024|--ref-price|58
+instrument-code|instrument|add|SGFC 2024|--vintage|2024|--ref-price|58
+instrument-code-digits|instrument|add|2024|--vintage|2024|--ref-price|58
+instrument-code-long|instrument|add|$(printf '%033d' 0 | tr 0 A)|--vintage|2024|--ref-price|58
+instrument-vintage|instrument|add|NEW|--vintage|24|--ref-price|58
+instrument-no-price|instrument|add|NEW|--vintage|2024
+instrument-price|instrument|add|NEW|--vintage|2024|--ref-price|0
+instrument-price-fen|instrument|add|NEW|--vintage|2024|--ref-price|58.555
+instrument-band|instrument|add|NEW|--vintage|2024|--ref-price|58|--band-pct|0
+instrument-band-big|instrument|add|NEW|--vintage|2024|--ref-price|58|--band-pct|100.01
+instrument-fee|instrument|add|NEW|--vintage|2024|--ref-price|58|--taker-fee-bps|1001
+instrument-fee-negative|instrument|add|NEW|--vintage|2024|--ref-price|58|--maker-fee-bps|-1
+instrument-depth|instrument|add|NEW|--vintage|2024|--ref-price|58|--pick-depth|0
+instrument-project|instrument|add|NEW|--vintage|2024|--ref-price|58|--project|P0009
+instrument-show-none|instrument|show|NOPE
+instrument-verb|instrument|remove|SGFC-2024
 holdings-none|holdings|无此人
 holdings-overflow|holdings|99999999999999999999
 certificate-word|certificate|abc

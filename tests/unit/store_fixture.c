@@ -20,6 +20,7 @@ static const char *const undo[] = {
     [8] = "DROP TABLE log_tiles; CREATE TABLE log_hashes (level INTEGER NOT NULL, idx INTEGER NOT"
           " NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;",
     [9] = "DROP TABLE cash_moves; DROP TABLE cash;",
+    [10] = "DROP TABLE instruments;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

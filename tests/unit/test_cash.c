@@ -1,8 +1,10 @@
 /* test_cash.c — money written and read to the fen; deposits and withdrawals, with what a
- * refused one leaves (nothing); reserved cash not withdrawable; invariants 4 and 5 checked. */
+ * refused one leaves (nothing); reserved cash not withdrawable; invariants 4 and 5 checked; an
+ * instrument's price band rounded inward. */
 #include "test.h"
 
 #include "exchange/cash.h"
+#include "exchange/instruments.h"
 #include "ledger/accounts.h"
 #include "ledger/check.h"
 #include "store_fixture.h"
@@ -115,4 +117,32 @@ TEST(cash_deposit_withdraw_and_invariants)
     CHECK_CONTAINS(e.msg, "invariant 4: a cash balance is negative or less than what it reserves");
     th_buf_free(&out);
     th_db_close(db);
+}
+
+/* The band, against the same sums done in 128 bits: inward rounding, never past the band. */
+TEST(instrument_band_rounds_inward)
+{
+    uint64_t x = 88172645463325252u;
+    for (int k = 0; k < 20000; k++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        th_instrument in = {.ref_price = k < 3 ? (int64_t[]){1, 5850, TH_FEN_MAX}[k]
+                                               : (int64_t)(x % (uint64_t)TH_FEN_MAX) + 1,
+                            .band_bps = k % 7 == 0 ? 10000 : (int)(x >> 40) % 10000 + 1};
+        int64_t lo, hi;
+        th_instrument_band(&in, &lo, &hi);
+        __int128 r = in.ref_price, b = in.band_bps;
+        __int128 want_lo = (r * (10000 - b) + 9999) / 10000, want_hi = r * (10000 + b) / 10000;
+        if (want_lo < 1)
+            want_lo = 1;
+        if (lo != (int64_t)want_lo || hi != (int64_t)want_hi) {
+            th_test_fail(__FILE__, __LINE__, "band of %lld at %d bps: %lld..%lld",
+                         (long long)in.ref_price, in.band_bps, (long long)lo, (long long)hi);
+            break;
+        }
+    }
+    th_instrument in = {.ref_price = 5850, .band_bps = 1000};
+    int64_t lo, hi;
+    th_instrument_band(&in, &lo, &hi);
+    CHECK_INT(lo, 5265);
+    CHECK_INT(hi, 6435);
 }

@@ -51,6 +51,12 @@ void th_json_arr_end(th_json *j) { close_(j, ']'); }
 
 static void put_escaped(th_buf *b, const char *s, size_t n);
 
+void th_json_raw(th_json *j, const char *s, size_t n)
+{
+    value_prefix(j);
+    th_buf_put(j->out, s, n);
+}
+
 void th_json_key(th_json *j, const char *key)
 {
     value_prefix(j);

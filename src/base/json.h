@@ -35,6 +35,8 @@ void th_json_int(th_json *j, int64_t v);
 void th_json_double(th_json *j, double v);
 void th_json_bool(th_json *j, bool v);
 void th_json_null(th_json *j);
+/* A value already written as JSON (n bytes), put where a value goes. */
+void th_json_raw(th_json *j, const char *s, size_t n);
 
 /* Shortest decimal text of v that strtod reads back exactly; "null" for non-finite. */
 void th_fmt_double(char *out, size_t cap, double v);

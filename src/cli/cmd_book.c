@@ -1,5 +1,6 @@
 /* cmd_book.c — `tanhui book replay`: drive one order book with commands on stdin and write its
- * events on stdout (the matching engine's test interface; the language is in market/replay.h). */
+ * events on stdout (the matching engine's test interface; the language is in market/replay.h).
+ * `tanhui book INSTRUMENT` is the exchange's book, shown by cmd_order.c. */
 #include "cli/cli.h"
 #include "cli/opts.h"
 
@@ -52,7 +53,8 @@ static int book_options(const th_opts *op, th_book_config *cfg, th_err *e)
 
 int th_cmd_book(const th_global *g, int argc, char **argv)
 {
-    (void)g;
+    if (argc >= 1 && strcmp(argv[0], "replay") != 0)
+        return th_cli_book_view(g, argc, argv);
     static const th_optspec spec[] = {
         {"band", true, false},  {"stp", true, false},  {"pick-depth", true, false},
         {"auction", false, false}, {"ref", true, false},

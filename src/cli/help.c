@@ -172,11 +172,17 @@ static const char help_certificate[] =
     "quantity.\n";
 
 static const char help_book[] =
-    "usage: tanhui book replay [--band LO:HI] [--stp cancel-newest|cancel-oldest|cancel-both|off]\n"
+    "usage: tanhui [--db PATH] book INSTRUMENT [--json]\n"
+    "       tanhui book replay [--band LO:HI] [--stp cancel-newest|cancel-oldest|cancel-both|off]\n"
     "                          [--pick-depth N] [--auction] [--ref PRICE] < COMMANDS\n"
     "\n"
-    "Run one order book, the matching engine, on commands read from stdin, one per line, and\n"
-    "write its events on stdout. Prices are integer ticks, quantities integer lots; price-time\n"
+    "book INSTRUMENT shows the exchange's order book of an instrument: its open orders by price\n"
+    "level, asks above bids, with the reference price and band (--json: {\"instrument\",\n"
+    "\"ref_price_fen\", \"band_lo_fen\", \"band_hi_fen\", \"bids\": [{\"price_fen\", \"price\",\n"
+    "\"qty\", \"orders\"}], \"asks\": [...]}, the best level first).\n"
+    "\n"
+    "book replay runs one order book, the matching engine, on commands read from stdin, one per\n"
+    "line, and writes its events on stdout. Prices are integer ticks, quantities integer lots; price-time\n"
     "priority; a trade executes at the resting order's price.\n"
     "\n"
     "commands (fields separated by spaces; # comments and blank lines ignored):\n"
@@ -249,6 +255,43 @@ static const char help_instrument[] =
     "\"ref_price\", \"band_bps\", \"band_lo_fen\", \"band_hi_fen\", \"maker_fee_bps\",\n"
     "\"taker_fee_bps\", \"pick_depth\", \"t_plus_one\"}; list prints {\"instruments\": [...]}.\n";
 
+static const char help_order[] =
+    "usage: tanhui [--db PATH] order add --account A --instrument I --side buy|sell --qty N\n"
+    "                 [--price P] [--type limit|market] [--tif gtc|day|ioc|fok|post]\n"
+    "                 [--json] [--request-id ID]\n"
+    "       tanhui [--db PATH] order cancel ID [--json]\n"
+    "       tanhui [--db PATH] order show ID [--json]\n"
+    "\n"
+    "Trade on the exchange's continuous order book: price-time priority, a trade at the resting\n"
+    "order's price, delivery versus payment in the same step. A limit order (the default) needs\n"
+    "--price in yuan per tonne within the instrument's band; a market order has none, trades at\n"
+    "whatever the book offers within the band, and never rests (--tif ioc, the default, or fok).\n"
+    "Time in force: gtc rests until filled or cancelled (the default), day likewise for now,\n"
+    "ioc cancels what does not trade at once, fok trades all at once or nothing, post rests\n"
+    "only (refused if it would trade). An order reserves what it could spend: a sell its\n"
+    "credits (the lowest available serials of the instrument's vintage and project, shown as\n"
+    "reserved); a buy its price times quantity plus the largest fee, per credit. Each fill pays\n"
+    "the trade's price and fee and gives back the rest; a cancel gives back all that is left.\n"
+    "Fees (the instrument's maker and taker basis points, rounded up to the fen) go to the fees\n"
+    "account. An order the exchange cannot take (band, cash, credits, unknown instrument) exits\n"
+    "2 with the reason and changes nothing.\n"
+    "--json: the order {\"id\", \"instrument\", \"account\", \"side\", \"type\", \"tif\",\n"
+    "\"price_fen\", \"price\", \"qty\", \"filled\", \"remaining\", \"status\", \"reserved_fen\",\n"
+    "\"created_at\", \"closed_at\", \"fills\": [{\"trade\", \"buy_order\", \"sell_order\",\n"
+    "\"price_fen\", \"price\", \"qty\", \"buyer_fee_fen\", \"seller_fee_fen\"}]}.\n";
+
+static const char help_orders[] =
+    "usage: tanhui [--db PATH] orders ACCOUNT [--json]\n"
+    "\n"
+    "An account's orders, newest first, each with its fills (--json: {\"account\", \"orders\"}).\n";
+
+static const char help_trades[] =
+    "usage: tanhui [--db PATH] trades [INSTRUMENT] [--json]\n"
+    "\n"
+    "The trade tape, newest first: every instrument's, or one's (--json: {\"trades\": [{\"id\",\n"
+    "\"instrument\", \"buy_order\", \"sell_order\", \"buyer\", \"seller\", \"price_fen\", \"price\",\n"
+    "\"qty\", \"aggressor\", \"buyer_fee_fen\", \"seller_fee_fen\", \"time\"}]}).\n";
+
 static const char help_check[] =
     "usage: tanhui [--db PATH] check [--json]\n"
     "\n"
@@ -312,9 +355,12 @@ const th_command th_commands[] = {
     {"cash", th_cmd_cash, "deposit, withdraw, or show an account's cash", help_cash},
     {"instrument", th_cmd_instrument, "add, list or show what the exchange trades",
      help_instrument},
+    {"order", th_cmd_order, "place, cancel or show an order on the exchange", help_order},
+    {"orders", th_cmd_orders, "an account's orders and fills", help_orders},
+    {"trades", th_cmd_trades, "the trade tape", help_trades},
     {"check", th_cmd_check, "verify every invariant of the registry", help_check},
     {"log", th_cmd_log, "the transparency log: entries, checkpoints, proofs, verify", help_log},
-    {"book", th_cmd_book, "replay commands through one order book (the matching engine)",
+    {"book", th_cmd_book, "an instrument's order book; or replay commands through one",
      help_book},
     {"help", th_cmd_help, "show the help of a command", help_help},
     {NULL, NULL, NULL, NULL},

@@ -30,6 +30,7 @@ struct th_engine {
     th_buf pending;
     size_t *pend_off;
     size_t npend, cappend;
+    th_books *books; /* the exchange's order books, a cache of the open orders */
 };
 
 static const char *const type_names[] = {
@@ -39,6 +40,7 @@ static const char *const type_names[] = {
     [TH_CMD_ISSUE] = "issue",               [TH_CMD_TRANSFER] = "transfer",
     [TH_CMD_RETIRE] = "retire",             [TH_CMD_CASH_DEPOSIT] = "cash.deposit",
     [TH_CMD_CASH_WITHDRAW] = "cash.withdraw", [TH_CMD_INSTRUMENT_ADD] = "instrument.add",
+    [TH_CMD_ORDER_ADD] = "order.add",         [TH_CMD_ORDER_CANCEL] = "order.cancel",
 };
 
 const char *th_cmd_type_name(th_cmd_type t)
@@ -69,6 +71,7 @@ th_engine *th_engine_new(th_db *db)
     en->now = system_now;
     en->logging = true;
     th_buf_init(&en->pending);
+    en->books = th_books_new();
     return en;
 }
 
@@ -76,6 +79,7 @@ void th_engine_free(th_engine *en)
 {
     if (!en)
         return;
+    th_books_free(en->books);
     th_buf_free(&en->pending);
     free(en->pend_off);
     OPENSSL_cleanse(&en->signer, sizeof en->signer);
@@ -226,6 +230,32 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_int(&j, in->vintage);
         break;
     }
+    case TH_CMD_ORDER_ADD: {
+        const th_order_new *o = &c->order;
+        th_json_key(&j, "account");
+        th_json_str(&j, o->account);
+        th_json_key(&j, "instrument");
+        th_json_str(&j, o->instrument);
+        th_json_key(&j, "order_type");
+        th_json_str(&j, o->type);
+        th_json_key(&j, "price_fen");
+        th_json_int(&j, o->price);
+        th_json_key(&j, "qty");
+        th_json_int(&j, o->qty);
+        th_json_key(&j, "side");
+        th_json_str(&j, o->side);
+        th_json_key(&j, "tif");
+        th_json_str(&j, o->tif);
+        th_json_key(&j, "type");
+        th_json_str(&j, type_names[c->type]);
+        break;
+    }
+    case TH_CMD_ORDER_CANCEL:
+        th_json_key(&j, "order");
+        th_json_str(&j, c->order_id);
+        th_json_key(&j, "type");
+        th_json_str(&j, type_names[c->type]);
+        break;
     case TH_CMD_ISSUE:
         th_json_key(&j, "report");
         th_json_str(&j, c->report_id);
@@ -269,9 +299,15 @@ static int init_registry(th_engine *en, const th_cmd *c, const char *now, th_buf
 }
 
 static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_cjson *ev,
-               th_err *e)
+               int64_t *touched, th_err *e)
 {
+    *touched = 0;
     switch (c->type) {
+    case TH_CMD_ORDER_ADD:
+        return th_order_add(en->db, en->books, &c->order, now, out, ev, touched, e);
+    case TH_CMD_ORDER_CANCEL:
+        return th_order_cancel(en->db, en->books, c->order_id ? c->order_id : "", now, out, ev,
+                               touched, e);
     case TH_CMD_ACCOUNT_ADD:
         return th_account_add(en->db, c->name ? c->name : "", c->kind ? c->kind : "", false, now,
                               out, ev, e);
@@ -455,7 +491,8 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
         }
         size_t pend_mark = en->npend;
         th_cjson *ev = en->logging ? th_cjson_object() : NULL;
-        r->status = run(en, c, now, &r->result, ev, &r->err);
+        int64_t touched;
+        r->status = run(en, c, now, &r->result, ev, &touched, &r->err);
         if (r->status == 0 && ev)
             r->status = log_event(en, c, text.p, now, ev, &r->err);
         th_cjson_free(ev);
@@ -471,6 +508,8 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
             if (th_db_exec1(en->db, "ROLLBACK TO cmd", &ignored) != 0)
                 goto abort;
             th_db_memo_clear(en->db); /* what the command read may be undone */
+            if (touched) /* its book holds what the store no longer does */
+                th_books_drop(en->books, touched);
         }
         if (th_db_exec1(en->db, "RELEASE cmd", &ignored) != 0)
             goto abort;
@@ -486,6 +525,7 @@ fail_all: {
     th_err ignored;
     if (th_db_exec(en->db, "ROLLBACK", &ignored) != 0)
         th_err_clear(&ignored);
+    th_books_drop_all(en->books); /* they hold the batch's orders, which the store does not */
     for (size_t i = 0; i < n; i++) {
         res[i].status = -1;
         res[i].replayed = false;

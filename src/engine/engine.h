@@ -20,6 +20,10 @@
  * the batch is signed then too (or, with an interval, at most that often; th_engine_checkpoint
  * signs the rest).
  *
+ * The exchange's order books live in the engine, in memory (exchange/books.h): a command that
+ * changed a book and then failed, or a batch that failed, drops the books it touched, and they
+ * are loaded again from the store's open orders when next used.
+ *
  * The clock is injectable (th_engine_set_clock) so tests can fix time. */
 #ifndef TH_ENGINE_H
 #define TH_ENGINE_H
@@ -27,6 +31,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "exchange/instruments.h"
+#include "exchange/orders.h"
 #include "ledger/projects.h"
 #include "ledger/moves.h"
 #include "ledger/reports.h"
@@ -49,10 +54,12 @@ typedef enum {
     TH_CMD_CASH_DEPOSIT,
     TH_CMD_CASH_WITHDRAW,
     TH_CMD_INSTRUMENT_ADD,
+    TH_CMD_ORDER_ADD,
+    TH_CMD_ORDER_CANCEL,
 } th_cmd_type;
 
 /* The last type: log replay looks types up by name up to it. */
-#define TH_CMD_LAST TH_CMD_INSTRUMENT_ADD
+#define TH_CMD_LAST TH_CMD_ORDER_CANCEL
 
 typedef struct {
     const char *account; /* id or name */
@@ -71,6 +78,8 @@ typedef struct {
     th_move move;           /* transfer, retire */
     th_cash_cmd cash;       /* cash deposit, withdraw */
     th_instrument_new instrument; /* instrument add */
+    th_order_new order;     /* order add */
+    const char *order_id;   /* order cancel */
     const char *key_path;   /* init: where the log's private key is (NULL: no key) */
     const th_note_verifier *key; /* init: its verifier key */
     const char *request_text; /* a replay: the request's text as first recorded (NULL: made) */

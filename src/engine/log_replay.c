@@ -193,6 +193,22 @@ static int to_command(const char *text, size_t len, int64_t i, entry_cmd *c, th_
         if (!cmd->instrument.code)
             return bad(e, i, "an instrument needs its code");
         break;
+    case TH_CMD_ORDER_ADD:
+        cmd->order = (th_order_new){.account = id_text(o, "account", c->ids[0]),
+                                    .instrument = id_text(o, "instrument", c->ids[1]),
+                                    .side = str(o, "side"),
+                                    .type = str(o, "order_type"),
+                                    .tif = str(o, "tif"),
+                                    .price = num(o, "price_fen"),
+                                    .qty = num(o, "qty")};
+        if (!cmd->order.account || !cmd->order.instrument || !cmd->order.side)
+            return bad(e, i, "an order needs its account, instrument and side");
+        break;
+    case TH_CMD_ORDER_CANCEL:
+        cmd->order_id = id_text(o, "order", c->ids[0]);
+        if (!cmd->order_id)
+            return bad(e, i, "a cancel needs its order");
+        break;
     }
     return 0;
 }
@@ -315,6 +331,7 @@ static const struct {
     {"cancellations", "id"},      {"blocks", "id"},            {"moves", "id"},
     {"move_parts", "move_id, first"},                          {"requests", "id"},
     {"cash", "account_id"},       {"cash_moves", "id"},        {"instruments", "id"},
+    {"orders", "id"},             {"trades", "id"},            {"trade_parts", "trade_id, first"},
     {"log_entries", "idx"},       {"log_tiles", "id"},
 };
 

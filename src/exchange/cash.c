@@ -77,28 +77,34 @@ static void balance_fields(th_json *j, const th_account *a, const th_cash *c)
     th_money_field(j, "reserved", c->reserved);
 }
 
-/* Add delta to an account's balance (its row made at the first deposit); the CHECKs refuse a
- * balance below 0 or below what is reserved. */
-static int add_balance(th_db *db, int64_t account, int64_t delta, th_err *e)
+int th_cash_change(th_db *db, int64_t account, int64_t d_balance, int64_t d_reserved, th_err *e)
 {
+    /* the row if there is one, else a new row (an upsert would check its VALUES row against the
+     * CHECKs first, refusing a reservation added to an existing balance) */
     sqlite3_stmt *st;
-    /* an upsert checks its VALUES row first: a negative delta goes through UPDATE only */
-    if (th_db_stmt(db, delta >= 0 ? "INSERT INTO cash (account_id, balance_fen) VALUES (?1, ?2)"
-                                    " ON CONFLICT (account_id) DO UPDATE"
-                                    " SET balance_fen = balance_fen + ?2"
-                                  : "UPDATE cash SET balance_fen = balance_fen + ?2"
-                                    " WHERE account_id = ?1",
-                   &st, e))
+    if (th_db_stmt(db, "UPDATE cash SET balance_fen = balance_fen + ?2,"
+                       " reserved_fen = reserved_fen + ?3 WHERE account_id = ?1", &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, account);
-    sqlite3_bind_int64(st, 2, delta);
+    sqlite3_bind_int64(st, 2, d_balance);
+    sqlite3_bind_int64(st, 3, d_reserved);
     int r = sqlite3_step(st);
     th_db_done(db, st);
     if (r != SQLITE_DONE)
         return th_db_fail(db, "cannot change the cash balance", e);
-    if (sqlite3_changes(th_db_handle(db)) != 1)
+    if (sqlite3_changes(th_db_handle(db)) == 1)
+        return 0;
+    if (d_balance < 0 || d_reserved < 0)
         return th_fail(e, TH_EINTERNAL, "account %lld has no cash to take", (long long)account);
-    return 0;
+    if (th_db_stmt(db, "INSERT INTO cash (account_id, balance_fen, reserved_fen) VALUES (?, ?, ?)",
+                   &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, account);
+    sqlite3_bind_int64(st, 2, d_balance);
+    sqlite3_bind_int64(st, 3, d_reserved);
+    r = sqlite3_step(st);
+    th_db_done(db, st);
+    return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot change the cash balance", e);
 }
 
 static int cash_move(th_db *db, const char *ref, int64_t amount, const char *reference,
@@ -136,7 +142,7 @@ static int cash_move(th_db *db, const char *ref, int64_t amount, const char *ref
     if (deposit && c.balance > TH_FEN_MAX * 1000 - amount)
         return th_fail(e, TH_EINPUT, "the deposit would take %s's balance past what tanhui "
                                      "counts", a.name);
-    if (add_balance(db, a.id, deposit ? amount : -amount, e))
+    if (th_cash_change(db, a.id, deposit ? amount : -amount, 0, e))
         return -1;
     sqlite3_stmt *st;
     if (th_db_stmt(db, "INSERT INTO cash_moves (kind, account_id, amount_fen, reference,"

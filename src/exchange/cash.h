@@ -44,6 +44,11 @@ typedef struct {
 int th_cash_get(th_db *db, int64_t account, th_cash *c, th_err *e)
     __attribute__((warn_unused_result));
 
+/* Change an account's balance and reservation by these amounts (a row made when it has none);
+ * the table refuses a balance below 0 or below the reservation. The exchange's settlement. */
+int th_cash_change(th_db *db, int64_t account, int64_t d_balance, int64_t d_reserved, th_err *e)
+    __attribute__((warn_unused_result));
+
 /* Deposit or withdraw (amount > 0) for an account named by id or name; reference: the
  * operator's note (a bank transfer's number), may be NULL. Writes the movement and the new
  * balance as JSON into out. A withdrawal takes only available cash. */

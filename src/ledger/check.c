@@ -109,6 +109,53 @@ int th_registry_check(th_db *db, th_buf *out, th_err *e)
          " (SELECT coalesce(sum(CASE kind WHEN 'deposit' THEN amount_fen ELSE -amount_fen END), 0)"
          " FROM cash_moves) AS deposits_less_withdrawals)"
          " WHERE balances <> deposits_less_withdrawals"},
+        {"an account's cash is not its deposits, withdrawals, trades and fees",
+         "SELECT account, sum(amount) AS unexplained_fen FROM ("
+         " SELECT account_id AS account, CASE kind WHEN 'deposit' THEN amount_fen"
+         "  ELSE -amount_fen END AS amount FROM cash_moves"
+         " UNION ALL SELECT seller_id, price_fen * qty - seller_fee_fen FROM trades"
+         " UNION ALL SELECT buyer_id, -(price_fen * qty + buyer_fee_fen) FROM trades"
+         " UNION ALL SELECT (SELECT id FROM accounts WHERE kind = 'fees' ORDER BY id LIMIT 1),"
+         "  buyer_fee_fen + seller_fee_fen FROM trades"
+         " UNION ALL SELECT account_id, -balance_fen FROM cash)"
+         " GROUP BY account HAVING sum(amount) <> 0"},
+        {"a block's reservation and its order disagree",
+         "SELECT b.id AS block, b.state, b.order_id, o.status, o.side FROM blocks b"
+         " LEFT JOIN orders o ON o.id = b.order_id"
+         " WHERE (b.state = 'reserved') <> (b.order_id IS NOT NULL) OR (b.order_id IS NOT NULL"
+         " AND (o.id IS NULL OR o.status <> 'open' OR o.side <> 'sell'"
+         " OR o.account_id <> b.account_id))"},
+        {"an open sell order's reserved credits are not what it has left",
+         "SELECT o.id AS sell_order, o.qty - o.filled AS left,"
+         " coalesce(sum(b.last - b.first + 1), 0) AS reserved FROM orders o"
+         " LEFT JOIN blocks b ON b.order_id = o.id WHERE o.side = 'sell' AND o.status = 'open'"
+         " GROUP BY o.id HAVING o.qty - o.filled <> coalesce(sum(b.last - b.first + 1), 0)"},
+        {"a buy order's reservation is not its price and largest fee per credit left",
+         "SELECT o.id AS buy_order, o.status, o.reserved_fen, CASE WHEN o.status = 'open' THEN"
+         " (o.qty - o.filled) * (o.price_fen + o.price_fen / 10000 * max(i.maker_fee_bps,"
+         " i.taker_fee_bps) + (o.price_fen % 10000 * max(i.maker_fee_bps, i.taker_fee_bps)"
+         " + 9999) / 10000) ELSE 0 END AS expected FROM orders o JOIN instruments i"
+         " ON i.id = o.instrument_id WHERE (o.side = 'buy' OR o.reserved_fen <> 0) AND"
+         " o.reserved_fen <> CASE WHEN o.status = 'open' AND o.side = 'buy' THEN"
+         " (o.qty - o.filled) * (o.price_fen + o.price_fen / 10000 * max(i.maker_fee_bps,"
+         " i.taker_fee_bps) + (o.price_fen % 10000 * max(i.maker_fee_bps, i.taker_fee_bps)"
+         " + 9999) / 10000) ELSE 0 END"},
+        {"an account's reserved cash is not what its open buy orders reserve",
+         "SELECT account, sum(amount) AS unexplained_fen FROM ("
+         " SELECT account_id AS account, reserved_fen AS amount FROM cash"
+         " UNION ALL SELECT account_id, -reserved_fen FROM orders WHERE status = 'open')"
+         " GROUP BY account HAVING sum(amount) <> 0"},
+        {"an order's filled quantity is not what it traded",
+         "SELECT o.id AS order_id, o.filled, coalesce(sum(t.qty), 0) AS traded FROM orders o"
+         " LEFT JOIN trades t ON t.buy_order_id = o.id OR t.sell_order_id = o.id GROUP BY o.id"
+         " HAVING o.filled <> coalesce(sum(t.qty), 0)"},
+        {"an order's status and what it has left disagree",
+         "SELECT id AS order_id, status, qty, filled FROM orders"
+         " WHERE (status = 'filled') <> (filled = qty)"},
+        {"a trade's serials do not add up to its quantity",
+         "SELECT t.id AS trade, t.qty, coalesce(sum(p.last - p.first + 1), 0) AS delivered"
+         " FROM trades t LEFT JOIN trade_parts p ON p.trade_id = t.id GROUP BY t.id"
+         " HAVING t.qty <> coalesce(sum(p.last - p.first + 1), 0)"},
     };
     for (size_t i = 0; i < sizeof checks / sizeof *checks; i++) {
         int r = none(db, checks[i].sql, checks[i].what, e);
@@ -137,6 +184,10 @@ int th_registry_check(th_db *db, th_buf *out, th_err *e)
     th_json_int(&j, scalar(db, "SELECT count(*) FROM blocks"));
     th_json_key(&j, "issued");
     th_json_int(&j, issued);
+    th_json_key(&j, "orders_open");
+    th_json_int(&j, scalar(db, "SELECT count(*) FROM orders WHERE status = 'open'"));
+    th_json_key(&j, "trades");
+    th_json_int(&j, scalar(db, "SELECT count(*) FROM trades"));
     th_json_key(&j, "cash_fen");
     th_json_int(&j, scalar(db, "SELECT coalesce(sum(balance_fen), 0) FROM cash"));
     th_json_obj_end(&j);

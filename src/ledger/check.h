@@ -8,7 +8,12 @@
  *     retirement's recorded ranges are exactly its retired blocks;
  *  4. no balance is negative (a block holds at least one credit; reserved <= held follows; a
  *     cash balance is at least what it reserves);
- *  5. the cash balances add up to the deposits less the withdrawals;
+ *  5. the cash balances add up to the deposits less the withdrawals, and each account's is its
+ *     own deposits, withdrawals, trades and fees;
+ *  and the exchange's: every reserved block is held for an open sell order of its holder, which
+ *  reserves exactly what it has left; every buy order reserves its price and largest fee per
+ *  credit left (nothing once closed), and each account's reserved cash is its open orders'; an
+ *  order's fills are its trades; a trade delivered exactly its quantity of serials;
  *  and each project's outstanding reversal is what its cancellations could not cover.
  * Read-only; it can run while the writer writes (WAL). */
 #ifndef TH_CHECK_H

@@ -343,16 +343,20 @@ sweep_dump >"$D/sweep.before"
 # each line: a name, then the arguments after `tanhui --db DB`, separated by |
 BADU=$(printf 'na\377me')
 BADU2=$(printf 'x\355\240\200y')
-while IFS='|' read -r name a1 a2 a3 a4 a5 a6 a7 a8 a9 a10; do
-    [ -z "$name" ] && continue
-    set -- "$a1" "$a2" "$a3" "$a4" "$a5" "$a6" "$a7" "$a8" "$a9" "$a10"
-    # drop the empty trailing fields
-    n=10
+# run_fields DB FIELD...: tanhui --db DB with the fields, the empty trailing ones dropped
+run_fields() {
+    db=$1
+    shift
+    n=$#
     while [ $n -gt 0 ] && eval "[ -z \"\${$n}\" ]"; do n=$((n - 1)); done
     args=""
     i=1
     while [ $i -le $n ]; do args="$args \"\${$i}\""; i=$((i + 1)); done
-    eval "\"\$T\" --db \"\$DB\" $args" >"$D/out" 2>"$D/err"
+    eval "\"\$T\" --db \"\$db\" $args" >"$D/out" 2>"$D/err"
+}
+while IFS='|' read -r name a1 a2 a3 a4 a5 a6 a7 a8 a9 a10; do
+    [ -z "$name" ] && continue
+    run_fields "$DB" "$a1" "$a2" "$a3" "$a4" "$a5" "$a6" "$a7" "$a8" "$a9" "$a10"
     got=$?
     if [ $got -eq 2 ] && [ "$(wc -l <"$D/err")" -eq 1 ] && grep -q '^tanhui: ' "$D/err" && [ ! -s "$D/out" ]; then ok
     else bad "sweep $name: exit $got, expected 2 and one error line:"; sed 's/^/    /' "$D/err" "$D/out" | head -4; fi
@@ -447,6 +451,125 @@ SWEEP
 sweep_dump >"$D/sweep.after"
 cmp -s "$D/sweep.before" "$D/sweep.after" && ok || { bad "the bad-input sweep changed the registry"; diff "$D/sweep.before" "$D/sweep.after" | head -5; }
 expect 0 sweep-check -- "$T" --db "$DB" check
+
+# --- the exchange: orders, reservations, delivery versus payment, fees, to the fen and serial ---
+X="$D/ex.db"
+expect 0 ex-init -- "$T" --db "$X" init
+for a in "林场 state" "V verifier" "买家A company" "买家B company"; do
+    set -- $a
+    expect 0 "ex-account-$1" -- "$T" --db "$X" account add "$1" --kind "$2"
+done
+expect 0 ex-project -- "$T" --db "$X" project add --name P --owner 林场
+expect 0 ex-report -- "$T" --db "$X" report add P --before "$SB" --after "$SA"
+expect 0 ex-verify -- "$T" --db "$X" report verify 1 --verifier V
+expect 0 ex-issue -- "$T" --db "$X" issue 1
+expect 0 ex-instrument -- "$T" --db "$X" instrument add SG24 --vintage 2024 --ref-price 58.50 --maker-fee-bps 5 --taker-fee-bps 10
+expect 0 ex-deposit-a -- "$T" --db "$X" cash deposit 买家A 10000
+expect 0 ex-deposit-b -- "$T" --db "$X" cash deposit 买家B 500
+expect 0 ex-sell-1 -- "$T" --db "$X" order add --account 林场 --instrument SG24 --side sell --price 59.00 --qty 30
+has "$D/out" "order 1: SG24 sell 30 at 59.00 (limit gtc), filled 0, open" "a resting sell"
+expect 0 ex-sell-2 -- "$T" --db "$X" order add --account 林场 --instrument SG24 --side sell --price 58 --qty 20 --json
+has "$D/out" '"status":"open","reserved_fen":0,' "a sell reserves no cash"
+expect 0 ex-holdings-reserved -- "$T" --db "$X" holdings 林场
+has "$D/out" "155 credits: 105 available, 50 reserved" "sells reserve their credits"
+has "$D/out" "SGFC-P0001-2024-000000001-000000030  30  reserved" "the first sell's serials, lowest first"
+has "$D/out" "SGFC-P0001-2024-000000031-000000050  20  reserved" "the second sell's serials"
+expect 0 ex-book -- "$T" --db "$X" book SG24
+has "$D/out" "ask        58.00         20  (1 orders)" "the book's best ask"
+expect 0 ex-buy-sweep -- "$T" --db "$X" order add --account 买家A --instrument SG24 --side buy --price 59.50 --qty 40 --json
+has "$D/out" '"filled":40,"remaining":0,"status":"filled","reserved_fen":0,' "the buy fills"
+has "$D/out" '{"trade":1,"buy_order":3,"sell_order":2,"price_fen":5800,"price":"58.00","qty":20,"buyer_fee_fen":116,"seller_fee_fen":58}' "best price first, at the resting price, taker 10 bps and maker 5 bps"
+has "$D/out" '{"trade":2,"buy_order":3,"sell_order":1,"price_fen":5900,"price":"59.00","qty":20,"buyer_fee_fen":118,"seller_fee_fen":59}' "then the next level"
+expect 0 ex-cash-a -- "$T" --db "$X" cash balance 买家A --json
+has "$D/out" '"balance_fen":765766,"available_fen":765766,"reserved_fen":0' "the buyer paid 2342.34 and keeps no reservation"
+expect 0 ex-cash-seller -- "$T" --db "$X" cash balance 林场 --json
+has "$D/out" '"balance_fen":233883,' "the seller received 2340.00 less 1.17 of fees"
+expect 0 ex-cash-fees -- "$T" --db "$X" cash balance fees --json
+has "$D/out" '"balance_fen":351,' "the fees account holds 3.51"
+expect 0 ex-holdings-buyer -- "$T" --db "$X" holdings 买家A
+has "$D/out" "SGFC-P0001-2024-000000001-000000020  20  available" "the buyer got the first sell's lowest serials"
+has "$D/out" "SGFC-P0001-2024-000000031-000000050  20  available" "and the second sell's"
+expect 0 ex-cancel -- "$T" --db "$X" order cancel 1
+has "$D/out" "order 1: SG24 sell 30 at 59.00 (limit gtc), filled 20, cancelled" "a partly filled sell cancelled"
+expect 0 ex-holdings-released -- "$T" --db "$X" holdings 林场
+has "$D/out" "115 credits: 115 available, 0 reserved" "the cancel released the 10 credits left"
+expect 2 ex-cancel-again -- "$T" --db "$X" order cancel 1
+has "$D/err" "order 1 is cancelled: only an open order can be cancelled" "a closed order cannot be cancelled"
+# price improvement: a resting buy at 60.00 meets a sell at 59.90 and trades at 60.00
+expect 0 ex-buy-rest -- "$T" --db "$X" order add --account 买家B --instrument SG24 --side buy --price 60 --qty 5
+has "$D/out" "reserves 300.30 CNY" "a buy reserves price and largest fee per credit (5 x 60.06)"
+expect 0 ex-sell-cross -- "$T" --db "$X" order add --account 林场 --instrument SG24 --side sell --price 59.90 --qty 3
+has "$D/out" "trade 3: 3 at 60.00 (buy order 4, sell order 5; fees buyer 0.09, seller 0.18)" "the seller takes: taker fee on the sell"
+expect 0 ex-cash-b -- "$T" --db "$X" cash balance 买家B --json
+has "$D/out" '"balance_fen":31991,"available_fen":19979,"reserved_fen":12012' "what is left reserved is 2 x 60.06"
+expect 0 ex-cancel-buy -- "$T" --db "$X" order cancel 4 --json
+has "$D/out" '"status":"cancelled","reserved_fen":0,' "a cancelled buy reserves nothing"
+expect 0 ex-cash-b2 -- "$T" --db "$X" cash balance 买家B --json
+has "$D/out" '"balance_fen":31991,"available_fen":31991,"reserved_fen":0' "the cancel gave back the reservation to the fen"
+expect 0 ex-ioc -- "$T" --db "$X" order add --account 买家A --instrument SG24 --side buy --price 60 --qty 10 --tif ioc
+has "$D/out" "filled 0, cancelled" "an IOC with nothing to meet is cancelled"
+expect 0 ex-market -- "$T" --db "$X" order add --account 买家A --instrument SG24 --side buy --qty 5 --type market
+has "$D/out" "at 64.35 (market ioc), filled 0, cancelled" "a market buy is priced at the band's top and never rests"
+expect 0 ex-bid -- "$T" --db "$X" order add --account 买家B --instrument SG24 --side buy --price 61 --qty 2
+expect 0 ex-fok -- "$T" --db "$X" order add --account 林场 --instrument SG24 --side sell --price 61 --qty 5 --tif fok
+has "$D/out" "filled 0, cancelled" "a FOK that cannot fill at once trades nothing"
+expect 0 ex-holdings-fok -- "$T" --db "$X" holdings 林场
+has "$D/out" "0 reserved" "the FOK's credits are released"
+expect 0 ex-orders -- "$T" --db "$X" orders 买家A --json
+has "$D/out" '{"account":4,"orders":[{"id":' "orders --json"
+expect 0 ex-trades -- "$T" --db "$X" trades SG24 --json
+has "$D/out" '{"trades":[{"id":3,"instrument":"SG24","buy_order":4,"sell_order":5,"buyer":5,"seller":2,"price_fen":6000,"price":"60.00","qty":3,"aggressor":"sell","buyer_fee_fen":9,"seller_fee_fen":18,"time":"' "trades --json, newest first"
+expect 0 ex-trades-all -- "$T" --db "$X" trades
+has "$D/out" "SG24 20 at 58.00  buyer 4 seller 2  (buy)" "the tape"
+# refused orders: exit 2, one line, and the registry unchanged to the last row
+ex_dump() { if command -v sqlite3 >/dev/null 2>&1; then sqlite3 "$X" .dump; else "$T" --db "$X" check --json; fi; }
+ex_dump >"$D/ex.before"
+while IFS='|' read -r name why a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16; do
+    [ -z "$name" ] && continue
+    run_fields "$X" "$a1" "$a2" "$a3" "$a4" "$a5" "$a6" "$a7" "$a8" "$a9" "$a10" "$a11" "$a12" "$a13" "$a14" "$a15" "$a16"
+    got=$?
+    if [ $got -eq 2 ] && [ "$(wc -l <"$D/err")" -eq 1 ] && grep -qF -- "$why" "$D/err"; then ok
+    else bad "order sweep $name: exit $got, expected 2 and '$why':"; sed 's/^/    /' "$D/err" "$D/out" | head -3; fi
+done <<OSWEEP
+band-high|outside SG24's band today: 52.65 to 64.35 CNY|order|add|--account|买家A|--instrument|SG24|--side|buy|--price|64.36|--qty|1
+band-low|outside SG24's band today|order|add|--account|林场|--instrument|SG24|--side|sell|--price|52.64|--qty|1
+cash|insufficient cash: the order reserves 6006.00 CNY|order|add|--account|买家B|--instrument|SG24|--side|buy|--price|60|--qty|100
+credits|insufficient credits: 林场 holds 112 available credits of vintage 2024, not 113|order|add|--account|林场|--instrument|SG24|--side|sell|--price|60|--qty|113
+no-credits|insufficient credits: 买家B holds 3 available|order|add|--account|买家B|--instrument|SG24|--side|sell|--price|60|--qty|4
+instrument|no instrument has this code|order|add|--account|买家A|--instrument|NOPE|--side|buy|--price|60|--qty|1
+account|no account has this name|order|add|--account|无此人|--instrument|SG24|--side|buy|--price|60|--qty|1
+buffer|the registry's buffer account does not trade|order|add|--account|buffer|--instrument|SG24|--side|sell|--price|60|--qty|1
+side|an order's side is buy or sell|order|add|--account|买家A|--instrument|SG24|--side|hold|--price|60|--qty|1
+tif|the time in force is gtc, day, ioc, fok or post|order|add|--account|买家A|--instrument|SG24|--side|buy|--price|60|--qty|1|--tif|forever
+market-gtc|a market order never rests|order|add|--account|买家A|--instrument|SG24|--side|buy|--qty|1|--type|market|--tif|gtc
+market-price|a market order has no --price|order|add|--account|买家A|--instrument|SG24|--side|buy|--qty|1|--type|market|--price|60
+type|an order's type is limit or market|order|add|--account|买家A|--instrument|SG24|--side|buy|--qty|1|--type|stop|--price|60
+no-price|a limit order needs --price|order|add|--account|买家A|--instrument|SG24|--side|buy|--qty|1
+price-fen|--price is yuan per tonne|order|add|--account|买家A|--instrument|SG24|--side|buy|--qty|1|--price|60.001
+qty|--qty must be a whole number|order|add|--account|买家A|--instrument|SG24|--side|buy|--qty|0|--price|60
+post-cross|a post-only order would trade on arrival|order|add|--account|林场|--instrument|SG24|--side|sell|--price|60|--qty|1|--tif|post
+cancel-none|no order has the id 99|order|cancel|99
+cancel-word|an order is named by its id|order|cancel|abc
+show-none|no order has the id 99|order|show|99
+orders-none|no account has this name|orders|无此人
+book-none|no instrument has this code|book|NOPE
+OSWEEP
+ex_dump >"$D/ex.after"
+cmp -s "$D/ex.before" "$D/ex.after" && ok || { bad "refused orders changed the registry"; diff "$D/ex.before" "$D/ex.after" | head -5; }
+expect 0 ex-check -- "$T" --db "$X" check --json
+has "$D/out" '"orders_open":1,"trades":3,"cash_fen":1050000' "check: the exchange's invariants hold, cash only moved"
+expect 0 ex-log-verify -- "$T" --db "$X" log verify
+has "$D/out" "replaying the entries gives this registry" "the exchange's entries replay to the same registry"
+if command -v sqlite3 >/dev/null 2>&1; then
+    cp "$X" "$D/ex-tampered.db"
+    sqlite3 "$D/ex-tampered.db" "UPDATE trades SET buyer_fee_fen = buyer_fee_fen + 1 WHERE id = 1"
+    expect 1 ex-check-fee -- "$T" --db "$D/ex-tampered.db" check
+    has "$D/err" "an account's cash is not its deposits, withdrawals, trades and fees (account=4, unexplained_fen=-1)" "check finds a fee that no cash paid"
+    cp "$X" "$D/ex-tampered.db"
+    sqlite3 "$D/ex-tampered.db" "UPDATE orders SET reserved_fen = reserved_fen + 1 WHERE status = 'open'"
+    expect 1 ex-check-reserve -- "$T" --db "$D/ex-tampered.db" check
+    has "$D/err" "a buy order's reservation is not its price and largest fee per credit left" "check finds a wrong reservation"
+fi
 
 # --- the transparency log: every change an entry, signed checkpoints, proofs, audits ---
 expect 0 log-size -- "$T" --db "$DB" log size
@@ -555,7 +678,7 @@ has "$D/err" "--band '110:90' must be LO:HI" "book replay names a bad band"
 expect 2 book-bad-stp -- "$T" book replay --stp sometimes
 expect 2 book-no-replay -- "$T" book
 expect 0 book-help -- "$T" help book
-has "$D/out" "usage: tanhui book replay" "book help"
+has "$D/out" "tanhui book replay [--band LO:HI]" "book help"
 
 # --- crash: writers killed with SIGKILL at random moments; every acknowledged command is there,
 #     nothing half-applied, and every invariant holds ---

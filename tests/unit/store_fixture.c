@@ -21,6 +21,8 @@ static const char *const undo[] = {
           " NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;",
     [9] = "DROP TABLE cash_moves; DROP TABLE cash;",
     [10] = "DROP TABLE instruments;",
+    [11] = "DROP INDEX blocks_order; ALTER TABLE blocks DROP COLUMN order_id;"
+           "DROP TABLE trade_parts; DROP TABLE trades; DROP TABLE orders;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

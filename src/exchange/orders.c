@@ -1,0 +1,776 @@
+/* orders.c — orders, reservations, matching and settlement. See orders.h. */
+#include "exchange/orders.h"
+
+#include "base/json.h"
+#include "base/num.h"
+#include "exchange/cash.h"
+#include "exchange/instruments.h"
+#include "ledger/accounts.h"
+#include "ledger/blocks.h"
+#include "ledger/issuance.h"
+#include "ledger/serial.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The most an order may be worth, reservation included: far past any market, far below where
+ * int64 sums of fen could overflow. */
+#define ORDER_FEN_MAX ((int64_t)1000000000000000000)
+
+typedef struct {
+    int64_t id, instrument, account;
+    bool buy;
+    char type[8], tif[8], status[12];
+    int64_t price, qty, filled, reserved;
+    char created_at[32], closed_at[32];
+} order_row;
+
+static const char order_cols[] =
+    "id, instrument_id, account_id, side, type, tif, price_fen, qty, filled, status,"
+    " reserved_fen, created_at, coalesce(closed_at, '')";
+
+static void order_from(sqlite3_stmt *st, order_row *o)
+{
+    o->id = sqlite3_column_int64(st, 0);
+    o->instrument = sqlite3_column_int64(st, 1);
+    o->account = sqlite3_column_int64(st, 2);
+    o->buy = strcmp((const char *)sqlite3_column_text(st, 3), "buy") == 0;
+    th_db_column_text(st, 4, o->type, sizeof o->type);
+    th_db_column_text(st, 5, o->tif, sizeof o->tif);
+    o->price = sqlite3_column_int64(st, 6);
+    o->qty = sqlite3_column_int64(st, 7);
+    o->filled = sqlite3_column_int64(st, 8);
+    th_db_column_text(st, 9, o->status, sizeof o->status);
+    o->reserved = sqlite3_column_int64(st, 10);
+    th_db_column_text(st, 11, o->created_at, sizeof o->created_at);
+    th_db_column_text(st, 12, o->closed_at, sizeof o->closed_at);
+}
+
+static int order_load(th_db *db, int64_t id, order_row *o, th_err *e)
+{
+    char sql[300];
+    snprintf(sql, sizeof sql, "SELECT %s FROM orders WHERE id = ?", order_cols);
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, sql, &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        order_from(st, o);
+    th_db_done(db, st);
+    if (r == SQLITE_ROW)
+        return 0;
+    return r == SQLITE_DONE ? th_fail(e, TH_EINPUT, "no order has the id %lld", (long long)id)
+                            : th_db_fail(db, "cannot read the order", e);
+}
+
+static int order_find(th_db *db, const char *ref, order_row *o, th_err *e)
+{
+    int64_t id;
+    if (th_parse_int64(ref, strlen(ref), 1, INT64_MAX, &id))
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "order", ref, strlen(ref),
+                          "an order is named by its id, a whole number");
+    return order_load(db, id, o, e);
+}
+
+/* bps of notional, rounded up to the fen (no overflow for notional <= ORDER_FEN_MAX) */
+static int64_t fee_of(int64_t notional, int bps)
+{
+    return notional / 10000 * bps + ((notional % 10000) * bps + 9999) / 10000;
+}
+
+/* What a buy reserves per credit at its limit price: the price and the largest fee on it. */
+static int64_t per_credit(const th_instrument *in, int64_t price)
+{
+    int bps = in->maker_fee_bps > in->taker_fee_bps ? in->maker_fee_bps : in->taker_fee_bps;
+    return price + fee_of(price, bps);
+}
+
+/* What a command's settlement writes as it goes: the fills (the answer's JSON) and the event. */
+typedef struct {
+    th_db *db;
+    th_buf fills;    /* JSON values, comma separated */
+    int nfills;
+    th_cjson *trades; /* event array (NULL: no event) */
+    th_cjson *released;
+    int64_t trade;    /* settling this trade: its parts */
+    th_cjson *parts;
+    th_err *e;
+    int rc;
+} settling;
+
+static void part_delivered(const th_range *r, void *arg)
+{
+    settling *s = arg;
+    th_event_range(s->parts, r->project, r->vintage, r->first, r->last, 0);
+    if (s->rc)
+        return;
+    sqlite3_stmt *st;
+    if (th_db_stmt(s->db, "INSERT INTO trade_parts (trade_id, project_id, vintage, first, last)"
+                          " VALUES (?, ?, ?, ?, ?)", &st, s->e)) {
+        s->rc = -1;
+        return;
+    }
+    sqlite3_bind_int64(st, 1, s->trade);
+    sqlite3_bind_int64(st, 2, r->project);
+    sqlite3_bind_int(st, 3, r->vintage);
+    sqlite3_bind_int64(st, 4, r->first);
+    sqlite3_bind_int64(st, 5, r->last);
+    int rc = sqlite3_step(st);
+    th_db_done(s->db, st);
+    if (rc != SQLITE_DONE)
+        s->rc = th_db_fail(s->db, "cannot record the trade's serials", s->e);
+}
+
+/* An order's row after a fill or its end: filled, status, what it still reserves. */
+static int order_update(th_db *db, const order_row *o, const char *now, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "UPDATE orders SET filled = ?, status = ?, reserved_fen = ?,"
+                       " closed_at = CASE WHEN ? = 'open' THEN NULL ELSE ? END WHERE id = ?",
+                   &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, o->filled);
+    sqlite3_bind_text(st, 2, o->status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, o->reserved);
+    sqlite3_bind_text(st, 4, o->status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, o->id);
+    int r = sqlite3_step(st);
+    th_db_done(db, st);
+    return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot update the order", e);
+}
+
+/* An order leaves the book with `left` credits unfilled: it gives back what it reserves. */
+static int release(settling *s, order_row *o, const char *status, const char *now, th_err *e)
+{
+    th_db *db = s->db;
+    if (o->buy) {
+        if (o->reserved && th_cash_change(db, o->account, 0, -o->reserved, e))
+            return -1;
+    } else if (o->qty > o->filled) {
+        th_block_source src = {.account = o->account, .reserved = true, .order = o->id};
+        th_block_dest dst = {.account = o->account};
+        if (th_blocks_hand(db, &src, o->qty - o->filled, &dst, NULL, NULL, e))
+            return -1;
+    }
+    if (s->released) {
+        th_cjson *r = th_cjson_object();
+        th_cjson_set_int(r, "order", o->id);
+        th_cjson_set_int(r, "qty", o->qty - o->filled);
+        if (o->buy)
+            th_cjson_set_int(r, "reserved_fen", o->reserved);
+        th_cjson_set_str(r, "status", status);
+        th_cjson_push(s->released, r);
+    }
+    o->reserved = 0;
+    snprintf(o->status, sizeof o->status, "%s", status);
+    return order_update(db, o, now, e);
+}
+
+/* One trade: credits and cash move, fees are paid, both orders are brought up to date. */
+static int settle(settling *s, const th_instrument *in, int64_t fees_account,
+                  const th_book_event *ev, const char *now, th_err *e)
+{
+    th_db *db = s->db;
+    order_row buy, sell;
+    if (order_load(db, ev->id, &buy, e) || order_load(db, ev->sell_id, &sell, e))
+        return -1;
+    int64_t p = ev->price, q = ev->qty, notional = p * q;
+    bool buyer_takes = ev->aggressor == 'B';
+    int64_t buyer_fee = fee_of(notional, buyer_takes ? in->taker_fee_bps : in->maker_fee_bps);
+    int64_t seller_fee = fee_of(notional, buyer_takes ? in->maker_fee_bps : in->taker_fee_bps);
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "INSERT INTO trades (instrument_id, buy_order_id, sell_order_id, buyer_id,"
+                       " seller_id, price_fen, qty, aggressor, buyer_fee_fen, seller_fee_fen,"
+                       " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                   &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, in->id);
+    sqlite3_bind_int64(st, 2, buy.id);
+    sqlite3_bind_int64(st, 3, sell.id);
+    sqlite3_bind_int64(st, 4, buy.account);
+    sqlite3_bind_int64(st, 5, sell.account);
+    sqlite3_bind_int64(st, 6, p);
+    sqlite3_bind_int64(st, 7, q);
+    sqlite3_bind_text(st, 8, buyer_takes ? "buy" : "sell", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, buyer_fee);
+    sqlite3_bind_int64(st, 10, seller_fee);
+    sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    s->trade = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    th_db_done(db, st);
+    if (r != SQLITE_ROW)
+        return th_db_fail(db, "cannot record the trade", e);
+
+    th_cjson *t = NULL;
+    if (s->trades) {
+        t = th_cjson_object();
+        th_cjson_set_int(t, "trade", s->trade);
+        th_cjson_set_int(t, "buy_order", buy.id);
+        th_cjson_set_int(t, "sell_order", sell.id);
+        th_cjson_set_int(t, "buyer", buy.account);
+        th_cjson_set_int(t, "seller", sell.account);
+        th_cjson_set_int(t, "price_fen", p);
+        th_cjson_set_int(t, "qty", q);
+        th_cjson_set_int(t, "buyer_fee_fen", buyer_fee);
+        th_cjson_set_int(t, "seller_fee_fen", seller_fee);
+        s->parts = th_cjson_array();
+        th_cjson_set(t, "blocks", s->parts);
+        th_cjson_push(s->trades, t);
+    }
+    /* the credits: the sell order's reserved serials, lowest first, to the buyer */
+    th_block_source src = {.account = sell.account, .reserved = true, .order = sell.id};
+    th_block_dest dst = {.account = buy.account};
+    s->rc = 0;
+    s->e = e;
+    if (th_blocks_hand(db, &src, q, &dst, part_delivered, s, e) || s->rc)
+        return -1;
+    /* the cash: from the buyer's reservation, to the seller and the fees account */
+    int64_t taken = q * per_credit(in, buy.price);
+    if (th_cash_change(db, buy.account, -(notional + buyer_fee), -taken, e) ||
+        th_cash_change(db, sell.account, notional - seller_fee, 0, e) ||
+        (buyer_fee + seller_fee > 0 &&
+         th_cash_change(db, fees_account, buyer_fee + seller_fee, 0, e)))
+        return -1;
+    buy.filled += q;
+    buy.reserved -= taken;
+    sell.filled += q;
+    for (order_row *o = &buy; o; o = o == &buy ? &sell : NULL) {
+        if (o->filled == o->qty) {
+            /* a filled buy gives back what its reservation kept beyond what it paid */
+            if (o->buy && o->reserved && th_cash_change(db, o->account, 0, -o->reserved, e))
+                return -1;
+            o->reserved = 0;
+            snprintf(o->status, sizeof o->status, "filled");
+        }
+        if (order_update(db, o, now, e))
+            return -1;
+    }
+    /* the fill as the answer shows it: from the point of view of the command's order */
+    th_json j;
+    th_json_init(&j, &s->fills);
+    if (s->nfills++)
+        th_buf_putc(&s->fills, ',');
+    th_json_obj_begin(&j);
+    th_json_key(&j, "trade");
+    th_json_int(&j, s->trade);
+    th_json_key(&j, "buy_order");
+    th_json_int(&j, buy.id);
+    th_json_key(&j, "sell_order");
+    th_json_int(&j, sell.id);
+    th_json_key(&j, "price_fen");
+    th_json_int(&j, p);
+    th_money_field(&j, "price", p);
+    th_json_key(&j, "qty");
+    th_json_int(&j, q);
+    th_json_key(&j, "buyer_fee_fen");
+    th_json_int(&j, buyer_fee);
+    th_json_key(&j, "seller_fee_fen");
+    th_json_int(&j, seller_fee);
+    th_json_obj_end(&j);
+    return 0;
+}
+
+/* Settle the book's events of the command in hand, in order. */
+static int apply_events(settling *s, th_books *bk, const th_instrument *in, const char *now,
+                        th_err *e)
+{
+    size_t n;
+    const th_book_event *evs = th_books_events(bk, &n);
+    /* settle() may not add events, but copy them: the array is the books' */
+    th_book_event *copy = malloc((n ? n : 1) * sizeof *copy);
+    if (!copy)
+        return th_fail(e, TH_EINTERNAL, "out of memory");
+    memcpy(copy, evs, n * sizeof *copy);
+    int64_t fees_account = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const th_book_event *ev = &copy[i];
+        if (ev->type == TH_EV_TRADE) {
+            if (!fees_account && th_fees_account(s->db, now, &fees_account, NULL, e))
+                rc = -1;
+            else
+                rc = settle(s, in, fees_account, ev, now, e);
+        } else if (ev->type == TH_EV_CANCELLED) {
+            order_row o;
+            rc = order_load(s->db, ev->id, &o, e);
+            if (rc == 0)
+                rc = release(s, &o, "cancelled", now, e);
+        }
+    }
+    free(copy);
+    return rc;
+}
+
+static const char *reject_reason(th_reject r)
+{
+    switch (r) {
+    case TH_REJ_BAD_QTY: return "the quantity is not a whole number of credits above 0";
+    case TH_REJ_BAD_PRICE: return "the price is not above 0";
+    case TH_REJ_BAND: return "the price is outside the band";
+    case TH_REJ_DUPLICATE_ID: return "an order of this id is in the book already";
+    case TH_REJ_UNKNOWN_ORDER: return "the order is not in the book";
+    case TH_REJ_POST_WOULD_CROSS: return "a post-only order would trade on arrival";
+    case TH_REJ_PICK_DEPTH: return "the listing is beyond the pick depth";
+    case TH_REJ_SELF_TRADE: return "the order would trade with the same account";
+    case TH_REJ_AUCTION: return "not allowed during the call auction";
+    }
+    return "refused by the book";
+}
+
+/* The order as answered: its row, what it reserves, and the fills of this command. */
+static void order_answer(const order_row *o, const th_instrument *in, const char *fills,
+                         th_buf *out)
+{
+    th_json j;
+    th_json_init(&j, out);
+    th_json_obj_begin(&j);
+    th_json_key(&j, "id");
+    th_json_int(&j, o->id);
+    th_json_key(&j, "instrument");
+    th_json_str(&j, in ? in->code : "");
+    th_json_key(&j, "account");
+    th_json_int(&j, o->account);
+    th_json_key(&j, "side");
+    th_json_str(&j, o->buy ? "buy" : "sell");
+    th_json_key(&j, "type");
+    th_json_str(&j, o->type);
+    th_json_key(&j, "tif");
+    th_json_str(&j, o->tif);
+    th_json_key(&j, "price_fen");
+    th_json_int(&j, o->price);
+    th_money_field(&j, "price", o->price);
+    th_json_key(&j, "qty");
+    th_json_int(&j, o->qty);
+    th_json_key(&j, "filled");
+    th_json_int(&j, o->filled);
+    th_json_key(&j, "remaining");
+    th_json_int(&j, o->status[0] == 'o' ? o->qty - o->filled : 0);
+    th_json_key(&j, "status");
+    th_json_str(&j, o->status);
+    th_json_key(&j, "reserved_fen");
+    th_json_int(&j, o->reserved);
+    th_json_key(&j, "created_at");
+    th_json_str(&j, o->created_at);
+    th_json_key(&j, "closed_at");
+    if (o->closed_at[0])
+        th_json_str(&j, o->closed_at);
+    else
+        th_json_null(&j);
+    th_json_key(&j, "fills");
+    th_json_arr_begin(&j);
+    if (fills && *fills)
+        th_json_raw(&j, fills, strlen(fills));
+    th_json_arr_end(&j);
+    th_json_obj_end(&j);
+}
+
+static void reserved_range(const th_range *r, void *arg)
+{
+    th_event_range(arg, r->project, r->vintage, r->first, r->last, 0);
+}
+
+int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now, th_buf *out,
+                 th_cjson *ev, int64_t *touched, th_err *e)
+{
+    *touched = 0;
+    th_account a;
+    if (th_account_find(db, o->account ? o->account : "", &a, e))
+        return -1;
+    if (strcmp(a.kind, "buffer") == 0 || strcmp(a.kind, "fees") == 0)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "account", o->account, strlen(o->account),
+                          "the registry's %s account does not trade", a.kind);
+    th_instrument in;
+    if (th_instrument_find(db, o->instrument ? o->instrument : "", &in, e))
+        return -1;
+    const char *side = o->side ? o->side : "";
+    bool buy = strcmp(side, "buy") == 0;
+    if (!buy && strcmp(side, "sell") != 0)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "side", side, strlen(side),
+                          "an order's side is buy or sell");
+    const char *type = o->type ? o->type : "limit";
+    bool market = strcmp(type, "market") == 0;
+    if (!market && strcmp(type, "limit") != 0)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "type", type, strlen(type),
+                          "an order's type is limit or market");
+    const char *tif = o->tif ? o->tif : market ? "ioc" : "gtc";
+    static const char *const tifs[] = {"gtc", "day", "ioc", "fok", "post"};
+    static const th_tif book_tif[] = {TH_GTC, TH_GTC, TH_IOC, TH_FOK, TH_POST};
+    int t = 0;
+    while (t < 5 && strcmp(tif, tifs[t]) != 0)
+        t++;
+    if (t == 5)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "tif", tif, strlen(tif),
+                          "the time in force is gtc, day, ioc, fok or post");
+    if (market && t != 2 && t != 3)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "tif", tif, strlen(tif),
+                          "a market order never rests: its time in force is ioc or fok");
+    if (o->qty <= 0 || o->qty > TH_SERIAL_MAX)
+        return th_fail(e, TH_EINPUT, "the quantity must be a whole number of credits, at least 1");
+    int64_t lo, hi;
+    th_instrument_band(&in, &lo, &hi);
+    int64_t price = market ? (buy ? hi : lo) : o->price;
+    if (market && o->price)
+        return th_fail(e, TH_EINPUT, "a market order has no price (it trades within the band)");
+    if (!market && (price < lo || price > hi)) {
+        char p[32], l[32], h[32];
+        th_money_format(price, p);
+        th_money_format(lo, l);
+        th_money_format(hi, h);
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "price", p, strlen(p),
+                          "the price is outside %s's band today: %s to %s CNY (reference "
+                          "price ± %d.%02d %%)", in.code, l, h, in.band_bps / 100,
+                          in.band_bps % 100);
+    }
+    int64_t unit = per_credit(&in, price);
+    if (o->qty > ORDER_FEN_MAX / unit)
+        return th_fail(e, TH_EINPUT, "the order is worth more than tanhui counts");
+    int64_t need = buy ? o->qty * unit : 0;
+    if (buy) {
+        th_cash c;
+        if (th_cash_get(db, a.id, &c, e))
+            return -1;
+        if (need > c.balance - c.reserved) {
+            char n[32], av[32];
+            th_money_format(need, n);
+            th_money_format(c.balance - c.reserved, av);
+            return th_fail(e, TH_EINPUT, "insufficient cash: the order reserves %s CNY (price "
+                                         "times quantity and the largest fee), %s has %s "
+                                         "available", n, a.name, av);
+        }
+    } else {
+        th_block_source src = {.account = a.id, .project = in.project, .vintage = in.vintage};
+        int64_t have;
+        if (th_blocks_count(db, &src, &have, e))
+            return -1;
+        if (have < o->qty)
+            return th_fail(e, TH_EINPUT, "insufficient credits: %s holds %lld available "
+                                         "credits of vintage %d%s, not %lld", a.name,
+                           (long long)have, in.vintage, in.project ? " of the instrument's "
+                                                                     "project" : "",
+                           (long long)o->qty);
+    }
+    /* the book as the store holds it before this order (loading it after would find the
+     * order among the open ones) */
+    th_book *b;
+    if (th_books_get(bk, db, in.id, &b, e))
+        return -1;
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "INSERT INTO orders (instrument_id, account_id, side, type, tif, price_fen,"
+                       " qty, status, reserved_fen, priority, created_at) VALUES (?, ?, ?, ?, ?,"
+                       " ?, ?, 'open', ?, (SELECT coalesce(max(id), 0) + 1 FROM orders), ?)"
+                       " RETURNING id",
+                   &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, in.id);
+    sqlite3_bind_int64(st, 2, a.id);
+    sqlite3_bind_text(st, 3, buy ? "buy" : "sell", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, tif, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, price);
+    sqlite3_bind_int64(st, 7, o->qty);
+    sqlite3_bind_int64(st, 8, need);
+    sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    int64_t id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    th_db_done(db, st);
+    if (r != SQLITE_ROW)
+        return th_db_fail(db, "cannot record the order", e);
+
+    /* the event: the input as resolved, then what the order did */
+    th_cjson_set_int(ev, "order", id);
+    th_cjson_set_int(ev, "account", a.id);
+    th_cjson_set_int(ev, "instrument", in.id);
+    th_cjson_set_str(ev, "side", buy ? "buy" : "sell");
+    th_cjson_set_str(ev, "order_type", type);
+    th_cjson_set_str(ev, "tif", tif);
+    if (!market)
+        th_cjson_set_int(ev, "price_fen", price);
+    th_cjson_set_int(ev, "qty", o->qty);
+    if (buy) {
+        if (th_cash_change(db, a.id, 0, need, e))
+            return -1;
+        th_cjson_set_int(ev, "reserved_fen", need);
+    } else {
+        th_cjson *ranges = ev ? th_cjson_array() : NULL;
+        th_cjson_set(ev, "reserved_blocks", ranges);
+        th_block_source src = {.account = a.id, .project = in.project, .vintage = in.vintage};
+        th_block_dest dst = {.account = a.id, .reserved = true, .order = id};
+        if (th_blocks_hand(db, &src, o->qty, &dst, ranges ? reserved_range : NULL, ranges, e))
+            return -1;
+    }
+
+    th_books_clear_events(bk);
+    *touched = in.id;
+    if (th_book_limit(b, id, a.id, buy ? TH_BUY : TH_SELL, price, o->qty, book_tif[t]) != 0) {
+        /* a refusal changes nothing in the book: the savepoint undoes the rest */
+        size_t n;
+        const th_book_event *evs = th_books_events(bk, &n);
+        *touched = 0;
+        return th_fail(e, TH_EINPUT, "order refused: %s",
+                       n ? reject_reason(evs[n - 1].reject) : "refused by the book");
+    }
+    settling s = {.db = db};
+    th_buf_init(&s.fills);
+    if (ev) {
+        s.trades = th_cjson_array();
+        s.released = th_cjson_array();
+    }
+    int rc = apply_events(&s, bk, &in, now, e);
+    order_row done;
+    if (rc == 0)
+        rc = order_load(db, id, &done, e);
+    if (rc == 0) {
+        th_cjson_set_str(ev, "status", done.status);
+        th_cjson_set_int(ev, "filled", done.filled);
+        order_answer(&done, &in, s.fills.p, out);
+    }
+    if (ev) {
+        th_cjson_set(ev, "trades", s.trades);
+        th_cjson_set(ev, "released", s.released);
+    }
+    th_buf_free(&s.fills);
+    return rc;
+}
+
+int th_order_cancel(th_db *db, th_books *bk, const char *ref, const char *now, th_buf *out,
+                    th_cjson *ev, int64_t *touched, th_err *e)
+{
+    *touched = 0;
+    order_row o;
+    if (order_find(db, ref ? ref : "", &o, e))
+        return -1;
+    if (strcmp(o.status, "open") != 0)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "order", ref, strlen(ref),
+                          "order %lld is %s: only an open order can be cancelled",
+                          (long long)o.id, o.status);
+    th_instrument in;
+    char iid[24];
+    snprintf(iid, sizeof iid, "%lld", (long long)o.instrument);
+    if (th_instrument_find(db, iid, &in, e))
+        return -1;
+    th_book *b;
+    if (th_books_get(bk, db, in.id, &b, e))
+        return -1;
+    th_books_clear_events(bk);
+    *touched = in.id;
+    if (th_book_cancel(b, o.id) != 0) {
+        *touched = 0;
+        return th_fail(e, TH_EINTERNAL, "order %lld is open but not in its book",
+                       (long long)o.id);
+    }
+    th_cjson_set_int(ev, "order", o.id);
+    settling s = {.db = db};
+    th_buf_init(&s.fills);
+    if (ev)
+        s.released = th_cjson_array();
+    int rc = apply_events(&s, bk, &in, now, e);
+    if (rc == 0)
+        rc = order_load(db, o.id, &o, e);
+    if (rc == 0)
+        order_answer(&o, &in, "", out);
+    th_cjson_set(ev, "released", s.released);
+    th_buf_free(&s.fills);
+    return rc;
+}
+
+/* ---- reads ---- */
+
+static void fills_of(th_db *db, int64_t order, th_buf *out)
+{
+    sqlite3_stmt *st;
+    th_err e;
+    if (th_db_stmt(db, "SELECT id, buy_order_id, sell_order_id, price_fen, qty, buyer_fee_fen,"
+                       " seller_fee_fen FROM trades WHERE buy_order_id = ?1 OR sell_order_id = ?1"
+                       " ORDER BY id", &st, &e))
+        return;
+    sqlite3_bind_int64(st, 1, order);
+    th_json j;
+    th_json_init(&j, out);
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n++)
+            th_buf_putc(out, ',');
+        th_json_obj_begin(&j);
+        static const char *const keys[] = {"trade", "buy_order", "sell_order", "price_fen",
+                                           "qty", "buyer_fee_fen", "seller_fee_fen"};
+        for (int k = 0; k < 7; k++) {
+            th_json_key(&j, keys[k]);
+            th_json_int(&j, sqlite3_column_int64(st, k));
+            if (k == 3)
+                th_money_field(&j, "price", sqlite3_column_int64(st, 3));
+        }
+        th_json_obj_end(&j);
+    }
+    th_db_done(db, st);
+}
+
+static void order_item(th_db *db, sqlite3_stmt *st, th_buf *out)
+{
+    order_row o;
+    order_from(st, &o);
+    th_instrument in;
+    char iid[24];
+    th_err e;
+    snprintf(iid, sizeof iid, "%lld", (long long)o.instrument);
+    bool have = th_instrument_find(db, iid, &in, &e) == 0;
+    th_buf fills;
+    th_buf_init(&fills);
+    fills_of(db, o.id, &fills);
+    order_answer(&o, have ? &in : NULL, fills.p, out);
+    th_buf_free(&fills);
+}
+
+int th_order_json(th_db *db, const char *ref, th_buf *out, th_err *e)
+{
+    order_row o;
+    th_instrument in;
+    char iid[24];
+    if (order_find(db, ref, &o, e))
+        return -1;
+    snprintf(iid, sizeof iid, "%lld", (long long)o.instrument);
+    if (th_instrument_find(db, iid, &in, e))
+        return -1;
+    th_buf fills;
+    th_buf_init(&fills);
+    fills_of(db, o.id, &fills);
+    order_answer(&o, &in, fills.p, out);
+    th_buf_free(&fills);
+    return 0;
+}
+
+int th_orders_json(th_db *db, const char *ref, th_buf *out, th_err *e)
+{
+    th_account a;
+    if (th_account_find(db, ref, &a, e))
+        return -1;
+    /* each order's own reads use other statements: gather the ids first */
+    char sql[300];
+    snprintf(sql, sizeof sql, "SELECT %s FROM orders WHERE account_id = %lld ORDER BY id DESC",
+             order_cols, (long long)a.id);
+    sqlite3_stmt *st;
+    if (th_db_prepare(db, sql, &st, e))
+        return -1;
+    th_buf_printf(out, "{\"account\":%lld,\"orders\":[", (long long)a.id);
+    int n = 0, r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n++)
+            th_buf_putc(out, ',');
+        order_item(db, st, out);
+    }
+    sqlite3_finalize(st);
+    if (r != SQLITE_DONE)
+        return th_db_fail(db, "cannot list the orders", e);
+    th_buf_puts(out, "]}");
+    return 0;
+}
+
+static void level_side(th_db *db, int64_t instrument, bool buy, th_buf *out)
+{
+    sqlite3_stmt *st;
+    th_err e;
+    if (th_db_stmt(db, buy ? "SELECT price_fen, sum(qty - filled), count(*) FROM orders"
+                             " WHERE instrument_id = ? AND status = 'open' AND side = 'buy'"
+                             " GROUP BY price_fen ORDER BY price_fen DESC"
+                           : "SELECT price_fen, sum(qty - filled), count(*) FROM orders"
+                             " WHERE instrument_id = ? AND status = 'open' AND side = 'sell'"
+                             " GROUP BY price_fen ORDER BY price_fen",
+                   &st, &e))
+        return;
+    sqlite3_bind_int64(st, 1, instrument);
+    th_json j;
+    th_json_init(&j, out);
+    th_json_arr_begin(&j);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        th_json_obj_begin(&j);
+        th_json_key(&j, "price_fen");
+        th_json_int(&j, sqlite3_column_int64(st, 0));
+        th_money_field(&j, "price", sqlite3_column_int64(st, 0));
+        th_json_key(&j, "qty");
+        th_json_int(&j, sqlite3_column_int64(st, 1));
+        th_json_key(&j, "orders");
+        th_json_int(&j, sqlite3_column_int64(st, 2));
+        th_json_obj_end(&j);
+    }
+    th_json_arr_end(&j);
+    th_db_done(db, st);
+}
+
+int th_book_view_json(th_db *db, const char *ref, th_buf *out, th_err *e)
+{
+    th_instrument in;
+    if (th_instrument_find(db, ref, &in, e))
+        return -1;
+    int64_t lo, hi;
+    th_instrument_band(&in, &lo, &hi);
+    th_buf_puts(out, "{\"instrument\":");
+    th_json j;
+    th_json_init(&j, out);
+    th_json_str(&j, in.code);
+    th_buf_printf(out, ",\"ref_price_fen\":%lld,\"band_lo_fen\":%lld,\"band_hi_fen\":%lld,"
+                       "\"bids\":",
+                  (long long)in.ref_price, (long long)lo, (long long)hi);
+    level_side(db, in.id, true, out);
+    th_buf_puts(out, ",\"asks\":");
+    level_side(db, in.id, false, out);
+    th_buf_puts(out, "}");
+    return 0;
+}
+
+int th_trades_json(th_db *db, const char *ref, th_buf *out, th_err *e)
+{
+    th_instrument in = {0};
+    if (ref && th_instrument_find(db, ref, &in, e))
+        return -1;
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, ref ? "SELECT t.id, i.code, t.buy_order_id, t.sell_order_id, t.buyer_id,"
+                             " t.seller_id, t.price_fen, t.qty, t.aggressor, t.buyer_fee_fen,"
+                             " t.seller_fee_fen, t.created_at FROM trades t JOIN instruments i"
+                             " ON i.id = t.instrument_id WHERE t.instrument_id = ?"
+                             " ORDER BY t.id DESC"
+                           : "SELECT t.id, i.code, t.buy_order_id, t.sell_order_id, t.buyer_id,"
+                             " t.seller_id, t.price_fen, t.qty, t.aggressor, t.buyer_fee_fen,"
+                             " t.seller_fee_fen, t.created_at FROM trades t JOIN instruments i"
+                             " ON i.id = t.instrument_id ORDER BY t.id DESC",
+                   &st, e))
+        return -1;
+    if (ref)
+        sqlite3_bind_int64(st, 1, in.id);
+    th_json j;
+    th_json_init(&j, out);
+    th_json_obj_begin(&j);
+    th_json_key(&j, "trades");
+    th_json_arr_begin(&j);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        th_json_obj_begin(&j);
+        th_json_key(&j, "id");
+        th_json_int(&j, sqlite3_column_int64(st, 0));
+        th_json_key(&j, "instrument");
+        th_json_str(&j, (const char *)sqlite3_column_text(st, 1));
+        static const char *const keys[] = {"buy_order", "sell_order", "buyer", "seller",
+                                           "price_fen"};
+        for (int k = 0; k < 5; k++) {
+            th_json_key(&j, keys[k]);
+            th_json_int(&j, sqlite3_column_int64(st, 2 + k));
+        }
+        th_money_field(&j, "price", sqlite3_column_int64(st, 6));
+        th_json_key(&j, "qty");
+        th_json_int(&j, sqlite3_column_int64(st, 7));
+        th_json_key(&j, "aggressor");
+        th_json_str(&j, (const char *)sqlite3_column_text(st, 8));
+        th_json_key(&j, "buyer_fee_fen");
+        th_json_int(&j, sqlite3_column_int64(st, 9));
+        th_json_key(&j, "seller_fee_fen");
+        th_json_int(&j, sqlite3_column_int64(st, 10));
+        th_json_key(&j, "time");
+        th_json_str(&j, (const char *)sqlite3_column_text(st, 11));
+        th_json_obj_end(&j);
+    }
+    th_db_done(db, st);
+    th_json_arr_end(&j);
+    th_json_obj_end(&j);
+    return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot list the trades", e);
+}

@@ -1,0 +1,66 @@
+/* orders.h — orders, their reservations, and delivery versus payment (domain: market.md
+ * "Settlement").
+ *
+ * An order is one command: checked (account, instrument, band, quantity), its reservation made
+ * (冻结), put to the instrument's book, and every trade it makes settled, all in the command's
+ * savepoint: a refused order changes nothing, and a trade never exists without its credits and
+ * cash having moved.
+ *
+ * Reservations. A sell reserves its credits: the seller's lowest available serials of the
+ * instrument's vintage (and project), marked `reserved` for the order. A buy reserves cash, per
+ * credit its limit price plus the largest fee on one credit at that price (the higher of the
+ * maker and taker fee, rounded up to the fen): per credit, since what a fill at any price up to
+ * the limit costs, fee included, never exceeds it, so each fill takes exactly
+ * qty x (price + per-credit fee) out of the reservation, pays what the trade costs, and returns
+ * the rest (the price improvement and the unused fee) to available cash. A market order is
+ * priced at the band's edge (the highest price a buy may pay, the lowest a sell may take) and
+ * never rests (IOC, or FOK). When an order leaves the book (filled, cancelled, unfilled
+ * remainder) what it still reserves is released, to the fen and to the serial.
+ *
+ * Settlement of a trade of q credits at price p (the resting order's): the seller's reserved
+ * credits of the sell order go to the buyer, lowest serials first; the buyer pays p x q plus its
+ * fee, the seller receives p x q less its fee; both fees (basis points of p x q, rounded up to the
+ * fen: the taker's rate for the aggressor, the maker's for the resting side) go to the fees
+ * account. Cash only moves between accounts: invariant 5 holds through every trade.
+ *
+ * Functions run inside the engine's transaction. *touched says whether the instrument's book in
+ * memory was changed: if the command then fails, the caller must drop that book (books.h). */
+#ifndef TH_ORDERS_H
+#define TH_ORDERS_H
+
+#include "base/buf.h"
+#include "base/cjson.h"
+#include "base/err.h"
+#include "exchange/books.h"
+#include "store/db.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    const char *account, *instrument; /* id or name; id or code */
+    const char *side;                 /* "buy" or "sell" */
+    const char *type;                 /* "limit" (NULL) or "market" */
+    const char *tif;                  /* gtc (NULL), day, ioc, fok, post */
+    int64_t price;                    /* fen; a market order has none (0) */
+    int64_t qty;
+} th_order_new;
+
+int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now, th_buf *out,
+                 th_cjson *ev, int64_t *touched, th_err *e) __attribute__((warn_unused_result));
+int th_order_cancel(th_db *db, th_books *bk, const char *id, const char *now, th_buf *out,
+                    th_cjson *ev, int64_t *touched, th_err *e)
+    __attribute__((warn_unused_result));
+
+/* Reads. One order with its trades; an account's orders (newest first); an instrument's book
+ * (open orders by price level, from the store); trades (newest first, all or one instrument's). */
+int th_order_json(th_db *db, const char *id, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
+int th_orders_json(th_db *db, const char *account, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
+int th_book_view_json(th_db *db, const char *instrument, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
+int th_trades_json(th_db *db, const char *instrument, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,161 @@
+/* blocks.c — credits handed between holders and states. See blocks.h. */
+#include "ledger/blocks.h"
+
+#include <stdio.h>
+
+static const char *const select_sql[2][2][2] = {
+    /* [reserved][project given][vintage given]: available blocks narrowed by kind, or an order's */
+    {{"SELECT id, issuance_id, project_id, vintage, first, last FROM blocks"
+      " WHERE account_id = ?1 AND state = 'available' ORDER BY first LIMIT 64",
+      "SELECT id, issuance_id, project_id, vintage, first, last FROM blocks"
+      " WHERE account_id = ?1 AND state = 'available' AND vintage = ?3 ORDER BY first LIMIT 64"},
+     {"SELECT id, issuance_id, project_id, vintage, first, last FROM blocks"
+      " WHERE account_id = ?1 AND state = 'available' AND project_id = ?2 ORDER BY first"
+      " LIMIT 64",
+      "SELECT id, issuance_id, project_id, vintage, first, last FROM blocks"
+      " WHERE account_id = ?1 AND state = 'available' AND project_id = ?2 AND vintage = ?3"
+      " ORDER BY first LIMIT 64"}},
+    {{"SELECT id, issuance_id, project_id, vintage, first, last FROM blocks"
+      " WHERE order_id = ?4 AND state = 'reserved' ORDER BY first LIMIT 64",
+      NULL},
+     {NULL, NULL}},
+};
+
+static const char *const count_sql[2][2][2] = {
+    {{"SELECT coalesce(sum(last - first + 1), 0) FROM blocks"
+      " WHERE account_id = ?1 AND state = 'available'",
+      "SELECT coalesce(sum(last - first + 1), 0) FROM blocks"
+      " WHERE account_id = ?1 AND state = 'available' AND vintage = ?3"},
+     {"SELECT coalesce(sum(last - first + 1), 0) FROM blocks"
+      " WHERE account_id = ?1 AND state = 'available' AND project_id = ?2",
+      "SELECT coalesce(sum(last - first + 1), 0) FROM blocks"
+      " WHERE account_id = ?1 AND state = 'available' AND project_id = ?2 AND vintage = ?3"}},
+    {{"SELECT coalesce(sum(last - first + 1), 0) FROM blocks"
+      " WHERE order_id = ?4 AND state = 'reserved'",
+      NULL},
+     {NULL, NULL}},
+};
+
+static int prepare(th_db *db, const char *const sql[2][2][2], const th_block_source *s,
+                   sqlite3_stmt **st, th_err *e)
+{
+    int r = s->reserved, p = !s->reserved && s->project, v = !s->reserved && s->vintage;
+    if (th_db_stmt(db, sql[r][p][v], st, e))
+        return -1;
+    if (!r)
+        sqlite3_bind_int64(*st, 1, s->account);
+    if (p)
+        sqlite3_bind_int64(*st, 2, s->project);
+    if (v)
+        sqlite3_bind_int(*st, 3, s->vintage);
+    if (r)
+        sqlite3_bind_int64(*st, 4, s->order);
+    return 0;
+}
+
+int th_blocks_count(th_db *db, const th_block_source *src, int64_t *n, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (prepare(db, count_sql, src, &st, e))
+        return -1;
+    int r = sqlite3_step(st);
+    *n = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    th_db_done(db, st);
+    return r == SQLITE_ROW ? 0 : th_db_fail(db, "cannot count credits", e);
+}
+
+typedef struct {
+    int64_t id, issuance, project;
+    int vintage;
+    int64_t first, last;
+} row;
+
+static void bind_dest(sqlite3_stmt *st, int at, const th_block_dest *d)
+{
+    sqlite3_bind_int64(st, at, d->account);
+    sqlite3_bind_text(st, at + 1, d->reserved ? "reserved" : "available", -1, SQLITE_STATIC);
+    if (d->reserved)
+        sqlite3_bind_int64(st, at + 2, d->order);
+    else
+        sqlite3_bind_null(st, at + 2);
+}
+
+/* [first, b.first + take) of b goes to dst; the rest of b stays the source's, as a row of its
+ * own (the row is narrowed first, so no two rows ever start at the same serial). */
+static int carve(th_db *db, const row *b, int64_t take, const th_block_source *src,
+                 const th_block_dest *dst, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "UPDATE blocks SET last = ?1, account_id = ?2, state = ?3, order_id = ?4"
+                       " WHERE id = ?5", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, b->first + take - 1);
+    bind_dest(st, 2, dst);
+    sqlite3_bind_int64(st, 5, b->id);
+    int r = sqlite3_step(st);
+    th_db_done(db, st);
+    if (r != SQLITE_DONE)
+        return th_db_fail(db, "cannot hand over a block", e);
+    if (b->first + take - 1 == b->last)
+        return 0;
+    if (th_db_stmt(db, "INSERT INTO blocks (issuance_id, project_id, vintage, first, last,"
+                       " account_id, state, order_id) VALUES (?5, ?6, ?7, ?8, ?9, ?1, ?2, ?3)",
+                   &st, e))
+        return -1;
+    th_block_dest rest = {.account = src->account, .reserved = src->reserved,
+                          .order = src->order};
+    bind_dest(st, 1, &rest);
+    sqlite3_bind_int64(st, 5, b->issuance);
+    sqlite3_bind_int64(st, 6, b->project);
+    sqlite3_bind_int(st, 7, b->vintage);
+    sqlite3_bind_int64(st, 8, b->first + take);
+    sqlite3_bind_int64(st, 9, b->last);
+    r = sqlite3_step(st);
+    th_db_done(db, st);
+    return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot split a block", e);
+}
+
+int th_blocks_hand(th_db *db, const th_block_source *src, int64_t qty, const th_block_dest *dst,
+                   void (*cb)(const th_range *r, void *arg), void *arg, th_err *e)
+{
+    int64_t have;
+    if (th_blocks_count(db, src, &have, e))
+        return -1;
+    if (have < qty)
+        return th_fail(e, TH_EINPUT, "%lld credits are there to hand over, not %lld",
+                       (long long)have, (long long)qty);
+    int64_t left = qty;
+    while (left > 0) {
+        /* read a page of rows, then change them (the changes move rows out of the query) */
+        sqlite3_stmt *st;
+        if (prepare(db, select_sql, src, &st, e))
+            return -1;
+        row rows[64];
+        int n = 0;
+        int64_t sum = 0;
+        while (n < 64 && sum < left && sqlite3_step(st) == SQLITE_ROW) {
+            row *b = &rows[n++];
+            b->id = sqlite3_column_int64(st, 0);
+            b->issuance = sqlite3_column_int64(st, 1);
+            b->project = sqlite3_column_int64(st, 2);
+            b->vintage = sqlite3_column_int(st, 3);
+            b->first = sqlite3_column_int64(st, 4);
+            b->last = sqlite3_column_int64(st, 5);
+            sum += b->last - b->first + 1;
+        }
+        th_db_done(db, st);
+        if (n == 0)
+            return th_fail(e, TH_EINTERNAL, "the blocks counted are not there to hand over");
+        for (int i = 0; i < n && left > 0; i++) {
+            int64_t q = rows[i].last - rows[i].first + 1, take = left < q ? left : q;
+            if (carve(db, &rows[i], take, src, dst, e))
+                return -1;
+            if (cb)
+                cb(&(th_range){rows[i].project, rows[i].vintage, rows[i].first,
+                               rows[i].first + take - 1},
+                   arg);
+            left -= take;
+        }
+    }
+    return 0;
+}

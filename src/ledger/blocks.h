@@ -1,0 +1,48 @@
+/* blocks.h — handing credits between holders and states, block by block (domain: registry.md,
+ * "Credit block", "Moving part of a block splits it exactly").
+ *
+ * The exchange's moves: a sell order reserves its credits (available -> reserved, marked with
+ * the order), a trade delivers them (reserved -> the buyer's, available), a cancel releases them
+ * (reserved -> available). Credits go lowest serials first; a block the count ends inside is
+ * split, its rest keeping its holder, state and order, so the rows always partition the serials
+ * issued. Runs inside the engine's transaction; fails, changing nothing, when the source holds
+ * fewer credits than asked. (Transfers and retirements keep their own tuned path in moves.c.) */
+#ifndef TH_BLOCKS_H
+#define TH_BLOCKS_H
+
+#include "base/err.h"
+#include "store/db.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    int64_t account;
+    bool reserved;   /* the reserved blocks of `order`; else the account's available ones */
+    int64_t order;
+    int64_t project; /* available: 0 any */
+    int vintage;     /* available: 0 any */
+} th_block_source;
+
+typedef struct {
+    int64_t account;
+    bool reserved; /* reserved for `order`; else available */
+    int64_t order;
+} th_block_dest;
+
+typedef struct {
+    int64_t project;
+    int vintage;
+    int64_t first, last;
+} th_range;
+
+/* How many credits the source holds. */
+int th_blocks_count(th_db *db, const th_block_source *src, int64_t *n, th_err *e)
+    __attribute__((warn_unused_result));
+/* Hand qty (> 0) credits from src to dst, lowest serials first; each range handed goes to cb
+ * (in serial order). */
+int th_blocks_hand(th_db *db, const th_block_source *src, int64_t qty, const th_block_dest *dst,
+                   void (*cb)(const th_range *r, void *arg), void *arg, th_err *e)
+    __attribute__((warn_unused_result));
+
+#endif

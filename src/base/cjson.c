@@ -152,8 +152,21 @@ static void add_value(th_cjson *c, const char *key, th_cjson *value)
     th_cjson_free(value);
 }
 
-void th_cjson_set(th_cjson *obj, const char *key, th_cjson *value) { add_value(obj, key, value); }
-void th_cjson_push(th_cjson *arr, th_cjson *value) { add_value(arr, NULL, value); }
+void th_cjson_set(th_cjson *obj, const char *key, th_cjson *value)
+{
+    if (obj && value)
+        add_value(obj, key, value);
+    else
+        th_cjson_free(value);
+}
+
+void th_cjson_push(th_cjson *arr, th_cjson *value)
+{
+    if (arr && value)
+        add_value(arr, NULL, value);
+    else
+        th_cjson_free(value);
+}
 
 void th_cjson_push_str(th_cjson *arr, const char *s, size_t n)
 {
@@ -171,6 +184,8 @@ void th_cjson_push_null(th_cjson *arr)
 
 void th_cjson_push_ints(th_cjson *arr, const char *const *keys, const int64_t *v, size_t n)
 {
+    if (!arr)
+        return;
     /* keys plain and in order: the object's canonical bytes written at once */
     bool sorted = true;
     for (size_t i = 0; i < n && sorted; i++) {

@@ -24,8 +24,8 @@ th_cjson *th_cjson_int(int64_t v);
 th_cjson *th_cjson_string(const char *s); /* valid UTF-8 */
 th_cjson *th_cjson_bool(bool v);
 th_cjson *th_cjson_null(void);
-/* Add to an object or an array; the container takes the value. The key is not copied: it must
- * outlive the object (a literal). */
+/* Add to an object or an array; the container takes the value (a NULL container, an event
+ * nobody asked for, frees it; a NULL value adds nothing). The key is not copied: it must outlive the object (a literal). */
 void th_cjson_set(th_cjson *obj, const char *key, th_cjson *value);
 void th_cjson_push(th_cjson *arr, th_cjson *value);
 /* Shorthands that do nothing when obj is NULL (an event nobody asked for); a NULL string is
@@ -33,7 +33,8 @@ void th_cjson_push(th_cjson *arr, th_cjson *value);
 void th_cjson_set_int(th_cjson *obj, const char *key, int64_t v);
 void th_cjson_set_str(th_cjson *obj, const char *key, const char *s);
 /* Push onto an array: a string of n bytes; null; an object of n integers {keys[i]: v[i]} (made
- * at once when the keys are plain ASCII in order, as an event's serial ranges are). */
+ * at once when the keys are plain ASCII in order, as an event's serial ranges are; nothing when
+ * the array is NULL). */
 void th_cjson_push_str(th_cjson *arr, const char *s, size_t n);
 void th_cjson_push_null(th_cjson *arr);
 void th_cjson_push_ints(th_cjson *arr, const char *const *keys, const int64_t *v, size_t n);

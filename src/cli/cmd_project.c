@@ -1,4 +1,4 @@
-/* cmd_project.c — `tanhui project add|list`. */
+/* cmd_project.c — `tanhui project add|list` (share and beneficiaries: cmd_share.c). */
 #include "cli/cli.h"
 #include "cli/opts.h"
 
@@ -51,14 +51,20 @@ int th_cmd_project(const th_global *g, int argc, char **argv)
 {
     th_err e;
     if (argc < 1) {
-        th_fail(&e, TH_EUSAGE, "project: say add or list (see tanhui help project)");
+        th_fail(&e, TH_EUSAGE, "project: say add, list, share or beneficiaries (see tanhui help "
+                               "project)");
         return th_cli_fail(&e);
     }
     if (strcmp(argv[0], "list") == 0)
         return th_cli_read(g, argc - 1, argv + 1, "project list", NULL, project_list_json,
                            project_list_text);
+    if (strcmp(argv[0], "share") == 0)
+        return th_cli_project_share(g, argc - 1, argv + 1);
+    if (strcmp(argv[0], "beneficiaries") == 0)
+        return th_cli_project_beneficiaries(g, argc - 1, argv + 1);
     if (strcmp(argv[0], "add") != 0) {
-        th_fail(&e, TH_EUSAGE, "project: unknown subcommand '%s': use add or list", argv[0]);
+        th_fail(&e, TH_EUSAGE, "project: unknown subcommand '%s': use add, list, share or "
+                               "beneficiaries", argv[0]);
         return th_cli_fail(&e);
     }
     static const th_optspec spec[] = {{"name", true, false},       {"owner", true, false},

@@ -93,14 +93,28 @@ static const char help_project[] =
     "usage: tanhui [--db PATH] project add --name NAME --owner ACCOUNT [--buffer-pct B]\n"
     "                                      [--params FILE] [--json] [--request-id ID]\n"
     "       tanhui [--db PATH] project list [--json]\n"
+    "       tanhui [--db PATH] project share PROJECT --from-report REPORT [--add-accounts KIND]\n"
+    "       tanhui [--db PATH] project share PROJECT --beneficiary ACCOUNT:WEIGHT ...\n"
+    "       tanhui [--db PATH] project beneficiaries PROJECT [--json]\n"
     "\n"
     "A project is a forest area with an owner (a state, collective, household or company\n"
     "account, by id or name), a non-permanence buffer percentage (default 20) and a parameter\n"
     "table (default the built-in one), which the registry keeps whole with its SHA-256 so\n"
     "every monitoring report of the project can be re-run. Its code, P and its id (P0007), is\n"
     "part of its credits' serial numbers. PROJECT arguments take the id, the code or the name.\n"
+    "\n"
+    "Benefit sharing (联农带农): share sets who shares the project owner's income from selling\n"
+    "the project's credits. --from-report takes a verified report added with --by owner: each\n"
+    "owner whose parcels gained carbon shares by its measured net removals (an owner is the\n"
+    "account of that name; --add-accounts household|collective|state makes the missing ones).\n"
+    "--beneficiary ACCOUNT:WEIGHT, repeated, sets them by hand (weights more than 0, at most 6\n"
+    "decimals). Either replaces the list. When the owner sells the project's credits, the net\n"
+    "proceeds (the trade's value less the owner's fee) are split among the beneficiaries in the\n"
+    "same settlement step, exactly to the fen (largest remainders); see tanhui payouts.\n"
     "--json: add prints {\"id\", \"code\", \"name\", \"owner\", \"buffer_pct\", \"params\",\n"
-    "\"status\", \"outstanding_reversal\", \"created_at\"}; list prints {\"projects\": [...]}.\n";
+    "\"status\", \"outstanding_reversal\", \"created_at\"}; list prints {\"projects\": [...]};\n"
+    "share and beneficiaries print {\"project\", \"beneficiaries\": [{\"account\", \"name\",\n"
+    "\"weight\"}]} (weights times 10^6: grams of CO2e from a report).\n";
 
 static const char help_report[] =
     "usage: tanhui [--db PATH] report add PROJECT --before FILE --after FILE [measure's options]\n"
@@ -292,6 +306,13 @@ static const char help_trades[] =
     "\"instrument\", \"buy_order\", \"sell_order\", \"buyer\", \"seller\", \"price_fen\", \"price\",\n"
     "\"qty\", \"aggressor\", \"buyer_fee_fen\", \"seller_fee_fen\", \"time\"}]}).\n";
 
+static const char help_payouts[] =
+    "usage: tanhui [--db PATH] payouts ACCOUNT [--json]\n"
+    "\n"
+    "The benefit shares an account received from the sales of projects it is a beneficiary of,\n"
+    "newest first (--json: {\"account\", \"name\", \"total_fen\", \"total\", \"payouts\":\n"
+    "[{\"id\", \"trade\", \"project\", \"amount_fen\", \"amount\", \"time\"}]}).\n";
+
 static const char help_check[] =
     "usage: tanhui [--db PATH] check [--json]\n"
     "\n"
@@ -344,7 +365,8 @@ const th_command th_commands[] = {
     {"gen-inventory", th_cmd_gen_inventory, "write a synthetic pair of inventories", help_gen},
     {"init", th_cmd_init, "create the registry database", help_init},
     {"account", th_cmd_account, "add or list accounts", help_account},
-    {"project", th_cmd_project, "add or list projects", help_project},
+    {"project", th_cmd_project, "add or list projects; set who shares their income",
+     help_project},
     {"report", th_cmd_report, "add, verify, reject or show monitoring reports", help_report},
     {"issue", th_cmd_issue, "issue a verified report's credits (or cancel a reversal)", help_issue},
     {"holdings", th_cmd_holdings, "an account's credits, by serial block", help_holdings},
@@ -358,6 +380,7 @@ const th_command th_commands[] = {
     {"order", th_cmd_order, "place, cancel or show an order on the exchange", help_order},
     {"orders", th_cmd_orders, "an account's orders and fills", help_orders},
     {"trades", th_cmd_trades, "the trade tape", help_trades},
+    {"payouts", th_cmd_payouts, "the benefit shares an account received", help_payouts},
     {"check", th_cmd_check, "verify every invariant of the registry", help_check},
     {"log", th_cmd_log, "the transparency log: entries, checkpoints, proofs, verify", help_log},
     {"book", th_cmd_book, "an instrument's order book; or replay commands through one",

@@ -41,6 +41,7 @@ static const char *const type_names[] = {
     [TH_CMD_RETIRE] = "retire",             [TH_CMD_CASH_DEPOSIT] = "cash.deposit",
     [TH_CMD_CASH_WITHDRAW] = "cash.withdraw", [TH_CMD_INSTRUMENT_ADD] = "instrument.add",
     [TH_CMD_ORDER_ADD] = "order.add",         [TH_CMD_ORDER_CANCEL] = "order.cancel",
+    [TH_CMD_PROJECT_SHARE] = "project.share",
 };
 
 const char *th_cmd_type_name(th_cmd_type t)
@@ -256,6 +257,27 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "type");
         th_json_str(&j, type_names[c->type]);
         break;
+    case TH_CMD_PROJECT_SHARE: {
+        const th_share_new *sh = &c->share;
+        th_json_key(&j, "add_accounts");
+        th_json_str(&j, sh->add_accounts);
+        th_json_key(&j, "beneficiaries");
+        th_json_arr_begin(&j);
+        for (size_t i = 0; i < sh->n; i++) {
+            th_json_arr_begin(&j);
+            th_json_str(&j, sh->accounts[i]);
+            th_json_int(&j, sh->weights[i]);
+            th_json_arr_end(&j);
+        }
+        th_json_arr_end(&j);
+        th_json_key(&j, "project");
+        th_json_str(&j, sh->project);
+        th_json_key(&j, "report");
+        th_json_str(&j, sh->report);
+        th_json_key(&j, "type");
+        th_json_str(&j, type_names[c->type]);
+        break;
+    }
     case TH_CMD_ISSUE:
         th_json_key(&j, "report");
         th_json_str(&j, c->report_id);
@@ -327,6 +349,8 @@ static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_
     case TH_CMD_CASH_WITHDRAW:
         return th_cash_withdraw(en->db, c->cash.account ? c->cash.account : "", c->cash.amount,
                                 c->cash.reference, now, out, ev, e);
+    case TH_CMD_PROJECT_SHARE:
+        return th_project_share(en->db, &c->share, now, out, ev, e);
     case TH_CMD_INSTRUMENT_ADD:
         return th_instrument_add(en->db, &c->instrument, now, out, ev, e);
     case TH_CMD_ISSUE:

@@ -32,6 +32,7 @@
 #include "base/err.h"
 #include "exchange/instruments.h"
 #include "exchange/orders.h"
+#include "exchange/sharing.h"
 #include "ledger/projects.h"
 #include "ledger/moves.h"
 #include "ledger/reports.h"
@@ -56,10 +57,11 @@ typedef enum {
     TH_CMD_INSTRUMENT_ADD,
     TH_CMD_ORDER_ADD,
     TH_CMD_ORDER_CANCEL,
+    TH_CMD_PROJECT_SHARE,
 } th_cmd_type;
 
 /* The last type: log replay looks types up by name up to it. */
-#define TH_CMD_LAST TH_CMD_ORDER_CANCEL
+#define TH_CMD_LAST TH_CMD_PROJECT_SHARE
 
 typedef struct {
     const char *account; /* id or name */
@@ -80,6 +82,7 @@ typedef struct {
     th_instrument_new instrument; /* instrument add */
     th_order_new order;     /* order add */
     const char *order_id;   /* order cancel */
+    th_share_new share;     /* project share */
     const char *key_path;   /* init: where the log's private key is (NULL: no key) */
     const th_note_verifier *key; /* init: its verifier key */
     const char *request_text; /* a replay: the request's text as first recorded (NULL: made) */

@@ -19,6 +19,9 @@ typedef struct {
     th_cmd cmd;
     char ids[3][24];
     th_report_parcel *parcels;
+    const char **accounts; /* project share by hand */
+    int64_t *weights;
+    char (*account_ids)[24];
     char time[32];
 } entry_cmd;
 
@@ -26,6 +29,9 @@ static void entry_cmd_free(entry_cmd *c)
 {
     json_decref(c->root);
     free(c->parcels);
+    free(c->accounts);
+    free(c->weights);
+    free(c->account_ids);
     memset(c, 0, sizeof *c);
 }
 
@@ -209,6 +215,31 @@ static int to_command(const char *text, size_t len, int64_t i, entry_cmd *c, th_
         if (!cmd->order_id)
             return bad(e, i, "a cancel needs its order");
         break;
+    case TH_CMD_PROJECT_SHARE: {
+        cmd->share = (th_share_new){.project = id_text(o, "project", c->ids[0]),
+                                    .report = id_text(o, "report", c->ids[1]),
+                                    .add_accounts = str(o, "add_accounts")};
+        if (!cmd->share.project)
+            return bad(e, i, "a share needs its project");
+        if (cmd->share.report)
+            break; /* the report's owners again */
+        json_t *list = json_object_get(o, "beneficiaries");
+        size_t n = json_array_size(list);
+        c->accounts = th_xcalloc(n + 1, sizeof *c->accounts);
+        c->weights = th_xcalloc(n + 1, sizeof *c->weights);
+        c->account_ids = th_xcalloc(n + 1, sizeof *c->account_ids);
+        for (size_t k = 0; k < n; k++) {
+            json_t *b = json_array_get(list, k);
+            c->accounts[k] = id_text(b, "account", c->account_ids[k]);
+            c->weights[k] = num(b, "weight");
+            if (!c->accounts[k])
+                return bad(e, i, "a beneficiary needs its account");
+        }
+        cmd->share.accounts = c->accounts;
+        cmd->share.weights = c->weights;
+        cmd->share.n = n;
+        break;
+    }
     }
     return 0;
 }
@@ -332,6 +363,7 @@ static const struct {
     {"move_parts", "move_id, first"},                          {"requests", "id"},
     {"cash", "account_id"},       {"cash_moves", "id"},        {"instruments", "id"},
     {"orders", "id"},             {"trades", "id"},            {"trade_parts", "trade_id, first"},
+    {"beneficiaries", "project_id, account_id"},               {"payouts", "id"},
     {"log_entries", "idx"},       {"log_tiles", "id"},
 };
 

@@ -233,5 +233,5 @@ int th_instrument_list_json(th_db *db, th_buf *out, th_err *e)
 {
     char sql[300];
     snprintf(sql, sizeof sql, "SELECT %s FROM instruments ORDER BY id", columns);
-    return th_db_json_list(db, sql, "instruments", "instruments", instrument_item, out, e);
+    return th_db_json_list(db, sql, NULL, "instruments", "instruments", instrument_item, out, e);
 }

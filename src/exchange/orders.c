@@ -2,9 +2,11 @@
 #include "exchange/orders.h"
 
 #include "base/json.h"
+#include "base/mem.h"
 #include "base/num.h"
 #include "exchange/cash.h"
 #include "exchange/instruments.h"
+#include "exchange/sharing.h"
 #include "ledger/accounts.h"
 #include "ledger/blocks.h"
 #include "ledger/issuance.h"
@@ -96,6 +98,8 @@ typedef struct {
     th_cjson *released;
     int64_t trade;    /* settling this trade: its parts */
     th_cjson *parts;
+    th_range *ranges; /* ... as delivered, a project's neighbours merged */
+    size_t nranges, capranges;
     th_err *e;
     int rc;
 } settling;
@@ -103,6 +107,16 @@ typedef struct {
 static void part_delivered(const th_range *r, void *arg)
 {
     settling *s = arg;
+    /* ranges of one project next to each other merge: the split needs only credits per project */
+    if (s->nranges && s->ranges[s->nranges - 1].project == r->project) {
+        s->ranges[s->nranges - 1].last += r->last - r->first + 1;
+    } else {
+        if (s->nranges == s->capranges) {
+            s->capranges = s->capranges ? 2 * s->capranges : 8;
+            s->ranges = th_xrealloc(s->ranges, s->capranges * sizeof *s->ranges);
+        }
+        s->ranges[s->nranges++] = *r;
+    }
     th_event_range(s->parts, r->project, r->vintage, r->first, r->last, 0);
     if (s->rc)
         return;
@@ -225,12 +239,22 @@ static int settle(settling *s, const th_instrument *in, int64_t fees_account,
     th_block_dest dst = {.account = buy.account};
     s->rc = 0;
     s->e = e;
+    s->nranges = 0;
     if (th_blocks_hand(db, &src, q, &dst, part_delivered, s, e) || s->rc)
         return -1;
-    /* the cash: from the buyer's reservation, to the seller and the fees account */
+    /* benefit sharing: the owner's net proceeds of its projects' credits to their beneficiaries */
+    th_cjson *payouts = t ? th_cjson_array() : NULL;
+    int64_t paid;
+    if (th_share_proceeds(db, s->trade, sell.account, notional - seller_fee, q, s->ranges,
+                          s->nranges, now, payouts, &paid, e))
+        return -1;
+    if (t)
+        th_cjson_set(t, "payouts", payouts);
+    /* the cash: from the buyer's reservation, to the seller (less what it paid out) and the fees
+     * account */
     int64_t taken = q * per_credit(in, buy.price);
     if (th_cash_change(db, buy.account, -(notional + buyer_fee), -taken, e) ||
-        th_cash_change(db, sell.account, notional - seller_fee, 0, e) ||
+        th_cash_change(db, sell.account, notional - seller_fee - paid, 0, e) ||
         (buyer_fee + seller_fee > 0 &&
          th_cash_change(db, fees_account, buyer_fee + seller_fee, 0, e)))
         return -1;
@@ -532,6 +556,7 @@ int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now
         th_cjson_set(ev, "released", s.released);
     }
     th_buf_free(&s.fills);
+    free(s.ranges);
     return rc;
 }
 

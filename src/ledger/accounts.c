@@ -161,5 +161,5 @@ static void account_item(th_db *db, sqlite3_stmt *st, th_buf *out)
 int th_account_list_json(th_db *db, th_buf *out, th_err *e)
 {
     return th_db_json_list(db, "SELECT id, name, kind, created_at FROM accounts ORDER BY id",
-                           "accounts", "accounts", account_item, out, e);
+                           NULL, "accounts", "accounts", account_item, out, e);
 }

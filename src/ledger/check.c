@@ -109,7 +109,7 @@ int th_registry_check(th_db *db, th_buf *out, th_err *e)
          " (SELECT coalesce(sum(CASE kind WHEN 'deposit' THEN amount_fen ELSE -amount_fen END), 0)"
          " FROM cash_moves) AS deposits_less_withdrawals)"
          " WHERE balances <> deposits_less_withdrawals"},
-        {"an account's cash is not its deposits, withdrawals, trades and fees",
+        {"an account's cash is not its deposits, withdrawals, trades, fees and payouts",
          "SELECT account, sum(amount) AS unexplained_fen FROM ("
          " SELECT account_id AS account, CASE kind WHEN 'deposit' THEN amount_fen"
          "  ELSE -amount_fen END AS amount FROM cash_moves"
@@ -117,6 +117,9 @@ int th_registry_check(th_db *db, th_buf *out, th_err *e)
          " UNION ALL SELECT buyer_id, -(price_fen * qty + buyer_fee_fen) FROM trades"
          " UNION ALL SELECT (SELECT id FROM accounts WHERE kind = 'fees' ORDER BY id LIMIT 1),"
          "  buyer_fee_fen + seller_fee_fen FROM trades"
+         " UNION ALL SELECT account_id, amount_fen FROM payouts"
+         " UNION ALL SELECT t.seller_id, -p.amount_fen FROM payouts p JOIN trades t"
+         "  ON t.id = p.trade_id"
          " UNION ALL SELECT account_id, -balance_fen FROM cash)"
          " GROUP BY account HAVING sum(amount) <> 0"},
         {"a block's reservation and its order disagree",

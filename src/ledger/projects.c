@@ -181,5 +181,5 @@ int th_project_list_json(th_db *db, th_buf *out, th_err *e)
 {
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT %s FROM projects ORDER BY id", cols);
-    return th_db_json_list(db, sql, "projects", "projects", project_item, out, e);
+    return th_db_json_list(db, sql, NULL, "projects", "projects", project_item, out, e);
 }

@@ -303,6 +303,23 @@ static const char *const migrations[] = {
     ") WITHOUT ROWID;"
     "ALTER TABLE blocks ADD COLUMN order_id INTEGER REFERENCES orders (id);"
     "CREATE INDEX blocks_order ON blocks (order_id, first) WHERE order_id IS NOT NULL;",
+    /* 13: benefit sharing: a project's beneficiaries with their weights, and every payout of a
+     * sale's proceeds, naming its trade */
+    "CREATE TABLE beneficiaries ("
+    "  project_id INTEGER NOT NULL REFERENCES projects (id),"
+    "  account_id INTEGER NOT NULL REFERENCES accounts (id),"
+    "  weight INTEGER NOT NULL CHECK (weight > 0),"
+    "  PRIMARY KEY (project_id, account_id)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE payouts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  trade_id INTEGER NOT NULL REFERENCES trades (id),"
+    "  project_id INTEGER NOT NULL REFERENCES projects (id),"
+    "  account_id INTEGER NOT NULL REFERENCES accounts (id),"
+    "  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+    "  created_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX payouts_account ON payouts (account_id, id);",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };
@@ -434,13 +451,15 @@ static void on_rollback(void *arg)
     th_db_memo_clear(arg);
 }
 
-int th_db_json_list(th_db *db, const char *sql, const char *key, const char *what,
-                    void (*item)(th_db *db, sqlite3_stmt *st, th_buf *out), th_buf *out,
-                    th_err *e)
+int th_db_json_list(th_db *db, const char *sql, const int64_t *bind, const char *key,
+                    const char *what, void (*item)(th_db *db, sqlite3_stmt *st, th_buf *out),
+                    th_buf *out, th_err *e)
 {
     sqlite3_stmt *st;
     if (th_db_stmt(db, sql, &st, e))
         return -1;
+    if (bind)
+        sqlite3_bind_int64(st, 1, *bind);
     th_buf_printf(out, "{\"%s\":[", key);
     int r, n = 0;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {

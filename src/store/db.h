@@ -57,9 +57,11 @@ void th_db_memo_clear(th_db *db);
  * UTF-8 character boundary if it does not fit; NULL gives "". No printf: rows are read on the
  * ledger's hot path. */
 void th_db_column_text(sqlite3_stmt *st, int col, char *out, size_t cap);
-/* {"<key>":[...]} into out: item() writes each row of sql (a statement of the cache) as a JSON
- * value. `what` names the rows in the error ("cannot list the <what>"). */
-int th_db_json_list(th_db *db, const char *sql, const char *key, const char *what,
+/* {"<key>":[...]} into out: item() writes each row of sql (a statement of the cache; bind, when
+ * not NULL, is its ?1) as a JSON value. `what` names the rows in the error ("cannot list the
+ * <what>"). */
+int th_db_json_list(th_db *db, const char *sql, const int64_t *bind, const char *key,
+                    const char *what,
                     void (*item)(th_db *db, sqlite3_stmt *st, th_buf *out), th_buf *out,
                     th_err *e) __attribute__((warn_unused_result));
 /* th_db_exec for one statement, through the cache. */

@@ -564,11 +564,69 @@ if command -v sqlite3 >/dev/null 2>&1; then
     cp "$X" "$D/ex-tampered.db"
     sqlite3 "$D/ex-tampered.db" "UPDATE trades SET buyer_fee_fen = buyer_fee_fen + 1 WHERE id = 1"
     expect 1 ex-check-fee -- "$T" --db "$D/ex-tampered.db" check
-    has "$D/err" "an account's cash is not its deposits, withdrawals, trades and fees (account=4, unexplained_fen=-1)" "check finds a fee that no cash paid"
+    has "$D/err" "an account's cash is not its deposits, withdrawals, trades, fees and payouts (account=4, unexplained_fen=-1)" "check finds a fee that no cash paid"
     cp "$X" "$D/ex-tampered.db"
     sqlite3 "$D/ex-tampered.db" "UPDATE orders SET reserved_fen = reserved_fen + 1 WHERE status = 'open'"
     expect 1 ex-check-reserve -- "$T" --db "$D/ex-tampered.db" check
     has "$D/err" "a buy order's reservation is not its price and largest fee per credit left" "check finds a wrong reservation"
+fi
+
+# --- benefit sharing: the owner's proceeds split among the parcel owners, to the fen ---
+S="$D/share.db"
+expect 0 sh-init -- "$T" --db "$S" init
+for a in "乐昌市第1国有林场 state" "V verifier" "买家 company"; do
+    set -- $a
+    expect 0 "sh-account-$1" -- "$T" --db "$S" account add "$1" --kind "$2"
+done
+expect 0 sh-project -- "$T" --db "$S" project add --name P --owner 乐昌市第1国有林场
+expect 0 sh-report -- "$T" --db "$S" report add P --before "$SB" --after "$SA" --by owner
+expect 2 sh-submitted -- "$T" --db "$S" project share P --from-report 1
+has "$D/err" "report 1 is submitted: only a verified report's owners can share" "a submitted report cannot share"
+expect 0 sh-verify -- "$T" --db "$S" report verify 1 --verifier V
+expect 0 sh-issue -- "$T" --db "$S" issue 1
+expect 2 sh-no-accounts -- "$T" --db "$S" project share P --from-report 1
+has "$D/err" "3 owners of report 1 have no account: 南雄市第2国有林场, 李某某(石坑村001户), 石坑村股份经济合作社" "owners without accounts are named"
+expect 0 sh-from-report -- "$T" --db "$S" project share P --from-report 1 --add-accounts household
+has "$D/out" "project 1: 4 beneficiaries" "every owner that gained carbon shares"
+has "$D/out" "43.6479 %  乐昌市第1国有林场 (account 2)" "weights are the owners' shares of the removals"
+has "$D/out" "15.7814 %  石坑村股份经济合作社 (account 7)" "a collective's share"
+expect 0 sh-beneficiaries -- "$T" --db "$S" project beneficiaries P --json
+has "$D/out" '{"project":1,"beneficiaries":[{"account":2,"name":"乐昌市第1国有林场","weight":' "beneficiaries --json"
+expect 0 sh-instrument -- "$T" --db "$S" instrument add SG24 --vintage 2024 --ref-price 58.50 --maker-fee-bps 5 --taker-fee-bps 10
+expect 0 sh-deposit -- "$T" --db "$S" cash deposit 买家 10000
+expect 0 sh-sell -- "$T" --db "$S" order add --account 乐昌市第1国有林场 --instrument SG24 --side sell --price 58.33 --qty 7
+expect 0 sh-buy -- "$T" --db "$S" order add --account 买家 --instrument SG24 --side buy --price 59 --qty 7 --json
+has "$D/out" '"price_fen":5833,"price":"58.33","qty":7,"buyer_fee_fen":41,"seller_fee_fen":21}' "the owner's sale"
+expect 0 sh-payouts-5 -- "$T" --db "$S" payouts 5 --json
+has "$D/out" '"total_fen":14175,"total":"141.75","payouts":[{"id":' "a state farm's share of 408.10"
+expect 0 sh-payouts-6 -- "$T" --db "$S" payouts "李某某(石坑村001户)"
+has "$D/out" "received 23.82 CNY in benefit shares" "a household's share, as text"
+expect 0 sh-payouts-7 -- "$T" --db "$S" payouts 7 --json
+has "$D/out" '"total_fen":6440,' "the collective's share"
+expect 0 sh-owner-cash -- "$T" --db "$S" cash balance 乐昌市第1国有林场 --json
+has "$D/out" '"balance_fen":17813,' "the owner keeps its own share: 408.10 - 229.97"
+expect 0 sh-by-hand -- "$T" --db "$S" project share P --beneficiary 7:1 --beneficiary "李某某(石坑村001户):2" --json
+has "$D/out" '"beneficiaries":[{"account":6,"name":"李某某(石坑村001户)","weight":2000000},{"account":7,"name":"石坑村股份经济合作社","weight":1000000}]}' "by hand, the list replaced"
+expect 0 sh-sell-2 -- "$T" --db "$S" order add --account 乐昌市第1国有林场 --instrument SG24 --side sell --price 58.34 --qty 1
+expect 0 sh-buy-2 -- "$T" --db "$S" order add --account 买家 --instrument SG24 --side buy --price 59 --qty 1
+expect 0 sh-payouts-7b -- "$T" --db "$S" payouts 7 --json
+has "$D/out" '"total_fen":8384,' "58.34 less 0.03: a third is 19.44 (the odd fen to the larger remainder)"
+expect 0 sh-payouts-6b -- "$T" --db "$S" payouts 6 --json
+has "$D/out" '"total_fen":6269,' "and two thirds 38.87"
+for bad in "P|--from-report|1|--beneficiary|7:1" "P" "P|--beneficiary|7" "P|--beneficiary|7:0" "P|--beneficiary|7:-1" \
+    "P|--beneficiary|buffer:1" "P|--beneficiary|7:1|--beneficiary|7:2" "P|--beneficiary|无此人:1" "P9|--beneficiary|7:1" \
+    "P|--beneficiary|7:1.0000001" "P|--beneficiary|7:1|--add-accounts|household"; do
+    (IFS='|'; set -- $bad; "$T" --db "$S" project share "$@" >"$D/out" 2>"$D/err")
+    got=$?
+    if [ $got -eq 2 ] && [ "$(wc -l <"$D/err")" -eq 1 ]; then ok; else bad "project share $bad: exit $got"; cat "$D/err"; fi
+done
+expect 0 sh-check -- "$T" --db "$S" check
+expect 0 sh-log-verify -- "$T" --db "$S" log verify
+if command -v sqlite3 >/dev/null 2>&1; then
+    cp "$S" "$D/sh-tampered.db"
+    sqlite3 "$D/sh-tampered.db" "UPDATE payouts SET amount_fen = amount_fen + 1 WHERE id = 1"
+    expect 1 sh-check-tampered -- "$T" --db "$D/sh-tampered.db" check
+    has "$D/err" "an account's cash is not its deposits, withdrawals, trades, fees and payouts" "check finds a payout that no cash made"
 fi
 
 # --- the transparency log: every change an entry, signed checkpoints, proofs, audits ---

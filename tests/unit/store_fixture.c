@@ -23,6 +23,7 @@ static const char *const undo[] = {
     [10] = "DROP TABLE instruments;",
     [11] = "DROP INDEX blocks_order; ALTER TABLE blocks DROP COLUMN order_id;"
            "DROP TABLE trade_parts; DROP TABLE trades; DROP TABLE orders;",
+    [12] = "DROP TABLE payouts; DROP TABLE beneficiaries;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

@@ -5,6 +5,7 @@
 
 #include "exchange/cash.h"
 #include "exchange/instruments.h"
+#include "exchange/sharing.h"
 #include "ledger/accounts.h"
 #include "ledger/check.h"
 #include "store_fixture.h"
@@ -150,4 +151,64 @@ TEST(instrument_band_rounds_inward)
     th_instrument_band(&in, &lo, &hi);
     CHECK_INT(lo, 5265);
     CHECK_INT(hi, 6435);
+}
+
+/* Largest remainder, against its definition worked out in 128 bits: floors plus one unit to each
+ * of the (amount - sum of floors) largest remainders, earlier first on ties. */
+TEST(benefit_split_largest_remainder)
+{
+    uint64_t x = 0x5DEECE66Dull;
+    for (int k = 0; k < 5000; k++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t n = (size_t)(x % 9) + 1;
+        int64_t w[10], got[10], amount = (int64_t)((x >> 8) % 100000000);
+        if (k % 5 == 0)
+            amount = (int64_t)(x >> 2) % TH_FEN_MAX; /* large amounts and weights: 128 bits */
+        __int128 total = 0;
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            w[i] = k % 7 == 0 ? 3 : (int64_t)(x % 1000000007) + (k % 3 == 0 ? 0 : 1);
+            if (k % 5 == 0)
+                w[i] = (int64_t)(x >> 4);
+            total += w[i];
+        }
+        if (total == 0)
+            continue;
+        th_split_largest_remainder(amount, w, n, got);
+        /* the definition: rank by remainder (descending), earlier first */
+        int64_t want[10];
+        __int128 rem[10];
+        int64_t given = 0;
+        for (size_t i = 0; i < n; i++) {
+            want[i] = (int64_t)((__int128)amount * w[i] / total);
+            rem[i] = (__int128)amount * w[i] % total;
+            given += want[i];
+        }
+        bool taken[10] = {false};
+        for (int64_t left = amount - given; left > 0; left--) {
+            size_t best = n;
+            for (size_t i = 0; i < n; i++)
+                if (!taken[i] && (best == n || rem[i] > rem[best]))
+                    best = i;
+            taken[best] = true;
+            want[best]++;
+        }
+        int64_t sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            sum += got[i];
+            if (got[i] != want[i]) {
+                th_test_fail(__FILE__, __LINE__, "split of %lld over %zu weights: part %zu is "
+                                                 "%lld, not %lld", (long long)amount, n, i,
+                             (long long)got[i], (long long)want[i]);
+                return;
+            }
+        }
+        CHECK_INT(sum, amount);
+    }
+    /* 100 fen in thirds: 34, 33, 33 (the tie goes to the first) */
+    int64_t third[3];
+    th_split_largest_remainder(100, (int64_t[]){1, 1, 1}, 3, third);
+    CHECK_INT(third[0], 34);
+    CHECK_INT(third[1], 33);
+    CHECK_INT(third[2], 33);
 }

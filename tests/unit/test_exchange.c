@@ -1,6 +1,7 @@
 /* test_exchange.c — the exchange through the sequencer, as a property: random orders, cancels
- * and refused orders across many accounts, in random batches; after every batch every invariant
- * of `tanhui check` holds (credits, cash, reservations, fills). The same commands run by an
+ * and refused orders across many accounts (the project's owner among them, sharing its proceeds
+ * with four beneficiaries), in random batches; after every batch every invariant of `tanhui
+ * check` holds (credits, cash to the fen with fees and payouts, reservations, fills). The same commands run by an
  * engine that keeps its books and by one made afresh for every batch (its books loaded from the
  * store's open orders, as after a restart) give the same registry row for row; and replaying the
  * log gives it again. */
@@ -73,6 +74,14 @@ static void setup(th_engine *en)
         s[2].cash = (th_cash_cmd){.account = names[a], .amount = 50000000 + 777 * a};
         CHECK_INT(apply(en, s, 3), 3);
     }
+    /* the owner sells too, and shares its proceeds with four of them, weights that never divide
+     * evenly */
+    static const char *const shares[] = {"A0", "A1", "A2", "A3"};
+    static const int64_t weights[] = {1000000, 2500000, 3333333, 7000001};
+    th_cmd sh[2] = {{.type = TH_CMD_PROJECT_SHARE}, {.type = TH_CMD_CASH_DEPOSIT}};
+    sh[0].share = (th_share_new){.project = "P", .accounts = shares, .weights = weights, .n = 4};
+    sh[1].cash = (th_cash_cmd){.account = "林场", .amount = 1000000};
+    CHECK_INT(apply(en, sh, 2), 2);
     th_cmd in = {.type = TH_CMD_INSTRUMENT_ADD};
     in.instrument = (th_instrument_new){.code = "SG24", .vintage = 2024, .ref_price = 5850,
                                         .maker_fee_bps = 7, .taker_fee_bps = 13};
@@ -93,7 +102,8 @@ static void random_cmd(uint64_t *x, th_cmd *c, char ids[24], int64_t orders)
     }
     c->type = TH_CMD_ORDER_ADD;
     bool buy = next(x) & 1;
-    c->order = (th_order_new){.account = names[next(x) % ACCOUNTS],
+    uint64_t who = next(x) % (ACCOUNTS + 1);
+    c->order = (th_order_new){.account = who == ACCOUNTS ? "林场" : names[who],
                               .instrument = "SG24",
                               .side = buy ? "buy" : "sell",
                               .tif = tifs[next(x) % 7],
@@ -175,9 +185,17 @@ TEST(exchange_property_random_orders)
     p = out.p ? strstr(out.p, "\"orders_open\":") : NULL;
     if (p)
         open = strtoll(p + 14, NULL, 10);
-    if (trades < 50 || open < 5 || applied >= batches * 10)
-        th_test_fail(__FILE__, __LINE__, "a dull run: %lld trades, %lld open, %d applied",
-                     (long long)trades, (long long)open, applied);
+    sqlite3_stmt *st;
+    int64_t payouts = 0;
+    if (th_db_prepare(a, "SELECT count(*) FROM payouts", &st, &e) == 0) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            payouts = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (trades < 50 || open < 5 || payouts < 8 || applied >= batches * 10)
+        th_test_fail(__FILE__, __LINE__, "a dull run: %lld trades, %lld open, %lld payouts, %d "
+                                         "applied", (long long)trades, (long long)open,
+                     (long long)payouts, applied);
     th_buf_free(&out);
     th_engine_free(ea);
     th_db_close(a);

@@ -55,14 +55,22 @@ void th_instrument_band(const th_instrument *in, int64_t *lo, int64_t *hi)
 
 int th_fees_account(th_db *db, const char *now, int64_t *id, th_cjson *ev, th_err *e)
 {
+    size_t len;
+    const void *m = th_db_memo_get(db, "fees account", &len);
+    if (m && len == sizeof *id) {
+        memcpy(id, m, sizeof *id);
+        return 0;
+    }
     sqlite3_stmt *st;
     if (th_db_stmt(db, "SELECT id FROM accounts WHERE kind = 'fees' ORDER BY id LIMIT 1", &st, e))
         return -1;
     int r = sqlite3_step(st);
     *id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     th_db_done(db, st);
-    if (r == SQLITE_ROW)
+    if (r == SQLITE_ROW) {
+        th_db_memo_put(db, "fees account", id, sizeof *id);
         return 0;
+    }
     if (r != SQLITE_DONE)
         return th_db_fail(db, "cannot find the fees account", e);
     th_buf out;
@@ -156,6 +164,14 @@ int th_instrument_add(th_db *db, const th_instrument_new *in, const char *now, t
 int th_instrument_find(th_db *db, const char *ref, th_instrument *in, th_err *e)
 {
     size_t n = strlen(ref);
+    char key[64];
+    size_t len;
+    snprintf(key, sizeof key, "instrument %.40s", ref);
+    const void *m = n <= 40 ? th_db_memo_get(db, key, &len) : NULL;
+    if (m && len == sizeof *in) {
+        memcpy(in, m, sizeof *in);
+        return 0;
+    }
     int64_t id = 0;
     bool by_id = n > 0 && strspn(ref, "0123456789") == n;
     if (by_id && th_parse_int64(ref, n, 1, INT64_MAX, &id) != 0)
@@ -175,8 +191,11 @@ int th_instrument_find(th_db *db, const char *ref, th_instrument *in, th_err *e)
     if (r == SQLITE_ROW)
         row(st, in);
     th_db_done(db, st);
-    if (r == SQLITE_ROW)
+    if (r == SQLITE_ROW) {
+        if (n <= 40)
+            th_db_memo_put(db, key, in, sizeof *in);
         return 0;
+    }
     if (r != SQLITE_DONE)
         return th_db_fail(db, "cannot read the instruments", e);
     return th_fail_at(e, TH_EINPUT, NULL, 0, "instrument", ref, n, "no instrument has this %s",

@@ -45,7 +45,8 @@ typedef struct {
 
 int th_instrument_add(th_db *db, const th_instrument_new *in, const char *now, th_buf *out,
                       th_cjson *ev, th_err *e) __attribute__((warn_unused_result));
-/* By id (all digits) or code. */
+/* By id (all digits) or code. Memoized per connection (th_db_memo_get): a command that changes
+ * an instrument's row must clear the memo. */
 int th_instrument_find(th_db *db, const char *ref, th_instrument *in, th_err *e)
     __attribute__((warn_unused_result));
 /* The band around the reference price, inclusive, in fen: within ±band_bps of it, rounded

@@ -464,17 +464,6 @@ int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now
                                          "times quantity and the largest fee), %s has %s "
                                          "available", n, a.name, av);
         }
-    } else {
-        th_block_source src = {.account = a.id, .project = in.project, .vintage = in.vintage};
-        int64_t have;
-        if (th_blocks_count(db, &src, &have, e))
-            return -1;
-        if (have < o->qty)
-            return th_fail(e, TH_EINPUT, "insufficient credits: %s holds %lld available "
-                                         "credits of vintage %d%s, not %lld", a.name,
-                           (long long)have, in.vintage, in.project ? " of the instrument's "
-                                                                     "project" : "",
-                           (long long)o->qty);
     }
     /* the book as the store holds it before this order (loading it after would find the
      * order among the open ones) */
@@ -522,8 +511,22 @@ int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now
         th_cjson_set(ev, "reserved_blocks", ranges);
         th_block_source src = {.account = a.id, .project = in.project, .vintage = in.vintage};
         th_block_dest dst = {.account = a.id, .reserved = true, .order = id};
-        if (th_blocks_hand(db, &src, o->qty, &dst, ranges ? reserved_range : NULL, ranges, e))
-            return -1;
+        if (th_blocks_hand(db, &src, o->qty, &dst, ranges ? reserved_range : NULL, ranges, e)) {
+            /* short: say what the account holds (the savepoint undoes what was reserved) */
+            int64_t have = 0, mine = 0;
+            th_err ignored;
+            th_block_source held = {.account = a.id, .project = in.project,
+                                    .vintage = in.vintage};
+            if (e->code != TH_EINPUT || th_blocks_count(db, &held, &have, &ignored) != 0)
+                return -1;
+            th_block_source taken = {.reserved = true, .order = id};
+            if (th_blocks_count(db, &taken, &mine, &ignored) != 0)
+                return -1;
+            return th_fail(e, TH_EINPUT, "insufficient credits: %s holds %lld available "
+                                         "credits of vintage %d%s, not %lld", a.name,
+                           (long long)(have + mine), in.vintage,
+                           in.project ? " of the instrument's project" : "", (long long)o->qty);
+        }
     }
 
     th_books_clear_events(bk);

@@ -118,12 +118,8 @@ static int carve(th_db *db, const row *b, int64_t take, const th_block_source *s
 int th_blocks_hand(th_db *db, const th_block_source *src, int64_t qty, const th_block_dest *dst,
                    void (*cb)(const th_range *r, void *arg), void *arg, th_err *e)
 {
-    int64_t have;
-    if (th_blocks_count(db, src, &have, e))
-        return -1;
-    if (have < qty)
-        return th_fail(e, TH_EINPUT, "%lld credits are there to hand over, not %lld",
-                       (long long)have, (long long)qty);
+    /* no count first: a shortfall is found on the way, and the caller's savepoint undoes what
+     * was handed until then */
     int64_t left = qty;
     while (left > 0) {
         /* read a page of rows, then change them (the changes move rows out of the query) */
@@ -145,7 +141,8 @@ int th_blocks_hand(th_db *db, const th_block_source *src, int64_t qty, const th_
         }
         th_db_done(db, st);
         if (n == 0)
-            return th_fail(e, TH_EINTERNAL, "the blocks counted are not there to hand over");
+            return th_fail(e, TH_EINPUT, "%lld credits are there to hand over, not %lld",
+                           (long long)(qty - left), (long long)qty);
         for (int i = 0; i < n && left > 0; i++) {
             int64_t q = rows[i].last - rows[i].first + 1, take = left < q ? left : q;
             if (carve(db, &rows[i], take, src, dst, e))

@@ -5,8 +5,9 @@
  * the order), a trade delivers them (reserved -> the buyer's, available), a cancel releases them
  * (reserved -> available). Credits go lowest serials first; a block the count ends inside is
  * split, its rest keeping its holder, state and order, so the rows always partition the serials
- * issued. Runs inside the engine's transaction; fails, changing nothing, when the source holds
- * fewer credits than asked. (Transfers and retirements keep their own tuned path in moves.c.) */
+ * issued. Runs inside the engine's transaction, in a command's savepoint: when the source holds
+ * fewer credits than asked it fails having handed some, and the savepoint undoes them (no
+ * count is taken first: a sell order would pay for it every time). (Transfers and retirements keep their own tuned path in moves.c.) */
 #ifndef TH_BLOCKS_H
 #define TH_BLOCKS_H
 

@@ -29,12 +29,14 @@ typedef struct {
 } memo_entry;
 
 enum { MEMO_SLOTS = 8192, MEMO_MAX = MEMO_SLOTS / 2 };
+_Static_assert(MEMO_SLOTS <= 65536, "a memo slot's index fits in 16 bits");
 
 struct th_db {
     sqlite3 *h;
     char *path;
     memo_entry *memo; /* MEMO_SLOTS slots, open addressing; NULL until first used */
     size_t nmemo;
+    uint16_t *used;   /* the slots in use (nmemo of them): a clear visits only those */
     cached_stmt *cache;
     size_t ncache, capcache;
     size_t by_addr[256]; /* hash of a text's address -> 1 + index into cache (0: none) */
@@ -398,11 +400,13 @@ void th_db_memo_clear(th_db *db)
 {
     if (!db->memo || db->nmemo == 0)
         return;
-    for (size_t i = 0; i < MEMO_SLOTS; i++) {
-        free(db->memo[i].key);
-        free(db->memo[i].value);
+    /* a failed command clears the memo: visiting only the slots in use keeps that cheap */
+    for (size_t k = 0; k < db->nmemo; k++) {
+        memo_entry *m = &db->memo[db->used[k]];
+        free(m->key);
+        free(m->value);
+        memset(m, 0, sizeof *m);
     }
-    memset(db->memo, 0, MEMO_SLOTS * sizeof *db->memo);
     db->nmemo = 0;
 }
 
@@ -425,8 +429,10 @@ const void *th_db_memo_get(th_db *db, const char *key, size_t *len)
 
 void th_db_memo_put(th_db *db, const char *key, const void *value, size_t len)
 {
-    if (!db->memo)
+    if (!db->memo) {
         db->memo = th_xcalloc(MEMO_SLOTS, sizeof *db->memo);
+        db->used = th_xcalloc(MEMO_MAX, sizeof *db->used);
+    }
     if (db->nmemo >= MEMO_MAX)
         th_db_memo_clear(db); /* the table stays at most half full, so probes stay short */
     uint64_t h = memo_hash(key);
@@ -438,7 +444,7 @@ void th_db_memo_put(th_db *db, const char *key, const void *value, size_t len)
     if (!m->key) {
         m->key = th_xstrdup(key);
         m->hash = h;
-        db->nmemo++;
+        db->used[db->nmemo++] = (uint16_t)i;
     }
     free(m->value);
     m->value = th_xmalloc(len ? len : 1);
@@ -611,7 +617,9 @@ void th_db_close(th_db *db)
     free(db->cache);
     th_db_memo_clear(db);
     free(db->memo);
+    free(db->used);
     db->memo = NULL; /* closing may roll back, and the hook clears the memo */
+    db->used = NULL;
     sqlite3_close_v2(db->h);
     free(db->path);
     free(db);

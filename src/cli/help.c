@@ -267,7 +267,8 @@ static const char help_instrument[] =
     "credits bought today from being sold today.\n"
     "--json: add and show print {\"id\", \"code\", \"vintage\", \"project\", \"ref_price_fen\",\n"
     "\"ref_price\", \"band_bps\", \"band_lo_fen\", \"band_hi_fen\", \"maker_fee_bps\",\n"
-    "\"taker_fee_bps\", \"pick_depth\", \"t_plus_one\"}; list prints {\"instruments\": [...]}.\n";
+    "\"taker_fee_bps\", \"pick_depth\", \"t_plus_one\", \"session\"}; list prints {\"instruments\":\n"
+    "[...]}.\n";
 
 static const char help_order[] =
     "usage: tanhui [--db PATH] order add --account A --instrument I --side buy|sell --qty N\n"
@@ -305,6 +306,22 @@ static const char help_trades[] =
     "The trade tape, newest first: every instrument's, or one's (--json: {\"trades\": [{\"id\",\n"
     "\"instrument\", \"buy_order\", \"sell_order\", \"buyer\", \"seller\", \"price_fen\", \"price\",\n"
     "\"qty\", \"aggressor\", \"buyer_fee_fen\", \"seller_fee_fen\", \"time\"}]}).\n";
+
+static const char help_session[] =
+    "usage: tanhui [--db PATH] session preopen|open|close INSTRUMENT [--json] [--request-id ID]\n"
+    "\n"
+    "Drive an instrument's trading session by hand. preopen (from closed) starts the call\n"
+    "auction: orders rest without trading, crossed or not (IOC and FOK are refused). open (from\n"
+    "the pre-open, or from closed) uncrosses the auction at the price that executes the most\n"
+    "(ties: the smallest imbalance, then the price nearest the reference) and trades\n"
+    "continuously until closed. close (from open or the pre-open) sets the reference price to\n"
+    "the volume-weighted average price of the session's continuous trades, rounded half up to\n"
+    "the fen (unchanged when there were none), moves the band with it, and expires DAY orders.\n"
+    "A closed instrument refuses orders. A new instrument is open. The reference price and the\n"
+    "state survive a restart. (A trading calendar that does this by the clock is to come.)\n"
+    "--json: {\"instrument\", \"session\", \"was\", \"ref_price_fen\", \"ref_price\",\n"
+    "\"band_lo_fen\", \"band_hi_fen\", \"auction_trades\", \"vwap_fen\", \"continuous_qty\",\n"
+    "\"expired_orders\"}.\n";
 
 static const char help_payouts[] =
     "usage: tanhui [--db PATH] payouts ACCOUNT [--json]\n"
@@ -381,6 +398,8 @@ const th_command th_commands[] = {
     {"orders", th_cmd_orders, "an account's orders and fills", help_orders},
     {"trades", th_cmd_trades, "the trade tape", help_trades},
     {"payouts", th_cmd_payouts, "the benefit shares an account received", help_payouts},
+    {"session", th_cmd_session, "open, close or pre-open an instrument's trading session",
+     help_session},
     {"check", th_cmd_check, "verify every invariant of the registry", help_check},
     {"log", th_cmd_log, "the transparency log: entries, checkpoints, proofs, verify", help_log},
     {"book", th_cmd_book, "an instrument's order book; or replay commands through one",

@@ -41,7 +41,8 @@ static const char *const type_names[] = {
     [TH_CMD_RETIRE] = "retire",             [TH_CMD_CASH_DEPOSIT] = "cash.deposit",
     [TH_CMD_CASH_WITHDRAW] = "cash.withdraw", [TH_CMD_INSTRUMENT_ADD] = "instrument.add",
     [TH_CMD_ORDER_ADD] = "order.add",         [TH_CMD_ORDER_CANCEL] = "order.cancel",
-    [TH_CMD_PROJECT_SHARE] = "project.share",
+    [TH_CMD_PROJECT_SHARE] = "project.share", [TH_CMD_SESSION_PREOPEN] = "session.preopen",
+    [TH_CMD_SESSION_OPEN] = "session.open",   [TH_CMD_SESSION_CLOSE] = "session.close",
 };
 
 const char *th_cmd_type_name(th_cmd_type t)
@@ -257,6 +258,14 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "type");
         th_json_str(&j, type_names[c->type]);
         break;
+    case TH_CMD_SESSION_PREOPEN:
+    case TH_CMD_SESSION_OPEN:
+    case TH_CMD_SESSION_CLOSE:
+        th_json_key(&j, "instrument");
+        th_json_str(&j, c->instrument_ref);
+        th_json_key(&j, "type");
+        th_json_str(&j, type_names[c->type]);
+        break;
     case TH_CMD_PROJECT_SHARE: {
         const th_share_new *sh = &c->share;
         th_json_key(&j, "add_accounts");
@@ -351,6 +360,14 @@ static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_
                                 c->cash.reference, now, out, ev, e);
     case TH_CMD_PROJECT_SHARE:
         return th_project_share(en->db, &c->share, now, out, ev, e);
+    case TH_CMD_SESSION_PREOPEN:
+    case TH_CMD_SESSION_OPEN:
+    case TH_CMD_SESSION_CLOSE:
+        return th_session_change(en->db, en->books, c->instrument_ref,
+                                 c->type == TH_CMD_SESSION_PREOPEN ? "preopen"
+                                 : c->type == TH_CMD_SESSION_OPEN  ? "open"
+                                                                   : "close",
+                                 now, out, ev, touched, e);
     case TH_CMD_INSTRUMENT_ADD:
         return th_instrument_add(en->db, &c->instrument, now, out, ev, e);
     case TH_CMD_ISSUE:

@@ -32,6 +32,7 @@
 #include "base/err.h"
 #include "exchange/instruments.h"
 #include "exchange/orders.h"
+#include "exchange/sessions.h"
 #include "exchange/sharing.h"
 #include "ledger/projects.h"
 #include "ledger/moves.h"
@@ -58,10 +59,13 @@ typedef enum {
     TH_CMD_ORDER_ADD,
     TH_CMD_ORDER_CANCEL,
     TH_CMD_PROJECT_SHARE,
+    TH_CMD_SESSION_PREOPEN,
+    TH_CMD_SESSION_OPEN,
+    TH_CMD_SESSION_CLOSE,
 } th_cmd_type;
 
 /* The last type: log replay looks types up by name up to it. */
-#define TH_CMD_LAST TH_CMD_PROJECT_SHARE
+#define TH_CMD_LAST TH_CMD_SESSION_CLOSE
 
 typedef struct {
     const char *account; /* id or name */
@@ -83,6 +87,7 @@ typedef struct {
     th_order_new order;     /* order add */
     const char *order_id;   /* order cancel */
     th_share_new share;     /* project share */
+    const char *instrument_ref; /* session preopen, open, close */
     const char *key_path;   /* init: where the log's private key is (NULL: no key) */
     const th_note_verifier *key; /* init: its verifier key */
     const char *request_text; /* a replay: the request's text as first recorded (NULL: made) */

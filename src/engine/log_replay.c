@@ -215,6 +215,13 @@ static int to_command(const char *text, size_t len, int64_t i, entry_cmd *c, th_
         if (!cmd->order_id)
             return bad(e, i, "a cancel needs its order");
         break;
+    case TH_CMD_SESSION_PREOPEN:
+    case TH_CMD_SESSION_OPEN:
+    case TH_CMD_SESSION_CLOSE:
+        cmd->instrument_ref = id_text(o, "instrument", c->ids[0]);
+        if (!cmd->instrument_ref)
+            return bad(e, i, "a session change needs its instrument");
+        break;
     case TH_CMD_PROJECT_SHARE: {
         cmd->share = (th_share_new){.project = id_text(o, "project", c->ids[0]),
                                     .report = id_text(o, "report", c->ids[1]),
@@ -364,6 +371,7 @@ static const struct {
     {"cash", "account_id"},       {"cash_moves", "id"},        {"instruments", "id"},
     {"orders", "id"},             {"trades", "id"},            {"trade_parts", "trade_id, first"},
     {"beneficiaries", "project_id, account_id"},               {"payouts", "id"},
+    {"session_closes", "id"},
     {"log_entries", "idx"},       {"log_tiles", "id"},
 };
 

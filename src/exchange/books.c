@@ -95,7 +95,8 @@ static int load(th_books *m, th_db *db, int64_t instrument, th_book *b, th_err *
     return rc;
 }
 
-int th_books_get(th_books *m, th_db *db, int64_t instrument, th_book **out, th_err *e)
+int th_books_get(th_books *m, th_db *db, int64_t instrument, bool auction, int64_t ref,
+                 th_book **out, th_err *e)
 {
     for (size_t i = 0; i < m->n; i++)
         if (m->h[i].instrument == instrument) {
@@ -104,7 +105,8 @@ int th_books_get(th_books *m, th_db *db, int64_t instrument, th_book **out, th_e
         }
     /* the band and the session rules are the exchange's to check (orders.c): a book checks
      * prices, quantities, time in force, self-trades and picks */
-    th_book_config cfg = {.stp = TH_STP_CANCEL_NEWEST, .pick_depth = 100};
+    th_book_config cfg = {.stp = TH_STP_CANCEL_NEWEST, .pick_depth = 100, .auction = auction,
+                          .ref_price = ref};
     th_book *b = th_book_new(&cfg, collect, m);
     if (load(m, db, instrument, b, e)) {
         th_book_free(b);

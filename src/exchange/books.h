@@ -13,6 +13,7 @@
 #include "market/book.h"
 #include "store/db.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,9 +21,11 @@ typedef struct th_books th_books;
 
 th_books *th_books_new(void);
 void th_books_free(th_books *m);
-/* The book of an instrument, loaded when not held; its events collect in the books (below). */
-int th_books_get(th_books *m, th_db *db, int64_t instrument, th_book **out, th_err *e)
-    __attribute__((warn_unused_result));
+/* The book of an instrument, loaded when not held (in call-auction mode when `auction`, the
+ * uncross's tie-break reference `ref`); its events collect in the books (below). A session's
+ * change of mode drops the book, so that it is loaded again in the new one. */
+int th_books_get(th_books *m, th_db *db, int64_t instrument, bool auction, int64_t ref,
+                 th_book **out, th_err *e) __attribute__((warn_unused_result));
 /* Forget one book, or all: the next use loads them from the store. */
 void th_books_drop(th_books *m, int64_t instrument);
 void th_books_drop_all(th_books *m);

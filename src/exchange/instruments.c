@@ -11,7 +11,8 @@
 #include <string.h>
 
 static const char columns[] = "id, code, vintage, coalesce(project_id, 0), ref_price_fen, band_bps,"
-                              " maker_fee_bps, taker_fee_bps, pick_depth, t_plus_one";
+                              " maker_fee_bps, taker_fee_bps, pick_depth, t_plus_one, session,"
+                              " session_from";
 
 static void row(sqlite3_stmt *st, th_instrument *in)
 {
@@ -25,6 +26,8 @@ static void row(sqlite3_stmt *st, th_instrument *in)
     in->taker_fee_bps = sqlite3_column_int(st, 7);
     in->pick_depth = sqlite3_column_int(st, 8);
     in->t_plus_one = sqlite3_column_int(st, 9) != 0;
+    th_db_column_text(st, 10, in->session, sizeof in->session);
+    in->session_from = sqlite3_column_int64(st, 11);
 }
 
 static bool code_ok(const char *s)
@@ -237,6 +240,8 @@ void th_instrument_json(const th_instrument *in, th_buf *out)
     th_json_int(&j, in->pick_depth);
     th_json_key(&j, "t_plus_one");
     th_json_bool(&j, in->t_plus_one);
+    th_json_key(&j, "session");
+    th_json_str(&j, in->session);
     th_json_obj_end(&j);
 }
 

@@ -30,6 +30,8 @@ typedef struct {
     int maker_fee_bps, taker_fee_bps;
     int pick_depth;
     bool t_plus_one;
+    char session[12];     /* closed, pre_open, open */
+    int64_t session_from; /* the last trade id before the session opened */
 } th_instrument;
 
 typedef struct {

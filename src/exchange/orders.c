@@ -192,9 +192,10 @@ static int settle(settling *s, const th_instrument *in, int64_t fees_account,
     if (order_load(db, ev->id, &buy, e) || order_load(db, ev->sell_id, &sell, e))
         return -1;
     int64_t p = ev->price, q = ev->qty, notional = p * q;
-    bool buyer_takes = ev->aggressor == 'B';
+    /* the aggressor pays the taker's rate; in the call auction's uncross nobody takes */
+    bool buyer_takes = ev->aggressor == 'B', seller_takes = ev->aggressor == 'S';
     int64_t buyer_fee = fee_of(notional, buyer_takes ? in->taker_fee_bps : in->maker_fee_bps);
-    int64_t seller_fee = fee_of(notional, buyer_takes ? in->maker_fee_bps : in->taker_fee_bps);
+    int64_t seller_fee = fee_of(notional, seller_takes ? in->taker_fee_bps : in->maker_fee_bps);
     sqlite3_stmt *st;
     if (th_db_stmt(db, "INSERT INTO trades (instrument_id, buy_order_id, sell_order_id, buyer_id,"
                        " seller_id, price_fen, qty, aggressor, buyer_fee_fen, seller_fee_fen,"
@@ -208,7 +209,8 @@ static int settle(settling *s, const th_instrument *in, int64_t fees_account,
     sqlite3_bind_int64(st, 5, sell.account);
     sqlite3_bind_int64(st, 6, p);
     sqlite3_bind_int64(st, 7, q);
-    sqlite3_bind_text(st, 8, buyer_takes ? "buy" : "sell", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, buyer_takes ? "buy" : seller_takes ? "sell" : "auction", -1,
+                      SQLITE_STATIC);
     sqlite3_bind_int64(st, 9, buyer_fee);
     sqlite3_bind_int64(st, 10, seller_fee);
     sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
@@ -299,7 +301,7 @@ static int settle(settling *s, const th_instrument *in, int64_t fees_account,
 
 /* Settle the book's events of the command in hand, in order. */
 static int apply_events(settling *s, th_books *bk, const th_instrument *in, const char *now,
-                        th_err *e)
+                        const char *cancel_status, th_err *e)
 {
     size_t n;
     const th_book_event *evs = th_books_events(bk, &n);
@@ -307,7 +309,8 @@ static int apply_events(settling *s, th_books *bk, const th_instrument *in, cons
     th_book_event *copy = malloc((n ? n : 1) * sizeof *copy);
     if (!copy)
         return th_fail(e, TH_EINTERNAL, "out of memory");
-    memcpy(copy, evs, n * sizeof *copy);
+    if (n)
+        memcpy(copy, evs, n * sizeof *copy);
     int64_t fees_account = 0;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -321,7 +324,7 @@ static int apply_events(settling *s, th_books *bk, const th_instrument *in, cons
             order_row o;
             rc = order_load(s->db, ev->id, &o, e);
             if (rc == 0)
-                rc = release(s, &o, "cancelled", now, e);
+                rc = release(s, &o, cancel_status, now, e);
         }
     }
     free(copy);
@@ -409,6 +412,10 @@ int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now
     th_instrument in;
     if (th_instrument_find(db, o->instrument ? o->instrument : "", &in, e))
         return -1;
+    if (strcmp(in.session, "closed") == 0)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "instrument", in.code, strlen(in.code),
+                          "%s's session is closed: orders are taken in the pre-open and while "
+                          "it is open", in.code);
     const char *side = o->side ? o->side : "";
     bool buy = strcmp(side, "buy") == 0;
     if (!buy && strcmp(side, "sell") != 0)
@@ -468,7 +475,7 @@ int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now
     /* the book as the store holds it before this order (loading it after would find the
      * order among the open ones) */
     th_book *b;
-    if (th_books_get(bk, db, in.id, &b, e))
+    if (th_books_get(bk, db, in.id, strcmp(in.session, "pre_open") == 0, in.ref_price, &b, e))
         return -1;
     sqlite3_stmt *st;
     if (th_db_stmt(db, "INSERT INTO orders (instrument_id, account_id, side, type, tif, price_fen,"
@@ -545,7 +552,7 @@ int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now
         s.trades = th_cjson_array();
         s.released = th_cjson_array();
     }
-    int rc = apply_events(&s, bk, &in, now, e);
+    int rc = apply_events(&s, bk, &in, now, "cancelled", e);
     order_row done;
     if (rc == 0)
         rc = order_load(db, id, &done, e);
@@ -580,7 +587,7 @@ int th_order_cancel(th_db *db, th_books *bk, const char *ref, const char *now, t
     if (th_instrument_find(db, iid, &in, e))
         return -1;
     th_book *b;
-    if (th_books_get(bk, db, in.id, &b, e))
+    if (th_books_get(bk, db, in.id, strcmp(in.session, "pre_open") == 0, in.ref_price, &b, e))
         return -1;
     th_books_clear_events(bk);
     *touched = in.id;
@@ -594,13 +601,26 @@ int th_order_cancel(th_db *db, th_books *bk, const char *ref, const char *now, t
     th_buf_init(&s.fills);
     if (ev)
         s.released = th_cjson_array();
-    int rc = apply_events(&s, bk, &in, now, e);
+    int rc = apply_events(&s, bk, &in, now, "cancelled", e);
     if (rc == 0)
         rc = order_load(db, o.id, &o, e);
     if (rc == 0)
         order_answer(&o, &in, "", out);
     th_cjson_set(ev, "released", s.released);
     th_buf_free(&s.fills);
+    return rc;
+}
+
+int th_orders_settle(th_db *db, th_books *bk, const th_instrument *in, const char *now,
+                     const char *cancel_status, th_cjson *trades, th_cjson *released,
+                     int64_t *ntrades, th_err *e)
+{
+    settling s = {.db = db, .trades = trades, .released = released};
+    th_buf_init(&s.fills);
+    int rc = apply_events(&s, bk, in, now, cancel_status, e);
+    *ntrades = s.nfills;
+    th_buf_free(&s.fills);
+    free(s.ranges);
     return rc;
 }
 

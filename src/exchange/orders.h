@@ -32,6 +32,7 @@
 #include "base/cjson.h"
 #include "base/err.h"
 #include "exchange/books.h"
+#include "exchange/instruments.h"
 #include "store/db.h"
 
 #include <stdbool.h>
@@ -51,6 +52,14 @@ int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now
 int th_order_cancel(th_db *db, th_books *bk, const char *id, const char *now, th_buf *out,
                     th_cjson *ev, int64_t *touched, th_err *e)
     __attribute__((warn_unused_result));
+
+/* Settle what the instrument's book did since its events were cleared (a session's uncross, or
+ * its expiries): trades as the orders' trades are, orders that left the book marked
+ * cancel_status ("cancelled", "expired"); trades and released (event arrays, or NULL) get them,
+ * *ntrades how many trades there were. */
+int th_orders_settle(th_db *db, th_books *bk, const th_instrument *in, const char *now,
+                     const char *cancel_status, th_cjson *trades, th_cjson *released,
+                     int64_t *ntrades, th_err *e) __attribute__((warn_unused_result));
 
 /* Reads. One order with its trades; an account's orders (newest first); an instrument's book
  * (open orders by price level, from the store); trades (newest first, all or one instrument's). */

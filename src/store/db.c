@@ -322,6 +322,22 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL"
     ");"
     "CREATE INDEX payouts_account ON payouts (account_id, id);",
+    /* 14: trading sessions: each instrument's state (closed, the pre-open call auction, or
+     * continuous trading), the last trade before it opened (the day's VWAP counts the continuous
+     * trades after it), and every close with the reference price it set */
+    "ALTER TABLE instruments ADD COLUMN session TEXT NOT NULL DEFAULT 'open'"
+    "  CHECK (session = 'closed' OR session = 'pre_open' OR session = 'open');"
+    "ALTER TABLE instruments ADD COLUMN session_from INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE session_closes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  instrument_id INTEGER NOT NULL REFERENCES instruments (id),"
+    "  ref_before_fen INTEGER NOT NULL,"
+    "  ref_after_fen INTEGER NOT NULL,"
+    "  vwap_fen INTEGER,"
+    "  continuous_qty INTEGER NOT NULL,"
+    "  expired_orders INTEGER NOT NULL,"
+    "  created_at TEXT NOT NULL"
+    ");",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

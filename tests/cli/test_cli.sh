@@ -322,7 +322,7 @@ fi
 
 # --- instruments: what the exchange trades, its band and fees ---
 expect 0 instrument-add -- "$T" --db "$DB" instrument add SGFC-2024 --vintage 2024 --ref-price 58.50 --maker-fee-bps 5 --taker-fee-bps 10 --json
-has "$D/out" '"code":"SGFC-2024","vintage":2024,"project":null,"ref_price_fen":5850,"ref_price":"58.50","band_bps":1000,"band_lo_fen":5265,"band_hi_fen":6435,"maker_fee_bps":5,"taker_fee_bps":10,"pick_depth":5,"t_plus_one":false}' "instrument add --json"
+has "$D/out" '"code":"SGFC-2024","vintage":2024,"project":null,"ref_price_fen":5850,"ref_price":"58.50","band_bps":1000,"band_lo_fen":5265,"band_hi_fen":6435,"maker_fee_bps":5,"taker_fee_bps":10,"pick_depth":5,"t_plus_one":false,"session":"open"}' "instrument add --json"
 expect 0 instrument-add-project -- "$T" --db "$DB" instrument add P1-2024 --vintage 2024 --project P0001 --ref-price 60.01 --band-pct 2.5 --t-plus-one
 has "$D/out" "P1-2024          vintage 2024, project 1; reference 60.01 CNY, band 58.51..61.51; fees maker 0 taker 0 bps; pick depth 5; T+1" "instrument add as text"
 expect 0 instrument-list -- "$T" --db "$DB" instrument list --json
@@ -628,6 +628,57 @@ if command -v sqlite3 >/dev/null 2>&1; then
     expect 1 sh-check-tampered -- "$T" --db "$D/sh-tampered.db" check
     has "$D/err" "an account's cash is not its deposits, withdrawals, trades, fees and payouts" "check finds a payout that no cash made"
 fi
+
+# --- sessions: the pre-open call auction, its uncross at the open, the VWAP close ---
+Q="$D/session.db"
+expect 0 se-init -- "$T" --db "$Q" init
+for a in "林场 state" "V verifier" "甲 company" "乙 company"; do
+    set -- $a
+    expect 0 "se-account-$1" -- "$T" --db "$Q" account add "$1" --kind "$2"
+done
+expect 0 se-project -- "$T" --db "$Q" project add --name P --owner 林场
+expect 0 se-report -- "$T" --db "$Q" report add P --before "$SB" --after "$SA"
+expect 0 se-verify -- "$T" --db "$Q" report verify 1 --verifier V
+expect 0 se-issue -- "$T" --db "$Q" issue 1
+expect 0 se-instrument -- "$T" --db "$Q" instrument add SG24 --vintage 2024 --ref-price 58.50 --maker-fee-bps 5 --taker-fee-bps 10 --json
+has "$D/out" '"session":"open"}' "a new instrument is open"
+expect 0 se-deposit-1 -- "$T" --db "$Q" cash deposit 甲 10000
+expect 0 se-deposit-2 -- "$T" --db "$Q" cash deposit 乙 10000
+expect 0 se-close-empty -- "$T" --db "$Q" session close SG24
+has "$D/out" "SG24: closed (was open); reference 58.50 CNY, band 52.65..64.35" "a close without trades keeps the reference"
+expect 2 se-closed-order -- "$T" --db "$Q" order add --account 甲 --instrument SG24 --side buy --price 59 --qty 1
+has "$D/err" "SG24's session is closed" "a closed session refuses orders"
+expect 2 se-close-twice -- "$T" --db "$Q" session close SG24
+expect 0 se-preopen -- "$T" --db "$Q" session preopen SG24
+has "$D/out" "SG24: pre-open call auction (was closed)" "the pre-open"
+expect 0 se-sell-1 -- "$T" --db "$Q" order add --account 林场 --instrument SG24 --side sell --price 58 --qty 10
+expect 0 se-sell-2 -- "$T" --db "$Q" order add --account 林场 --instrument SG24 --side sell --price 59.5 --qty 10
+expect 0 se-buy-1 -- "$T" --db "$Q" order add --account 甲 --instrument SG24 --side buy --price 60 --qty 8
+has "$D/out" "filled 0, open" "in the pre-open a crossing order rests"
+expect 0 se-buy-day -- "$T" --db "$Q" order add --account 乙 --instrument SG24 --side buy --price 59 --qty 5 --tif day
+expect 2 se-ioc -- "$T" --db "$Q" order add --account 乙 --instrument SG24 --side buy --price 59 --qty 5 --tif ioc
+has "$D/err" "not allowed during the call auction" "no IOC in the call auction"
+expect 2 se-preopen-twice -- "$T" --db "$Q" session preopen SG24
+expect 0 se-book-crossed -- "$T" --db "$Q" book SG24 --json
+has "$D/out" '"bids":[{"price_fen":6000,"price":"60.00","qty":8,"orders":1},{"price_fen":5900,"price":"59.00","qty":5,"orders":1}],"asks":[{"price_fen":5800,"price":"58.00","qty":10,"orders":1}' "the pre-open book is crossed"
+expect 0 se-open -- "$T" --db "$Q" session open SG24 --json
+has "$D/out" '"session":"open","was":"pre_open","ref_price_fen":5850,' "opened"
+has "$D/out" '"auction_trades":2,' "the uncross traded"
+expect 0 se-trades -- "$T" --db "$Q" trades SG24 --json
+has "$D/out" '"price_fen":5800,"price":"58.00","qty":8,"aggressor":"auction","buyer_fee_fen":24,"seller_fee_fen":24' "10 execute at 58.00 (most volume; ties: least imbalance, nearest the reference, then lower), both at the maker's fee"
+has "$D/out" '"price_fen":5800,"price":"58.00","qty":2,"aggressor":"auction"' "the day order's part"
+expect 0 se-continuous -- "$T" --db "$Q" order add --account 甲 --instrument SG24 --side buy --price 59.5 --qty 4
+has "$D/out" "trade 3: 4 at 59.50" "continuous trading after the open"
+expect 0 se-close -- "$T" --db "$Q" session close SG24 --json
+has "$D/out" '"session":"closed","was":"open","ref_price_fen":5950,"ref_price":"59.50","band_lo_fen":5355,"band_hi_fen":6545,"auction_trades":0,"vwap_fen":5950,"continuous_qty":4,"expired_orders":1}' "the close: the reference is the continuous VWAP (not the uncross), the band moves, the DAY order expires"
+expect 0 se-expired -- "$T" --db "$Q" order show 4 --json
+has "$D/out" '"filled":2,"remaining":0,"status":"expired","reserved_fen":0' "the DAY order expired, its reservation released"
+expect 0 se-cash -- "$T" --db "$Q" cash balance 乙 --json
+has "$D/out" '"balance_fen":988394,"available_fen":988394,"reserved_fen":0' "乙 paid 2 x 58.00 + 0.06 and has nothing reserved"
+expect 0 se-check -- "$T" --db "$Q" check
+expect 0 se-log-verify -- "$T" --db "$Q" log verify
+expect 0 se-restart -- "$T" --db "$Q" instrument show SG24 --json
+has "$D/out" '"ref_price_fen":5950,' "the reference price survives (each command is a new process)"
 
 # --- the transparency log: every change an entry, signed checkpoints, proofs, audits ---
 expect 0 log-size -- "$T" --db "$DB" log size

@@ -24,6 +24,8 @@ static const char *const undo[] = {
     [11] = "DROP INDEX blocks_order; ALTER TABLE blocks DROP COLUMN order_id;"
            "DROP TABLE trade_parts; DROP TABLE trades; DROP TABLE orders;",
     [12] = "DROP TABLE payouts; DROP TABLE beneficiaries;",
+    [13] = "DROP TABLE session_closes; ALTER TABLE instruments DROP COLUMN session;"
+           "ALTER TABLE instruments DROP COLUMN session_from;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

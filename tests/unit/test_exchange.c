@@ -1,6 +1,7 @@
 /* test_exchange.c — the exchange through the sequencer, as a property: random orders, cancels
  * and refused orders across many accounts (the project's owner among them, sharing its proceeds
- * with four beneficiaries), in random batches; after every batch every invariant of `tanhui
+ * with four beneficiaries), and the session pre-opened (orders resting crossed), opened (the
+ * auction uncrossed) and closed (the reference moved, DAY orders expired), in random batches; after every batch every invariant of `tanhui
  * check` holds (credits, cash to the fen with fees and payouts, reservations, fills). The same commands run by an
  * engine that keeps its books and by one made afresh for every batch (its books loaded from the
  * store's open orders, as after a restart) give the same registry row for row; and replaying the
@@ -94,6 +95,13 @@ static void random_cmd(uint64_t *x, th_cmd *c, char ids[24], int64_t orders)
     static const char *const tifs[] = {"gtc", "gtc", "gtc", "day", "ioc", "fok", "post"};
     uint64_t r = next(x);
     memset(c, 0, sizeof *c);
+    if (r % 50 == 7) { /* the session moves on (or is refused: from a state it cannot leave so) */
+        static const th_cmd_type ses[] = {TH_CMD_SESSION_PREOPEN, TH_CMD_SESSION_OPEN,
+                                          TH_CMD_SESSION_OPEN, TH_CMD_SESSION_CLOSE};
+        c->type = ses[next(x) % 4];
+        c->instrument_ref = "SG24";
+        return;
+    }
     if (r % 10 < 2 && orders > 0) { /* cancel some order, open or not */
         c->type = TH_CMD_ORDER_CANCEL;
         snprintf(ids, 24, "%lld", (long long)(next(x) % (uint64_t)orders) + 1);
@@ -186,16 +194,26 @@ TEST(exchange_property_random_orders)
     if (p)
         open = strtoll(p + 14, NULL, 10);
     sqlite3_stmt *st;
-    int64_t payouts = 0;
-    if (th_db_prepare(a, "SELECT count(*) FROM payouts", &st, &e) == 0) {
-        if (sqlite3_step(st) == SQLITE_ROW)
+    int64_t payouts = 0, closes = 0, uncrossed = 0, expired = 0;
+    if (th_db_prepare(a, "SELECT (SELECT count(*) FROM payouts), (SELECT count(*) FROM"
+                         " session_closes), (SELECT count(*) FROM trades WHERE aggressor ="
+                         " 'auction'), (SELECT count(*) FROM orders WHERE status = 'expired')",
+                      &st, &e) == 0) {
+        if (sqlite3_step(st) == SQLITE_ROW) {
             payouts = sqlite3_column_int64(st, 0);
+            closes = sqlite3_column_int64(st, 1);
+            uncrossed = sqlite3_column_int64(st, 2);
+            expired = sqlite3_column_int64(st, 3);
+        }
         sqlite3_finalize(st);
     }
-    if (trades < 50 || open < 5 || payouts < 8 || applied >= batches * 10)
-        th_test_fail(__FILE__, __LINE__, "a dull run: %lld trades, %lld open, %lld payouts, %d "
-                                         "applied", (long long)trades, (long long)open,
-                     (long long)payouts, applied);
+    if (trades < 50 || open < 5 || payouts < 8 || closes < 2 || uncrossed < 1 || expired < 1 ||
+        applied >= batches * 10)
+        th_test_fail(__FILE__, __LINE__, "a dull run: %lld trades (%lld in an uncross), %lld "
+                                         "open, %lld payouts, %lld closes, %lld expired, %d "
+                                         "applied", (long long)trades, (long long)uncrossed,
+                     (long long)open, (long long)payouts, (long long)closes,
+                     (long long)expired, applied);
     th_buf_free(&out);
     th_engine_free(ea);
     th_db_close(a);

@@ -453,16 +453,21 @@ cmp -s "$D/sweep.before" "$D/sweep.after" && ok || { bad "the bad-input sweep ch
 expect 0 sweep-check -- "$T" --db "$DB" check
 
 # --- the exchange: orders, reservations, delivery versus payment, fees, to the fen and serial ---
+# ex_registry DB BUYER1 BUYER2: accounts 林场 (state, owning project P, its report's credits
+# issued), V (verifier) and two companies
+ex_registry() {
+    db=$1
+    expect 0 "$db-init" -- "$T" --db "$db" init
+    for a in 林场:state V:verifier "$2:company" "$3:company"; do
+        expect 0 "$db-account-$a" -- "$T" --db "$db" account add "${a%%:*}" --kind "${a#*:}"
+    done
+    expect 0 "$db-project" -- "$T" --db "$db" project add --name P --owner 林场
+    expect 0 "$db-report" -- "$T" --db "$db" report add P --before "$SB" --after "$SA"
+    expect 0 "$db-verify" -- "$T" --db "$db" report verify 1 --verifier V
+    expect 0 "$db-issue" -- "$T" --db "$db" issue 1
+}
 X="$D/ex.db"
-expect 0 ex-init -- "$T" --db "$X" init
-for a in "林场 state" "V verifier" "买家A company" "买家B company"; do
-    set -- $a
-    expect 0 "ex-account-$1" -- "$T" --db "$X" account add "$1" --kind "$2"
-done
-expect 0 ex-project -- "$T" --db "$X" project add --name P --owner 林场
-expect 0 ex-report -- "$T" --db "$X" report add P --before "$SB" --after "$SA"
-expect 0 ex-verify -- "$T" --db "$X" report verify 1 --verifier V
-expect 0 ex-issue -- "$T" --db "$X" issue 1
+ex_registry "$X" 买家A 买家B
 expect 0 ex-instrument -- "$T" --db "$X" instrument add SG24 --vintage 2024 --ref-price 58.50 --maker-fee-bps 5 --taker-fee-bps 10
 expect 0 ex-deposit-a -- "$T" --db "$X" cash deposit 买家A 10000
 expect 0 ex-deposit-b -- "$T" --db "$X" cash deposit 买家B 500
@@ -631,15 +636,7 @@ fi
 
 # --- sessions: the pre-open call auction, its uncross at the open, the VWAP close ---
 Q="$D/session.db"
-expect 0 se-init -- "$T" --db "$Q" init
-for a in "林场 state" "V verifier" "甲 company" "乙 company"; do
-    set -- $a
-    expect 0 "se-account-$1" -- "$T" --db "$Q" account add "$1" --kind "$2"
-done
-expect 0 se-project -- "$T" --db "$Q" project add --name P --owner 林场
-expect 0 se-report -- "$T" --db "$Q" report add P --before "$SB" --after "$SA"
-expect 0 se-verify -- "$T" --db "$Q" report verify 1 --verifier V
-expect 0 se-issue -- "$T" --db "$Q" issue 1
+ex_registry "$Q" 甲 乙
 expect 0 se-instrument -- "$T" --db "$Q" instrument add SG24 --vintage 2024 --ref-price 58.50 --maker-fee-bps 5 --taker-fee-bps 10 --json
 has "$D/out" '"session":"open"}' "a new instrument is open"
 expect 0 se-deposit-1 -- "$T" --db "$Q" cash deposit 甲 10000

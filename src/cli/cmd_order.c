@@ -1,4 +1,4 @@
-/* cmd_order.c — `tanhui order add|cancel|show`, `tanhui orders ACCOUNT`, `tanhui book
+/* cmd_order.c — `tanhui order add|cancel|replace|pick|show`, `tanhui orders ACCOUNT`, `tanhui book
  * INSTRUMENT` (the view; `book replay` is cmd_book.c's), `tanhui trades [INSTRUMENT]`. */
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -164,26 +164,60 @@ int th_cmd_order(const th_global *g, int argc, char **argv)
 {
     th_err e;
     if (argc < 1) {
-        th_fail(&e, TH_EUSAGE, "order: say add, cancel or show (see tanhui help order)");
+        th_fail(&e, TH_EUSAGE, "order: say add, cancel, replace, pick or show (see tanhui help "
+                               "order)");
         return th_cli_fail(&e);
     }
     if (strcmp(argv[0], "show") == 0)
         return th_cli_read(g, argc - 1, argv + 1, "order show", "ID", th_order_json, show_text);
-    bool add = strcmp(argv[0], "add") == 0;
-    if (!add && strcmp(argv[0], "cancel") != 0) {
-        th_fail(&e, TH_EUSAGE, "order: unknown subcommand '%s': use add, cancel or show",
-                argv[0]);
+    bool add = strcmp(argv[0], "add") == 0, replace = strcmp(argv[0], "replace") == 0,
+         pick = strcmp(argv[0], "pick") == 0;
+    if (!add && !replace && !pick && strcmp(argv[0], "cancel") != 0) {
+        th_fail(&e, TH_EUSAGE, "order: unknown subcommand '%s': use add, cancel, replace, pick "
+                               "or show", argv[0]);
         return th_cli_fail(&e);
     }
     static const th_optspec spec[] = {
         {"account", true, false}, {"instrument", true, false}, {"side", true, false},
         {"price", true, false},   {"qty", true, false},        {"tif", true, false},
-        {"type", true, false},    {"json", false, false},      {"request-id", true, false}};
+        {"type", true, false},    {"json", false, false},      {"request-id", true, false},
+        {"listing", true, false}};
     th_opts op;
-    const char *cmd = add ? "order add" : "order cancel";
-    if (th_opts_parse(&op, spec, 9, argc - 1, argv + 1, cmd, &e))
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "order %s", argv[0]);
+    if (th_opts_parse(&op, spec, 10, argc - 1, argv + 1, cmd, &e))
         return th_cli_fail(&e);
     th_cmd c = {.request_id = th_opt(&op, "request-id")};
+    if (replace || pick) {
+        const char *s = th_opt(&op, "qty");
+        bool ok = replace ? op.npos == 1 && s && !th_opt(&op, "account") && !th_opt(&op, "listing")
+                          : op.npos == 0 && s && th_opt(&op, "account") && th_opt(&op, "listing") &&
+                                !th_opt(&op, "price");
+        if (!ok || th_opt(&op, "side") || th_opt(&op, "instrument") || th_opt(&op, "tif") ||
+            th_opt(&op, "type")) {
+            th_fail(&e, TH_EUSAGE, replace ? "order replace: give ID, --qty N (what is left) and "
+                                             "perhaps --price P"
+                                           : "order pick: give --account A, --listing ID and "
+                                             "--qty N");
+            return th_cli_fail(&e);
+        }
+        if (th_parse_int64(s, strlen(s), 1, INT64_MAX / 2, &c.order.qty)) {
+            th_fail_at(&e, TH_EUSAGE, NULL, 0, "qty", s, strlen(s),
+                       "%s: --qty must be a whole number of credits, at least 1", cmd);
+            return th_cli_fail(&e);
+        }
+        s = th_opt(&op, "price");
+        if (s && th_money_parse(s, &c.order.price)) {
+            th_fail_at(&e, TH_EUSAGE, NULL, 0, "price", s, strlen(s),
+                       "%s: --price is yuan per tonne with at most two decimals, more than 0",
+                       cmd);
+            return th_cli_fail(&e);
+        }
+        c.type = replace ? TH_CMD_ORDER_REPLACE : TH_CMD_ORDER_PICK;
+        c.order_id = replace ? op.pos[0] : th_opt(&op, "listing");
+        c.order.account = th_opt(&op, "account");
+        return th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), order_text);
+    }
     if (!add) {
         if (op.npos != 1 || th_opt(&op, "account") || th_opt(&op, "qty")) {
             th_fail(&e, TH_EUSAGE, "order cancel: give the order's ID alone");

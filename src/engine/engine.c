@@ -43,6 +43,7 @@ static const char *const type_names[] = {
     [TH_CMD_ORDER_ADD] = "order.add",         [TH_CMD_ORDER_CANCEL] = "order.cancel",
     [TH_CMD_PROJECT_SHARE] = "project.share", [TH_CMD_SESSION_PREOPEN] = "session.preopen",
     [TH_CMD_SESSION_OPEN] = "session.open",   [TH_CMD_SESSION_CLOSE] = "session.close",
+    [TH_CMD_ORDER_REPLACE] = "order.replace", [TH_CMD_ORDER_PICK] = "order.pick",
 };
 
 const char *th_cmd_type_name(th_cmd_type t)
@@ -258,6 +259,23 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "type");
         th_json_str(&j, type_names[c->type]);
         break;
+    case TH_CMD_ORDER_REPLACE:
+    case TH_CMD_ORDER_PICK:
+        if (c->type == TH_CMD_ORDER_PICK) {
+            th_json_key(&j, "account");
+            th_json_str(&j, c->order.account);
+        }
+        th_json_key(&j, c->type == TH_CMD_ORDER_PICK ? "listing" : "order");
+        th_json_str(&j, c->order_id);
+        if (c->type == TH_CMD_ORDER_REPLACE) {
+            th_json_key(&j, "price_fen");
+            th_json_int(&j, c->order.price);
+        }
+        th_json_key(&j, "qty");
+        th_json_int(&j, c->order.qty);
+        th_json_key(&j, "type");
+        th_json_str(&j, type_names[c->type]);
+        break;
     case TH_CMD_SESSION_PREOPEN:
     case TH_CMD_SESSION_OPEN:
     case TH_CMD_SESSION_CLOSE:
@@ -336,6 +354,13 @@ static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_
     switch (c->type) {
     case TH_CMD_ORDER_ADD:
         return th_order_add(en->db, en->books, &c->order, now, out, ev, touched, e);
+    case TH_CMD_ORDER_REPLACE:
+        return th_order_replace(en->db, en->books, c->order_id ? c->order_id : "", c->order.price,
+                                c->order.qty, now, out, ev, touched, e);
+    case TH_CMD_ORDER_PICK:
+        return th_order_pick(en->db, en->books, c->order.account ? c->order.account : "",
+                             c->order_id ? c->order_id : "", c->order.qty, now, out, ev, touched,
+                             e);
     case TH_CMD_ORDER_CANCEL:
         return th_order_cancel(en->db, en->books, c->order_id ? c->order_id : "", now, out, ev,
                                touched, e);

@@ -62,10 +62,12 @@ typedef enum {
     TH_CMD_SESSION_PREOPEN,
     TH_CMD_SESSION_OPEN,
     TH_CMD_SESSION_CLOSE,
+    TH_CMD_ORDER_REPLACE,
+    TH_CMD_ORDER_PICK,
 } th_cmd_type;
 
 /* The last type: log replay looks types up by name up to it. */
-#define TH_CMD_LAST TH_CMD_SESSION_CLOSE
+#define TH_CMD_LAST TH_CMD_ORDER_PICK
 
 typedef struct {
     const char *account; /* id or name */
@@ -84,8 +86,8 @@ typedef struct {
     th_move move;           /* transfer, retire */
     th_cash_cmd cash;       /* cash deposit, withdraw */
     th_instrument_new instrument; /* instrument add */
-    th_order_new order;     /* order add */
-    const char *order_id;   /* order cancel */
+    th_order_new order;     /* order add; replace (price, qty); pick (account, qty) */
+    const char *order_id;   /* order cancel, replace; pick: the listing */
     th_share_new share;     /* project share */
     const char *instrument_ref; /* session preopen, open, close */
     const char *key_path;   /* init: where the log's private key is (NULL: no key) */

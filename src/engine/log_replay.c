@@ -215,6 +215,19 @@ static int to_command(const char *text, size_t len, int64_t i, entry_cmd *c, th_
         if (!cmd->order_id)
             return bad(e, i, "a cancel needs its order");
         break;
+    case TH_CMD_ORDER_REPLACE:
+        cmd->order_id = id_text(o, "order", c->ids[0]);
+        cmd->order = (th_order_new){.price = num(o, "price_fen"), .qty = num(o, "qty")};
+        if (!cmd->order_id)
+            return bad(e, i, "a replace needs its order");
+        break;
+    case TH_CMD_ORDER_PICK:
+        cmd->order_id = id_text(o, "listing", c->ids[0]);
+        cmd->order = (th_order_new){.account = id_text(o, "account", c->ids[1]),
+                                    .qty = num(o, "qty")};
+        if (!cmd->order_id || !cmd->order.account)
+            return bad(e, i, "a pick needs its listing and account");
+        break;
     case TH_CMD_SESSION_PREOPEN:
     case TH_CMD_SESSION_OPEN:
     case TH_CMD_SESSION_CLOSE:

@@ -69,8 +69,9 @@ void th_books_clear_events(th_books *m) { m->nev = 0; }
 static int load(th_books *m, th_db *db, int64_t instrument, th_book *b, th_err *e)
 {
     sqlite3_stmt *st;
-    if (th_db_stmt(db, "SELECT id, account_id, side, price_fen, qty - filled FROM orders"
-                       " WHERE instrument_id = ? AND status = 'open' ORDER BY priority",
+    if (th_db_stmt(db, "SELECT id, account_id, side, price_fen, qty - filled, tif = 'post'"
+                       " FROM orders WHERE instrument_id = ? AND status = 'open'"
+                       " ORDER BY priority",
                    &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, instrument);
@@ -80,8 +81,9 @@ static int load(th_books *m, th_db *db, int64_t instrument, th_book *b, th_err *
         th_side side = strcmp((const char *)sqlite3_column_text(st, 2), "buy") == 0 ? TH_BUY
                                                                                    : TH_SELL;
         th_books_clear_events(m);
+        /* a post-only order stays one: a replace that would cross is refused as before */
         th_book_limit(b, id, sqlite3_column_int64(st, 1), side, sqlite3_column_int64(st, 3),
-                      sqlite3_column_int64(st, 4), TH_GTC);
+                      sqlite3_column_int64(st, 4), sqlite3_column_int(st, 5) ? TH_POST : TH_GTC);
         if (m->nev != 1 || m->ev[0].type != TH_EV_ACCEPTED)
             rc = th_fail(e, TH_EINTERNAL, "the open orders of instrument %lld do not rest "
                                           "side by side: order %lld would not go back into "
@@ -95,18 +97,20 @@ static int load(th_books *m, th_db *db, int64_t instrument, th_book *b, th_err *
     return rc;
 }
 
-int th_books_get(th_books *m, th_db *db, int64_t instrument, bool auction, int64_t ref,
-                 th_book **out, th_err *e)
+int th_books_get(th_books *m, th_db *db, const th_instrument *in, th_book **out, th_err *e)
 {
+    int64_t instrument = in->id;
     for (size_t i = 0; i < m->n; i++)
         if (m->h[i].instrument == instrument) {
             *out = m->h[i].book;
             return 0;
         }
     /* the band and the session rules are the exchange's to check (orders.c): a book checks
-     * prices, quantities, time in force, self-trades and picks */
-    th_book_config cfg = {.stp = TH_STP_CANCEL_NEWEST, .pick_depth = 100, .auction = auction,
-                          .ref_price = ref};
+     * prices, quantities, time in force, self-trades and the pick depth */
+    th_book_config cfg = {.stp = TH_STP_CANCEL_NEWEST,
+                          .pick_depth = in->pick_depth,
+                          .auction = strcmp(in->session, "pre_open") == 0,
+                          .ref_price = in->ref_price};
     th_book *b = th_book_new(&cfg, collect, m);
     if (load(m, db, instrument, b, e)) {
         th_book_free(b);

@@ -10,6 +10,7 @@
 #define TH_BOOKS_H
 
 #include "base/err.h"
+#include "exchange/instruments.h"
 #include "market/book.h"
 #include "store/db.h"
 
@@ -21,11 +22,11 @@ typedef struct th_books th_books;
 
 th_books *th_books_new(void);
 void th_books_free(th_books *m);
-/* The book of an instrument, loaded when not held (in call-auction mode when `auction`, the
- * uncross's tie-break reference `ref`); its events collect in the books (below). A session's
- * change of mode drops the book, so that it is loaded again in the new one. */
-int th_books_get(th_books *m, th_db *db, int64_t instrument, bool auction, int64_t ref,
-                 th_book **out, th_err *e) __attribute__((warn_unused_result));
+/* The book of an instrument, loaded when not held (in call-auction mode in the pre-open, with the
+ * instrument's reference price and pick depth); its events collect in the books (below). A
+ * session's change of mode drops the book, so that it is loaded again in the new one. */
+int th_books_get(th_books *m, th_db *db, const th_instrument *in, th_book **out, th_err *e)
+    __attribute__((warn_unused_result));
 /* Forget one book, or all: the next use loads them from the store. */
 void th_books_drop(th_books *m, int64_t instrument);
 void th_books_drop_all(th_books *m);

@@ -394,13 +394,44 @@ static void order_answer(const order_row *o, const th_instrument *in, const char
     th_json_obj_end(&j);
 }
 
+/* -1 with e set when price is outside the instrument's band. */
+static int band_refuses(const th_instrument *in, int64_t price, th_err *e)
+{
+    int64_t lo, hi;
+    th_instrument_band(in, &lo, &hi);
+    if (price >= lo && price <= hi)
+        return 0;
+    char p[32], l[32], h[32];
+    th_money_format(price, p);
+    th_money_format(lo, l);
+    th_money_format(hi, h);
+    return th_fail_at(e, TH_EINPUT, NULL, 0, "price", p, strlen(p),
+                      "the price is outside %s's band today: %s to %s CNY (reference price ± "
+                      "%d.%02d %%)", in->code, l, h, in->band_bps / 100, in->band_bps % 100);
+}
+
+/* An order's instrument (by its id), open for orders: not closed. */
+static int trading_instrument(th_db *db, int64_t id, th_instrument *in, th_err *e)
+{
+    char iid[24];
+    snprintf(iid, sizeof iid, "%lld", (long long)id);
+    if (th_instrument_find(db, iid, in, e))
+        return -1;
+    if (strcmp(in->session, "closed") == 0)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "instrument", in->code, strlen(in->code),
+                          "%s's session is closed: orders are taken in the pre-open and while "
+                          "it is open", in->code);
+    return 0;
+}
+
 static void reserved_range(const th_range *r, void *arg)
 {
     th_event_range(arg, r->project, r->vintage, r->first, r->last, 0);
 }
 
-int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now, th_buf *out,
-                 th_cjson *ev, int64_t *touched, th_err *e)
+/* An order, or (listing > 0) a pick of that listing. */
+static int add_order(th_db *db, th_books *bk, const th_order_new *o, int64_t listing,
+                     const char *now, th_buf *out, th_cjson *ev, int64_t *touched, th_err *e)
 {
     *touched = 0;
     th_account a;
@@ -412,10 +443,8 @@ int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now
     th_instrument in;
     if (th_instrument_find(db, o->instrument ? o->instrument : "", &in, e))
         return -1;
-    if (strcmp(in.session, "closed") == 0)
-        return th_fail_at(e, TH_EINPUT, NULL, 0, "instrument", in.code, strlen(in.code),
-                          "%s's session is closed: orders are taken in the pre-open and while "
-                          "it is open", in.code);
+    if (trading_instrument(db, in.id, &in, e))
+        return -1;
     const char *side = o->side ? o->side : "";
     bool buy = strcmp(side, "buy") == 0;
     if (!buy && strcmp(side, "sell") != 0)
@@ -445,16 +474,8 @@ int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now
     int64_t price = market ? (buy ? hi : lo) : o->price;
     if (market && o->price)
         return th_fail(e, TH_EINPUT, "a market order has no price (it trades within the band)");
-    if (!market && (price < lo || price > hi)) {
-        char p[32], l[32], h[32];
-        th_money_format(price, p);
-        th_money_format(lo, l);
-        th_money_format(hi, h);
-        return th_fail_at(e, TH_EINPUT, NULL, 0, "price", p, strlen(p),
-                          "the price is outside %s's band today: %s to %s CNY (reference "
-                          "price ± %d.%02d %%)", in.code, l, h, in.band_bps / 100,
-                          in.band_bps % 100);
-    }
+    if (!market && band_refuses(&in, price, e))
+        return -1;
     int64_t unit = per_credit(&in, price);
     if (o->qty > ORDER_FEN_MAX / unit)
         return th_fail(e, TH_EINPUT, "the order is worth more than tanhui counts");
@@ -475,7 +496,7 @@ int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now
     /* the book as the store holds it before this order (loading it after would find the
      * order among the open ones) */
     th_book *b;
-    if (th_books_get(bk, db, in.id, strcmp(in.session, "pre_open") == 0, in.ref_price, &b, e))
+    if (th_books_get(bk, db, &in, &b, e))
         return -1;
     sqlite3_stmt *st;
     if (th_db_stmt(db, "INSERT INTO orders (instrument_id, account_id, side, type, tif, price_fen,"
@@ -538,7 +559,10 @@ int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now
 
     th_books_clear_events(bk);
     *touched = in.id;
-    if (th_book_limit(b, id, a.id, buy ? TH_BUY : TH_SELL, price, o->qty, book_tif[t]) != 0) {
+    int refused = listing ? th_book_pick(b, id, a.id, buy ? TH_BUY : TH_SELL, o->qty, listing)
+                          : th_book_limit(b, id, a.id, buy ? TH_BUY : TH_SELL, price, o->qty,
+                                          book_tif[t]);
+    if (refused != 0) {
         /* a refusal changes nothing in the book: the savepoint undoes the rest */
         size_t n;
         const th_book_event *evs = th_books_events(bk, &n);
@@ -570,6 +594,12 @@ int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now
     return rc;
 }
 
+int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now, th_buf *out,
+                 th_cjson *ev, int64_t *touched, th_err *e)
+{
+    return add_order(db, bk, o, 0, now, out, ev, touched, e);
+}
+
 int th_order_cancel(th_db *db, th_books *bk, const char *ref, const char *now, th_buf *out,
                     th_cjson *ev, int64_t *touched, th_err *e)
 {
@@ -587,7 +617,7 @@ int th_order_cancel(th_db *db, th_books *bk, const char *ref, const char *now, t
     if (th_instrument_find(db, iid, &in, e))
         return -1;
     th_book *b;
-    if (th_books_get(bk, db, in.id, strcmp(in.session, "pre_open") == 0, in.ref_price, &b, e))
+    if (th_books_get(bk, db, &in, &b, e))
         return -1;
     th_books_clear_events(bk);
     *touched = in.id;
@@ -609,6 +639,137 @@ int th_order_cancel(th_db *db, th_books *bk, const char *ref, const char *now, t
     th_cjson_set(ev, "released", s.released);
     th_buf_free(&s.fills);
     return rc;
+}
+
+int th_order_replace(th_db *db, th_books *bk, const char *ref, int64_t price, int64_t qty,
+                     const char *now, th_buf *out, th_cjson *ev, int64_t *touched, th_err *e)
+{
+    *touched = 0;
+    order_row o;
+    th_instrument in;
+    if (order_find(db, ref ? ref : "", &o, e))
+        return -1;
+    if (strcmp(o.status, "open") != 0)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "order", ref, strlen(ref),
+                          "order %lld is %s: only an open order can be replaced",
+                          (long long)o.id, o.status);
+    if (trading_instrument(db, o.instrument, &in, e))
+        return -1;
+    if (price == 0)
+        price = o.price;
+    if (qty <= 0 || qty > TH_SERIAL_MAX)
+        return th_fail(e, TH_EINPUT, "the quantity left must be a whole number of credits, at "
+                                     "least 1");
+    if (band_refuses(&in, price, e))
+        return -1;
+    int64_t left = o.qty - o.filled, unit = per_credit(&in, price);
+    if (o.buy && qty > ORDER_FEN_MAX / unit)
+        return th_fail(e, TH_EINPUT, "the order is worth more than tanhui counts");
+    th_book *b;
+    if (th_books_get(bk, db, &in, &b, e))
+        return -1;
+    th_cjson_set_int(ev, "order", o.id);
+    th_cjson_set_int(ev, "price_fen", price);
+    th_cjson_set_int(ev, "qty", qty);
+    /* the reservation for what is left at the new price, before the book may trade it */
+    if (o.buy) {
+        int64_t need = qty * unit, delta = need - o.reserved;
+        th_cash c;
+        if (th_cash_get(db, o.account, &c, e))
+            return -1;
+        if (delta > c.balance - c.reserved) {
+            char n[32], av[32];
+            th_money_format(delta, n);
+            th_money_format(c.balance - c.reserved, av);
+            return th_fail(e, TH_EINPUT, "insufficient cash: the replaced order reserves %s CNY "
+                                         "more, %s available", n, av);
+        }
+        if (delta && th_cash_change(db, o.account, 0, delta, e))
+            return -1;
+        o.reserved = need;
+        th_cjson_set_int(ev, "reserved_fen", need);
+    } else if (qty != left) {
+        th_block_source more = {.account = o.account, .project = in.project,
+                                .vintage = in.vintage};
+        th_block_source fewer = {.account = o.account, .reserved = true, .order = o.id};
+        th_block_dest to_order = {.account = o.account, .reserved = true, .order = o.id};
+        th_block_dest back = {.account = o.account};
+        th_cjson *ranges = ev ? th_cjson_array() : NULL;
+        th_cjson_set(ev, qty > left ? "reserved_blocks" : "released_blocks", ranges);
+        if (th_blocks_hand(db, qty > left ? &more : &fewer, qty > left ? qty - left : left - qty,
+                           qty > left ? &to_order : &back, ranges ? reserved_range : NULL, ranges,
+                           e))
+            return th_fail(e, TH_EINPUT, "insufficient credits for %lld more on order %lld",
+                           (long long)(qty - left), (long long)o.id);
+    }
+    /* the book's rule: the same price and no more keeps the place; else to the back */
+    bool keeps = price == o.price && qty <= left;
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, keeps ? "UPDATE orders SET qty = ?1, reserved_fen = ?2 WHERE id = ?4"
+                             : "UPDATE orders SET qty = ?1, reserved_fen = ?2, price_fen = ?3,"
+                               " priority = (SELECT max(priority) + 1 FROM orders) WHERE id = ?4",
+                   &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, o.filled + qty);
+    sqlite3_bind_int64(st, 2, o.reserved);
+    sqlite3_bind_int64(st, 3, price);
+    sqlite3_bind_int64(st, 4, o.id);
+    int r = sqlite3_step(st);
+    th_db_done(db, st);
+    if (r != SQLITE_DONE)
+        return th_db_fail(db, "cannot replace the order", e);
+    th_books_clear_events(bk);
+    *touched = in.id;
+    if (th_book_replace(b, o.id, price, qty) != 0) {
+        size_t n;
+        const th_book_event *evs = th_books_events(bk, &n);
+        *touched = 0;
+        return th_fail(e, TH_EINPUT, "replace refused: %s",
+                       n ? reject_reason(evs[n - 1].reject) : "refused by the book");
+    }
+    settling s = {.db = db};
+    th_buf_init(&s.fills);
+    if (ev) {
+        s.trades = th_cjson_array();
+        s.released = th_cjson_array();
+    }
+    int rc = apply_events(&s, bk, &in, now, "cancelled", e);
+    if (rc == 0)
+        rc = order_load(db, o.id, &o, e);
+    if (rc == 0) {
+        th_cjson_set_str(ev, "status", o.status);
+        order_answer(&o, &in, s.fills.p, out);
+    }
+    th_cjson_set(ev, "trades", s.trades);
+    th_cjson_set(ev, "released", s.released);
+    th_buf_free(&s.fills);
+    free(s.ranges);
+    return rc;
+}
+
+int th_order_pick(th_db *db, th_books *bk, const char *account, const char *listing, int64_t qty,
+                  const char *now, th_buf *out, th_cjson *ev, int64_t *touched, th_err *e)
+{
+    *touched = 0;
+    order_row l;
+    th_instrument in;
+    if (order_find(db, listing ? listing : "", &l, e))
+        return -1;
+    if (strcmp(l.status, "open") != 0)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "listing", listing, strlen(listing),
+                          "order %lld is %s: only an open listing can be picked",
+                          (long long)l.id, l.status);
+    if (trading_instrument(db, l.instrument, &in, e))
+        return -1;
+    if (qty <= 0 || qty > l.qty - l.filled)
+        return th_fail(e, TH_EINPUT, "a pick takes 1 to %lld credits of listing %lld",
+                       (long long)(l.qty - l.filled), (long long)l.id);
+    /* the taker's order: an IOC at the listing's price, for that listing alone */
+    th_order_new o = {.account = account, .instrument = in.code,
+                      .side = l.buy ? "sell" : "buy", .tif = "ioc", .price = l.price,
+                      .qty = qty};
+    th_cjson_set_int(ev, "listing", l.id);
+    return add_order(db, bk, &o, l.id, now, out, ev, touched, e);
 }
 
 int th_orders_settle(th_db *db, th_books *bk, const th_instrument *in, const char *now,

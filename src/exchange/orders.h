@@ -49,6 +49,18 @@ typedef struct {
 
 int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now, th_buf *out,
                  th_cjson *ev, int64_t *touched, th_err *e) __attribute__((warn_unused_result));
+/* Replace an open order's price (0: keep it) and the quantity it has left (qty): the same price
+ * and no more keeps its place in the queue, anything else goes to the back (and may trade). Its
+ * reservation follows: a buy's to what is left at the new price (more only if the cash is
+ * available), a sell's credits handed to or from it. */
+int th_order_replace(th_db *db, th_books *bk, const char *id, int64_t price, int64_t qty,
+                     const char *now, th_buf *out, th_cjson *ev, int64_t *touched, th_err *e)
+    __attribute__((warn_unused_result));
+/* Pick (挂牌点选) qty credits of an open listing at its price, within the instrument's pick
+ * depth from the best: the taker's order is an IOC for that listing alone. */
+int th_order_pick(th_db *db, th_books *bk, const char *account, const char *listing, int64_t qty,
+                  const char *now, th_buf *out, th_cjson *ev, int64_t *touched, th_err *e)
+    __attribute__((warn_unused_result));
 int th_order_cancel(th_db *db, th_books *bk, const char *id, const char *now, th_buf *out,
                     th_cjson *ev, int64_t *touched, th_err *e)
     __attribute__((warn_unused_result));

@@ -110,7 +110,7 @@ int th_session_change(th_db *db, th_books *bk, const char *ref, const char *to, 
     /* the book in the mode it was in; a change of mode drops it (it loads again in the new) */
     *touched = in.id;
     th_book *b;
-    if (th_books_get(bk, db, in.id, strcmp(was, "pre_open") == 0, in.ref_price, &b, e))
+    if (th_books_get(bk, db, &in, &b, e))
         return -1;
     int rc = 0;
     th_cjson *trades = ev ? th_cjson_array() : NULL, *released = ev ? th_cjson_array() : NULL;

@@ -676,6 +676,36 @@ expect 0 se-check -- "$T" --db "$Q" check
 expect 0 se-log-verify -- "$T" --db "$Q" log verify
 expect 0 se-restart -- "$T" --db "$Q" instrument show SG24 --json
 has "$D/out" '"ref_price_fen":5950,' "the reference price survives (each command is a new process)"
+# replace: a smaller quantity keeps the place, a new price goes to the back; the reservation follows
+expect 0 se-reopen -- "$T" --db "$Q" session open SG24
+has "$D/out" "SG24: open (was closed)" "open from closed"
+expect 0 rp-buy -- "$T" --db "$Q" order add --account 甲 --instrument SG24 --side buy --price 59 --qty 10
+has "$D/out" "order 6: SG24 buy 10 at 59.00 (limit gtc), filled 0, open, reserves 590.60 CNY" "a bid"
+expect 0 rp-smaller -- "$T" --db "$Q" order replace 6 --qty 6
+has "$D/out" "order 6: SG24 buy 6 at 59.00 (limit gtc), filled 0, open, reserves 354.36 CNY" "fewer: the reservation shrinks"
+expect 0 rp-price -- "$T" --db "$Q" order replace 6 --qty 8 --price 58 --json
+has "$D/out" '"price_fen":5800,"price":"58.00","qty":8,"filled":0,"remaining":8,"status":"open","reserved_fen":46448' "a new price: 8 x 58.06 reserved"
+expect 2 rp-band -- "$T" --db "$Q" order replace 6 --qty 8 --price 70
+has "$D/err" "outside SG24's band today" "a replace keeps to the band"
+expect 2 rp-closed -- "$T" --db "$Q" order replace 4 --qty 1
+has "$D/err" "order 4 is expired: only an open order can be replaced" "only an open order is replaced"
+for p in 60:7 60.5:8 61:9; do
+    expect 0 "pk-sell-${p%%:*}" -- "$T" --db "$Q" order add --account 林场 --instrument SG24 --side sell --price "${p%%:*}" --qty 5
+    has "$D/out" "order ${p#*:}: SG24 sell 5" "listing ${p#*:}"
+done
+# pick: the second level, at its price, ahead of the better one
+expect 0 pk-pick -- "$T" --db "$Q" order pick --account 乙 --listing 8 --qty 2 --json
+has "$D/out" '"fills":[{"trade":4,"buy_order":10,"sell_order":8,"price_fen":6050,"price":"60.50","qty":2,"buyer_fee_fen":13,"seller_fee_fen":7}]' "a pick trades with its listing at the listing's price"
+expect 2 pk-self -- "$T" --db "$Q" order pick --account 林场 --listing 7 --qty 1
+has "$D/err" "order refused: the order would trade with the same account" "a pick of one's own listing is refused"
+expect 2 pk-more -- "$T" --db "$Q" order pick --account 乙 --listing 8 --qty 4
+has "$D/err" "a pick takes 1 to 3 credits of listing 8" "no more than the listing has"
+expect 2 pk-none -- "$T" --db "$Q" order pick --account 乙 --listing 99 --qty 1
+expect 0 rp-cross -- "$T" --db "$Q" order replace 9 --qty 3 --price 58
+has "$D/out" "trade 5: 3 at 58.00 (buy order 6, sell order 9" "a replace that crosses trades at the resting price"
+expect 0 rp-holdings -- "$T" --db "$Q" holdings 林场 --json
+expect 0 rp-check -- "$T" --db "$Q" check
+expect 0 rp-log-verify -- "$T" --db "$Q" log verify
 
 # --- the transparency log: every change an entry, signed checkpoints, proofs, audits ---
 expect 0 log-size -- "$T" --db "$DB" log size

@@ -1,6 +1,6 @@
 /* test_exchange.c — the exchange through the sequencer, as a property: random orders, cancels
  * and refused orders across many accounts (the project's owner among them, sharing its proceeds
- * with four beneficiaries), and the session pre-opened (orders resting crossed), opened (the
+ * with four beneficiaries), replaces and picks, and the session pre-opened (orders resting crossed), opened (the
  * auction uncrossed) and closed (the reference moved, DAY orders expired), in random batches; after every batch every invariant of `tanhui
  * check` holds (credits, cash to the fen with fees and payouts, reservations, fills). The same commands run by an
  * engine that keeps its books and by one made afresh for every batch (its books loaded from the
@@ -102,6 +102,22 @@ static void random_cmd(uint64_t *x, th_cmd *c, char ids[24], int64_t orders)
         c->instrument_ref = "SG24";
         return;
     }
+    if (r % 100 < 8 && orders > 0) { /* replace some order: a new price, or fewer */
+        c->type = TH_CMD_ORDER_REPLACE;
+        snprintf(ids, 24, "%lld", (long long)(next(x) % (uint64_t)orders) + 1);
+        c->order_id = ids;
+        c->order.price = next(x) & 1 ? 0 : 5700 + (int64_t)(next(x) % 300);
+        c->order.qty = (int64_t)(next(x) % 40) + 1;
+        return;
+    }
+    if (r % 100 >= 95 && orders > 0) { /* pick a listing (perhaps too deep, or closed) */
+        c->type = TH_CMD_ORDER_PICK;
+        snprintf(ids, 24, "%lld", (long long)(next(x) % (uint64_t)orders) + 1);
+        c->order_id = ids;
+        c->order.account = names[next(x) % ACCOUNTS];
+        c->order.qty = (int64_t)(next(x) % 10) + 1;
+        return;
+    }
     if (r % 10 < 2 && orders > 0) { /* cancel some order, open or not */
         c->type = TH_CMD_ORDER_CANCEL;
         snprintf(ids, 24, "%lld", (long long)(next(x) % (uint64_t)orders) + 1);
@@ -142,7 +158,7 @@ TEST(exchange_property_random_orders)
     th_engine_set_clock(eb, fixed_clock, NULL);
     setup(eb);
     th_engine_free(eb);
-    uint64_t x = 0xC0FFEE1234567ull;
+    uint64_t x = 0xC0FFEE1234568ull;
     int batches = th_test_long() ? 2000 : 150, failures = 0, applied = 0;
     int64_t orders = 0;
     th_buf out;

@@ -429,6 +429,46 @@ static void reserved_range(const th_range *r, void *arg)
     th_event_range(arg, r->project, r->vintage, r->first, r->last, 0);
 }
 
+/* After the book has acted on an order: settle what it did, then answer with the order and this
+ * command's fills; the event gets the trades, what was released, the status and the fills. */
+static int conclude(th_db *db, th_books *bk, const th_instrument *in, int64_t id,
+                    const char *now, th_buf *out, th_cjson *ev, th_err *e)
+{
+    settling s = {.db = db};
+    th_buf_init(&s.fills);
+    if (ev) {
+        s.trades = th_cjson_array();
+        s.released = th_cjson_array();
+    }
+    int rc = apply_events(&s, bk, in, now, "cancelled", e);
+    order_row done;
+    if (rc == 0)
+        rc = order_load(db, id, &done, e);
+    if (rc == 0) {
+        th_cjson_set_str(ev, "status", done.status);
+        th_cjson_set_int(ev, "filled", done.filled);
+        order_answer(&done, in, s.fills.p, out);
+    }
+    th_cjson_set(ev, "trades", s.trades);
+    th_cjson_set(ev, "released", s.released);
+    th_buf_free(&s.fills);
+    free(s.ranges);
+    return rc;
+}
+
+/* An order the command names, open, and its instrument open for orders. */
+static int open_order(th_db *db, const char *ref, const char *what, const char *verb,
+                      order_row *o, th_instrument *in, th_err *e)
+{
+    if (order_find(db, ref ? ref : "", o, e))
+        return -1;
+    if (strcmp(o->status, "open") != 0)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, what, ref, strlen(ref),
+                          "order %lld is %s: only an open %s can be %s", (long long)o->id,
+                          o->status, strcmp(what, "listing") == 0 ? "listing" : "order", verb);
+    return trading_instrument(db, o->instrument, in, e);
+}
+
 /* An order, or (listing > 0) a pick of that listing. */
 static int add_order(th_db *db, th_books *bk, const th_order_new *o, int64_t listing,
                      const char *now, th_buf *out, th_cjson *ev, int64_t *touched, th_err *e)
@@ -570,28 +610,7 @@ static int add_order(th_db *db, th_books *bk, const th_order_new *o, int64_t lis
         return th_fail(e, TH_EINPUT, "order refused: %s",
                        n ? reject_reason(evs[n - 1].reject) : "refused by the book");
     }
-    settling s = {.db = db};
-    th_buf_init(&s.fills);
-    if (ev) {
-        s.trades = th_cjson_array();
-        s.released = th_cjson_array();
-    }
-    int rc = apply_events(&s, bk, &in, now, "cancelled", e);
-    order_row done;
-    if (rc == 0)
-        rc = order_load(db, id, &done, e);
-    if (rc == 0) {
-        th_cjson_set_str(ev, "status", done.status);
-        th_cjson_set_int(ev, "filled", done.filled);
-        order_answer(&done, &in, s.fills.p, out);
-    }
-    if (ev) {
-        th_cjson_set(ev, "trades", s.trades);
-        th_cjson_set(ev, "released", s.released);
-    }
-    th_buf_free(&s.fills);
-    free(s.ranges);
-    return rc;
+    return conclude(db, bk, &in, id, now, out, ev, e);
 }
 
 int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now, th_buf *out,
@@ -627,18 +646,7 @@ int th_order_cancel(th_db *db, th_books *bk, const char *ref, const char *now, t
                        (long long)o.id);
     }
     th_cjson_set_int(ev, "order", o.id);
-    settling s = {.db = db};
-    th_buf_init(&s.fills);
-    if (ev)
-        s.released = th_cjson_array();
-    int rc = apply_events(&s, bk, &in, now, "cancelled", e);
-    if (rc == 0)
-        rc = order_load(db, o.id, &o, e);
-    if (rc == 0)
-        order_answer(&o, &in, "", out);
-    th_cjson_set(ev, "released", s.released);
-    th_buf_free(&s.fills);
-    return rc;
+    return conclude(db, bk, &in, o.id, now, out, ev, e);
 }
 
 int th_order_replace(th_db *db, th_books *bk, const char *ref, int64_t price, int64_t qty,
@@ -647,13 +655,7 @@ int th_order_replace(th_db *db, th_books *bk, const char *ref, int64_t price, in
     *touched = 0;
     order_row o;
     th_instrument in;
-    if (order_find(db, ref ? ref : "", &o, e))
-        return -1;
-    if (strcmp(o.status, "open") != 0)
-        return th_fail_at(e, TH_EINPUT, NULL, 0, "order", ref, strlen(ref),
-                          "order %lld is %s: only an open order can be replaced",
-                          (long long)o.id, o.status);
-    if (trading_instrument(db, o.instrument, &in, e))
+    if (open_order(db, ref, "order", "replaced", &o, &in, e))
         return -1;
     if (price == 0)
         price = o.price;
@@ -727,24 +729,7 @@ int th_order_replace(th_db *db, th_books *bk, const char *ref, int64_t price, in
         return th_fail(e, TH_EINPUT, "replace refused: %s",
                        n ? reject_reason(evs[n - 1].reject) : "refused by the book");
     }
-    settling s = {.db = db};
-    th_buf_init(&s.fills);
-    if (ev) {
-        s.trades = th_cjson_array();
-        s.released = th_cjson_array();
-    }
-    int rc = apply_events(&s, bk, &in, now, "cancelled", e);
-    if (rc == 0)
-        rc = order_load(db, o.id, &o, e);
-    if (rc == 0) {
-        th_cjson_set_str(ev, "status", o.status);
-        order_answer(&o, &in, s.fills.p, out);
-    }
-    th_cjson_set(ev, "trades", s.trades);
-    th_cjson_set(ev, "released", s.released);
-    th_buf_free(&s.fills);
-    free(s.ranges);
-    return rc;
+    return conclude(db, bk, &in, o.id, now, out, ev, e);
 }
 
 int th_order_pick(th_db *db, th_books *bk, const char *account, const char *listing, int64_t qty,
@@ -753,13 +738,7 @@ int th_order_pick(th_db *db, th_books *bk, const char *account, const char *list
     *touched = 0;
     order_row l;
     th_instrument in;
-    if (order_find(db, listing ? listing : "", &l, e))
-        return -1;
-    if (strcmp(l.status, "open") != 0)
-        return th_fail_at(e, TH_EINPUT, NULL, 0, "listing", listing, strlen(listing),
-                          "order %lld is %s: only an open listing can be picked",
-                          (long long)l.id, l.status);
-    if (trading_instrument(db, l.instrument, &in, e))
+    if (open_order(db, listing, "listing", "picked", &l, &in, e))
         return -1;
     if (qty <= 0 || qty > l.qty - l.filled)
         return th_fail(e, TH_EINPUT, "a pick takes 1 to %lld credits of listing %lld",

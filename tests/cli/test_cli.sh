@@ -574,6 +574,10 @@ if command -v sqlite3 >/dev/null 2>&1; then
     sqlite3 "$D/ex-tampered.db" "UPDATE orders SET reserved_fen = reserved_fen + 1 WHERE status = 'open'"
     expect 1 ex-check-reserve -- "$T" --db "$D/ex-tampered.db" check
     has "$D/err" "a buy order's reservation is not its price and largest fee per credit left" "check finds a wrong reservation"
+    cp "$X" "$D/ex-tampered.db"
+    sqlite3 "$D/ex-tampered.db" "UPDATE orders SET filled = filled - 1 WHERE id = 3"
+    expect 1 ex-check-filled -- "$T" --db "$D/ex-tampered.db" check
+    has "$D/err" "an order's filled quantity is not what it traded (order_id=3, unexplained=1)" "check finds a fill without its trade"
 fi
 
 # --- benefit sharing: the owner's proceeds split among the parcel owners, to the fen ---

@@ -159,7 +159,7 @@ TEST(exchange_property_random_orders)
     setup(eb);
     th_engine_free(eb);
     uint64_t x = 0xC0FFEE1234568ull;
-    int batches = th_test_long() ? 2000 : 150, failures = 0, applied = 0;
+    int batches = th_test_long() ? 1500 : 150, failures = 0, applied = 0;
     int64_t orders = 0;
     th_buf out;
     th_buf_init(&out);

@@ -577,19 +577,27 @@ static int add_order(th_db *db, th_books *bk, const th_order_new *o, int64_t lis
     } else {
         th_cjson *ranges = ev ? th_cjson_array() : NULL;
         th_cjson_set(ev, "reserved_blocks", ranges);
-        th_block_source src = {.account = a.id, .project = in.project, .vintage = in.vintage};
+        th_block_source src = {.account = a.id, .project = in.project, .vintage = in.vintage,
+                               .t_plus_one = in.t_plus_one, .bought_after = in.session_from};
         th_block_dest dst = {.account = a.id, .reserved = true, .order = id};
         if (th_blocks_hand(db, &src, o->qty, &dst, ranges ? reserved_range : NULL, ranges, e)) {
             /* short: say what the account holds (the savepoint undoes what was reserved) */
-            int64_t have = 0, mine = 0;
+            int64_t have = 0, mine = 0, sellable = 0;
             th_err ignored;
             th_block_source held = {.account = a.id, .project = in.project,
                                     .vintage = in.vintage};
-            if (e->code != TH_EINPUT || th_blocks_count(db, &held, &have, &ignored) != 0)
-                return -1;
             th_block_source taken = {.reserved = true, .order = id};
-            if (th_blocks_count(db, &taken, &mine, &ignored) != 0)
+            if (e->code != TH_EINPUT || th_blocks_count(db, &held, &have, &ignored) != 0 ||
+                th_blocks_count(db, &taken, &mine, &ignored) != 0 ||
+                th_blocks_count(db, &src, &sellable, &ignored) != 0)
                 return -1;
+            if (in.t_plus_one && have + mine >= o->qty)
+                return th_fail(e, TH_EINPUT, "insufficient credits: %s holds %lld available "
+                                             "credits of vintage %d, but %lld of them were "
+                                             "bought in this session and %s is T+1: they can "
+                                             "be sold from the next session", a.name,
+                               (long long)(have + mine), in.vintage,
+                               (long long)(have - sellable), in.code);
             return th_fail(e, TH_EINPUT, "insufficient credits: %s holds %lld available "
                                          "credits of vintage %d%s, not %lld", a.name,
                            (long long)(have + mine), in.vintage,
@@ -692,7 +700,8 @@ int th_order_replace(th_db *db, th_books *bk, const char *ref, int64_t price, in
         th_cjson_set_int(ev, "reserved_fen", need);
     } else if (qty != left) {
         th_block_source more = {.account = o.account, .project = in.project,
-                                .vintage = in.vintage};
+                                .vintage = in.vintage, .t_plus_one = in.t_plus_one,
+                                .bought_after = in.session_from};
         th_block_source fewer = {.account = o.account, .reserved = true, .order = o.id};
         th_block_dest to_order = {.account = o.account, .reserved = true, .order = o.id};
         th_block_dest back = {.account = o.account};

@@ -114,8 +114,11 @@ int th_session_change(th_db *db, th_books *bk, const char *ref, const char *to, 
         return -1;
     int rc = 0;
     th_cjson *trades = ev ? th_cjson_array() : NULL, *released = ev ? th_cjson_array() : NULL;
-    if (open) {
-        in.session_from = last_trade(db);
+    if (preopen) {
+        in.session_from = last_trade(db); /* a new trading day: T+1 frees what was bought */
+    } else if (open) {
+        if (strcmp(was, "closed") == 0)
+            in.session_from = last_trade(db);
         if (strcmp(was, "pre_open") == 0) {
             th_books_clear_events(bk);
             th_book_uncross(b);

@@ -3,44 +3,36 @@
 
 #include <stdio.h>
 
-static const char *const select_sql[2][2][2] = {
-    /* [reserved][project given][vintage given]: available blocks narrowed by kind, or an order's */
-    {{"SELECT id, issuance_id, project_id, vintage, first, last FROM blocks"
-      " WHERE account_id = ?1 AND state = 'available' ORDER BY first LIMIT 64",
-      "SELECT id, issuance_id, project_id, vintage, first, last FROM blocks"
-      " WHERE account_id = ?1 AND state = 'available' AND vintage = ?3 ORDER BY first LIMIT 64"},
-     {"SELECT id, issuance_id, project_id, vintage, first, last FROM blocks"
-      " WHERE account_id = ?1 AND state = 'available' AND project_id = ?2 ORDER BY first"
-      " LIMIT 64",
-      "SELECT id, issuance_id, project_id, vintage, first, last FROM blocks"
-      " WHERE account_id = ?1 AND state = 'available' AND project_id = ?2 AND vintage = ?3"
-      " ORDER BY first LIMIT 64"}},
-    {{"SELECT id, issuance_id, project_id, vintage, first, last FROM blocks"
-      " WHERE order_id = ?4 AND state = 'reserved' ORDER BY first LIMIT 64",
-      NULL},
-     {NULL, NULL}},
-};
+/* The statements, one text per kind of source (built once, so that each has a fixed address
+ * for the statement cache): an order's reserved blocks, or an account's available ones narrowed
+ * by project and vintage, and under T+1 without those it bought in the session (a block handed by
+ * a trade is a row of its own, inside the range the trade delivered). */
+enum { SELECT, COUNT };
 
-static const char *const count_sql[2][2][2] = {
-    {{"SELECT coalesce(sum(last - first + 1), 0) FROM blocks"
-      " WHERE account_id = ?1 AND state = 'available'",
-      "SELECT coalesce(sum(last - first + 1), 0) FROM blocks"
-      " WHERE account_id = ?1 AND state = 'available' AND vintage = ?3"},
-     {"SELECT coalesce(sum(last - first + 1), 0) FROM blocks"
-      " WHERE account_id = ?1 AND state = 'available' AND project_id = ?2",
-      "SELECT coalesce(sum(last - first + 1), 0) FROM blocks"
-      " WHERE account_id = ?1 AND state = 'available' AND project_id = ?2 AND vintage = ?3"}},
-    {{"SELECT coalesce(sum(last - first + 1), 0) FROM blocks"
-      " WHERE order_id = ?4 AND state = 'reserved'",
-      NULL},
-     {NULL, NULL}},
-};
-
-static int prepare(th_db *db, const char *const sql[2][2][2], const th_block_source *s,
-                   sqlite3_stmt **st, th_err *e)
+static const char *sql_for(int what, const th_block_source *s)
 {
-    int r = s->reserved, p = !s->reserved && s->project, v = !s->reserved && s->vintage;
-    if (th_db_stmt(db, sql[r][p][v], st, e))
+    static char texts[2][16][560];
+    int r = s->reserved, p = !r && s->project, v = !r && s->vintage, t = !r && s->t_plus_one;
+    char *q = texts[what][r * 8 + p * 4 + v * 2 + t];
+    if (!q[0])
+        snprintf(q, sizeof texts[0][0], "%s FROM blocks WHERE %s%s%s%s%s",
+                 what == SELECT ? "SELECT id, issuance_id, project_id, vintage, first, last"
+                                : "SELECT coalesce(sum(last - first + 1), 0)",
+                 r ? "order_id = ?4 AND state = 'reserved'"
+                   : "account_id = ?1 AND state = 'available'",
+                 p ? " AND project_id = ?2" : "", v ? " AND vintage = ?3" : "",
+                 t ? " AND NOT EXISTS (SELECT 1 FROM trades t JOIN trade_parts tp"
+                     " ON tp.trade_id = t.id WHERE t.buyer_id = ?1 AND t.id > ?5"
+                     " AND tp.first <= blocks.first AND tp.last >= blocks.last)"
+                   : "",
+                 what == SELECT ? " ORDER BY first LIMIT 64" : "");
+    return q;
+}
+
+static int prepare(th_db *db, int what, const th_block_source *s, sqlite3_stmt **st, th_err *e)
+{
+    int r = s->reserved, p = !r && s->project, v = !r && s->vintage, t = !r && s->t_plus_one;
+    if (th_db_stmt(db, sql_for(what, s), st, e))
         return -1;
     if (!r)
         sqlite3_bind_int64(*st, 1, s->account);
@@ -50,13 +42,15 @@ static int prepare(th_db *db, const char *const sql[2][2][2], const th_block_sou
         sqlite3_bind_int(*st, 3, s->vintage);
     if (r)
         sqlite3_bind_int64(*st, 4, s->order);
+    if (t)
+        sqlite3_bind_int64(*st, 5, s->bought_after);
     return 0;
 }
 
 int th_blocks_count(th_db *db, const th_block_source *src, int64_t *n, th_err *e)
 {
     sqlite3_stmt *st;
-    if (prepare(db, count_sql, src, &st, e))
+    if (prepare(db, COUNT, src, &st, e))
         return -1;
     int r = sqlite3_step(st);
     *n = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
@@ -124,7 +118,7 @@ int th_blocks_hand(th_db *db, const th_block_source *src, int64_t qty, const th_
     while (left > 0) {
         /* read a page of rows, then change them (the changes move rows out of the query) */
         sqlite3_stmt *st;
-        if (prepare(db, select_sql, src, &st, e))
+        if (prepare(db, SELECT, src, &st, e))
             return -1;
         row rows[64];
         int n = 0;

@@ -23,6 +23,8 @@ typedef struct {
     int64_t order;
     int64_t project; /* available: 0 any */
     int vintage;     /* available: 0 any */
+    bool t_plus_one; /* available: not those the account bought in trades after bought_after */
+    int64_t bought_after;
 } th_block_source;
 
 typedef struct {

@@ -710,6 +710,19 @@ has "$D/out" "trade 5: 3 at 58.00 (buy order 6, sell order 9" "a replace that cr
 expect 0 rp-holdings -- "$T" --db "$Q" holdings 林场 --json
 expect 0 rp-check -- "$T" --db "$Q" check
 expect 0 rp-log-verify -- "$T" --db "$Q" log verify
+# T+1: credits bought in a session cannot be sold in it
+expect 0 t1-instrument -- "$T" --db "$Q" instrument add SGT1 --vintage 2024 --ref-price 58.50 --t-plus-one
+expect 0 t1-holdings -- "$T" --db "$Q" holdings 乙 --json
+has "$D/out" '"total":4,' "乙 bought 4 (2 in the uncross, 2 by a pick)"
+expect 2 t1-refused -- "$T" --db "$Q" order add --account 乙 --instrument SGT1 --side sell --price 58.50 --qty 1
+has "$D/err" "insufficient credits: 乙 holds 4 available credits of vintage 2024, but 4 of them were bought in this session and SGT1 is T+1: they can be sold from the next session" "T+1 refuses to sell what was bought in the session"
+expect 0 t1-other -- "$T" --db "$Q" order add --account 乙 --instrument SG24 --side sell --price 64 --qty 1
+has "$D/out" "filled 0, open" "an instrument without T+1 lets them be sold"
+expect 0 t1-close -- "$T" --db "$Q" session close SGT1
+expect 0 t1-preopen -- "$T" --db "$Q" session preopen SGT1
+expect 0 t1-sell -- "$T" --db "$Q" order add --account 乙 --instrument SGT1 --side sell --price 58.50 --qty 3
+has "$D/out" "SGT1 sell 3 at 58.50 (limit gtc), filled 0, open" "in the next session they can"
+expect 0 t1-check -- "$T" --db "$Q" check
 
 # --- the transparency log: every change an entry, signed checkpoints, proofs, audits ---
 expect 0 log-size -- "$T" --db "$DB" log size

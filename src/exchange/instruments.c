@@ -76,6 +76,8 @@ int th_fees_account(th_db *db, const char *now, int64_t *id, th_cjson *ev, th_er
     }
     if (r != SQLITE_DONE)
         return th_db_fail(db, "cannot find the fees account", e);
+    if (!now) /* find only: a trade never makes the account its instrument made */
+        return th_fail(e, TH_EINTERNAL, "the registry has no fees account");
     th_buf out;
     th_buf_init(&out);
     th_cjson *made = ev ? th_cjson_object() : NULL;

@@ -54,7 +54,7 @@ int th_instrument_find(th_db *db, const char *ref, th_instrument *in, th_err *e)
 /* The band around the reference price, inclusive, in fen: within ±band_bps of it, rounded
  * inward (never past the band), and at least 1 fen. */
 void th_instrument_band(const th_instrument *in, int64_t *lo, int64_t *hi);
-/* The fees account's id, made when there is none. */
+/* The fees account's id, made when there is none (now NULL: found only, an error when none). */
 int th_fees_account(th_db *db, const char *now, int64_t *id, th_cjson *ev, th_err *e)
     __attribute__((warn_unused_result));
 void th_instrument_json(const th_instrument *in, th_buf *out);

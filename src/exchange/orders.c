@@ -316,7 +316,7 @@ static int apply_events(settling *s, th_books *bk, const th_instrument *in, cons
     for (size_t i = 0; i < n && rc == 0; i++) {
         const th_book_event *ev = &copy[i];
         if (ev->type == TH_EV_TRADE) {
-            if (!fees_account && th_fees_account(s->db, now, &fees_account, NULL, e))
+            if (!fees_account && th_fees_account(s->db, NULL, &fees_account, NULL, e))
                 rc = -1;
             else
                 rc = settle(s, in, fees_account, ev, now, e);

@@ -109,6 +109,13 @@ static int from_report(th_db *db, const th_share_new *s, int64_t project, const 
         int64_t grams = (int64_t)llround(change * 1e6);
         if (!owner || !*owner || grams <= 0)
             continue; /* no owner named, or no removals to share */
+        if (strspn(owner, "0123456789") == strlen(owner)) {
+            /* it would name an account by id: no account may be called so */
+            rc = th_fail_at(e, TH_EINPUT, NULL, 0, "owner", owner, strlen(owner),
+                            "an owner named by digits alone cannot be an account: rename it in "
+                            "the inventory");
+            break;
+        }
         th_account a;
         th_err miss;
         if (th_account_find(db, owner, &a, &miss) != 0) {

@@ -11,6 +11,7 @@
 #include "inventory/measure_files.h"
 #include "log/log_verify.h"
 
+#include <jansson.h>
 #include <stdio.h>
 
 typedef struct {
@@ -44,6 +45,9 @@ int th_cli_write_file(const char *path, const th_buf *b, th_err *e);
 typedef int (*th_read_fn)(th_db *db, const char *arg, th_buf *out, th_err *e);
 int th_cli_read(const th_global *g, int argc, char **argv, const char *cmd, const char *arg_name,
                 th_read_fn json, th_read_fn text);
+/* A read's text made from its JSON: json() into a buffer, parsed, lines() writes the text. */
+int th_cli_as_text(th_read_fn json, th_db *db, const char *arg, th_buf *out, th_err *e,
+                   void (*lines)(json_t *o, th_buf *out));
 int th_cli_apply_one(const th_global *g, th_db_mode mode, const th_cmd *c, bool json,
                      void (*text)(const th_buf *json, th_buf *out));
 /* The same, signing the log's checkpoint with `signer` rather than the database's key file
@@ -83,6 +87,7 @@ int th_cmd_orders(const th_global *g, int argc, char **argv);
 int th_cmd_trades(const th_global *g, int argc, char **argv);
 int th_cmd_payouts(const th_global *g, int argc, char **argv);
 int th_cmd_session(const th_global *g, int argc, char **argv);
+int th_cmd_block(const th_global *g, int argc, char **argv);
 int th_cli_project_share(const th_global *g, int argc, char **argv);
 int th_cli_project_beneficiaries(const th_global *g, int argc, char **argv);
 /* `tanhui book INSTRUMENT`: the book as the store holds it (th_cmd_book hands it over). */

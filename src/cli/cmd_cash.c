@@ -38,16 +38,7 @@ static int balance_json(th_db *db, const char *account, th_buf *out, th_err *e)
 
 static int balance_text(th_db *db, const char *account, th_buf *out, th_err *e)
 {
-    th_buf json;
-    th_buf_init(&json);
-    int rc = th_cash_balance_json(db, account, &json, e);
-    if (rc == 0) {
-        json_t *o = json_loadb(json.p, json.len, 0, NULL);
-        balance_line(o, out);
-        json_decref(o);
-    }
-    th_buf_free(&json);
-    return rc;
+    return th_cli_as_text(balance_json, db, account, out, e, balance_line);
 }
 
 int th_cmd_cash(const th_global *g, int argc, char **argv)

@@ -45,22 +45,18 @@ static int list_json(th_db *db, const char *arg, th_buf *out, th_err *e)
     return th_instrument_list_json(db, out, e);
 }
 
+static void list_lines(json_t *o, th_buf *out)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(o, "instruments"), i, v) instrument_line(v, out);
+    if (json_array_size(json_object_get(o, "instruments")) == 0)
+        th_buf_puts(out, "no instruments yet: add one with tanhui instrument add\n");
+}
+
 static int list_text(th_db *db, const char *arg, th_buf *out, th_err *e)
 {
-    th_buf json;
-    th_buf_init(&json);
-    int rc = list_json(db, arg, &json, e);
-    if (rc == 0) {
-        json_t *o = json_loadb(json.p, json.len, 0, NULL);
-        size_t i;
-        json_t *v;
-        json_array_foreach(json_object_get(o, "instruments"), i, v) instrument_line(v, out);
-        if (json_array_size(json_object_get(o, "instruments")) == 0)
-            th_buf_puts(out, "no instruments yet: add one with tanhui instrument add\n");
-        json_decref(o);
-    }
-    th_buf_free(&json);
-    return rc;
+    return th_cli_as_text(list_json, db, arg, out, e, list_lines);
 }
 
 static int show_json(th_db *db, const char *ref, th_buf *out, th_err *e)
@@ -74,16 +70,7 @@ static int show_json(th_db *db, const char *ref, th_buf *out, th_err *e)
 
 static int show_text(th_db *db, const char *ref, th_buf *out, th_err *e)
 {
-    th_buf json;
-    th_buf_init(&json);
-    int rc = show_json(db, ref, &json, e);
-    if (rc == 0) {
-        json_t *o = json_loadb(json.p, json.len, 0, NULL);
-        instrument_line(o, out);
-        json_decref(o);
-    }
-    th_buf_free(&json);
-    return rc;
+    return th_cli_as_text(show_json, db, ref, out, e, instrument_line);
 }
 
 /* An integer option in [lo, hi] into *v (untouched when absent); -1 with e set if bad. */

@@ -54,25 +54,9 @@ static void order_text(const th_buf *json, th_buf *out)
     json_decref(o);
 }
 
-/* A read's text from its JSON: parse, write with fn. */
-static int as_text(int (*json)(th_db *, const char *, th_buf *, th_err *), th_db *db,
-                   const char *arg, th_buf *out, th_err *e, void (*fn)(json_t *, th_buf *))
-{
-    th_buf b;
-    th_buf_init(&b);
-    int rc = json(db, arg, &b, e);
-    if (rc == 0) {
-        json_t *o = json_loadb(b.p, b.len, 0, NULL);
-        fn(o, out);
-        json_decref(o);
-    }
-    th_buf_free(&b);
-    return rc;
-}
-
 static int show_text(th_db *db, const char *arg, th_buf *out, th_err *e)
 {
-    return as_text(th_order_json, db, arg, out, e, order_line);
+    return th_cli_as_text(th_order_json, db, arg, out, e, order_line);
 }
 
 static void orders_lines(json_t *o, th_buf *out)
@@ -86,7 +70,7 @@ static void orders_lines(json_t *o, th_buf *out)
 
 static int orders_text(th_db *db, const char *arg, th_buf *out, th_err *e)
 {
-    return as_text(th_orders_json, db, arg, out, e, orders_lines);
+    return th_cli_as_text(th_orders_json, db, arg, out, e, orders_lines);
 }
 
 static void book_lines(json_t *o, th_buf *out)
@@ -114,7 +98,7 @@ static void book_lines(json_t *o, th_buf *out)
 
 static int book_text(th_db *db, const char *arg, th_buf *out, th_err *e)
 {
-    return as_text(th_book_view_json, db, arg, out, e, book_lines);
+    return th_cli_as_text(th_book_view_json, db, arg, out, e, book_lines);
 }
 
 static void trades_lines(json_t *o, th_buf *out)
@@ -131,7 +115,7 @@ static void trades_lines(json_t *o, th_buf *out)
 
 static int trades_text(th_db *db, const char *arg, th_buf *out, th_err *e)
 {
-    return as_text(th_trades_json, db, arg, out, e, trades_lines);
+    return th_cli_as_text(th_trades_json, db, arg, out, e, trades_lines);
 }
 
 int th_cli_book_view(const th_global *g, int argc, char **argv)

@@ -42,16 +42,7 @@ static void share_text(const th_buf *json, th_buf *out)
 
 static int beneficiaries_text(th_db *db, const char *arg, th_buf *out, th_err *e)
 {
-    th_buf b;
-    th_buf_init(&b);
-    int rc = th_beneficiaries_json(db, arg, &b, e);
-    if (rc == 0) {
-        json_t *o = json_loadb(b.p, b.len, 0, NULL);
-        beneficiaries_lines(o, out);
-        json_decref(o);
-    }
-    th_buf_free(&b);
-    return rc;
+    return th_cli_as_text(th_beneficiaries_json, db, arg, out, e, beneficiaries_lines);
 }
 
 int th_cli_project_beneficiaries(const th_global *g, int argc, char **argv)
@@ -124,29 +115,25 @@ int th_cli_project_share(const th_global *g, int argc, char **argv)
     return status;
 }
 
+static void payouts_lines(json_t *o, th_buf *out)
+{
+    th_buf_printf(out, "%s (account %lld) received %s CNY in benefit shares\n",
+                  json_string_value(json_object_get(o, "name")),
+                  (long long)json_integer_value(json_object_get(o, "account")),
+                  json_string_value(json_object_get(o, "total")));
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(o, "payouts"), i, p)
+        th_buf_printf(out, "  %s  %12s CNY  trade %lld, project %lld\n",
+                      json_string_value(json_object_get(p, "time")),
+                      json_string_value(json_object_get(p, "amount")),
+                      (long long)json_integer_value(json_object_get(p, "trade")),
+                      (long long)json_integer_value(json_object_get(p, "project")));
+}
+
 static int payouts_text(th_db *db, const char *arg, th_buf *out, th_err *e)
 {
-    th_buf b;
-    th_buf_init(&b);
-    int rc = th_payouts_json(db, arg, &b, e);
-    if (rc == 0) {
-        json_t *o = json_loadb(b.p, b.len, 0, NULL);
-        th_buf_printf(out, "%s (account %lld) received %s CNY in benefit shares\n",
-                      json_string_value(json_object_get(o, "name")),
-                      (long long)json_integer_value(json_object_get(o, "account")),
-                      json_string_value(json_object_get(o, "total")));
-        size_t i;
-        json_t *p;
-        json_array_foreach(json_object_get(o, "payouts"), i, p)
-            th_buf_printf(out, "  %s  %12s CNY  trade %lld, project %lld\n",
-                          json_string_value(json_object_get(p, "time")),
-                          json_string_value(json_object_get(p, "amount")),
-                          (long long)json_integer_value(json_object_get(p, "trade")),
-                          (long long)json_integer_value(json_object_get(p, "project")));
-        json_decref(o);
-    }
-    th_buf_free(&b);
-    return rc;
+    return th_cli_as_text(th_payouts_json, db, arg, out, e, payouts_lines);
 }
 
 int th_cmd_payouts(const th_global *g, int argc, char **argv)

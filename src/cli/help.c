@@ -331,6 +331,21 @@ static const char help_session[] =
     "\"band_lo_fen\", \"band_hi_fen\", \"auction_trades\", \"vwap_fen\", \"continuous_qty\",\n"
     "\"expired_orders\"}.\n";
 
+static const char help_block[] =
+    "usage: tanhui [--db PATH] block propose --seller A --buyer B --instrument I --price P --qty N\n"
+    "       tanhui [--db PATH] block accept ID --buyer B\n"
+    "       tanhui [--db PATH] block list [--json]\n"
+    "\n"
+    "Block trades (大宗协议): the seller proposes a price and quantity to one buyer, and the buyer\n"
+    "accepts. The price must lie within +-30 % of the reference price (rounded inward to the\n"
+    "fen), and the session must be open, at both steps. Accepting settles it at once outside the\n"
+    "book, delivery versus payment: the seller's lowest qualifying serials to the buyer, the price\n"
+    "from the buyer's available cash (the buyer pays the taker's fee, the seller the maker's),\n"
+    "the seller's benefit shares paid. It counts in the volume, not in the day's VWAP. Nothing is\n"
+    "reserved while a proposal waits: accepting fails if either side no longer has what it takes.\n"
+    "--json: {\"id\", \"instrument\", \"seller\", \"buyer\", \"price_fen\", \"price\", \"qty\",\n"
+    "\"status\", \"trade\", \"created_at\"}; list prints {\"block_trades\": [...]}.\n";
+
 static const char help_payouts[] =
     "usage: tanhui [--db PATH] payouts ACCOUNT [--json]\n"
     "\n"
@@ -406,6 +421,7 @@ const th_command th_commands[] = {
     {"orders", th_cmd_orders, "an account's orders and fills", help_orders},
     {"trades", th_cmd_trades, "the trade tape", help_trades},
     {"payouts", th_cmd_payouts, "the benefit shares an account received", help_payouts},
+    {"block", th_cmd_block, "propose, accept or list block trades (大宗协议)", help_block},
     {"session", th_cmd_session, "open, close or pre-open an instrument's trading session",
      help_session},
     {"check", th_cmd_check, "verify every invariant of the registry", help_check},

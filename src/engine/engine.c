@@ -44,6 +44,7 @@ static const char *const type_names[] = {
     [TH_CMD_PROJECT_SHARE] = "project.share", [TH_CMD_SESSION_PREOPEN] = "session.preopen",
     [TH_CMD_SESSION_OPEN] = "session.open",   [TH_CMD_SESSION_CLOSE] = "session.close",
     [TH_CMD_ORDER_REPLACE] = "order.replace", [TH_CMD_ORDER_PICK] = "order.pick",
+    [TH_CMD_BLOCK_PROPOSE] = "block.propose", [TH_CMD_BLOCK_ACCEPT] = "block.accept",
 };
 
 const char *th_cmd_type_name(th_cmd_type t)
@@ -276,6 +277,27 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "type");
         th_json_str(&j, type_names[c->type]);
         break;
+    case TH_CMD_BLOCK_PROPOSE:
+    case TH_CMD_BLOCK_ACCEPT:
+        if (c->type == TH_CMD_BLOCK_ACCEPT) {
+            th_json_key(&j, "block");
+            th_json_str(&j, c->order_id);
+        }
+        th_json_key(&j, "buyer");
+        th_json_str(&j, c->block.buyer);
+        if (c->type == TH_CMD_BLOCK_PROPOSE) {
+            th_json_key(&j, "instrument");
+            th_json_str(&j, c->block.instrument);
+            th_json_key(&j, "price_fen");
+            th_json_int(&j, c->block.price);
+            th_json_key(&j, "qty");
+            th_json_int(&j, c->block.qty);
+            th_json_key(&j, "seller");
+            th_json_str(&j, c->block.seller);
+        }
+        th_json_key(&j, "type");
+        th_json_str(&j, type_names[c->type]);
+        break;
     case TH_CMD_SESSION_PREOPEN:
     case TH_CMD_SESSION_OPEN:
     case TH_CMD_SESSION_CLOSE:
@@ -354,6 +376,10 @@ static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_
     switch (c->type) {
     case TH_CMD_ORDER_ADD:
         return th_order_add(en->db, en->books, &c->order, now, out, ev, touched, e);
+    case TH_CMD_BLOCK_PROPOSE:
+        return th_block_propose(en->db, &c->block, now, out, ev, e);
+    case TH_CMD_BLOCK_ACCEPT:
+        return th_block_accept(en->db, c->order_id, c->block.buyer, now, out, ev, e);
     case TH_CMD_ORDER_REPLACE:
         return th_order_replace(en->db, en->books, c->order_id ? c->order_id : "", c->order.price,
                                 c->order.qty, now, out, ev, touched, e);

@@ -30,6 +30,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "exchange/block_trades.h"
 #include "exchange/instruments.h"
 #include "exchange/orders.h"
 #include "exchange/sessions.h"
@@ -64,10 +65,12 @@ typedef enum {
     TH_CMD_SESSION_CLOSE,
     TH_CMD_ORDER_REPLACE,
     TH_CMD_ORDER_PICK,
+    TH_CMD_BLOCK_PROPOSE,
+    TH_CMD_BLOCK_ACCEPT,
 } th_cmd_type;
 
 /* The last type: log replay looks types up by name up to it. */
-#define TH_CMD_LAST TH_CMD_ORDER_PICK
+#define TH_CMD_LAST TH_CMD_BLOCK_ACCEPT
 
 typedef struct {
     const char *account; /* id or name */
@@ -90,6 +93,7 @@ typedef struct {
     const char *order_id;   /* order cancel, replace; pick: the listing */
     th_share_new share;     /* project share */
     const char *instrument_ref; /* session preopen, open, close */
+    th_block_new block;     /* block propose; accept: block.buyer and order_id (the proposal) */
     const char *key_path;   /* init: where the log's private key is (NULL: no key) */
     const th_note_verifier *key; /* init: its verifier key */
     const char *request_text; /* a replay: the request's text as first recorded (NULL: made) */

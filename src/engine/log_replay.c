@@ -215,6 +215,21 @@ static int to_command(const char *text, size_t len, int64_t i, entry_cmd *c, th_
         if (!cmd->order_id)
             return bad(e, i, "a cancel needs its order");
         break;
+    case TH_CMD_BLOCK_PROPOSE:
+        cmd->block = (th_block_new){.seller = id_text(o, "seller", c->ids[0]),
+                                    .buyer = id_text(o, "buyer", c->ids[1]),
+                                    .instrument = id_text(o, "instrument", c->ids[2]),
+                                    .price = num(o, "price_fen"),
+                                    .qty = num(o, "qty")};
+        if (!cmd->block.seller || !cmd->block.buyer || !cmd->block.instrument)
+            return bad(e, i, "a block trade needs its seller, buyer and instrument");
+        break;
+    case TH_CMD_BLOCK_ACCEPT:
+        cmd->order_id = id_text(o, "block", c->ids[0]);
+        cmd->block = (th_block_new){.buyer = id_text(o, "buyer", c->ids[1])};
+        if (!cmd->order_id || !cmd->block.buyer)
+            return bad(e, i, "an accept needs its block trade and buyer");
+        break;
     case TH_CMD_ORDER_REPLACE:
         cmd->order_id = id_text(o, "order", c->ids[0]);
         cmd->order = (th_order_new){.price = num(o, "price_fen"), .qty = num(o, "qty")};
@@ -384,7 +399,7 @@ static const struct {
     {"cash", "account_id"},       {"cash_moves", "id"},        {"instruments", "id"},
     {"orders", "id"},             {"trades", "id"},            {"trade_parts", "trade_id, first"},
     {"beneficiaries", "project_id, account_id"},               {"payouts", "id"},
-    {"session_closes", "id"},
+    {"session_closes", "id"},     {"block_trades", "id"},
     {"log_entries", "idx"},       {"log_tiles", "id"},
 };
 

@@ -183,9 +183,93 @@ static int release(settling *s, order_row *o, const char *status, const char *no
     return order_update(db, o, now, e);
 }
 
-/* One trade: credits and cash move, fees are paid, both orders are brought up to date. */
-static int settle(settling *s, const th_instrument *in, int64_t fees_account,
-                  const th_book_event *ev, const char *now, th_err *e)
+/* A trade between two accounts (its orders, 0 for none): its row, the serials from src to the
+ * buyer (lowest first), the seller's benefit shares, and the cash: the buyer's balance less the
+ * price and its fee (its reservation less buyer_reserved), the seller's plus the price less its
+ * fee and the shares, the fees account's plus both fees. */
+typedef struct {
+    int64_t buyer, seller, buy_order, sell_order, price, qty;
+    const char *aggressor; /* buy, sell, auction, block */
+    int64_t buyer_fee, seller_fee;
+    const th_block_source *src;
+    int64_t buyer_reserved; /* taken from the buyer's reservation (0: paid from available) */
+} trade_new;
+
+static int record_trade(settling *s, const th_instrument *in, const trade_new *tn,
+                        const char *now, th_err *e)
+{
+    th_db *db = s->db;
+    int64_t fees_account, notional = tn->price * tn->qty;
+    if (th_fees_account(db, NULL, &fees_account, NULL, e))
+        return -1;
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "INSERT INTO trades (instrument_id, buy_order_id, sell_order_id, buyer_id,"
+                       " seller_id, price_fen, qty, aggressor, buyer_fee_fen, seller_fee_fen,"
+                       " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                   &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, in->id);
+    if (tn->buy_order)
+        sqlite3_bind_int64(st, 2, tn->buy_order);
+    if (tn->sell_order)
+        sqlite3_bind_int64(st, 3, tn->sell_order);
+    sqlite3_bind_int64(st, 4, tn->buyer);
+    sqlite3_bind_int64(st, 5, tn->seller);
+    sqlite3_bind_int64(st, 6, tn->price);
+    sqlite3_bind_int64(st, 7, tn->qty);
+    sqlite3_bind_text(st, 8, tn->aggressor, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, tn->buyer_fee);
+    sqlite3_bind_int64(st, 10, tn->seller_fee);
+    sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    s->trade = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    th_db_done(db, st);
+    if (r != SQLITE_ROW)
+        return th_db_fail(db, "cannot record the trade", e);
+    th_cjson *t = NULL;
+    if (s->trades) {
+        t = th_cjson_object();
+        th_cjson_set_int(t, "trade", s->trade);
+        if (tn->buy_order)
+            th_cjson_set_int(t, "buy_order", tn->buy_order);
+        if (tn->sell_order)
+            th_cjson_set_int(t, "sell_order", tn->sell_order);
+        th_cjson_set_int(t, "buyer", tn->buyer);
+        th_cjson_set_int(t, "seller", tn->seller);
+        th_cjson_set_int(t, "price_fen", tn->price);
+        th_cjson_set_int(t, "qty", tn->qty);
+        th_cjson_set_int(t, "buyer_fee_fen", tn->buyer_fee);
+        th_cjson_set_int(t, "seller_fee_fen", tn->seller_fee);
+        s->parts = th_cjson_array();
+        th_cjson_set(t, "blocks", s->parts);
+        th_cjson_push(s->trades, t);
+    }
+    th_block_dest dst = {.account = tn->buyer};
+    s->rc = 0;
+    s->e = e;
+    s->nranges = 0;
+    if (th_blocks_hand(db, tn->src, tn->qty, &dst, part_delivered, s, e) || s->rc)
+        return -1;
+    /* benefit sharing: the owner's net proceeds of its projects' credits to their beneficiaries */
+    th_cjson *payouts = t ? th_cjson_array() : NULL;
+    int64_t paid;
+    if (th_share_proceeds(db, s->trade, tn->seller, notional - tn->seller_fee, tn->qty,
+                          s->ranges, s->nranges, now, payouts, &paid, e))
+        return -1;
+    if (t)
+        th_cjson_set(t, "payouts", payouts);
+    if (th_cash_change(db, tn->buyer, -(notional + tn->buyer_fee), -tn->buyer_reserved, e) ||
+        th_cash_change(db, tn->seller, notional - tn->seller_fee - paid, 0, e) ||
+        (tn->buyer_fee + tn->seller_fee > 0 &&
+         th_cash_change(db, fees_account, tn->buyer_fee + tn->seller_fee, 0, e)))
+        return -1;
+    return 0;
+}
+
+/* One trade of the book: credits and cash move, fees are paid, both orders are brought up to
+ * date. */
+static int settle(settling *s, const th_instrument *in, const th_book_event *ev, const char *now,
+                  th_err *e)
 {
     th_db *db = s->db;
     order_row buy, sell;
@@ -196,69 +280,15 @@ static int settle(settling *s, const th_instrument *in, int64_t fees_account,
     bool buyer_takes = ev->aggressor == 'B', seller_takes = ev->aggressor == 'S';
     int64_t buyer_fee = fee_of(notional, buyer_takes ? in->taker_fee_bps : in->maker_fee_bps);
     int64_t seller_fee = fee_of(notional, seller_takes ? in->taker_fee_bps : in->maker_fee_bps);
-    sqlite3_stmt *st;
-    if (th_db_stmt(db, "INSERT INTO trades (instrument_id, buy_order_id, sell_order_id, buyer_id,"
-                       " seller_id, price_fen, qty, aggressor, buyer_fee_fen, seller_fee_fen,"
-                       " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                   &st, e))
-        return -1;
-    sqlite3_bind_int64(st, 1, in->id);
-    sqlite3_bind_int64(st, 2, buy.id);
-    sqlite3_bind_int64(st, 3, sell.id);
-    sqlite3_bind_int64(st, 4, buy.account);
-    sqlite3_bind_int64(st, 5, sell.account);
-    sqlite3_bind_int64(st, 6, p);
-    sqlite3_bind_int64(st, 7, q);
-    sqlite3_bind_text(st, 8, buyer_takes ? "buy" : seller_takes ? "sell" : "auction", -1,
-                      SQLITE_STATIC);
-    sqlite3_bind_int64(st, 9, buyer_fee);
-    sqlite3_bind_int64(st, 10, seller_fee);
-    sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st);
-    s->trade = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    th_db_done(db, st);
-    if (r != SQLITE_ROW)
-        return th_db_fail(db, "cannot record the trade", e);
-
-    th_cjson *t = NULL;
-    if (s->trades) {
-        t = th_cjson_object();
-        th_cjson_set_int(t, "trade", s->trade);
-        th_cjson_set_int(t, "buy_order", buy.id);
-        th_cjson_set_int(t, "sell_order", sell.id);
-        th_cjson_set_int(t, "buyer", buy.account);
-        th_cjson_set_int(t, "seller", sell.account);
-        th_cjson_set_int(t, "price_fen", p);
-        th_cjson_set_int(t, "qty", q);
-        th_cjson_set_int(t, "buyer_fee_fen", buyer_fee);
-        th_cjson_set_int(t, "seller_fee_fen", seller_fee);
-        s->parts = th_cjson_array();
-        th_cjson_set(t, "blocks", s->parts);
-        th_cjson_push(s->trades, t);
-    }
-    /* the credits: the sell order's reserved serials, lowest first, to the buyer */
+    /* the credits: the sell order's reserved serials; the cash: from the buyer's reservation */
     th_block_source src = {.account = sell.account, .reserved = true, .order = sell.id};
-    th_block_dest dst = {.account = buy.account};
-    s->rc = 0;
-    s->e = e;
-    s->nranges = 0;
-    if (th_blocks_hand(db, &src, q, &dst, part_delivered, s, e) || s->rc)
-        return -1;
-    /* benefit sharing: the owner's net proceeds of its projects' credits to their beneficiaries */
-    th_cjson *payouts = t ? th_cjson_array() : NULL;
-    int64_t paid;
-    if (th_share_proceeds(db, s->trade, sell.account, notional - seller_fee, q, s->ranges,
-                          s->nranges, now, payouts, &paid, e))
-        return -1;
-    if (t)
-        th_cjson_set(t, "payouts", payouts);
-    /* the cash: from the buyer's reservation, to the seller (less what it paid out) and the fees
-     * account */
     int64_t taken = q * per_credit(in, buy.price);
-    if (th_cash_change(db, buy.account, -(notional + buyer_fee), -taken, e) ||
-        th_cash_change(db, sell.account, notional - seller_fee - paid, 0, e) ||
-        (buyer_fee + seller_fee > 0 &&
-         th_cash_change(db, fees_account, buyer_fee + seller_fee, 0, e)))
+    trade_new tn = {.buyer = buy.account, .seller = sell.account, .buy_order = buy.id,
+                    .sell_order = sell.id, .price = p, .qty = q,
+                    .aggressor = buyer_takes ? "buy" : seller_takes ? "sell" : "auction",
+                    .buyer_fee = buyer_fee, .seller_fee = seller_fee, .src = &src,
+                    .buyer_reserved = taken};
+    if (record_trade(s, in, &tn, now, e))
         return -1;
     buy.filled += q;
     buy.reserved -= taken;
@@ -311,15 +341,11 @@ static int apply_events(settling *s, th_books *bk, const th_instrument *in, cons
         return th_fail(e, TH_EINTERNAL, "out of memory");
     if (n)
         memcpy(copy, evs, n * sizeof *copy);
-    int64_t fees_account = 0;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         const th_book_event *ev = &copy[i];
         if (ev->type == TH_EV_TRADE) {
-            if (!fees_account && th_fees_account(s->db, NULL, &fees_account, NULL, e))
-                rc = -1;
-            else
-                rc = settle(s, in, fees_account, ev, now, e);
+            rc = settle(s, in, ev, now, e);
         } else if (ev->type == TH_EV_CANCELLED) {
             order_row o;
             rc = order_load(s->db, ev->id, &o, e);
@@ -758,6 +784,42 @@ int th_order_pick(th_db *db, th_books *bk, const char *account, const char *list
                       .qty = qty};
     th_cjson_set_int(ev, "listing", l.id);
     return add_order(db, bk, &o, l.id, now, out, ev, touched, e);
+}
+
+int th_trade_direct(th_db *db, const th_instrument *in, int64_t buyer, int64_t seller,
+                    int64_t price, int64_t qty, const char *now, th_cjson *trades,
+                    int64_t *trade_id, th_err *e)
+{
+    int64_t notional = price * qty;
+    if (qty > ORDER_FEN_MAX / price)
+        return th_fail(e, TH_EINPUT, "the trade is worth more than tanhui counts");
+    trade_new tn = {.buyer = buyer, .seller = seller, .price = price, .qty = qty,
+                    .aggressor = "block", .buyer_fee = fee_of(notional, in->taker_fee_bps),
+                    .seller_fee = fee_of(notional, in->maker_fee_bps)};
+    th_cash c;
+    if (th_cash_get(db, buyer, &c, e))
+        return -1;
+    if (notional + tn.buyer_fee > c.balance - c.reserved) {
+        char n[32], av[32];
+        th_money_format(notional + tn.buyer_fee, n);
+        th_money_format(c.balance - c.reserved, av);
+        return th_fail(e, TH_EINPUT, "insufficient cash: the trade costs the buyer %s CNY with "
+                                     "its fee, %s available", n, av);
+    }
+    th_block_source src = {.account = seller, .project = in->project, .vintage = in->vintage,
+                           .t_plus_one = in->t_plus_one, .bought_after = in->session_from};
+    tn.src = &src;
+    settling s = {.db = db, .trades = trades};
+    th_buf_init(&s.fills);
+    int rc = record_trade(&s, in, &tn, now, e);
+    if (rc && e->code == TH_EINPUT && strstr(e->msg, "credits are there to hand over"))
+        rc = th_fail(e, TH_EINPUT, "insufficient credits: the seller holds fewer than %lld "
+                                   "available credits of vintage %d%s", (long long)qty,
+                     in->vintage, in->t_plus_one ? " that T+1 lets it sell now" : "");
+    *trade_id = s.trade;
+    th_buf_free(&s.fills);
+    free(s.ranges);
+    return rc;
 }
 
 int th_orders_settle(th_db *db, th_books *bk, const th_instrument *in, const char *now,

@@ -73,6 +73,13 @@ int th_orders_settle(th_db *db, th_books *bk, const th_instrument *in, const cha
                      const char *cancel_status, th_cjson *trades, th_cjson *released,
                      int64_t *ntrades, th_err *e) __attribute__((warn_unused_result));
 
+/* A trade outside the book (a block trade): qty credits of the seller's lowest qualifying
+ * available serials to the buyer at price, paid from the buyer's available cash; the buyer pays
+ * the taker's fee, the seller the maker's; the seller's benefit shares paid. */
+int th_trade_direct(th_db *db, const th_instrument *in, int64_t buyer, int64_t seller,
+                    int64_t price, int64_t qty, const char *now, th_cjson *trades,
+                    int64_t *trade_id, th_err *e) __attribute__((warn_unused_result));
+
 /* Reads. One order with its trades; an account's orders (newest first); an instrument's book
  * (open orders by price level, from the store); trades (newest first, all or one instrument's). */
 int th_order_json(th_db *db, const char *id, th_buf *out, th_err *e)

@@ -338,6 +338,21 @@ static const char *const migrations[] = {
     "  expired_orders INTEGER NOT NULL,"
     "  created_at TEXT NOT NULL"
     ");",
+    /* 15: block trades (大宗协议): proposed by the seller, accepted by the buyer, settled outside
+     * the book as a trade */
+    "CREATE TABLE block_trades ("
+    "  id INTEGER PRIMARY KEY,"
+    "  instrument_id INTEGER NOT NULL REFERENCES instruments (id),"
+    "  seller_id INTEGER NOT NULL REFERENCES accounts (id),"
+    "  buyer_id INTEGER NOT NULL REFERENCES accounts (id),"
+    "  price_fen INTEGER NOT NULL CHECK (price_fen > 0),"
+    "  qty INTEGER NOT NULL CHECK (qty > 0),"
+    "  status TEXT NOT NULL CHECK (status = 'proposed' OR status = 'accepted'),"
+    "  trade_id INTEGER REFERENCES trades (id),"
+    "  created_at TEXT NOT NULL,"
+    "  accepted_at TEXT,"
+    "  CHECK ((status = 'accepted') = (trade_id IS NOT NULL))"
+    ");",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

@@ -723,6 +723,28 @@ expect 0 t1-preopen -- "$T" --db "$Q" session preopen SGT1
 expect 0 t1-sell -- "$T" --db "$Q" order add --account 乙 --instrument SGT1 --side sell --price 58.50 --qty 3
 has "$D/out" "SGT1 sell 3 at 58.50 (limit gtc), filled 0, open" "in the next session they can"
 expect 0 t1-check -- "$T" --db "$Q" check
+# block trades (大宗协议): proposed, accepted, settled outside the book, not in the VWAP
+expect 0 bk-propose -- "$T" --db "$Q" block propose --seller 林场 --buyer 甲 --instrument SG24 --price 45.00 --qty 20 --json
+has "$D/out" '"instrument":"SG24","seller":2,"buyer":4,"price_fen":4500,"price":"45.00","qty":20,"status":"proposed","trade":null' "a proposal"
+expect 2 bk-band -- "$T" --db "$Q" block propose --seller 林场 --buyer 甲 --instrument SG24 --price 41.64 --qty 20
+has "$D/err" "within ±30 % of the reference: 41.65 to 77.35 CNY" "a block's band is ±30 % of the reference (59.50)"
+expect 2 bk-wrong-buyer -- "$T" --db "$Q" block accept 1 --buyer 乙
+has "$D/err" "block trade 1 was proposed to account 4, not to 乙" "only the buyer named accepts"
+expect 0 bk-accept -- "$T" --db "$Q" block accept 1 --buyer 甲
+has "$D/out" "block trade 1: SG24 20 at 45.00, seller 2, buyer 4, accepted (trade " "accepted and settled"
+expect 2 bk-again -- "$T" --db "$Q" block accept 1 --buyer 甲
+has "$D/err" "block trade 1 is accepted already" "a block trade settles once"
+expect 0 bk-trades -- "$T" --db "$Q" trades SG24 --json
+has "$D/out" '"price_fen":4500,"price":"45.00","qty":20,"aggressor":"block","buyer_fee_fen":90,"seller_fee_fen":45' "a block trade on the tape: buyer taker, seller maker"
+expect 0 bk-propose-big -- "$T" --db "$Q" block propose --seller 林场 --buyer 乙 --instrument SG24 --price 60 --qty 100000
+expect 2 bk-accept-short -- "$T" --db "$Q" block accept 2 --buyer 乙
+has "$D/err" "insufficient cash" "an accept fails when the buyer cannot pay"
+expect 0 bk-close -- "$T" --db "$Q" session close SG24 --json
+has "$D/out" '"vwap_fen":5900,"continuous_qty":5,' "the close's VWAP (2 at 60.50, 3 at 58.00) leaves the block trade at 45.00 out"
+expect 0 bk-list -- "$T" --db "$Q" block list
+has "$D/out" "block trade 2: SG24 100000 at 60.00, seller 2, buyer 5, proposed" "block list"
+expect 0 bk-check -- "$T" --db "$Q" check
+expect 0 bk-log-verify -- "$T" --db "$Q" log verify
 
 # --- the transparency log: every change an entry, signed checkpoints, proofs, audits ---
 expect 0 log-size -- "$T" --db "$DB" log size

@@ -26,6 +26,7 @@ static const char *const undo[] = {
     [12] = "DROP TABLE payouts; DROP TABLE beneficiaries;",
     [13] = "DROP TABLE session_closes; ALTER TABLE instruments DROP COLUMN session;"
            "ALTER TABLE instruments DROP COLUMN session_from;",
+    [14] = "DROP TABLE block_trades;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

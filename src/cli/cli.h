@@ -88,6 +88,7 @@ int th_cmd_trades(const th_global *g, int argc, char **argv);
 int th_cmd_payouts(const th_global *g, int argc, char **argv);
 int th_cmd_session(const th_global *g, int argc, char **argv);
 int th_cmd_block(const th_global *g, int argc, char **argv);
+int th_cmd_bars(const th_global *g, int argc, char **argv);
 int th_cli_project_share(const th_global *g, int argc, char **argv);
 int th_cli_project_beneficiaries(const th_global *g, int argc, char **argv);
 /* `tanhui book INSTRUMENT`: the book as the store holds it (th_cmd_book hands it over). */

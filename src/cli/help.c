@@ -346,6 +346,16 @@ static const char help_block[] =
     "--json: {\"id\", \"instrument\", \"seller\", \"buyer\", \"price_fen\", \"price\", \"qty\",\n"
     "\"status\", \"trade\", \"created_at\"}; list prints {\"block_trades\": [...]}.\n";
 
+static const char help_bars[] =
+    "usage: tanhui [--db PATH] bars INSTRUMENT [--interval 1m|1h|1d] [--json]\n"
+    "\n"
+    "An instrument's trades in bars of a minute, an hour or a day (the default), in the\n"
+    "market's time, Asia/Shanghai: open, high, low, close, volume (block trades included), the\n"
+    "VWAP of the trades on the book (block trades left out, as at the close) and the number of\n"
+    "trades, oldest first. --json: {\"instrument\", \"interval\", \"time_zone\", \"bars\":\n"
+    "[{\"start\", \"open_fen\", \"high_fen\", \"low_fen\", \"close_fen\", \"volume\", \"vwap_fen\",\n"
+    "\"trades\"}]}; start is ISO 8601 with the +08:00 offset (a date for daily bars).\n";
+
 static const char help_payouts[] =
     "usage: tanhui [--db PATH] payouts ACCOUNT [--json]\n"
     "\n"
@@ -421,6 +431,7 @@ const th_command th_commands[] = {
     {"orders", th_cmd_orders, "an account's orders and fills", help_orders},
     {"trades", th_cmd_trades, "the trade tape", help_trades},
     {"payouts", th_cmd_payouts, "the benefit shares an account received", help_payouts},
+    {"bars", th_cmd_bars, "an instrument's trades in bars (OHLC, volume, VWAP)", help_bars},
     {"block", th_cmd_block, "propose, accept or list block trades (大宗协议)", help_block},
     {"session", th_cmd_session, "open, close or pre-open an instrument's trading session",
      help_session},

@@ -744,6 +744,14 @@ has "$D/out" '"vwap_fen":5900,"continuous_qty":5,' "the close's VWAP (2 at 60.50
 expect 0 bk-list -- "$T" --db "$Q" block list
 has "$D/out" "block trade 2: SG24 100000 at 60.00, seller 2, buyer 5, proposed" "block list"
 expect 0 bk-check -- "$T" --db "$Q" check
+expect 0 bars-day -- "$T" --db "$Q" bars SG24 --json
+has "$D/out" '"interval":"1d","time_zone":"Asia/Shanghai","bars":[{"start":"' "daily bars"
+has "$D/out" '"open_fen":5800,"high_fen":6050,"low_fen":4500,"close_fen":4500,"volume":39,"vwap_fen":5858,"trades":6}]}' "the day: the block trade in the volume and the close, not the VWAP"
+expect 0 bars-minute -- "$T" --db "$Q" bars SG24 --interval 1m
+has "$D/out" "SG24, 1m bars (Asia/Shanghai):" "minute bars as text"
+expect 2 bars-interval -- "$T" --db "$Q" bars SG24 --interval 5m
+has "$D/err" "the interval is 1m, 1h or 1d" "a bad interval"
+expect 2 bars-none -- "$T" --db "$Q" bars NOPE
 expect 0 bk-log-verify -- "$T" --db "$Q" log verify
 
 # --- the transparency log: every change an entry, signed checkpoints, proofs, audits ---

@@ -1,11 +1,12 @@
-/* test_crash.c — the engine under injected fsync failures and power cuts (crash_vfs.h), with an
- * injected clock. Each round arms a failure at a random sync, runs batches of random transfers
- * with request ids until the power goes, undoes what a crash loses (keeping none, a random part or
- * all of what was in flight), reopens, and checks: every acknowledged request is there with its first result;
- * the batch in flight is there whole or not at all; holdings match a model of the acknowledged
- * commands; `check` passes; the transparency log holds exactly the changes that are there (its
- * tree, its checkpoints, and its replay equal to the registry: every round of `make test`'s 40,
- * every fiftieth of `make check-long`'s 300). */
+/* test_crash.c — the engine (the registry, then the exchange) under injected fsync failures and
+ * power cuts (crash_vfs.h), with an injected clock. Each round arms a failure at a random sync,
+ * runs batches of random transfers with request ids until the power goes, undoes what a crash
+ * loses (keeping none, a random part or all of what was in flight), reopens, and checks: every
+ * acknowledged request is there with its first result; the batch in flight is there whole or not
+ * at all; holdings match a model of the acknowledged commands; `check` passes; the transparency
+ * log holds exactly the changes that are there (its tree, its checkpoints, and its replay equal
+ * to the registry: every round of `make test`'s 40, every fiftieth of `make check-long`'s 300).
+ * The exchange's test does the same with orders (see it). */
 #include "test.h"
 
 #include "carbon/params_default.h"
@@ -105,20 +106,28 @@ typedef struct {
     char *result[BATCH];     /* its acknowledged result */
 } batch;
 
-TEST(engine_survives_fsync_failures_and_power_cuts)
+/* The crash VFS installed and a registry made at path (in the test directory): false, the test
+ * failed and the VFS gone, when either cannot be. */
+static bool crash_start(const char *name, char path[512])
 {
     if (th_crashvfs_install() != 0) {
         th_test_fail(__FILE__, __LINE__, "cannot install the crash VFS");
-        return;
+        return false;
     }
-    char path[512];
-    snprintf(path, sizeof path, "%s/crash.db", th_test_tmpdir());
+    snprintf(path, 512, "%s/%s", th_test_tmpdir(), name);
     unlink(path);
-    if (!make_registry(path)) {
-        th_test_fail(__FILE__, __LINE__, "cannot make the registry");
-        th_crashvfs_uninstall();
+    if (make_registry(path))
+        return true;
+    th_test_fail(__FILE__, __LINE__, "cannot make the registry");
+    th_crashvfs_uninstall();
+    return false;
+}
+
+TEST(engine_survives_fsync_failures_and_power_cuts)
+{
+    char path[512];
+    if (!crash_start("crash.db", path))
         return;
-    }
     int64_t model[NACCT] = {100000, 0, 0, 0};
     uint64_t x = 20261127;
     int clock = 0, rounds = th_test_long() ? 300 : 40;
@@ -277,4 +286,149 @@ TEST(engine_survives_fsync_failures_and_power_cuts)
     CHECK(failures > 0);
     CHECK(kept_writes > 0);
     CHECK(present_in_flight > 0);
+}
+
+/* The exchange under the same power cuts and fsync failures: rounds of random orders, cancels and
+ * replaces with request ids between accounts holding credits and cash. After every crash: each
+ * acknowledged order is there with its first result; `check` passes (reservations, fills, cash
+ * to the fen); the log replays to exactly the registry that is there (so the batch in flight is
+ * whole or absent: a part of it without its entries, or entries without their change, would not
+ * replay to it); and the next round's engine loads the books again from the open orders and
+ * trades on them. */
+TEST(exchange_survives_fsync_failures_and_power_cuts)
+{
+    char path[512];
+    if (!crash_start("crash-ex.db", path))
+        return;
+    bool ok = true;
+    th_db *db;
+    th_err e;
+    if (ok && th_db_open(path, TH_DB_WRITE, &db, &e) == 0) {
+        th_engine *en = th_engine_new(db);
+        th_engine_set_signer(en, &log_key, 0);
+        for (int a = 1; a < NACCT && ok; a++) {
+            th_cmd t = {.type = TH_CMD_TRANSFER}, d = {.type = TH_CMD_CASH_DEPOSIT};
+            t.move = (th_move){.from = "O", .to = accounts[a], .qty = 20000};
+            d.cash = (th_cash_cmd){.account = accounts[a], .amount = 100000000};
+            ok = apply_one(en, t) == 0 && apply_one(en, d) == 0;
+        }
+        th_cmd in = {.type = TH_CMD_INSTRUMENT_ADD};
+        in.instrument = (th_instrument_new){.code = "SG", .vintage = 2024, .ref_price = 5000,
+                                            .maker_fee_bps = 3, .taker_fee_bps = 9};
+        ok = ok && apply_one(en, in) == 0;
+        th_engine_free(en);
+        th_db_close(db);
+    }
+    if (!ok) {
+        th_test_fail(__FILE__, __LINE__, "cannot make the exchange");
+        th_crashvfs_uninstall();
+        return;
+    }
+    uint64_t x = 4242;
+    int clock = 0, rounds = th_test_long() ? 120 : 25, crashes = 0, whole = 0;
+    int64_t orders = 0;
+    static char ids[MAXBATCHES][BATCH][48], refs[MAXBATCHES][BATCH][24];
+    static char *results[MAXBATCHES][BATCH];
+    for (int round = 0; round < rounds; round++) {
+        if (th_db_open(path, TH_DB_WRITE, &db, &e) != 0) {
+            th_test_fail(__FILE__, __LINE__, "round %d: reopen: %s", round, e.msg);
+            break;
+        }
+        th_engine *en = th_engine_new(db);
+        th_engine_set_clock(en, tick, &clock);
+        th_engine_set_signer(en, &log_key, 0);
+        th_crashvfs_arm(rnd(&x) % 4 ? TH_CRASH_CRASH : TH_CRASH_FAIL, 1 + (int)(rnd(&x) % 8));
+        int nb = 0, in_flight = -1;
+        for (; nb < MAXBATCHES && !th_crashvfs_crashed(); nb++) {
+            th_cmd cmds[BATCH];
+            th_cmd_result res[BATCH];
+            for (int i = 0; i < BATCH; i++) {
+                memset(&cmds[i], 0, sizeof cmds[i]);
+                snprintf(ids[nb][i], sizeof ids[nb][i], "x%d-b%d-c%d", round, nb, i);
+                results[nb][i] = NULL;
+                cmds[i].request_id = ids[nb][i];
+                uint64_t v = rnd(&x);
+                if (v % 10 < 2 && orders > 0) {
+                    cmds[i].type = v % 10 ? TH_CMD_ORDER_CANCEL : TH_CMD_ORDER_REPLACE;
+                    snprintf(refs[nb][i], sizeof refs[nb][i], "%lld",
+                             (long long)(rnd(&x) % (uint64_t)orders) + 1);
+                    cmds[i].order_id = refs[nb][i];
+                    cmds[i].order = (th_order_new){.price = 4900 + (int64_t)(rnd(&x) % 200),
+                                                   .qty = (int64_t)(rnd(&x) % 30) + 1};
+                } else {
+                    bool buy = (v >> 8) & 1;
+                    cmds[i].type = TH_CMD_ORDER_ADD;
+                    cmds[i].order = (th_order_new){.account = accounts[1 + (v >> 9) % 3],
+                                                   .instrument = "SG",
+                                                   .side = buy ? "buy" : "sell",
+                                                   .price = 4900 + (int64_t)((v >> 12) % 200),
+                                                   .qty = (int64_t)((v >> 20) % 40) + 1};
+                }
+                th_cmd_result_init(&res[i]);
+            }
+            if (th_engine_apply(en, cmds, BATCH, res, &e) == 0) {
+                for (int i = 0; i < BATCH; i++)
+                    if (res[i].status == 0)
+                        results[nb][i] = strdup(res[i].result.p);
+            } else {
+                in_flight = nb;
+            }
+            for (int i = 0; i < BATCH; i++)
+                th_cmd_result_free(&res[i]);
+            if (in_flight >= 0) {
+                nb++;
+                break;
+            }
+        }
+        th_engine_free(en);
+        th_db_close(db);
+        if (th_crashvfs_crashed()) {
+            crashes++;
+            uint64_t v = rnd(&x);
+            th_crashvfs_recover(v % 3 == 0 ? SIZE_MAX : (size_t)(v >> 8) % 12);
+        } else {
+            th_crashvfs_recover(0);
+        }
+        if (th_db_open(path, TH_DB_WRITE, &db, &e) != 0) {
+            th_test_fail(__FILE__, __LINE__, "round %d: after the crash: %s", round, e.msg);
+            break;
+        }
+        for (int n = 0; n < nb; n++) {
+            int there = 0;
+            for (int i = 0; i < BATCH; i++) {
+                char *s = stored(db, ids[n][i]);
+                there += s != NULL;
+                if (results[n][i] && (!s || strcmp(s, results[n][i]) != 0))
+                    th_test_fail(__FILE__, __LINE__, "round %d: acknowledged %s %s", round,
+                                 ids[n][i], s ? "has another result" : "is lost");
+                free(s);
+                free(results[n][i]);
+                results[n][i] = NULL;
+            }
+            if (n == in_flight && there) /* it committed before the power went */
+                whole++;
+        }
+        th_buf out;
+        th_buf_init(&out);
+        if (th_registry_check(db, &out, &e) != 0)
+            th_test_fail(__FILE__, __LINE__, "round %d: check: %s", round, e.msg);
+        th_buf_free(&out);
+        th_log_verified verified;
+        bool audit_now = rounds <= 25 || round % 20 == 0 || round == rounds - 1;
+        if (audit_now && th_log_audit(db, &log_key.v, &verified, &e) != 0)
+            th_test_fail(__FILE__, __LINE__, "round %d: the log: %s", round, e.msg);
+        sqlite3_stmt *st;
+        if (th_db_prepare(db, "SELECT count(*) FROM orders", &st, &e) == 0) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                orders = sqlite3_column_int64(st, 0);
+            sqlite3_finalize(st);
+        }
+        th_db_close(db);
+    }
+    th_crashvfs_uninstall();
+    CHECK(crashes > rounds / 2);
+    CHECK(orders > 50);
+    if (getenv("TANHUI_TEST_VERBOSE"))
+        fprintf(stderr, "exchange crash test: %d rounds, %d power cuts, %lld orders, %d batches "
+                        "in flight found whole\n", rounds, crashes, (long long)orders, whole);
 }

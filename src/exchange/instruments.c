@@ -65,7 +65,8 @@ int th_fees_account(th_db *db, const char *now, int64_t *id, th_cjson *ev, th_er
         return 0;
     }
     sqlite3_stmt *st;
-    if (th_db_stmt(db, "SELECT id FROM accounts WHERE kind = 'fees' ORDER BY id LIMIT 1", &st, e))
+    /* by its name (indexed, unique): the registry makes it as `fees` */
+    if (th_db_stmt(db, "SELECT id FROM accounts WHERE name = 'fees' AND kind = 'fees'", &st, e))
         return -1;
     int r = sqlite3_step(st);
     *id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;

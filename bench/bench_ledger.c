@@ -26,20 +26,10 @@ int main(void)
     mkdir(dir, 0755);
     char path[600];
     snprintf(path, sizeof path, "%s/ledger.db", dir);
-    th_db_unlink(path);
     th_db *db;
-    th_err e;
-    if (th_db_open(path, TH_DB_CREATE, &db, &e)) {
-        fprintf(stderr, "bench: %s\n", e.msg);
+    th_engine *en = bench_engine(path, &db);
+    if (!en)
         return 1;
-    }
-    th_engine *en = th_engine_new(db);
-    th_note_signer key;
-    if (th_note_generate("bench.tanhui/log", &key, &e)) {
-        fprintf(stderr, "bench: %s\n", e.msg);
-        return 1;
-    }
-    th_engine_set_signer(en, &key, 0);
     th_cmd_result *r = calloc((size_t)batch, sizeof *r);
     th_cmd *c = calloc((size_t)batch, sizeof *c);
     for (long i = 0; i < batch; i++)

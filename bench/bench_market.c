@@ -11,8 +11,6 @@
  * batch commits: its latency is the batch's time from its start), the open orders left. */
 #include "bench_registry.h"
 
-#include "log/note.h"
-
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,17 +41,9 @@ int main(void)
     snprintf(path, sizeof path, "%s/market.db", dir);
     th_db *db;
     th_err e;
-    if (th_db_open(path, TH_DB_CREATE, &db, &e)) {
-        fprintf(stderr, "bench: %s\n", e.msg);
+    th_engine *en = bench_engine(path, &db);
+    if (!en)
         return 1;
-    }
-    th_engine *en = th_engine_new(db);
-    th_note_signer key;
-    if (th_note_generate("bench.local/market", &key, &e)) {
-        fprintf(stderr, "bench: %s\n", e.msg);
-        return 1;
-    }
-    th_engine_set_signer(en, &key, 0);
     th_cmd_result *r = malloc(BATCH * sizeof *r);
     for (int i = 0; i < BATCH; i++)
         th_cmd_result_init(&r[i]);
@@ -79,7 +69,7 @@ int main(void)
         return 1;
 
     uint64_t x = 0x9E3779B97F4A7C15ull;
-    int64_t next_id = 1, trades0 = 0;
+    int64_t next_id = 1;
     long batches = orders / BATCH;
     double *lat = malloc((size_t)batches * sizeof *lat);
     static char ids[BATCH][24];
@@ -122,7 +112,7 @@ int main(void)
     if (th_db_prepare(db, "SELECT (SELECT count(*) FROM trades), (SELECT count(*) FROM orders"
                           " WHERE status = 'open')", &st, &e) == 0) {
         if (sqlite3_step(st) == SQLITE_ROW) {
-            trades = sqlite3_column_int64(st, 0) - trades0;
+            trades = sqlite3_column_int64(st, 0);
             open = sqlite3_column_int64(st, 1);
         }
         sqlite3_finalize(st);

@@ -6,6 +6,7 @@
 
 #include "carbon/params_default.h"
 #include "engine/engine.h"
+#include "log/note.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -15,6 +16,22 @@ static inline double bench_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A new database at path (one there before is removed) and an engine on it that signs a
+ * checkpoint per batch with a fresh key, as in use; NULL (said on stderr) if either fails. */
+static inline th_engine *bench_engine(const char *path, th_db **db)
+{
+    th_err e;
+    th_note_signer key;
+    th_db_unlink(path);
+    if (th_db_open(path, TH_DB_CREATE, db, &e) || th_note_generate("bench.tanhui/log", &key, &e)) {
+        fprintf(stderr, "bench: %s\n", e.msg);
+        return NULL;
+    }
+    th_engine *en = th_engine_new(*db);
+    th_engine_set_signer(en, &key, 0);
+    return en;
 }
 
 /* Apply a batch; -1 (said on stderr) if it or any command of it failed. */

@@ -25,7 +25,8 @@ th_cjson *th_cjson_string(const char *s); /* valid UTF-8 */
 th_cjson *th_cjson_bool(bool v);
 th_cjson *th_cjson_null(void);
 /* Add to an object or an array; the container takes the value (a NULL container, an event
- * nobody asked for, frees it; a NULL value adds nothing). The key is not copied: it must outlive the object (a literal). */
+ * nobody asked for, frees it; a NULL value adds nothing). The key is not copied: it must
+ * outlive the object (a literal). */
 void th_cjson_set(th_cjson *obj, const char *key, th_cjson *value);
 void th_cjson_push(th_cjson *arr, th_cjson *value);
 /* Shorthands that do nothing when obj is NULL (an event nobody asked for); a NULL string is

@@ -45,6 +45,8 @@ int th_cli_write_file(const char *path, const th_buf *b, th_err *e);
 typedef int (*th_read_fn)(th_db *db, const char *arg, th_buf *out, th_err *e);
 int th_cli_read(const th_global *g, int argc, char **argv, const char *cmd, const char *arg_name,
                 th_read_fn json, th_read_fn text);
+/* A write's text made from its JSON result: parsed, lines() writes the text. */
+void th_cli_json_lines(const th_buf *json, th_buf *out, void (*lines)(json_t *o, th_buf *out));
 /* A read's text made from its JSON: json() into a buffer, parsed, lines() writes the text. */
 int th_cli_as_text(th_read_fn json, th_db *db, const char *arg, th_buf *out, th_err *e,
                    void (*lines)(json_t *o, th_buf *out));

@@ -62,9 +62,7 @@ int th_cmd_bars(const th_global *g, int argc, char **argv)
             th_buf_put(&out, json.p, json.len);
             th_buf_putc(&out, '\n');
         } else {
-            json_t *o = json_loadb(json.p, json.len, 0, NULL);
-            bars_lines(o, &out);
-            json_decref(o);
+            th_cli_json_lines(&json, &out, bars_lines);
         }
         status = th_cli_write(stdout, &out, &e) ? th_cli_fail(&e) : 0;
     }

@@ -28,9 +28,7 @@ static void block_line(json_t *o, th_buf *out)
 
 static void block_text(const th_buf *json, th_buf *out)
 {
-    json_t *o = json_loadb(json->p, json->len, 0, NULL);
-    block_line(o, out);
-    json_decref(o);
+    th_cli_json_lines(json, out, block_line);
 }
 
 static int list_json(th_db *db, const char *arg, th_buf *out, th_err *e)

@@ -22,13 +22,16 @@ static void balance_line(json_t *o, th_buf *out)
                   field(o, "balance"), field(o, "available"), field(o, "reserved"));
 }
 
-static void move_text(const th_buf *json, th_buf *out)
+static void move_lines(json_t *o, th_buf *out)
 {
-    json_t *o = json_loadb(json->p, json->len, 0, NULL);
     th_buf_printf(out, "%s %lld: %s CNY\n", field(o, "type"),
                   (long long)json_integer_value(json_object_get(o, "id")), field(o, "amount"));
     balance_line(o, out);
-    json_decref(o);
+}
+
+static void move_text(const th_buf *json, th_buf *out)
+{
+    th_cli_json_lines(json, out, move_lines);
 }
 
 static int balance_json(th_db *db, const char *account, th_buf *out, th_err *e)

@@ -30,13 +30,16 @@ static void instrument_line(json_t *o, th_buf *out)
                   json_is_true(json_object_get(o, "t_plus_one")) ? "; T+1" : "");
 }
 
-static void added_text(const th_buf *json, th_buf *out)
+static void added_lines(json_t *o, th_buf *out)
 {
-    json_t *o = json_loadb(json->p, json->len, 0, NULL);
     th_buf_printf(out, "added instrument %lld: ",
                   (long long)json_integer_value(json_object_get(o, "id")));
     instrument_line(o, out);
-    json_decref(o);
+}
+
+static void added_text(const th_buf *json, th_buf *out)
+{
+    th_cli_json_lines(json, out, added_lines);
 }
 
 static int list_json(th_db *db, const char *arg, th_buf *out, th_err *e)

@@ -1,5 +1,5 @@
-/* cmd_order.c — `tanhui order add|cancel|replace|pick|show`, `tanhui orders ACCOUNT`, `tanhui book
- * INSTRUMENT` (the view; `book replay` is cmd_book.c's), `tanhui trades [INSTRUMENT]`. */
+/* cmd_order.c — `tanhui order add|cancel|replace|pick|show`, `tanhui orders ACCOUNT`,
+ * `tanhui book INSTRUMENT` (the view; `book replay` is cmd_book.c's), `tanhui trades`. */
 #include "cli/cli.h"
 #include "cli/opts.h"
 
@@ -49,9 +49,7 @@ static void order_line(json_t *o, th_buf *out)
 
 static void order_text(const th_buf *json, th_buf *out)
 {
-    json_t *o = json_loadb(json->p, json->len, 0, NULL);
-    order_line(o, out);
-    json_decref(o);
+    th_cli_json_lines(json, out, order_line);
 }
 
 static int show_text(th_db *db, const char *arg, th_buf *out, th_err *e)

@@ -8,9 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static void session_text(const th_buf *json, th_buf *out)
+static void session_lines(json_t *o, th_buf *out)
 {
-    json_t *o = json_loadb(json->p, json->len, 0, NULL);
     const char *state = json_string_value(json_object_get(o, "session"));
     char lo[32], hi[32];
     th_money_format((int64_t)json_integer_value(json_object_get(o, "band_lo_fen")), lo);
@@ -32,7 +31,11 @@ static void session_text(const th_buf *json, th_buf *out)
                       (long long)json_integer_value(json_object_get(o, "continuous_qty")), m,
                       (long long)json_integer_value(json_object_get(o, "expired_orders")));
     }
-    json_decref(o);
+}
+
+static void session_text(const th_buf *json, th_buf *out)
+{
+    th_cli_json_lines(json, out, session_lines);
 }
 
 int th_cmd_session(const th_global *g, int argc, char **argv)

@@ -35,9 +35,7 @@ static void beneficiaries_lines(json_t *o, th_buf *out)
 
 static void share_text(const th_buf *json, th_buf *out)
 {
-    json_t *o = json_loadb(json->p, json->len, 0, NULL);
-    beneficiaries_lines(o, out);
-    json_decref(o);
+    th_cli_json_lines(json, out, beneficiaries_lines);
 }
 
 static int beneficiaries_text(th_db *db, const char *arg, th_buf *out, th_err *e)

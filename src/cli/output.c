@@ -88,17 +88,21 @@ int th_cli_read(const th_global *g, int argc, char **argv, const char *cmd, cons
     return status;
 }
 
+void th_cli_json_lines(const th_buf *json, th_buf *out, void (*lines)(json_t *o, th_buf *out))
+{
+    json_t *o = json_loadb(json->p, json->len, 0, NULL);
+    lines(o, out);
+    json_decref(o);
+}
+
 int th_cli_as_text(th_read_fn json, th_db *db, const char *arg, th_buf *out, th_err *e,
                    void (*lines)(json_t *o, th_buf *out))
 {
     th_buf b;
     th_buf_init(&b);
     int rc = json(db, arg, &b, e);
-    if (rc == 0) {
-        json_t *o = json_loadb(b.p, b.len, 0, NULL);
-        lines(o, out);
-        json_decref(o);
-    }
+    if (rc == 0)
+        th_cli_json_lines(&b, out, lines);
     th_buf_free(&b);
     return rc;
 }

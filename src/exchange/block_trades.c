@@ -169,9 +169,7 @@ int th_block_accept(th_db *db, const char *ref, const char *buyer_ref, const cha
                           "block trade %lld was proposed to account %lld, not to %s",
                           (long long)id, (long long)want, buyer.name);
     th_instrument in;
-    char iref[24];
-    snprintf(iref, sizeof iref, "%lld", (long long)iid);
-    if (th_instrument_find(db, iref, &in, e) || terms(&in, price, qty, e))
+    if (th_instrument_get(db, iid, &in, e) || terms(&in, price, qty, e))
         return -1;
     th_cjson_set_int(ev, "block", id);
     th_cjson_set_int(ev, "buyer", buyer.id);

@@ -52,6 +52,28 @@ int th_cash_get(th_db *db, int64_t account, th_cash *c, th_err *e)
     return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot read cash", e);
 }
 
+int th_cash_require(th_db *db, int64_t account, int64_t need, const char *why, th_err *e)
+{
+    th_cash c;
+    th_account a;
+    char id[24];
+    if (th_cash_get(db, account, &c, e))
+        return -1;
+    if (need <= c.balance - c.reserved)
+        return 0;
+    snprintf(id, sizeof id, "%lld", (long long)account);
+    if (th_account_find(db, id, &a, e))
+        return -1;
+    char want[32], avail[32], res[32];
+    th_money_format(need, want);
+    th_money_format(c.balance - c.reserved, avail);
+    th_money_format(c.reserved, res);
+    return th_fail_at(e, TH_EINPUT, NULL, 0, "amount", want, strlen(want),
+                      "insufficient cash: %s%s%s%s%s has %s available (%s reserved for open "
+                      "orders)", why ? why : "", why ? " " : "", why ? want : "",
+                      why ? " CNY; " : "", a.name, avail, res);
+}
+
 void th_money_field(th_json *j, const char *key, int64_t fen)
 {
     char m[32];
@@ -128,17 +150,9 @@ static int cash_move(th_db *db, const char *ref, int64_t amount, const char *ref
         return th_fail_at(e, TH_EINPUT, NULL, 0, "reference", reference, strlen(reference),
                           "a reference is one line of UTF-8 text, at most 200 bytes");
     th_cash c;
-    if (th_cash_get(db, a.id, &c, e))
+    if ((!deposit && th_cash_require(db, a.id, amount, NULL, e)) ||
+        th_cash_get(db, a.id, &c, e))
         return -1;
-    if (!deposit && amount > c.balance - c.reserved) {
-        char want[32], avail[32], res[32];
-        th_money_format(amount, want);
-        th_money_format(c.balance - c.reserved, avail);
-        th_money_format(c.reserved, res);
-        return th_fail_at(e, TH_EINPUT, NULL, 0, "amount", want, strlen(want),
-                          "insufficient cash: %s has %s available (%s reserved for open "
-                          "orders)", a.name, avail, res);
-    }
     if (deposit && c.balance > TH_FEN_MAX * 1000 - amount)
         return th_fail(e, TH_EINPUT, "the deposit would take %s's balance past what tanhui "
                                      "counts", a.name);

@@ -44,6 +44,12 @@ typedef struct {
 int th_cash_get(th_db *db, int64_t account, th_cash *c, th_err *e)
     __attribute__((warn_unused_result));
 
+/* 0 when the account (by id) has `need` fen available (its balance less what it reserves); else
+ * -1 with e: "insufficient cash: <why> <need> CNY; <account> has <available> available (<reserved>
+ * reserved for open orders)", or without the first part when why is NULL. */
+int th_cash_require(th_db *db, int64_t account, int64_t need, const char *why, th_err *e)
+    __attribute__((warn_unused_result));
+
 /* Change an account's balance and reservation by these amounts (a row made when it has none);
  * the table refuses a balance below 0 or below the reservation. The exchange's settlement. */
 int th_cash_change(th_db *db, int64_t account, int64_t d_balance, int64_t d_reserved, th_err *e)

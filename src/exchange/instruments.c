@@ -14,6 +14,13 @@ static const char columns[] = "id, code, vintage, coalesce(project_id, 0), ref_p
                               " maker_fee_bps, taker_fee_bps, pick_depth, t_plus_one, session,"
                               " session_from";
 
+int th_instrument_get(th_db *db, int64_t id, th_instrument *in, th_err *e)
+{
+    char ref[24];
+    snprintf(ref, sizeof ref, "%lld", (long long)id);
+    return th_instrument_find(db, ref, in, e);
+}
+
 static void row(sqlite3_stmt *st, th_instrument *in)
 {
     in->id = sqlite3_column_int64(st, 0);
@@ -187,23 +194,16 @@ int th_instrument_find(th_db *db, const char *ref, th_instrument *in, th_err *e)
     snprintf(sql, sizeof sql, "SELECT %s FROM instruments WHERE %s = ?", columns,
              by_id ? "id" : "code");
     sqlite3_stmt *st;
-    if (th_db_stmt(db, sql, &st, e))
+    int r = th_db_find_row(db, sql, by_id, id, ref, &st, e);
+    if (r < 0)
         return -1;
-    if (by_id)
-        sqlite3_bind_int64(st, 1, id);
-    else
-        sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
+    if (r) {
         row(st, in);
-    th_db_done(db, st);
-    if (r == SQLITE_ROW) {
+        th_db_done(db, st);
         if (n <= 40)
             th_db_memo_put(db, key, in, sizeof *in);
         return 0;
     }
-    if (r != SQLITE_DONE)
-        return th_db_fail(db, "cannot read the instruments", e);
     return th_fail_at(e, TH_EINPUT, NULL, 0, "instrument", ref, n, "no instrument has this %s",
                       by_id ? "id" : "code");
 }

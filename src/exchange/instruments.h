@@ -51,6 +51,9 @@ int th_instrument_add(th_db *db, const th_instrument_new *in, const char *now, t
  * an instrument's row must clear the memo. */
 int th_instrument_find(th_db *db, const char *ref, th_instrument *in, th_err *e)
     __attribute__((warn_unused_result));
+/* By id (what orders and trades name it by). */
+int th_instrument_get(th_db *db, int64_t id, th_instrument *in, th_err *e)
+    __attribute__((warn_unused_result));
 /* The band around the reference price, inclusive, in fen: within ±band_bps of it, rounded
  * inward (never past the band), and at least 1 fen. */
 void th_instrument_band(const th_instrument *in, int64_t *lo, int64_t *hi);

@@ -195,6 +195,7 @@ typedef struct {
     int64_t buyer_reserved; /* taken from the buyer's reservation (0: paid from available) */
 } trade_new;
 
+/* 0, 1 when the source holds too few credits (e set), -1 on a store error. */
 static int record_trade(settling *s, const th_instrument *in, const trade_new *tn,
                         const char *now, th_err *e)
 {
@@ -248,13 +249,14 @@ static int record_trade(settling *s, const th_instrument *in, const trade_new *t
     s->rc = 0;
     s->e = e;
     s->nranges = 0;
-    if (th_blocks_hand(db, tn->src, tn->qty, &dst, part_delivered, s, e) || s->rc)
-        return -1;
+    int handed = th_blocks_hand(db, tn->src, tn->qty, &dst, part_delivered, s, e);
+    if (handed || s->rc)
+        return handed > 0 ? 1 : -1;
     /* benefit sharing: the owner's net proceeds of its projects' credits to their beneficiaries */
     th_cjson *payouts = t ? th_cjson_array() : NULL;
     int64_t paid;
-    if (th_share_proceeds(db, s->trade, tn->seller, notional - tn->seller_fee, tn->qty,
-                          s->ranges, s->nranges, now, payouts, &paid, e))
+    if (th_share_proceeds(db, s->trade, tn->seller, notional - tn->seller_fee, s->ranges,
+                          s->nranges, now, payouts, &paid, e))
         return -1;
     if (t)
         th_cjson_set(t, "payouts", payouts);
@@ -288,7 +290,7 @@ static int settle(settling *s, const th_instrument *in, const th_book_event *ev,
                     .aggressor = buyer_takes ? "buy" : seller_takes ? "sell" : "auction",
                     .buyer_fee = buyer_fee, .seller_fee = seller_fee, .src = &src,
                     .buyer_reserved = taken};
-    if (record_trade(s, in, &tn, now, e))
+    if (record_trade(s, in, &tn, now, e)) /* too few reserved: the store is inconsistent */
         return -1;
     buy.filled += q;
     buy.reserved -= taken;
@@ -439,9 +441,7 @@ static int band_refuses(const th_instrument *in, int64_t price, th_err *e)
 /* An order's instrument (by its id), open for orders: not closed. */
 static int trading_instrument(th_db *db, int64_t id, th_instrument *in, th_err *e)
 {
-    char iid[24];
-    snprintf(iid, sizeof iid, "%lld", (long long)id);
-    if (th_instrument_find(db, iid, in, e))
+    if (th_instrument_get(db, id, in, e))
         return -1;
     if (strcmp(in->session, "closed") == 0)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "instrument", in->code, strlen(in->code),
@@ -546,19 +546,9 @@ static int add_order(th_db *db, th_books *bk, const th_order_new *o, int64_t lis
     if (o->qty > ORDER_FEN_MAX / unit)
         return th_fail(e, TH_EINPUT, "the order is worth more than tanhui counts");
     int64_t need = buy ? o->qty * unit : 0;
-    if (buy) {
-        th_cash c;
-        if (th_cash_get(db, a.id, &c, e))
-            return -1;
-        if (need > c.balance - c.reserved) {
-            char n[32], av[32];
-            th_money_format(need, n);
-            th_money_format(c.balance - c.reserved, av);
-            return th_fail(e, TH_EINPUT, "insufficient cash: the order reserves %s CNY (price "
-                                         "times quantity and the largest fee), %s has %s "
-                                         "available", n, a.name, av);
-        }
-    }
+    /* the reservation: price times quantity and the largest fee */
+    if (buy && th_cash_require(db, a.id, need, "the order reserves", e))
+        return -1;
     /* the book as the store holds it before this order (loading it after would find the
      * order among the open ones) */
     th_book *b;
@@ -606,14 +596,18 @@ static int add_order(th_db *db, th_books *bk, const th_order_new *o, int64_t lis
         th_block_source src = {.account = a.id, .project = in.project, .vintage = in.vintage,
                                .t_plus_one = in.t_plus_one, .bought_after = in.session_from};
         th_block_dest dst = {.account = a.id, .reserved = true, .order = id};
-        if (th_blocks_hand(db, &src, o->qty, &dst, ranges ? reserved_range : NULL, ranges, e)) {
+        int handed =
+            th_blocks_hand(db, &src, o->qty, &dst, ranges ? reserved_range : NULL, ranges, e);
+        if (handed < 0)
+            return -1;
+        if (handed > 0) {
             /* short: say what the account holds (the savepoint undoes what was reserved) */
             int64_t have = 0, mine = 0, sellable = 0;
             th_err ignored;
             th_block_source held = {.account = a.id, .project = in.project,
                                     .vintage = in.vintage};
             th_block_source taken = {.reserved = true, .order = id};
-            if (e->code != TH_EINPUT || th_blocks_count(db, &held, &have, &ignored) != 0 ||
+            if (th_blocks_count(db, &held, &have, &ignored) != 0 ||
                 th_blocks_count(db, &taken, &mine, &ignored) != 0 ||
                 th_blocks_count(db, &src, &sellable, &ignored) != 0)
                 return -1;
@@ -665,9 +659,7 @@ int th_order_cancel(th_db *db, th_books *bk, const char *ref, const char *now, t
                           "order %lld is %s: only an open order can be cancelled",
                           (long long)o.id, o.status);
     th_instrument in;
-    char iid[24];
-    snprintf(iid, sizeof iid, "%lld", (long long)o.instrument);
-    if (th_instrument_find(db, iid, &in, e))
+    if (th_instrument_get(db, o.instrument, &in, e))
         return -1;
     th_book *b;
     if (th_books_get(bk, db, &in, &b, e))
@@ -710,17 +702,8 @@ int th_order_replace(th_db *db, th_books *bk, const char *ref, int64_t price, in
     /* the reservation for what is left at the new price, before the book may trade it */
     if (o.buy) {
         int64_t need = qty * unit, delta = need - o.reserved;
-        th_cash c;
-        if (th_cash_get(db, o.account, &c, e))
-            return -1;
-        if (delta > c.balance - c.reserved) {
-            char n[32], av[32];
-            th_money_format(delta, n);
-            th_money_format(c.balance - c.reserved, av);
-            return th_fail(e, TH_EINPUT, "insufficient cash: the replaced order reserves %s CNY "
-                                         "more, %s available", n, av);
-        }
-        if (delta && th_cash_change(db, o.account, 0, delta, e))
+        if (th_cash_require(db, o.account, delta, "the replaced order reserves more by", e) ||
+            (delta && th_cash_change(db, o.account, 0, delta, e)))
             return -1;
         o.reserved = need;
         th_cjson_set_int(ev, "reserved_fen", need);
@@ -733,11 +716,15 @@ int th_order_replace(th_db *db, th_books *bk, const char *ref, int64_t price, in
         th_block_dest back = {.account = o.account};
         th_cjson *ranges = ev ? th_cjson_array() : NULL;
         th_cjson_set(ev, qty > left ? "reserved_blocks" : "released_blocks", ranges);
-        if (th_blocks_hand(db, qty > left ? &more : &fewer, qty > left ? qty - left : left - qty,
-                           qty > left ? &to_order : &back, ranges ? reserved_range : NULL, ranges,
-                           e))
+        int handed = th_blocks_hand(db, qty > left ? &more : &fewer,
+                                    qty > left ? qty - left : left - qty,
+                                    qty > left ? &to_order : &back,
+                                    ranges ? reserved_range : NULL, ranges, e);
+        if (handed > 0)
             return th_fail(e, TH_EINPUT, "insufficient credits for %lld more on order %lld",
                            (long long)(qty - left), (long long)o.id);
+        if (handed < 0)
+            return -1;
     }
     /* the book's rule: the same price and no more keeps the place; else to the back */
     bool keeps = price == o.price && qty <= left;
@@ -796,23 +783,15 @@ int th_trade_direct(th_db *db, const th_instrument *in, int64_t buyer, int64_t s
     trade_new tn = {.buyer = buyer, .seller = seller, .price = price, .qty = qty,
                     .aggressor = "block", .buyer_fee = fee_of(notional, in->taker_fee_bps),
                     .seller_fee = fee_of(notional, in->maker_fee_bps)};
-    th_cash c;
-    if (th_cash_get(db, buyer, &c, e))
+    if (th_cash_require(db, buyer, notional + tn.buyer_fee, "with its fee the trade costs", e))
         return -1;
-    if (notional + tn.buyer_fee > c.balance - c.reserved) {
-        char n[32], av[32];
-        th_money_format(notional + tn.buyer_fee, n);
-        th_money_format(c.balance - c.reserved, av);
-        return th_fail(e, TH_EINPUT, "insufficient cash: the trade costs the buyer %s CNY with "
-                                     "its fee, %s available", n, av);
-    }
     th_block_source src = {.account = seller, .project = in->project, .vintage = in->vintage,
                            .t_plus_one = in->t_plus_one, .bought_after = in->session_from};
     tn.src = &src;
     settling s = {.db = db, .trades = trades};
     th_buf_init(&s.fills);
     int rc = record_trade(&s, in, &tn, now, e);
-    if (rc && e->code == TH_EINPUT && strstr(e->msg, "credits are there to hand over"))
+    if (rc > 0)
         rc = th_fail(e, TH_EINPUT, "insufficient credits: the seller holds fewer than %lld "
                                    "available credits of vintage %d%s", (long long)qty,
                      in->vintage, in->t_plus_one ? " that T+1 lets it sell now" : "");
@@ -871,10 +850,8 @@ static void order_item(th_db *db, sqlite3_stmt *st, th_buf *out)
     order_row o;
     order_from(st, &o);
     th_instrument in;
-    char iid[24];
     th_err e;
-    snprintf(iid, sizeof iid, "%lld", (long long)o.instrument);
-    bool have = th_instrument_find(db, iid, &in, &e) == 0;
+    bool have = th_instrument_get(db, o.instrument, &in, &e) == 0;
     th_buf fills;
     th_buf_init(&fills);
     fills_of(db, o.id, &fills);
@@ -886,11 +863,7 @@ int th_order_json(th_db *db, const char *ref, th_buf *out, th_err *e)
 {
     order_row o;
     th_instrument in;
-    char iid[24];
-    if (order_find(db, ref, &o, e))
-        return -1;
-    snprintf(iid, sizeof iid, "%lld", (long long)o.instrument);
-    if (th_instrument_find(db, iid, &in, e))
+    if (order_find(db, ref, &o, e) || th_instrument_get(db, o.instrument, &in, e))
         return -1;
     th_buf fills;
     th_buf_init(&fills);

@@ -26,17 +26,16 @@ static int set_state(th_db *db, int64_t id, const char *state, int64_t from, int
     return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot change the session", e);
 }
 
-static int64_t last_trade(th_db *db)
+/* The last trade's id (0: none yet): a session's trades are those after it. */
+static int last_trade(th_db *db, int64_t *id, th_err *e)
 {
     sqlite3_stmt *st;
-    th_err e;
-    int64_t id = 0;
-    if (th_db_stmt(db, "SELECT coalesce(max(id), 0) FROM trades", &st, &e) == 0) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            id = sqlite3_column_int64(st, 0);
-        th_db_done(db, st);
-    }
-    return id;
+    if (th_db_stmt(db, "SELECT coalesce(max(id), 0) FROM trades", &st, e))
+        return -1;
+    int r = sqlite3_step(st);
+    *id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    th_db_done(db, st);
+    return r == SQLITE_ROW ? 0 : th_db_fail(db, "cannot read the trades", e);
 }
 
 /* The session's continuous trades: their quantity and VWAP (rounded half up; 0 when none). */
@@ -115,11 +114,11 @@ int th_session_change(th_db *db, th_books *bk, const char *ref, const char *to, 
     int rc = 0;
     th_cjson *trades = ev ? th_cjson_array() : NULL, *released = ev ? th_cjson_array() : NULL;
     if (preopen) {
-        in.session_from = last_trade(db); /* a new trading day: T+1 frees what was bought */
+        rc = last_trade(db, &in.session_from, e); /* a new day: T+1 frees what was bought */
     } else if (open) {
         if (strcmp(was, "closed") == 0)
-            in.session_from = last_trade(db);
-        if (strcmp(was, "pre_open") == 0) {
+            rc = last_trade(db, &in.session_from, e);
+        if (rc == 0 && strcmp(was, "pre_open") == 0) {
             th_books_clear_events(bk);
             th_book_uncross(b);
             rc = th_orders_settle(db, bk, &in, now, "cancelled", trades, released, &ntrades, e);
@@ -167,9 +166,7 @@ int th_session_change(th_db *db, th_books *bk, const char *ref, const char *to, 
     if (rc)
         return -1;
     th_instrument now_in;
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)in.id);
-    if (th_instrument_find(db, id, &now_in, e))
+    if (th_instrument_get(db, in.id, &now_in, e))
         return -1;
     int64_t lo, hi;
     th_instrument_band(&now_in, &lo, &hi);

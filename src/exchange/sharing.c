@@ -226,7 +226,7 @@ int th_project_share(th_db *db, const th_share_new *s, const char *now, th_buf *
     return rc;
 }
 
-int th_share_proceeds(th_db *db, int64_t trade, int64_t seller, int64_t net, int64_t q,
+int th_share_proceeds(th_db *db, int64_t trade, int64_t seller, int64_t net,
                       const th_range *ranges, size_t nranges, const char *now, th_cjson *ev,
                       int64_t *paid, th_err *e)
 {
@@ -243,7 +243,6 @@ int th_share_proceeds(th_db *db, int64_t trade, int64_t seller, int64_t net, int
             proj[np++] = ranges[i].project;
         qty[k] += ranges[i].last - ranges[i].first + 1;
     }
-    (void)q;
     th_split_largest_remainder(net, qty, np, part);
     int rc = 0;
     for (size_t k = 0; k < np && rc == 0; k++) {

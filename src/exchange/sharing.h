@@ -41,10 +41,10 @@ int th_project_share(th_db *db, const th_share_new *s, const char *now, th_buf *
  * share, then the units left go one each to the largest remainders, ties to the earlier entry. */
 void th_split_largest_remainder(int64_t amount, const int64_t *w, size_t n, int64_t *out);
 
-/* Split the seller's net proceeds of a trade (net fen for q credits, delivered as the ranges
+/* Split the seller's net proceeds of a trade (net fen for the credits delivered as the ranges
  * given) among the beneficiaries of the seller's projects; *paid gets the fen paid out (taken from
  * the seller by the caller). Payouts go to ev (an array; NULL: none). */
-int th_share_proceeds(th_db *db, int64_t trade, int64_t seller, int64_t net, int64_t q,
+int th_share_proceeds(th_db *db, int64_t trade, int64_t seller, int64_t net,
                       const th_range *ranges, size_t nranges, const char *now, th_cjson *ev,
                       int64_t *paid, th_err *e) __attribute__((warn_unused_result));
 

@@ -130,21 +130,17 @@ int th_account_find(th_db *db, const char *ref, th_account *a, th_err *e)
     if (digits && !by_id)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "account", ref, n, "no account has this id");
     sqlite3_stmt *st;
-    if (th_db_stmt(db, by_id ? "SELECT id, name, kind, created_at FROM accounts WHERE id = ?"
-                                : "SELECT id, name, kind, created_at FROM accounts WHERE name = ?",
-                      &st, e))
+    int r = th_db_find_row(db,
+                           by_id ? "SELECT id, name, kind, created_at FROM accounts WHERE id = ?"
+                                 : "SELECT id, name, kind, created_at FROM accounts WHERE name = ?",
+                           by_id, id, ref, &st, e);
+    if (r < 0)
         return -1;
-    if (by_id)
-        sqlite3_bind_int64(st, 1, id);
-    else
-        sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        row_to_account(st, a);
-    th_db_done(db, st);
-    if (r != SQLITE_ROW)
+    if (r == 0)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "account", ref, strlen(ref),
                           "no account has this %s", by_id ? "id" : "name");
+    row_to_account(st, a);
+    th_db_done(db, st);
     if (strlen(ref) < 420)
         th_db_memo_put(db, key, a, sizeof *a);
     return 0;

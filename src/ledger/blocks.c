@@ -134,9 +134,11 @@ int th_blocks_hand(th_db *db, const th_block_source *src, int64_t qty, const th_
             sum += b->last - b->first + 1;
         }
         th_db_done(db, st);
-        if (n == 0)
-            return th_fail(e, TH_EINPUT, "%lld credits are there to hand over, not %lld",
-                           (long long)(qty - left), (long long)qty);
+        if (n == 0) {
+            th_fail(e, TH_EINPUT, "%lld credits are there to hand over, not %lld",
+                    (long long)(qty - left), (long long)qty);
+            return 1;
+        }
         for (int i = 0; i < n && left > 0; i++) {
             int64_t q = rows[i].last - rows[i].first + 1, take = left < q ? left : q;
             if (carve(db, &rows[i], take, src, dst, e))

@@ -43,7 +43,8 @@ typedef struct {
 int th_blocks_count(th_db *db, const th_block_source *src, int64_t *n, th_err *e)
     __attribute__((warn_unused_result));
 /* Hand qty (> 0) credits from src to dst, lowest serials first; each range handed goes to cb
- * (in serial order). */
+ * (in serial order). 0; 1 when the source holds fewer (e says how many), so that the caller can
+ * say why in its own terms; -1 when the store fails. */
 int th_blocks_hand(th_db *db, const th_block_source *src, int64_t qty, const th_block_dest *dst,
                    void (*cb)(const th_range *r, void *arg), void *arg, th_err *e)
     __attribute__((warn_unused_result));

@@ -134,15 +134,13 @@ int th_registry_check(th_db *db, th_buf *out, th_err *e)
          " LEFT JOIN blocks b ON b.order_id = o.id WHERE o.side = 'sell' AND o.status = 'open'"
          " GROUP BY o.id HAVING o.qty - o.filled <> coalesce(sum(b.last - b.first + 1), 0)"},
         {"a buy order's reservation is not its price and largest fee per credit left",
-         "SELECT o.id AS buy_order, o.status, o.reserved_fen, CASE WHEN o.status = 'open' THEN"
+         /* per credit: the price and the higher fee on it, rounded up (orders.c, per_credit) */
+         "SELECT buy_order, status, reserved_fen, expected FROM (SELECT o.id AS buy_order,"
+         " o.status, o.reserved_fen, CASE WHEN o.status = 'open' AND o.side = 'buy' THEN"
          " (o.qty - o.filled) * (o.price_fen + o.price_fen / 10000 * max(i.maker_fee_bps,"
          " i.taker_fee_bps) + (o.price_fen % 10000 * max(i.maker_fee_bps, i.taker_fee_bps)"
          " + 9999) / 10000) ELSE 0 END AS expected FROM orders o JOIN instruments i"
-         " ON i.id = o.instrument_id WHERE (o.side = 'buy' OR o.reserved_fen <> 0) AND"
-         " o.reserved_fen <> CASE WHEN o.status = 'open' AND o.side = 'buy' THEN"
-         " (o.qty - o.filled) * (o.price_fen + o.price_fen / 10000 * max(i.maker_fee_bps,"
-         " i.taker_fee_bps) + (o.price_fen % 10000 * max(i.maker_fee_bps, i.taker_fee_bps)"
-         " + 9999) / 10000) ELSE 0 END"},
+         " ON i.id = o.instrument_id) WHERE reserved_fen <> expected"},
         {"an account's reserved cash is not what its open buy orders reserve",
          "SELECT account, sum(amount) AS unexplained_fen FROM ("
          " SELECT account_id AS account, reserved_fen AS amount FROM cash"

@@ -141,19 +141,14 @@ int th_project_find(th_db *db, const char *ref, th_project *p, th_err *e)
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT %s FROM projects WHERE %s = ?", cols, by_id ? "id" : "name");
     sqlite3_stmt *st;
-    if (th_db_stmt(db, sql, &st, e))
+    int r = th_db_find_row(db, sql, by_id, id, ref, &st, e);
+    if (r < 0)
         return -1;
-    if (by_id)
-        sqlite3_bind_int64(st, 1, id);
-    else
-        sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        row_to_project(st, p);
-    th_db_done(db, st);
-    if (r != SQLITE_ROW)
+    if (r == 0)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "project", ref, strlen(ref),
                           "no project has this id, code or name");
+    row_to_project(st, p);
+    th_db_done(db, st);
     return 0;
 }
 

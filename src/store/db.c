@@ -514,6 +514,22 @@ int th_db_json_list(th_db *db, const char *sql, const int64_t *bind, const char 
     return 0;
 }
 
+int th_db_find_row(th_db *db, const char *sql, bool by_id, int64_t id, const char *text,
+                   sqlite3_stmt **st, th_err *e)
+{
+    if (th_db_stmt(db, sql, st, e))
+        return -1;
+    if (by_id)
+        sqlite3_bind_int64(*st, 1, id);
+    else
+        sqlite3_bind_text(*st, 1, text, -1, SQLITE_STATIC);
+    int r = sqlite3_step(*st);
+    if (r == SQLITE_ROW)
+        return 1;
+    th_db_done(db, *st);
+    return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot read", e);
+}
+
 void th_db_column_text(sqlite3_stmt *st, int col, char *out, size_t cap)
 {
     const unsigned char *t = sqlite3_column_text(st, col);

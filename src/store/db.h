@@ -57,6 +57,11 @@ void th_db_memo_clear(th_db *db);
  * UTF-8 character boundary if it does not fit; NULL gives "". No printf: rows are read on the
  * ledger's hot path. */
 void th_db_column_text(sqlite3_stmt *st, int col, char *out, size_t cap);
+/* The row of a table named by its id (by_id) or by a text key: sql, a cached statement with one
+ * ?, is stepped once. 1: *st is on the row (read it, then th_db_done); 0: no such row; -1: the
+ * store failed (e set). */
+int th_db_find_row(th_db *db, const char *sql, bool by_id, int64_t id, const char *text,
+                   sqlite3_stmt **st, th_err *e) __attribute__((warn_unused_result));
 /* {"<key>":[...]} into out: item() writes each row of sql (a statement of the cache; bind, when
  * not NULL, is its ?1) as a JSON value. `what` names the rows in the error ("cannot list the
  * <what>"). */

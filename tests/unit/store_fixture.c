@@ -53,3 +53,16 @@ th_db *th_test_db_new(const char *name)
         th_test_fail(__FILE__, __LINE__, "%s: %s", path, e.msg);
     return db;
 }
+
+int64_t th_test_scalar(th_db *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    th_err e;
+    int64_t v = -1;
+    if (th_db_prepare(db, sql, &st, &e) == 0) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}

@@ -54,19 +54,6 @@ TEST(cash_money_parse_and_format)
 
 static const char now[] = "2026-11-27T10:00:00Z";
 
-static int64_t scalar(th_db *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    th_err e;
-    int64_t v = -1;
-    if (th_db_prepare(db, sql, &st, &e) == 0) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            v = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
-    return v;
-}
-
 TEST(cash_deposit_withdraw_and_invariants)
 {
     th_db *db = th_test_db_new("cash.db");
@@ -108,8 +95,8 @@ TEST(cash_deposit_withdraw_and_invariants)
     CHECK_INT(th_registry_check(db, &out, &e), 1);
     CHECK_CONTAINS(e.msg, "an account's reserved cash is not what its open buy orders reserve");
     CHECK_INT(th_db_exec(db, "UPDATE cash SET reserved_fen = 0", &e), 0);
-    CHECK_INT((int)scalar(db, "SELECT count(*) FROM cash_moves"), 2);
-    CHECK_INT(scalar(db, "SELECT sum(balance_fen) FROM cash"), 25000);
+    CHECK_INT((int)th_test_scalar(db, "SELECT count(*) FROM cash_moves"), 2);
+    CHECK_INT(th_test_scalar(db, "SELECT sum(balance_fen) FROM cash"), 25000);
     th_buf_reset(&out);
     CHECK_INT(th_registry_check(db, &out, &e), 0);
     CHECK_CONTAINS(out.p, "\"cash_fen\":25000");

@@ -16,6 +16,7 @@
 #include "ledger/check.h"
 #include "ledger/issuance.h"
 #include "registry_fixture.h"
+#include "store_fixture.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -417,12 +418,7 @@ TEST(exchange_survives_fsync_failures_and_power_cuts)
         bool audit_now = rounds <= 25 || round % 20 == 0 || round == rounds - 1;
         if (audit_now && th_log_audit(db, &log_key.v, &verified, &e) != 0)
             th_test_fail(__FILE__, __LINE__, "round %d: the log: %s", round, e.msg);
-        sqlite3_stmt *st;
-        if (th_db_prepare(db, "SELECT count(*) FROM orders", &st, &e) == 0) {
-            if (sqlite3_step(st) == SQLITE_ROW)
-                orders = sqlite3_column_int64(st, 0);
-            sqlite3_finalize(st);
-        }
+        orders = th_test_scalar(db, "SELECT count(*) FROM orders");
         th_db_close(db);
     }
     th_crashvfs_uninstall();

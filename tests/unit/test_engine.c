@@ -22,19 +22,6 @@ static const char *db_path(const char *name)
     return p;
 }
 
-static int count_accounts(th_db *db)
-{
-    sqlite3_stmt *st;
-    th_err e;
-    int n = -1;
-    if (th_db_prepare(db, "SELECT count(*) FROM accounts", &st, &e) == 0) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
-    }
-    return n;
-}
-
 TEST(db_modes_and_schema)
 {
     th_db *db = th_test_db_new("modes.db");
@@ -107,7 +94,7 @@ TEST(engine_batch_isolates_failures)
     CHECK_STR(r[4].err.field, "kind");
     CHECK_STR(r[3].result.p, "{\"id\":3,\"name\":\"某村\",\"kind\":\"collective\","
                              "\"created_at\":\"2026-01-02T03:04:05Z\"}");
-    CHECK_INT(count_accounts(db), 3);
+    CHECK_INT((int)th_test_scalar(db, "SELECT count(*) FROM accounts"), 3);
     for (int i = 0; i < 5; i++)
         th_cmd_result_free(&r[i]);
     th_engine_free(en);
@@ -132,13 +119,13 @@ TEST(engine_requests_are_idempotent)
     CHECK_INT(r2.status, 0);
     CHECK(r2.replayed);
     CHECK_STR(r2.result.p, r1.result.p);
-    CHECK_INT(count_accounts(db), 1);
+    CHECK_INT((int)th_test_scalar(db, "SELECT count(*) FROM accounts"), 1);
     th_cmd other = add;
     other.name = "王某某";
     CHECK_INT(th_engine_apply(en, &other, 1, &r2, &e), 0);
     CHECK_INT(r2.status, -1);
     CHECK_CONTAINS(r2.err.msg, "different command");
-    CHECK_INT(count_accounts(db), 1);
+    CHECK_INT((int)th_test_scalar(db, "SELECT count(*) FROM accounts"), 1);
     /* a failed command stores no request: the same id may be retried once the input is fixed */
     th_cmd bad = {.type = TH_CMD_ACCOUNT_ADD, .request_id = "r-2", .name = " x", .kind = "state"};
     CHECK_INT(th_engine_apply(en, &bad, 1, &r2, &e), 0);

@@ -181,12 +181,7 @@ TEST(exchange_property_random_orders)
         }
         applied += ra;
         th_err e;
-        sqlite3_stmt *st;
-        if (th_db_prepare(a, "SELECT count(*) FROM orders", &st, &e) == 0) {
-            if (sqlite3_step(st) == SQLITE_ROW)
-                orders = sqlite3_column_int64(st, 0);
-            sqlite3_finalize(st);
-        }
+        orders = th_test_scalar(a, "SELECT count(*) FROM orders");
         th_buf_reset(&out);
         if (th_registry_check(a, &out, &e) != 0) {
             th_test_fail(__FILE__, __LINE__, "batch %d: %s", k, e.msg);
@@ -202,27 +197,12 @@ TEST(exchange_property_random_orders)
     /* the run must have traded, rested, and refused */
     th_buf_reset(&out);
     CHECK_INT(th_registry_check(a, &out, &e), 0);
-    int64_t trades = 0, open = 0;
-    const char *p = out.p ? strstr(out.p, "\"trades\":") : NULL;
-    if (p)
-        trades = strtoll(p + 9, NULL, 10);
-    p = out.p ? strstr(out.p, "\"orders_open\":") : NULL;
-    if (p)
-        open = strtoll(p + 14, NULL, 10);
-    sqlite3_stmt *st;
-    int64_t payouts = 0, closes = 0, uncrossed = 0, expired = 0;
-    if (th_db_prepare(a, "SELECT (SELECT count(*) FROM payouts), (SELECT count(*) FROM"
-                         " session_closes), (SELECT count(*) FROM trades WHERE aggressor ="
-                         " 'auction'), (SELECT count(*) FROM orders WHERE status = 'expired')",
-                      &st, &e) == 0) {
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            payouts = sqlite3_column_int64(st, 0);
-            closes = sqlite3_column_int64(st, 1);
-            uncrossed = sqlite3_column_int64(st, 2);
-            expired = sqlite3_column_int64(st, 3);
-        }
-        sqlite3_finalize(st);
-    }
+    int64_t trades = th_test_scalar(a, "SELECT count(*) FROM trades"),
+            open = th_test_scalar(a, "SELECT count(*) FROM orders WHERE status = 'open'"),
+            payouts = th_test_scalar(a, "SELECT count(*) FROM payouts"),
+            closes = th_test_scalar(a, "SELECT count(*) FROM session_closes"),
+            uncrossed = th_test_scalar(a, "SELECT count(*) FROM trades WHERE aggressor = 'auction'"),
+            expired = th_test_scalar(a, "SELECT count(*) FROM orders WHERE status = 'expired'");
     if (trades < 50 || open < 5 || payouts < 8 || closes < 2 || uncrossed < 1 || expired < 1 ||
         applied >= batches * 10)
         th_test_fail(__FILE__, __LINE__, "a dull run: %lld trades (%lld in an uncross), %lld "

@@ -581,7 +581,7 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
             r->status = -1;
             continue;
         }
-        size_t pend_mark = en->npend;
+        size_t pend_mark = en->npend, memo_mark = th_db_memo_mark(en->db);
         th_cjson *ev = en->logging ? th_cjson_object() : NULL;
         int64_t touched;
         r->status = run(en, c, now, &r->result, ev, &touched, &r->err);
@@ -599,7 +599,7 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
             }
             if (th_db_exec1(en->db, "ROLLBACK TO cmd", &ignored) != 0)
                 goto abort;
-            th_db_memo_clear(en->db); /* what the command read may be undone */
+            th_db_memo_rewind(en->db, memo_mark); /* what the command read may be undone */
             if (touched) /* its book holds what the store no longer does */
                 th_books_drop(en->books, touched);
         }

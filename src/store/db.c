@@ -36,7 +36,8 @@ struct th_db {
     char *path;
     memo_entry *memo; /* MEMO_SLOTS slots, open addressing; NULL until first used */
     size_t nmemo;
-    uint16_t *used;   /* the slots in use (nmemo of them): a clear visits only those */
+    uint16_t *used;   /* the slots in use (nmemo of them), in the order they were filled */
+    bool memo_kept;   /* since the last mark, no fact was rewritten and the memo not cleared */
     cached_stmt *cache;
     size_t ncache, capcache;
     size_t by_addr[256]; /* hash of a text's address -> 1 + index into cache (0: none) */
@@ -439,6 +440,29 @@ void th_db_memo_clear(th_db *db)
         memset(m, 0, sizeof *m);
     }
     db->nmemo = 0;
+    db->memo_kept = false;
+}
+
+size_t th_db_memo_mark(th_db *db)
+{
+    db->memo_kept = true;
+    return db->nmemo;
+}
+
+void th_db_memo_rewind(th_db *db, size_t mark)
+{
+    if (!db->memo_kept || mark > db->nmemo) {
+        th_db_memo_clear(db);
+        return;
+    }
+    /* the last filled slots, last first: linear probing never passes through a slot filled
+     * after the entry it looks for, so emptying them leaves every older chain whole */
+    while (db->nmemo > mark) {
+        memo_entry *m = &db->memo[db->used[--db->nmemo]];
+        free(m->key);
+        free(m->value);
+        memset(m, 0, sizeof *m);
+    }
 }
 
 const void *th_db_memo_get(th_db *db, const char *key, size_t *len)
@@ -476,6 +500,8 @@ void th_db_memo_put(th_db *db, const char *key, const void *value, size_t len)
         m->key = th_xstrdup(key);
         m->hash = h;
         db->used[db->nmemo++] = (uint16_t)i;
+    } else {
+        db->memo_kept = false; /* a fact rewritten: a rewind cannot restore it */
     }
     free(m->value);
     m->value = th_xmalloc(len ? len : 1);

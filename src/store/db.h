@@ -48,11 +48,17 @@ void th_db_done(th_db *db, sqlite3_stmt *st);
 /* A per-connection memo of facts that never change once committed (an account's row, the
  * registry code), so that the ledger need not query them for every command. Keys are text;
  * values are copied bytes. The memo is dropped whenever a transaction rolls back (a fact read
- * inside it may be undone with it); the engine also drops it after rolling back a command.
+ * inside it may be undone with it); after rolling back one command the engine forgets what that
+ * command memoized (th_db_memo_rewind).
  * A miss costs nothing but the query it would have saved: the memo forgets when it fills. */
 const void *th_db_memo_get(th_db *db, const char *key, size_t *len);
 void th_db_memo_put(th_db *db, const char *key, const void *value, size_t len);
 void th_db_memo_clear(th_db *db);
+/* A mark of what the memo holds now, and forgetting what was memoized since it (a command rolled
+ * back to its savepoint: what it read may be undone, what was known before it stands). When a
+ * fact known before was rewritten, or the memo cleared, since the mark, all of it is forgotten. */
+size_t th_db_memo_mark(th_db *db);
+void th_db_memo_rewind(th_db *db, size_t mark);
 /* Copy text column `col` of the current row into out (cap bytes, NUL-terminated), cut at a
  * UTF-8 character boundary if it does not fit; NULL gives "". No printf: rows are read on the
  * ledger's hot path. */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # scripts/deps.sh — install the Debian packages tanhui needs, only when they are missing.
 #
-#   scripts/deps.sh build    compiler, pkg-config, GDAL, OpenSSL's libcrypto, SQLite, jansson
+#   scripts/deps.sh build    compiler, pkg-config, GDAL, OpenSSL's libcrypto, SQLite, jansson,
+#                            tzdata (the trading calendar's zone names)
 #   scripts/deps.sh test     build + gdal-bin (the tests read GeoPackages back with ogrinfo),
 #                            sqlite3 (they tamper with a database to see `tanhui check` fail) and
 #                            nodejs (an independent verifier of the transparency log)
@@ -29,6 +30,8 @@ else
     need libsqlite3-dev
     need libjansson-dev
 fi
+# the zone database: `calendar set --tz NAME` looks a zone up in it
+[ -e /usr/share/zoneinfo/Asia/Shanghai ] || need tzdata
 case $want in
 test | bench)
     command -v ogrinfo >/dev/null 2>&1 || need gdal-bin

@@ -57,6 +57,14 @@ int th_cli_apply_one(const th_global *g, th_db_mode mode, const th_cmd *c, bool 
 int th_cli_apply_signed(const th_global *g, th_db_mode mode, const th_cmd *c,
                         const th_note_signer *signer, bool json,
                         void (*text)(const th_buf *json, th_buf *out));
+/* The same, and with c NULL a batch of no command (the calendar's due session changes alone),
+ * whose result after() then reads (given the clock's time as its arg). */
+int th_cli_apply_then(const th_global *g, th_db_mode mode, const th_cmd *c,
+                      const th_note_signer *signer, bool json,
+                      void (*text)(const th_buf *json, th_buf *out), th_read_fn after);
+/* The clock: now, or TANHUI_NOW when set (a UTC time, for drills and tests), as
+ * "YYYY-MM-DDTHH:MM:SSZ". */
+int th_cli_now(char out[32], th_err *e) __attribute__((warn_unused_result));
 /* The log's name when `init --log-origin` gives none. */
 #define TH_LOG_ORIGIN "tanhui.local/registry"
 
@@ -89,6 +97,7 @@ int th_cmd_orders(const th_global *g, int argc, char **argv);
 int th_cmd_trades(const th_global *g, int argc, char **argv);
 int th_cmd_payouts(const th_global *g, int argc, char **argv);
 int th_cmd_session(const th_global *g, int argc, char **argv);
+int th_cmd_calendar(const th_global *g, int argc, char **argv);
 int th_cmd_block(const th_global *g, int argc, char **argv);
 int th_cmd_bars(const th_global *g, int argc, char **argv);
 int th_cli_project_share(const th_global *g, int argc, char **argv);

@@ -6,6 +6,7 @@
 
 #include "cli/log_key.h"
 #include "engine/engine.h"
+#include "exchange/calendar.h"
 #include "ledger/accounts.h"
 
 #include <openssl/crypto.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 int th_cli_apply_one(const th_global *g, th_db_mode mode, const th_cmd *c, bool json,
@@ -21,12 +23,42 @@ int th_cli_apply_one(const th_global *g, th_db_mode mode, const th_cmd *c, bool 
     return th_cli_apply_signed(g, mode, c, NULL, json, text);
 }
 
+int th_cli_now(char out[32], th_err *e)
+{
+    const char *fixed = getenv("TANHUI_NOW");
+    int64_t t;
+    if (!fixed) {
+        th_utc_format((int64_t)time(NULL), out);
+        return 0;
+    }
+    if (th_utc_parse(fixed, &t) != 0)
+        return th_fail_at(e, TH_EUSAGE, NULL, 0, "TANHUI_NOW", fixed, strlen(fixed),
+                          "the clock is set as a UTC time, like 2026-11-30T01:30:00Z");
+    th_utc_format(t, out);
+    return 0;
+}
+
+static void cli_clock(char out[32], void *arg)
+{
+    memcpy(out, arg, 32);
+}
+
 int th_cli_apply_signed(const th_global *g, th_db_mode mode, const th_cmd *c,
                         const th_note_signer *signer, bool json,
                         void (*text)(const th_buf *json, th_buf *out))
 {
+    return th_cli_apply_then(g, mode, c, signer, json, text, NULL);
+}
+
+int th_cli_apply_then(const th_global *g, th_db_mode mode, const th_cmd *c,
+                      const th_note_signer *signer, bool json,
+                      void (*text)(const th_buf *json, th_buf *out), th_read_fn after)
+{
     th_err e;
     th_err_clear(&e);
+    char now[32];
+    if (th_cli_now(now, &e))
+        return th_cli_fail(&e);
     th_db *db;
     if (th_db_open(g->db, mode, &db, &e))
         return th_cli_fail(&e);
@@ -37,6 +69,7 @@ int th_cli_apply_signed(const th_global *g, th_db_mode mode, const th_cmd *c,
         return th_cli_fail(&e);
     }
     th_engine *en = th_engine_new(db);
+    th_engine_set_clock(en, cli_clock, now);
     /* every write signs a checkpoint covering its entries before it returns */
     if (has_key)
         th_engine_set_signer(en, signer ? signer : &key, 0);
@@ -44,10 +77,12 @@ int th_cli_apply_signed(const th_global *g, th_db_mode mode, const th_cmd *c,
     th_cmd_result r;
     th_cmd_result_init(&r);
     int status = 0;
-    if (th_engine_apply(en, c, 1, &r, &e) != 0) {
+    if (th_engine_apply(en, c, c ? 1 : 0, &r, &e) != 0) {
         status = th_cli_fail(&e);
-    } else if (r.status != 0) {
+    } else if (c && r.status != 0) {
         status = th_cli_fail(&r.err);
+    } else if (!c && after(db, now, &r.result, &e) != 0) {
+        status = th_cli_fail(&e);
     } else {
         th_buf out;
         th_buf_init(&out);

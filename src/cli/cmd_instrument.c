@@ -113,9 +113,10 @@ int th_cmd_instrument(const th_global *g, int argc, char **argv)
         {"ref-price", true, false},     {"band-pct", true, false},
         {"maker-fee-bps", true, false}, {"taker-fee-bps", true, false},
         {"pick-depth", true, false},    {"t-plus-one", false, false},
-        {"json", false, false},         {"request-id", true, false}};
+        {"block-min", true, false},     {"json", false, false},
+        {"request-id", true, false}};
     th_opts op;
-    if (th_opts_parse(&op, spec, 10, argc - 1, argv + 1, "instrument add", &e))
+    if (th_opts_parse(&op, spec, 11, argc - 1, argv + 1, "instrument add", &e))
         return th_cli_fail(&e);
     if (op.npos != 1 || !th_opt(&op, "vintage") || !th_opt(&op, "ref-price")) {
         th_fail(&e, TH_EUSAGE, "instrument add: give one CODE, --vintage YEAR and --ref-price "
@@ -145,6 +146,12 @@ int th_cmd_instrument(const th_global *g, int argc, char **argv)
         int_opt(&op, "taker-fee-bps", 0, 1000, &in.taker_fee_bps, &e) ||
         int_opt(&op, "pick-depth", 1, 100, &in.pick_depth, &e))
         return th_cli_fail(&e);
+    s = th_opt(&op, "block-min");
+    if (s && (th_parse_int64(s, strlen(s), 1, INT64_C(999999999999999), &in.block_min) != 0)) {
+        th_fail_at(&e, TH_EUSAGE, NULL, 0, "block-min", s, strlen(s),
+                   "instrument add: --block-min is a whole number of tonnes, at least 1");
+        return th_cli_fail(&e);
+    }
     th_cmd c = {.type = TH_CMD_INSTRUMENT_ADD, .request_id = th_opt(&op, "request-id"),
                 .instrument = in};
     return th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), added_text);

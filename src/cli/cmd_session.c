@@ -1,8 +1,9 @@
-/* cmd_session.c — `tanhui session preopen|open|close INSTRUMENT`. */
+/* cmd_session.c — `tanhui session preopen|open|close INSTRUMENT`, `session tick`, `session list`. */
 #include "cli/cli.h"
 #include "cli/opts.h"
 
 #include "exchange/cash.h"
+#include "exchange/schedule.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -38,9 +39,61 @@ static void session_text(const th_buf *json, th_buf *out)
     th_cli_json_lines(json, out, session_lines);
 }
 
+static void sessions_lines(json_t *o, th_buf *out)
+{
+    th_buf_printf(out, "%s, calendar %s (it says %s)\n",
+                  json_string_value(json_object_get(o, "now")),
+                  json_string_value(json_object_get(o, "calendar")),
+                  json_string_value(json_object_get(o, "calendar_phase")));
+    json_t *list = json_object_get(o, "sessions");
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        json_t *s = json_array_get(list, i);
+        const char *from = json_string_value(json_object_get(s, "calendar_from"));
+        const char *by = json_string_value(json_object_get(s, "by"));
+        th_buf_printf(out, "  %-16s %-9s by %s", json_string_value(json_object_get(s, "instrument")),
+                      json_string_value(json_object_get(s, "session")), by);
+        if (from && strcmp(by, "hand") == 0)
+            th_buf_printf(out, " (the calendar from %s)", from);
+        th_buf_putc(out, '\n');
+    }
+}
+
+static void sessions_text(const th_buf *json, th_buf *out)
+{
+    th_cli_json_lines(json, out, sessions_lines);
+}
+
+static int sessions_json(th_db *db, const char *arg, th_buf *out, th_err *e)
+{
+    char now[32];
+    if (arg)
+        return th_sessions_json(db, arg, out, e);
+    return th_cli_now(now, e) ? -1 : th_sessions_json(db, now, out, e);
+}
+
+static int sessions_read_text(th_db *db, const char *arg, th_buf *out, th_err *e)
+{
+    return th_cli_as_text(sessions_json, db, arg, out, e, sessions_lines);
+}
+
 int th_cmd_session(const th_global *g, int argc, char **argv)
 {
     th_err e;
+    if (argc >= 1 && strcmp(argv[0], "list") == 0)
+        return th_cli_read(g, argc - 1, argv + 1, "session list", NULL, sessions_json,
+                           sessions_read_text);
+    if (argc >= 1 && strcmp(argv[0], "tick") == 0) {
+        static const th_optspec tick_spec[] = {{"json", false, false}};
+        th_opts op;
+        if (th_opts_parse(&op, tick_spec, 1, argc - 1, argv + 1, "session tick", &e))
+            return th_cli_fail(&e);
+        if (op.npos != 0) {
+            th_fail(&e, TH_EUSAGE, "session tick takes no argument");
+            return th_cli_fail(&e);
+        }
+        return th_cli_apply_then(g, TH_DB_WRITE, NULL, NULL, th_opt_flag(&op, "json"),
+                                 sessions_text, sessions_json);
+    }
     static const char *const verbs[] = {"preopen", "open", "close"};
     static const th_cmd_type types[] = {TH_CMD_SESSION_PREOPEN, TH_CMD_SESSION_OPEN,
                                         TH_CMD_SESSION_CLOSE};
@@ -48,8 +101,8 @@ int th_cmd_session(const th_global *g, int argc, char **argv)
     while (argc >= 1 && k < 3 && strcmp(argv[0], verbs[k]) != 0)
         k++;
     if (argc < 1 || k == 3) {
-        th_fail(&e, TH_EUSAGE, "session: say preopen, open or close, and the INSTRUMENT (see "
-                               "tanhui help session)");
+        th_fail(&e, TH_EUSAGE, "session: say preopen, open or close and the INSTRUMENT, or tick, "
+                               "or list (see tanhui help session)");
         return th_cli_fail(&e);
     }
     static const th_optspec spec[] = {{"json", false, false}, {"request-id", true, false}};

@@ -268,8 +268,8 @@ static const char help_instrument[] =
     "instrument in the same session.\n"
     "--json: add and show print {\"id\", \"code\", \"vintage\", \"project\", \"ref_price_fen\",\n"
     "\"ref_price\", \"band_bps\", \"band_lo_fen\", \"band_hi_fen\", \"maker_fee_bps\",\n"
-    "\"taker_fee_bps\", \"pick_depth\", \"t_plus_one\", \"session\"}; list prints {\"instruments\":\n"
-    "[...]}.\n";
+    "\"taker_fee_bps\", \"pick_depth\", \"t_plus_one\", \"session\", \"block_min\"}; list\n"
+    "prints {\"instruments\": [...]}.\n";
 
 static const char help_order[] =
     "usage: tanhui [--db PATH] order add --account A --instrument I --side buy|sell --qty N\n"
@@ -317,19 +317,52 @@ static const char help_trades[] =
 
 static const char help_session[] =
     "usage: tanhui [--db PATH] session preopen|open|close INSTRUMENT [--json] [--request-id ID]\n"
+    "       tanhui [--db PATH] session tick [--json]\n"
+    "       tanhui [--db PATH] session list [--json]\n"
     "\n"
-    "Drive an instrument's trading session by hand. preopen (from closed) starts the call\n"
-    "auction: orders rest without trading, crossed or not (IOC and FOK are refused). open (from\n"
-    "the pre-open, or from closed) uncrosses the auction at the price that executes the most\n"
-    "(ties: the smallest imbalance, then the price nearest the reference) and trades\n"
-    "continuously until closed. close (from open or the pre-open) sets the reference price to\n"
-    "the volume-weighted average price of the session's continuous trades, rounded half up to\n"
-    "the fen (unchanged when there were none), moves the band with it, and expires DAY orders.\n"
-    "A closed instrument refuses orders. A new instrument is open. The reference price and the\n"
-    "state survive a restart. (A trading calendar that does this by the clock is to come.)\n"
-    "--json: {\"instrument\", \"session\", \"was\", \"ref_price_fen\", \"ref_price\",\n"
+    "An instrument's trading session: closed (orders refused), the pre-open call auction (orders\n"
+    "rest without trading, crossed or not; IOC and FOK are refused), or open (continuous\n"
+    "trading). preopen (from closed) starts the call auction. open (from the pre-open, or from\n"
+    "closed) uncrosses the auction at the price that executes the most (ties: the smallest\n"
+    "imbalance, then the price nearest the reference) and trades continuously until closed.\n"
+    "close (from open or the pre-open) sets the reference price to the volume-weighted average\n"
+    "price of the session's continuous trades, rounded half up to the fen (unchanged when there\n"
+    "were none), moves the band with it, and expires DAY orders. The reference price and the\n"
+    "state survive a restart.\n"
+    "When the trading calendar is on (tanhui help calendar), it drives the sessions of the\n"
+    "instruments that follow it: pre-open, open, midday break (orders refused, cancels taken)\n"
+    "and close, each change a logged command of its own made at the first write after it is due\n"
+    "(a night without writes closes the day, then opens the next, in order). tick makes the\n"
+    "changes that are due and nothing else (run it from cron, say every minute); list prints\n"
+    "every instrument's session and whether the calendar or the operator's hand drives it.\n"
+    "preopen and open by hand hold the instrument by hand: it trades until closed by hand,\n"
+    "whatever the calendar says. close by hand gives it back to the calendar from the next\n"
+    "trading day's pre-open. With the calendar off, a new instrument is open, held by hand.\n"
+    "--json: {\"instrument\", \"session\", \"was\", \"by\", \"ref_price_fen\", \"ref_price\",\n"
     "\"band_lo_fen\", \"band_hi_fen\", \"auction_trades\", \"vwap_fen\", \"continuous_qty\",\n"
-    "\"expired_orders\"}.\n";
+    "\"expired_orders\"}; tick and list print {\"now\", \"calendar\", \"calendar_phase\",\n"
+    "\"sessions\": [{\"instrument\", \"session\", \"by\", \"calendar_from\"}]}.\n";
+
+static const char help_calendar[] =
+    "usage: tanhui [--db PATH] calendar show [--json]\n"
+    "       tanhui [--db PATH] calendar set [--on|--off] [--tz ZONE] [--days mon-fri]\n"
+    "                 [--pre-open 09:15] [--open 09:30] [--break 11:30-13:00|none]\n"
+    "                 [--close 15:00] [--holiday YYYY-MM-DD]... [--not-holiday YYYY-MM-DD]...\n"
+    "                 [--json] [--request-id ID]\n"
+    "\n"
+    "The exchange's trading calendar: the days that trade, and the local times of the pre-open\n"
+    "call auction, the open, the midday break and the close. It starts as the national carbon\n"
+    "market's (Monday to Friday; pre-open 09:15, trading 09:30-11:30 and 13:00-15:00;\n"
+    "Asia/Shanghai), and off: sessions are then driven by hand only. set changes the fields it\n"
+    "names and keeps the rest; --on makes it drive the sessions of the instruments that follow\n"
+    "it (those added while it is on, and those closed by hand), --off stops it. --tz is a zone\n"
+    "name from the system's zone database, kept as its UTC offset (a zone with summer time is\n"
+    "refused), or an offset like +08:00. --holiday adds a day that does not trade, --not-holiday\n"
+    "takes one back (each may be repeated). Block trades of an instrument the calendar drives are\n"
+    "made in the afternoon session only (after the break, before the close). The clock is the\n"
+    "system's, or $TANHUI_NOW (a UTC time like 2026-11-30T01:30:00Z) for drills and tests.\n"
+    "--json: {\"enabled\", \"tz\", \"utc_offset\", \"days\", \"pre_open\", \"open\", \"close\",\n"
+    "\"break\", \"holidays\"}.\n";
 
 static const char help_block[] =
     "usage: tanhui [--db PATH] block propose --seller A --buyer B --instrument I --price P --qty N\n"
@@ -435,6 +468,8 @@ const th_command th_commands[] = {
     {"block", th_cmd_block, "propose, accept or list block trades (大宗协议)", help_block},
     {"session", th_cmd_session, "open, close or pre-open an instrument's trading session",
      help_session},
+    {"calendar", th_cmd_calendar, "the trading calendar: days, hours, holidays, time zone",
+     help_calendar},
     {"check", th_cmd_check, "verify every invariant of the registry", help_check},
     {"log", th_cmd_log, "the transparency log: entries, checkpoints, proofs, verify", help_log},
     {"book", th_cmd_book, "an instrument's order book; or replay commands through one",

@@ -69,3 +69,21 @@ bool th_opt_flag(const th_opts *o, const char *name)
 {
     return th_opt(o, name) != NULL;
 }
+
+int th_opt_values(int argc, char **argv, const char *name, const char **out)
+{
+    size_t len = strlen(name);
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            break;
+        if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, len) != 0)
+            continue;
+        if (a[2 + len] == '=')
+            out[n++] = a + 3 + len;
+        else if (a[2 + len] == '\0' && i + 1 < argc)
+            out[n++] = argv[++i];
+    }
+    return n;
+}

@@ -31,6 +31,9 @@ typedef struct {
 int th_opts_parse(th_opts *o, const th_optspec *spec, int nspec, int argc, char **argv,
                   const char *cmd, th_err *e) __attribute__((warn_unused_result));
 const char *th_opt(const th_opts *o, const char *name);
+/* Every value of a repeatable option, in order (the table keeps only the last), into out (room
+ * for argc); the count. argv as given to th_opts_parse, already checked by it. */
+int th_opt_values(int argc, char **argv, const char *name, const char **out);
 bool th_opt_flag(const th_opts *o, const char *name);
 
 #endif

@@ -21,6 +21,7 @@ struct th_engine {
     void (*now)(char out[32], void *arg);
     void *now_arg;
     bool logging;
+    bool calendar;
     bool has_signer;
     th_note_signer signer;
     int interval_ms;
@@ -45,6 +46,7 @@ static const char *const type_names[] = {
     [TH_CMD_SESSION_OPEN] = "session.open",   [TH_CMD_SESSION_CLOSE] = "session.close",
     [TH_CMD_ORDER_REPLACE] = "order.replace", [TH_CMD_ORDER_PICK] = "order.pick",
     [TH_CMD_BLOCK_PROPOSE] = "block.propose", [TH_CMD_BLOCK_ACCEPT] = "block.accept",
+    [TH_CMD_CALENDAR_SET] = "calendar.set",
 };
 
 const char *th_cmd_type_name(th_cmd_type t)
@@ -74,6 +76,7 @@ th_engine *th_engine_new(th_db *db)
     en->db = db;
     en->now = system_now;
     en->logging = true;
+    en->calendar = true;
     th_buf_init(&en->pending);
     en->books = th_books_new();
     return en;
@@ -101,6 +104,11 @@ void th_engine_set_signer(th_engine *en, const th_note_signer *s, int interval_m
 void th_engine_set_logging(th_engine *en, bool on)
 {
     en->logging = on;
+}
+
+void th_engine_set_calendar(th_engine *en, bool on)
+{
+    en->calendar = on;
 }
 
 void th_engine_set_clock(th_engine *en, void (*now)(char out[32], void *arg), void *arg)
@@ -306,6 +314,35 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "type");
         th_json_str(&j, type_names[c->type]);
         break;
+    case TH_CMD_CALENDAR_SET: {
+        const th_calendar_change *k = &c->calendar;
+        static const char *const keys[] = {"break", "close", "days", "offset", "open",
+                                           "pre_open"};
+        const char *v[] = {k->brk, k->close, k->days, k->offset, k->open, k->pre_open};
+        for (int i = 0; i < 6; i++) {
+            th_json_key(&j, keys[i]);
+            th_json_str(&j, v[i]);
+        }
+        th_json_key(&j, "enabled");
+        th_json_int(&j, k->enabled);
+        static const char *const lists[] = {"holidays", "not_holidays"};
+        const char *const *items[] = {k->add, k->remove};
+        const size_t counts[] = {k->nadd, k->nremove};
+        for (int l = 0; l < 2; l++) {
+            th_json_key(&j, lists[l]);
+            th_json_arr_begin(&j);
+            for (size_t i = 0; i < counts[l]; i++)
+                th_json_str(&j, items[l][i]);
+            th_json_arr_end(&j);
+        }
+        th_json_key(&j, "replace");
+        th_json_bool(&j, k->replace);
+        th_json_key(&j, "type");
+        th_json_str(&j, type_names[c->type]);
+        th_json_key(&j, "tz");
+        th_json_str(&j, k->tz);
+        break;
+    }
     case TH_CMD_PROJECT_SHARE: {
         const th_share_new *sh = &c->share;
         th_json_key(&j, "add_accounts");
@@ -418,7 +455,9 @@ static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_
                                  c->type == TH_CMD_SESSION_PREOPEN ? "preopen"
                                  : c->type == TH_CMD_SESSION_OPEN  ? "open"
                                                                    : "close",
-                                 now, out, ev, touched, e);
+                                 c->by_calendar, now, out, ev, touched, e);
+    case TH_CMD_CALENDAR_SET:
+        return th_calendar_set(en->db, &c->calendar, now, out, ev, e);
     case TH_CMD_INSTRUMENT_ADD:
         return th_instrument_add(en->db, &c->instrument, now, out, ev, e);
     case TH_CMD_ISSUE:
@@ -547,6 +586,95 @@ int th_engine_checkpoint(th_engine *en, th_err *e)
     return -1;
 }
 
+/* One command in its own savepoint: a failure undoes it alone (r says why). Returns -1 only when
+ * the savepoint itself cannot be rolled back or released: the batch cannot go on. */
+static int apply_one(th_engine *en, const th_cmd *c, const char *now, th_cmd_result *r,
+                     th_buf *text)
+{
+    th_buf_reset(&r->result);
+    th_err_clear(&r->err);
+    r->replayed = false;
+    th_buf_reset(text);
+    if (c->request_id) {
+        if (c->request_text)
+            th_buf_puts(text, c->request_text);
+        else
+            canonical(c, text);
+        int k = lookup_request(en, c, text, &r->result, &r->err);
+        if (k != 0) {
+            r->status = k > 0 ? 0 : -1;
+            r->replayed = k > 0;
+            return 0;
+        }
+    }
+    if (th_db_exec1(en->db, "SAVEPOINT cmd", &r->err)) {
+        r->status = -1;
+        return 0;
+    }
+    size_t pend_mark = en->npend, memo_mark = th_db_memo_mark(en->db);
+    th_cjson *ev = en->logging ? th_cjson_object() : NULL;
+    int64_t touched;
+    r->status = run(en, c, now, &r->result, ev, &touched, &r->err);
+    if (r->status == 0 && ev)
+        r->status = log_event(en, c, text->p, now, ev, &r->err);
+    th_cjson_free(ev);
+    if (r->status == 0 && c->request_id)
+        r->status = store_request(en, c, text, &r->result, &r->err);
+    th_err ignored;
+    if (r->status != 0) {
+        th_buf_reset(&r->result);
+        if (en->npend > pend_mark) { /* its entry goes with it */
+            en->npend = pend_mark;
+            en->pending.len = en->pend_off[pend_mark];
+        }
+        if (th_db_exec1(en->db, "ROLLBACK TO cmd", &ignored) != 0)
+            return -1;
+        th_db_memo_rewind(en->db, memo_mark); /* what the command read may be undone */
+        if (touched) /* its book holds what the store no longer does */
+            th_books_drop(en->books, touched);
+    }
+    return th_db_exec1(en->db, "RELEASE cmd", &ignored) != 0 ? -1 : 0;
+}
+
+/* The session changes the calendar has made due, each applied as a command of its own. One that
+ * fails is left for the next batch (its instrument's later steps with it). */
+static int follow_calendar(th_engine *en, const char *now)
+{
+    if (!en->calendar)
+        return 0;
+    th_session_step *steps;
+    size_t n;
+    th_err e;
+    if (th_schedule_due(en->db, now, &steps, &n, &e) != 0) {
+        th_err_clear(&e);
+        return 0; /* a store error here is not the batch's: its commands meet it themselves */
+    }
+    th_buf text;
+    th_buf_init(&text);
+    th_cmd_result r;
+    th_cmd_result_init(&r);
+    int rc = 0;
+    int64_t failed = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (steps[i].instrument == failed)
+            continue;
+        char ref[24];
+        snprintf(ref, sizeof ref, "%lld", (long long)steps[i].instrument);
+        th_cmd c = {.type = strcmp(steps[i].to, "close") == 0     ? TH_CMD_SESSION_CLOSE
+                            : strcmp(steps[i].to, "preopen") == 0 ? TH_CMD_SESSION_PREOPEN
+                                                                  : TH_CMD_SESSION_OPEN,
+                    .instrument_ref = ref,
+                    .by_calendar = true};
+        rc = apply_one(en, &c, now, &r, &text);
+        if (rc == 0 && r.status != 0)
+            failed = steps[i].instrument;
+    }
+    th_cmd_result_free(&r);
+    th_buf_free(&text);
+    free(steps);
+    return rc;
+}
+
 int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *res, th_err *e)
 {
     en->npend = 0;
@@ -557,53 +685,14 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
         return -1;
     th_buf text;
     th_buf_init(&text);
+    if (follow_calendar(en, now) != 0)
+        goto abort;
     for (size_t i = 0; i < n; i++) {
-        const th_cmd *c = &cmds[i];
-        th_cmd_result *r = &res[i];
-        th_buf_reset(&r->result);
-        th_err_clear(&r->err);
-        r->replayed = false;
-        if (c->request_id) {
-            th_buf_reset(&text);
-            if (c->request_text)
-                th_buf_puts(&text, c->request_text);
-            else
-                canonical(c, &text);
-            int k = lookup_request(en, c, &text, &r->result, &r->err);
-            if (k != 0) {
-                r->status = k > 0 ? 0 : -1;
-                r->replayed = k > 0;
-                continue;
-            }
-        }
-        /* each command in its own savepoint: a failure undoes it alone */
-        if (th_db_exec1(en->db, "SAVEPOINT cmd", &r->err)) {
-            r->status = -1;
-            continue;
-        }
-        size_t pend_mark = en->npend, memo_mark = th_db_memo_mark(en->db);
-        th_cjson *ev = en->logging ? th_cjson_object() : NULL;
-        int64_t touched;
-        r->status = run(en, c, now, &r->result, ev, &touched, &r->err);
-        if (r->status == 0 && ev)
-            r->status = log_event(en, c, text.p, now, ev, &r->err);
-        th_cjson_free(ev);
-        if (r->status == 0 && c->request_id)
-            r->status = store_request(en, c, &text, &r->result, &r->err);
-        th_err ignored;
-        if (r->status != 0) {
-            th_buf_reset(&r->result);
-            if (en->npend > pend_mark) { /* its entry goes with it */
-                en->npend = pend_mark;
-                en->pending.len = en->pend_off[pend_mark];
-            }
-            if (th_db_exec1(en->db, "ROLLBACK TO cmd", &ignored) != 0)
-                goto abort;
-            th_db_memo_rewind(en->db, memo_mark); /* what the command read may be undone */
-            if (touched) /* its book holds what the store no longer does */
-                th_books_drop(en->books, touched);
-        }
-        if (th_db_exec1(en->db, "RELEASE cmd", &ignored) != 0)
+        if (apply_one(en, &cmds[i], now, &res[i], &text) != 0)
+            goto abort;
+        if (res[i].status == 0 && (cmds[i].type == TH_CMD_INSTRUMENT_ADD ||
+                                   cmds[i].type == TH_CMD_CALENDAR_SET) &&
+            follow_calendar(en, now) != 0)
             goto abort;
     }
     th_buf_free(&text);

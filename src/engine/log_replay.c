@@ -22,6 +22,8 @@ typedef struct {
     const char **accounts; /* project share by hand */
     int64_t *weights;
     char (*account_ids)[24];
+    const char **holidays; /* calendar set */
+    char offset[8];
     char time[32];
 } entry_cmd;
 
@@ -32,6 +34,7 @@ static void entry_cmd_free(entry_cmd *c)
     free(c->accounts);
     free(c->weights);
     free(c->account_ids);
+    free(c->holidays);
     memset(c, 0, sizeof *c);
 }
 
@@ -195,7 +198,8 @@ static int to_command(const char *text, size_t len, int64_t i, entry_cmd *c, th_
                                               .maker_fee_bps = (int)num(o, "maker_fee_bps"),
                                               .taker_fee_bps = (int)num(o, "taker_fee_bps"),
                                               .pick_depth = (int)num(o, "pick_depth"),
-                                              .t_plus_one = num(o, "t_plus_one") != 0};
+                                              .t_plus_one = num(o, "t_plus_one") != 0,
+                                              .block_min = num(o, "block_min")};
         if (!cmd->instrument.code)
             return bad(e, i, "an instrument needs its code");
         break;
@@ -249,7 +253,35 @@ static int to_command(const char *text, size_t len, int64_t i, entry_cmd *c, th_
         cmd->instrument_ref = id_text(o, "instrument", c->ids[0]);
         if (!cmd->instrument_ref)
             return bad(e, i, "a session change needs its instrument");
+        cmd->by_calendar = str(o, "by") && strcmp(str(o, "by"), "calendar") == 0;
         break;
+    case TH_CMD_CALENDAR_SET: {
+        /* the whole calendar as it was set */
+        json_t *en = json_object_get(o, "enabled"), *list = json_object_get(o, "holidays");
+        int64_t off = num(o, "offset_min");
+        if (!json_is_boolean(en) || !json_is_array(list) || !str(o, "tz") ||
+            off < -14 * 60 || off > 14 * 60)
+            return bad(e, i, "a calendar needs whether it is on, its zone and its holidays");
+        snprintf(c->offset, sizeof c->offset, "%c%02d:%02d", off < 0 ? '-' : '+',
+                 (int)((off < 0 ? -off : off) / 60), (int)((off < 0 ? -off : off) % 60));
+        size_t n = json_array_size(list);
+        c->holidays = th_xcalloc(n + 1, sizeof *c->holidays);
+        for (size_t k = 0; k < n; k++)
+            if (!(c->holidays[k] = json_string_value(json_array_get(list, k))))
+                return bad(e, i, "a holiday is a date");
+        cmd->calendar = (th_calendar_change){.enabled = json_is_true(en),
+                                             .tz = str(o, "tz"),
+                                             .offset = c->offset,
+                                             .days = str(o, "days"),
+                                             .pre_open = str(o, "pre_open"),
+                                             .open = str(o, "open"),
+                                             .brk = str(o, "break"),
+                                             .close = str(o, "close"),
+                                             .add = c->holidays,
+                                             .nadd = n,
+                                             .replace = true};
+        break;
+    }
     case TH_CMD_PROJECT_SHARE: {
         cmd->share = (th_share_new){.project = id_text(o, "project", c->ids[0]),
                                     .report = id_text(o, "report", c->ids[1]),
@@ -339,6 +371,7 @@ int th_log_replay(th_db *src, th_db *dst, th_engine *en, const char *key_path,
                   const th_note_verifier *key, int64_t *done, th_err *e)
 {
     *done = 0;
+    th_engine_set_calendar(en, false); /* the log holds the calendar's session changes */
     sqlite3_stmt *st;
     /* a statement of its own, not the cache's: the engine reads src's entries meanwhile */
     if (th_db_prepare(src, "SELECT idx, entry FROM log_entries ORDER BY idx", &st, e))
@@ -383,6 +416,7 @@ int th_log_replay(th_db *src, th_db *dst, th_engine *en, const char *key_path,
     free_cmds(cmds, n);
     free(cmds);
     sqlite3_finalize(st);
+    th_engine_set_calendar(en, true);
     if (rc == 0)
         *done = expect;
     return rc;
@@ -399,7 +433,8 @@ static const struct {
     {"cash", "account_id"},       {"cash_moves", "id"},        {"instruments", "id"},
     {"orders", "id"},             {"trades", "id"},            {"trade_parts", "trade_id, first"},
     {"beneficiaries", "project_id, account_id"},               {"payouts", "id"},
-    {"session_closes", "id"},     {"block_trades", "id"},
+    {"session_closes", "id"},     {"block_trades", "id"},      {"calendar", "id"},
+    {"holidays", "day"},
     {"log_entries", "idx"},       {"log_tiles", "id"},
 };
 

@@ -6,6 +6,7 @@
 #include "exchange/cash.h"
 #include "exchange/instruments.h"
 #include "exchange/orders.h"
+#include "exchange/schedule.h"
 #include "ledger/accounts.h"
 
 #include <stdio.h>
@@ -23,8 +24,10 @@ static int party(th_db *db, const char *ref, const char *role, th_account *a, th
     return 0;
 }
 
-/* The instrument open, and the price within ±30 % of its reference. */
-static int terms(const th_instrument *in, int64_t price, int64_t qty, th_err *e)
+/* The instrument open, the price within ±30 % of its reference, the quantity at least the
+ * instrument's least, and (when the calendar drives it) the afternoon session. */
+static int terms(th_db *db, const th_instrument *in, int64_t price, int64_t qty,
+                 const char *now, th_err *e)
 {
     if (strcmp(in->session, "open") != 0)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "instrument", in->code, strlen(in->code),
@@ -44,7 +47,7 @@ static int terms(const th_instrument *in, int64_t price, int64_t qty, th_err *e)
     }
     if (qty <= 0)
         return th_fail(e, TH_EINPUT, "a block trade's quantity must be at least 1");
-    return 0;
+    return th_schedule_may_block(db, in, qty, now, e);
 }
 
 static const char cols[] = "b.id, i.code, b.seller_id, b.buyer_id, b.price_fen, b.qty, b.status,"
@@ -102,7 +105,7 @@ int th_block_propose(th_db *db, const th_block_new *b, const char *now, th_buf *
     th_instrument in;
     if (party(db, b->seller, "seller", &seller, e) || party(db, b->buyer, "buyer", &buyer, e) ||
         th_instrument_find(db, b->instrument ? b->instrument : "", &in, e) ||
-        terms(&in, b->price, b->qty, e))
+        terms(db, &in, b->price, b->qty, now, e))
         return -1;
     if (seller.id == buyer.id)
         return th_fail(e, TH_EINPUT, "a block trade needs two different accounts");
@@ -169,7 +172,7 @@ int th_block_accept(th_db *db, const char *ref, const char *buyer_ref, const cha
                           "block trade %lld was proposed to account %lld, not to %s",
                           (long long)id, (long long)want, buyer.name);
     th_instrument in;
-    if (th_instrument_get(db, iid, &in, e) || terms(&in, price, qty, e))
+    if (th_instrument_get(db, iid, &in, e) || terms(db, &in, price, qty, now, e))
         return -1;
     th_cjson_set_int(ev, "block", id);
     th_cjson_set_int(ev, "buyer", buyer.id);

@@ -3,7 +3,9 @@
 
 #include "base/json.h"
 #include "base/num.h"
+#include "exchange/calendar.h"
 #include "exchange/cash.h"
+#include "ledger/serial.h"
 #include "ledger/accounts.h"
 #include "ledger/projects.h"
 
@@ -12,7 +14,7 @@
 
 static const char columns[] = "id, code, vintage, coalesce(project_id, 0), ref_price_fen, band_bps,"
                               " maker_fee_bps, taker_fee_bps, pick_depth, t_plus_one, session,"
-                              " session_from";
+                              " session_from, session_at, calendar_after, block_min";
 
 int th_instrument_get(th_db *db, int64_t id, th_instrument *in, th_err *e)
 {
@@ -35,6 +37,10 @@ static void row(sqlite3_stmt *st, th_instrument *in)
     in->t_plus_one = sqlite3_column_int(st, 9) != 0;
     th_db_column_text(st, 10, in->session, sizeof in->session);
     in->session_from = sqlite3_column_int64(st, 11);
+    in->session_at = sqlite3_column_int64(st, 12);
+    in->by_calendar = sqlite3_column_type(st, 13) != SQLITE_NULL;
+    in->calendar_after = in->by_calendar ? sqlite3_column_int64(st, 13) : 0;
+    in->block_min = sqlite3_column_int64(st, 14);
 }
 
 static bool code_ok(const char *s)
@@ -119,6 +125,11 @@ int th_instrument_add(th_db *db, const th_instrument_new *in, const char *now, t
         return th_fail(e, TH_EINPUT, "a fee is 0 to 1000 basis points (10 %%)");
     if (depth < 1 || depth > 100)
         return th_fail(e, TH_EINPUT, "the pick depth is 1 to 100 price levels");
+    int64_t block_min = in->block_min ? in->block_min : 100000, t;
+    if (block_min < 1 || block_min > TH_SERIAL_MAX)
+        return th_fail(e, TH_EINPUT, "a block trade's least quantity must be at least 1");
+    if (th_utc_parse(now, &t) != 0)
+        return th_fail(e, TH_EINTERNAL, "the clock reads %s, not a UTC time", now);
     int64_t project = 0;
     if (in->project) {
         th_project p;
@@ -137,7 +148,10 @@ int th_instrument_add(th_db *db, const th_instrument_new *in, const char *now, t
     sqlite3_stmt *st;
     if (th_db_stmt(db, "INSERT INTO instruments (code, vintage, project_id, ref_price_fen,"
                        " band_bps, maker_fee_bps, taker_fee_bps, pick_depth, t_plus_one,"
-                       " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, e))
+                       " created_at, block_min, session_at, session, calendar_after)"
+                       " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                       " CASE WHEN enabled THEN 'closed' ELSE 'open' END,"
+                       " CASE WHEN enabled THEN ?12 END FROM calendar", &st, e))
         return -1;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, in->vintage);
@@ -152,6 +166,8 @@ int th_instrument_add(th_db *db, const th_instrument_new *in, const char *now, t
     sqlite3_bind_int(st, 8, depth);
     sqlite3_bind_int(st, 9, in->t_plus_one);
     sqlite3_bind_text(st, 10, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 11, block_min);
+    sqlite3_bind_int64(st, 12, t);
     int r = sqlite3_step(st);
     th_db_done(db, st);
     if (r != SQLITE_DONE)
@@ -171,6 +187,8 @@ int th_instrument_add(th_db *db, const th_instrument_new *in, const char *now, t
     th_cjson_set_int(ev, "taker_fee_bps", made.taker_fee_bps);
     th_cjson_set_int(ev, "pick_depth", made.pick_depth);
     th_cjson_set_int(ev, "t_plus_one", made.t_plus_one);
+    th_cjson_set_int(ev, "block_min", made.block_min);
+    th_cjson_set_str(ev, "session", made.session);
     return 0;
 }
 
@@ -245,6 +263,8 @@ void th_instrument_json(const th_instrument *in, th_buf *out)
     th_json_bool(&j, in->t_plus_one);
     th_json_key(&j, "session");
     th_json_str(&j, in->session);
+    th_json_key(&j, "block_min");
+    th_json_int(&j, in->block_min);
     th_json_obj_end(&j);
 }
 

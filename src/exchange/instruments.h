@@ -7,6 +7,9 @@
  * rounded up to the fen), how deep a pick may reach, and whether T+1 holds. Codes are ASCII
  * letters, digits, '-' and '_', 1 to 32 of them, unique.
  *
+ * A new instrument follows the trading calendar when the calendar is on (closed until the calendar
+ * opens it), and is open, held by hand, when it is off (exchange/sessions.h).
+ *
  * Adding the first instrument also makes the registry's `fees` account (kind fees), where every
  * fee is paid. Runs inside the engine's transaction; a failure changes nothing. */
 #ifndef TH_INSTRUMENTS_H
@@ -32,6 +35,10 @@ typedef struct {
     bool t_plus_one;
     char session[12];     /* closed, pre_open, open */
     int64_t session_from; /* the last trade id before the session opened */
+    int64_t session_at;   /* when its session last changed (seconds since the epoch) */
+    bool by_calendar;     /* false: held by hand (calendar_after is then 0) */
+    int64_t calendar_after; /* the calendar drives its session from this time on */
+    int64_t block_min;    /* a block trade's least quantity */
 } th_instrument;
 
 typedef struct {
@@ -43,6 +50,7 @@ typedef struct {
     int maker_fee_bps, taker_fee_bps;
     int pick_depth;      /* 0: the default, 5 */
     bool t_plus_one;
+    int64_t block_min;   /* 0: the default, 100,000 (the national market's) */
 } th_instrument_new;
 
 int th_instrument_add(th_db *db, const th_instrument_new *in, const char *now, th_buf *out,

@@ -6,6 +6,7 @@
 #include "base/num.h"
 #include "exchange/cash.h"
 #include "exchange/instruments.h"
+#include "exchange/schedule.h"
 #include "exchange/sharing.h"
 #include "ledger/accounts.h"
 #include "ledger/blocks.h"
@@ -509,7 +510,7 @@ static int add_order(th_db *db, th_books *bk, const th_order_new *o, int64_t lis
     th_instrument in;
     if (th_instrument_find(db, o->instrument ? o->instrument : "", &in, e))
         return -1;
-    if (trading_instrument(db, in.id, &in, e))
+    if (trading_instrument(db, in.id, &in, e) || th_schedule_may_order(db, &in, now, e))
         return -1;
     const char *side = o->side ? o->side : "";
     bool buy = strcmp(side, "buy") == 0;
@@ -681,7 +682,8 @@ int th_order_replace(th_db *db, th_books *bk, const char *ref, int64_t price, in
     *touched = 0;
     order_row o;
     th_instrument in;
-    if (open_order(db, ref, "order", "replaced", &o, &in, e))
+    if (open_order(db, ref, "order", "replaced", &o, &in, e) ||
+        th_schedule_may_order(db, &in, now, e))
         return -1;
     if (price == 0)
         price = o.price;

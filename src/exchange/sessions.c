@@ -5,21 +5,30 @@
 #include "exchange/cash.h"
 #include "exchange/instruments.h"
 #include "exchange/orders.h"
+#include "exchange/schedule.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* by: keep calendar_after (the calendar's change), NULL it (held by hand), or set it to after. */
+enum hold { KEEP, HAND, AFTER };
+
 static int set_state(th_db *db, int64_t id, const char *state, int64_t from, int64_t ref,
-                     th_err *e)
+                     int64_t at, enum hold hold, int64_t after, th_err *e)
 {
     sqlite3_stmt *st;
-    if (th_db_stmt(db, "UPDATE instruments SET session = ?, session_from = ?, ref_price_fen = ?"
-                       " WHERE id = ?", &st, e))
+    if (th_db_stmt(db, "UPDATE instruments SET session = ?1, session_from = ?2,"
+                       " ref_price_fen = ?3, session_at = ?5, calendar_after = CASE ?6"
+                       " WHEN 0 THEN calendar_after WHEN 1 THEN NULL ELSE ?7 END WHERE id = ?4",
+                   &st, e))
         return -1;
     sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, from);
     sqlite3_bind_int64(st, 3, ref);
     sqlite3_bind_int64(st, 4, id);
+    sqlite3_bind_int64(st, 5, at);
+    sqlite3_bind_int(st, 6, hold);
+    sqlite3_bind_int64(st, 7, after);
     int r = sqlite3_step(st);
     th_db_done(db, st);
     th_db_memo_clear(db); /* the instrument's memoized row is stale */
@@ -84,8 +93,8 @@ static int expire_day(th_db *db, th_books *bk, th_book *b, const th_instrument *
     return rc;
 }
 
-int th_session_change(th_db *db, th_books *bk, const char *ref, const char *to, const char *now,
-                      th_buf *out, th_cjson *ev, int64_t *touched, th_err *e)
+int th_session_change(th_db *db, th_books *bk, const char *ref, const char *to, bool by_calendar,
+                      const char *now, th_buf *out, th_cjson *ev, int64_t *touched, th_err *e)
 {
     *touched = 0;
     th_instrument in;
@@ -102,8 +111,15 @@ int th_session_change(th_db *db, th_books *bk, const char *ref, const char *to, 
         return th_fail_at(e, TH_EINPUT, NULL, 0, "instrument", in.code, strlen(in.code),
                           "%s is %s: it cannot %s now", in.code,
                           strcmp(was, "pre_open") == 0 ? "in its pre-open" : was, to);
+    int64_t at, after = 0;
+    if (th_utc_parse(now, &at) != 0)
+        return th_fail(e, TH_EINTERNAL, "the clock reads %s, not a UTC time", now);
+    enum hold hold = by_calendar ? KEEP : close ? AFTER : HAND;
+    if (hold == AFTER && th_schedule_resume_at(db, now, &after, e))
+        return -1;
     th_cjson_set_int(ev, "instrument", in.id);
     th_cjson_set_str(ev, "session", to);
+    th_cjson_set_str(ev, "by", by_calendar ? "calendar" : "hand");
     int64_t ntrades = 0, expired = 0, qty = 0, price = 0, new_ref = in.ref_price;
     const char *state = preopen ? "pre_open" : open ? "open" : "closed";
     /* the book in the mode it was in; a change of mode drops it (it loads again in the new) */
@@ -131,7 +147,7 @@ int th_session_change(th_db *db, th_books *bk, const char *ref, const char *to, 
             rc = expire_day(db, bk, b, &in, now, released, &expired, e);
     }
     if (rc == 0)
-        rc = set_state(db, in.id, state, in.session_from, new_ref, e);
+        rc = set_state(db, in.id, state, in.session_from, new_ref, at, hold, after, e);
     if (rc == 0 && close) {
         sqlite3_stmt *st;
         rc = th_db_stmt(db, "INSERT INTO session_closes (instrument_id, ref_before_fen,"
@@ -179,6 +195,8 @@ int th_session_change(th_db *db, th_books *bk, const char *ref, const char *to, 
     th_json_str(&j, now_in.session);
     th_json_key(&j, "was");
     th_json_str(&j, was);
+    th_json_key(&j, "by");
+    th_json_str(&j, by_calendar ? "calendar" : "hand");
     th_json_key(&j, "ref_price_fen");
     th_json_int(&j, now_in.ref_price);
     th_money_field(&j, "ref_price", now_in.ref_price);

@@ -354,6 +354,27 @@ static const char *const migrations[] = {
     "  accepted_at TEXT,"
     "  CHECK ((status = 'accepted') = (trade_id IS NOT NULL))"
     ");",
+    /* 16: the trading calendar (one row; off until the operator sets it), its holidays, and what
+     * each instrument needs to follow it: when its session last changed, and from when the
+     * calendar drives it (NULL: held by hand). And a block trade's least quantity. */
+    "CREATE TABLE calendar ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),"
+    "  tz TEXT NOT NULL,"
+    "  offset_min INTEGER NOT NULL,"
+    "  days INTEGER NOT NULL,"
+    "  pre_open INTEGER NOT NULL,"
+    "  open INTEGER NOT NULL,"
+    "  break_from INTEGER NOT NULL,"
+    "  break_to INTEGER NOT NULL,"
+    "  close INTEGER NOT NULL"
+    ");"
+    "INSERT INTO calendar VALUES (1, 0, 'Asia/Shanghai', 480, 31, 555, 570, 690, 780, 900);"
+    "CREATE TABLE holidays (day TEXT PRIMARY KEY) WITHOUT ROWID;"
+    "ALTER TABLE instruments ADD COLUMN session_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE instruments ADD COLUMN calendar_after INTEGER;"
+    "ALTER TABLE instruments ADD COLUMN block_min INTEGER NOT NULL DEFAULT 100000"
+    "  CHECK (block_min > 0);",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

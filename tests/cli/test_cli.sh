@@ -322,7 +322,7 @@ fi
 
 # --- instruments: what the exchange trades, its band and fees ---
 expect 0 instrument-add -- "$T" --db "$DB" instrument add SGFC-2024 --vintage 2024 --ref-price 58.50 --maker-fee-bps 5 --taker-fee-bps 10 --json
-has "$D/out" '"code":"SGFC-2024","vintage":2024,"project":null,"ref_price_fen":5850,"ref_price":"58.50","band_bps":1000,"band_lo_fen":5265,"band_hi_fen":6435,"maker_fee_bps":5,"taker_fee_bps":10,"pick_depth":5,"t_plus_one":false,"session":"open"}' "instrument add --json"
+has "$D/out" '"code":"SGFC-2024","vintage":2024,"project":null,"ref_price_fen":5850,"ref_price":"58.50","band_bps":1000,"band_lo_fen":5265,"band_hi_fen":6435,"maker_fee_bps":5,"taker_fee_bps":10,"pick_depth":5,"t_plus_one":false,"session":"open","block_min":100000}' "instrument add --json"
 expect 0 instrument-add-project -- "$T" --db "$DB" instrument add P1-2024 --vintage 2024 --project P0001 --ref-price 60.01 --band-pct 2.5 --t-plus-one
 has "$D/out" "P1-2024          vintage 2024, project 1; reference 60.01 CNY, band 58.51..61.51; fees maker 0 taker 0 bps; pick depth 5; T+1" "instrument add as text"
 expect 0 instrument-list -- "$T" --db "$DB" instrument list --json
@@ -641,8 +641,8 @@ fi
 # --- sessions: the pre-open call auction, its uncross at the open, the VWAP close ---
 Q="$D/session.db"
 ex_registry "$Q" 甲 乙
-expect 0 se-instrument -- "$T" --db "$Q" instrument add SG24 --vintage 2024 --ref-price 58.50 --maker-fee-bps 5 --taker-fee-bps 10 --json
-has "$D/out" '"session":"open"}' "a new instrument is open"
+expect 0 se-instrument -- "$T" --db "$Q" instrument add SG24 --vintage 2024 --ref-price 58.50 --maker-fee-bps 5 --taker-fee-bps 10 --block-min 10 --json
+has "$D/out" '"session":"open","block_min":10}' "a new instrument is open"
 expect 0 se-deposit-1 -- "$T" --db "$Q" cash deposit 甲 10000
 expect 0 se-deposit-2 -- "$T" --db "$Q" cash deposit 乙 10000
 expect 0 se-close-empty -- "$T" --db "$Q" session close SG24
@@ -663,7 +663,7 @@ expect 2 se-preopen-twice -- "$T" --db "$Q" session preopen SG24
 expect 0 se-book-crossed -- "$T" --db "$Q" book SG24 --json
 has "$D/out" '"bids":[{"price_fen":6000,"price":"60.00","qty":8,"orders":1},{"price_fen":5900,"price":"59.00","qty":5,"orders":1}],"asks":[{"price_fen":5800,"price":"58.00","qty":10,"orders":1}' "the pre-open book is crossed"
 expect 0 se-open -- "$T" --db "$Q" session open SG24 --json
-has "$D/out" '"session":"open","was":"pre_open","ref_price_fen":5850,' "opened"
+has "$D/out" '"session":"open","was":"pre_open","by":"hand","ref_price_fen":5850,' "opened"
 has "$D/out" '"auction_trades":2,' "the uncross traded"
 expect 0 se-trades -- "$T" --db "$Q" trades SG24 --json
 has "$D/out" '"price_fen":5800,"price":"58.00","qty":8,"aggressor":"auction","buyer_fee_fen":24,"seller_fee_fen":24' "10 execute at 58.00 (most volume; ties: least imbalance, nearest the reference, then lower), both at the maker's fee"
@@ -671,7 +671,7 @@ has "$D/out" '"price_fen":5800,"price":"58.00","qty":2,"aggressor":"auction"' "t
 expect 0 se-continuous -- "$T" --db "$Q" order add --account 甲 --instrument SG24 --side buy --price 59.5 --qty 4
 has "$D/out" "trade 3: 4 at 59.50" "continuous trading after the open"
 expect 0 se-close -- "$T" --db "$Q" session close SG24 --json
-has "$D/out" '"session":"closed","was":"open","ref_price_fen":5950,"ref_price":"59.50","band_lo_fen":5355,"band_hi_fen":6545,"auction_trades":0,"vwap_fen":5950,"continuous_qty":4,"expired_orders":1}' "the close: the reference is the continuous VWAP (not the uncross), the band moves, the DAY order expires"
+has "$D/out" '"session":"closed","was":"open","by":"hand","ref_price_fen":5950,"ref_price":"59.50","band_lo_fen":5355,"band_hi_fen":6545,"auction_trades":0,"vwap_fen":5950,"continuous_qty":4,"expired_orders":1}' "the close: the reference is the continuous VWAP (not the uncross), the band moves, the DAY order expires"
 expect 0 se-expired -- "$T" --db "$Q" order show 4 --json
 has "$D/out" '"filled":2,"remaining":0,"status":"expired","reserved_fen":0' "the DAY order expired, its reservation released"
 expect 0 se-cash -- "$T" --db "$Q" cash balance 乙 --json
@@ -728,6 +728,8 @@ expect 0 bk-propose -- "$T" --db "$Q" block propose --seller 林场 --buyer 甲 
 has "$D/out" '"instrument":"SG24","seller":2,"buyer":4,"price_fen":4500,"price":"45.00","qty":20,"status":"proposed","trade":null' "a proposal"
 expect 2 bk-band -- "$T" --db "$Q" block propose --seller 林场 --buyer 甲 --instrument SG24 --price 41.64 --qty 20
 has "$D/err" "within ±30 % of the reference: 41.65 to 77.35 CNY" "a block's band is ±30 % of the reference (59.50)"
+expect 2 bk-small -- "$T" --db "$Q" block propose --seller 林场 --buyer 甲 --instrument SG24 --price 45.00 --qty 9
+has "$D/err" "a block trade of SG24 is at least 10 t" "a block trade below the instrument's least quantity is refused"
 expect 2 bk-wrong-buyer -- "$T" --db "$Q" block accept 1 --buyer 乙
 has "$D/err" "block trade 1 was proposed to account 4, not to 乙" "only the buyer named accepts"
 expect 0 bk-accept -- "$T" --db "$Q" block accept 1 --buyer 甲
@@ -753,6 +755,97 @@ expect 2 bars-interval -- "$T" --db "$Q" bars SG24 --interval 5m
 has "$D/err" "the interval is 1m, 1h or 1d" "a bad interval"
 expect 2 bars-none -- "$T" --db "$Q" bars NOPE
 expect 0 bk-log-verify -- "$T" --db "$Q" log verify
+
+# --- the trading calendar: sessions by the clock (TANHUI_NOW), the break, afternoon blocks,
+# holidays, a night caught up in order, and the operator's hand over it ---
+K="$D/calendar.db"
+ex_registry "$K" 丙 丁
+at() { when=$1; shift; env TANHUI_NOW="$when" "$T" --db "$K" "$@"; }
+expect 0 ca-deposit-1 -- "$T" --db "$K" cash deposit 丙 10000
+expect 0 ca-deposit-2 -- "$T" --db "$K" cash deposit 丁 10000
+expect 0 ca-show -- "$T" --db "$K" calendar show
+has "$D/out" "trading calendar: off (sessions by hand only)" "the calendar starts off"
+has "$D/out" "pre-open 09:15, open 09:30, close 15:00, midday break 11:30-13:00" "the national market's hours"
+expect 2 ca-bad-time -- at 2026-11-30T00:00:00Z calendar set --open 25:00
+has "$D/err" "open '25:00': a time of day is written HH:MM" "a bad time"
+expect 2 ca-bad-break -- at 2026-11-30T00:00:00Z calendar set --break 10:00-09:00
+has "$D/err" "the break must end after it begins" "a bad break"
+expect 2 ca-break-outside -- at 2026-11-30T00:00:00Z calendar set --break 08:00-09:00
+has "$D/err" "the midday break must lie between the open and the close" "a break outside the day"
+expect 2 ca-bad-days -- at 2026-11-30T00:00:00Z calendar set --days fri-mon
+has "$D/err" "written like mon-fri" "bad days"
+expect 2 ca-bad-zone -- at 2026-11-30T00:00:00Z calendar set --tz Mars/Olympus
+has "$D/err" "no such time zone" "an unknown zone"
+expect 2 ca-dst-zone -- at 2026-11-30T00:00:00Z calendar set --tz Europe/Berlin
+has "$D/err" "changes its UTC offset during the year" "a zone with summer time is refused"
+expect 2 ca-bad-holiday -- at 2026-11-30T00:00:00Z calendar set --holiday 2026-02-30
+has "$D/err" "a holiday is a date written YYYY-MM-DD" "a bad holiday"
+expect 2 ca-bad-clock -- env TANHUI_NOW=monday "$T" --db "$K" session tick
+has "$D/err" "TANHUI_NOW 'monday'" "a bad clock"
+expect 0 ca-unchanged -- "$T" --db "$K" calendar show --json
+has "$D/out" '"enabled":false,' "refused changes change nothing"
+expect 0 ca-zone -- at 2026-11-30T00:00:00Z calendar set --tz Asia/Tokyo --json
+has "$D/out" '"tz":"Asia/Tokyo","utc_offset":"+09:00"' "a zone name, kept as its offset"
+# Monday 2026-11-30, 08:00 in Shanghai; Tuesday is a holiday
+expect 0 ca-on -- at 2026-11-30T00:00:00Z calendar set --on --tz Asia/Shanghai --holiday 2026-12-01 --holiday 2026-12-25 --not-holiday 2026-12-25 --json
+has "$D/out" '{"enabled":true,"tz":"Asia/Shanghai","utc_offset":"+08:00","days":"mon-fri","pre_open":"09:15","open":"09:30","close":"15:00","break":"11:30-13:00","holidays":["2026-12-01"]}' "the calendar on, one holiday"
+expect 0 ca-instrument -- at 2026-11-30T00:00:00Z instrument add SGC --vintage 2024 --ref-price 58.50 --block-min 5 --json
+has "$D/out" '"session":"closed"' "with the calendar on, a new instrument is closed before the pre-open"
+expect 2 ca-early -- at 2026-11-30T00:00:00Z order add --account 林场 --instrument SGC --side sell --price 58 --qty 10
+has "$D/err" "SGC's session is closed" "no orders before the pre-open"
+expect 0 ca-sell-preopen -- at 2026-11-30T01:20:00Z order add --account 林场 --instrument SGC --side sell --price 58 --qty 10
+has "$D/out" "filled 0, open" "09:20: the pre-open takes orders (the batch pre-opened first)"
+expect 0 ca-buy-preopen -- at 2026-11-30T01:21:00Z order add --account 丙 --instrument SGC --side buy --price 60 --qty 8
+has "$D/out" "filled 0, open" "a crossing order rests in the pre-open"
+expect 0 ca-list-preopen -- at 2026-11-30T01:22:00Z session list --json
+has "$D/out" '"calendar":"on","calendar_phase":"pre_open","sessions":[{"instrument":"SGC","session":"pre_open","by":"calendar"' "the session list"
+expect 0 ca-tick-open -- at 2026-11-30T01:31:00Z session tick
+has "$D/out" "SGC              open      by calendar" "09:31: tick opens it"
+expect 0 ca-auction -- "$T" --db "$K" trades SGC --json
+has "$D/out" '"price_fen":5800,"price":"58.00","qty":8,"aggressor":"auction"' "the opening uncrossed the pre-open's orders"
+n=$("$T" --db "$K" log size)
+expect 0 ca-log -- "$T" --db "$K" log entry $((n - 1))
+has "$D/out" '"by":"calendar"' "the calendar's changes are logged as its own"
+expect 2 ca-block-morning -- at 2026-11-30T02:00:00Z block propose --seller 林场 --buyer 丁 --instrument SGC --price 60 --qty 5
+has "$D/err" "block trades of SGC are made in the afternoon session, 13:00 to 15:00 (Asia/Shanghai)" "no block trades in the morning"
+expect 2 ca-break-order -- at 2026-11-30T03:40:00Z order add --account 丁 --instrument SGC --side buy --price 58 --qty 1
+has "$D/err" "SGC is in its midday break: orders are taken again from 13:00 (Asia/Shanghai)" "the break refuses orders"
+expect 0 ca-break-cancel -- at 2026-11-30T03:41:00Z order cancel 1
+has "$D/out" "cancelled" "the break takes cancels"
+expect 0 ca-block -- at 2026-11-30T05:30:00Z block propose --seller 林场 --buyer 丁 --instrument SGC --price 60 --qty 5
+expect 0 ca-block-accept -- at 2026-11-30T05:31:00Z block accept 1 --buyer 丁
+expect 0 ca-sell -- at 2026-11-30T05:40:00Z order add --account 林场 --instrument SGC --side sell --price 59 --qty 4
+expect 0 ca-buy -- at 2026-11-30T05:41:00Z order add --account 丁 --instrument SGC --side buy --price 59 --qty 4
+has "$D/out" "trade 3: 4 at 59.00" "continuous trading in the afternoon"
+expect 0 ca-day -- at 2026-11-30T06:00:00Z order add --account 丙 --instrument SGC --side buy --price 55 --qty 1 --tif day
+# Wednesday 09:00, after the Tuesday holiday: the first write closes Monday, nothing more
+expect 0 ca-tick-wed -- at 2026-12-02T01:00:00Z session tick --json
+has "$D/out" '"calendar_phase":"closed","sessions":[{"instrument":"SGC","session":"closed","by":"calendar"' "Monday's close, made late"
+expect 0 ca-ref -- "$T" --db "$K" instrument show SGC --json
+has "$D/out" '"ref_price_fen":5900,' "the close's reference is the continuous VWAP (59.00: not the auction, not the block)"
+expect 0 ca-expired -- "$T" --db "$K" order show 5 --json
+has "$D/out" '"status":"expired"' "the DAY order expired at the close"
+expect 0 ca-tick-wed-open -- at 2026-12-02T01:45:00Z session tick
+has "$D/out" "SGC              open      by calendar" "Wednesday opens"
+# Saturday: closed by the calendar, opened by hand, held by hand until closed by hand
+expect 0 ca-tick-sat -- at 2026-12-05T02:00:00Z session tick
+has "$D/out" "SGC              closed    by calendar" "Wednesday closed; Saturday does not trade"
+expect 0 ca-hand-open -- at 2026-12-05T02:01:00Z session open SGC --json
+has "$D/out" '"session":"open","was":"closed","by":"hand"' "opened by hand on a Saturday"
+expect 0 ca-hand-order -- at 2026-12-05T02:02:00Z order add --account 丁 --instrument SGC --side buy --price 58 --qty 1
+expect 0 ca-hand-tick -- at 2026-12-05T09:00:00Z session tick
+has "$D/out" "SGC              open      by hand" "held by hand, whatever the calendar says"
+expect 0 ca-hand-close -- at 2026-12-05T09:01:00Z session close SGC
+expect 0 ca-hand-list -- at 2026-12-05T09:02:00Z session list
+has "$D/out" "SGC              closed    by hand (the calendar from 2026-12-07T01:15:00Z)" "closed by hand: the calendar again from Monday's pre-open"
+expect 0 ca-monday -- at 2026-12-07T01:16:00Z session tick
+has "$D/out" "SGC              pre_open  by calendar" "Monday: the calendar drives it again"
+expect 0 ca-check -- "$T" --db "$K" check
+expect 0 ca-log-verify -- "$T" --db "$K" log verify
+expect 0 ca-replay -- "$T" --db "$K" log replay --to "$D/calendar-replay.db"
+expect 0 ca-off -- at 2026-12-07T01:17:00Z calendar set --off
+expect 0 ca-off-instrument -- at 2026-12-07T01:18:00Z instrument add SGD --vintage 2024 --ref-price 58.50 --json
+has "$D/out" '"session":"open"' "with the calendar off, a new instrument is open"
 
 # --- the transparency log: every change an entry, signed checkpoints, proofs, audits ---
 expect 0 log-size -- "$T" --db "$DB" log size

@@ -27,6 +27,10 @@ static const char *const undo[] = {
     [13] = "DROP TABLE session_closes; ALTER TABLE instruments DROP COLUMN session;"
            "ALTER TABLE instruments DROP COLUMN session_from;",
     [14] = "DROP TABLE block_trades;",
+    [15] = "DROP TABLE holidays; DROP TABLE calendar;"
+           "ALTER TABLE instruments DROP COLUMN session_at;"
+           "ALTER TABLE instruments DROP COLUMN calendar_after;"
+           "ALTER TABLE instruments DROP COLUMN block_min;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

@@ -47,7 +47,7 @@ static void order_line(json_t *o, th_buf *out)
     }
 }
 
-static void order_text(const th_buf *json, th_buf *out)
+void th_cli_order_text(const th_buf *json, th_buf *out)
 {
     th_cli_json_lines(json, out, order_line);
 }
@@ -198,7 +198,8 @@ int th_cmd_order(const th_global *g, int argc, char **argv)
         c.type = replace ? TH_CMD_ORDER_REPLACE : TH_CMD_ORDER_PICK;
         c.order_id = replace ? op.pos[0] : th_opt(&op, "listing");
         c.order.account = th_opt(&op, "account");
-        return th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), order_text);
+        return th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"),
+                                th_cli_order_text);
     }
     if (!add) {
         if (op.npos != 1 || th_opt(&op, "account") || th_opt(&op, "qty")) {
@@ -207,7 +208,8 @@ int th_cmd_order(const th_global *g, int argc, char **argv)
         }
         c.type = TH_CMD_ORDER_CANCEL;
         c.order_id = op.pos[0];
-        return th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), order_text);
+        return th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"),
+                                th_cli_order_text);
     }
     if (op.npos || !th_opt(&op, "account") || !th_opt(&op, "instrument") ||
         !th_opt(&op, "side") || !th_opt(&op, "qty")) {
@@ -243,5 +245,6 @@ int th_cmd_order(const th_global *g, int argc, char **argv)
                    "0, like 58.50");
         return th_cli_fail(&e);
     }
-    return th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), order_text);
+    return th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"),
+                                th_cli_order_text);
 }

@@ -1,4 +1,5 @@
-/* cmd_session.c — `tanhui session preopen|open|close INSTRUMENT`, `session tick`, `session list`. */
+/* cmd_session.c — `tanhui session preopen|open|close INSTRUMENT`, `session tick`,
+ * `session list`. */
 #include "cli/cli.h"
 #include "cli/opts.h"
 
@@ -50,7 +51,8 @@ static void sessions_lines(json_t *o, th_buf *out)
         json_t *s = json_array_get(list, i);
         const char *from = json_string_value(json_object_get(s, "calendar_from"));
         const char *by = json_string_value(json_object_get(s, "by"));
-        th_buf_printf(out, "  %-16s %-9s by %s", json_string_value(json_object_get(s, "instrument")),
+        th_buf_printf(out, "  %-16s %-9s by %s",
+                      json_string_value(json_object_get(s, "instrument")),
                       json_string_value(json_object_get(s, "session")), by);
         if (from && strcmp(by, "hand") == 0)
             th_buf_printf(out, " (the calendar from %s)", from);

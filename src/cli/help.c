@@ -379,6 +379,32 @@ static const char help_block[] =
     "--json: {\"id\", \"instrument\", \"seller\", \"buyer\", \"price_fen\", \"price\", \"qty\",\n"
     "\"status\", \"trade\", \"created_at\"}; list prints {\"block_trades\": [...]}.\n";
 
+static const char help_auction[] =
+    "usage: tanhui [--db PATH] auction open --seller A --instrument I --qty N --reserve P\n"
+    "                 --until TIME [--pricing uniform|pay-as-bid] [--json] [--request-id ID]\n"
+    "       tanhui [--db PATH] auction bid ID --account B --price P --qty N [--json]\n"
+    "       tanhui [--db PATH] auction settle ID [--json]\n"
+    "       tanhui [--db PATH] auction show ID [--json]\n"
+    "       tanhui [--db PATH] auction list [--json]\n"
+    "\n"
+    "One-way auctions (单向竞价): a seller offers N credits of an instrument with a reserve price\n"
+    "(yuan per tonne), until TIME (ISO 8601 with its zone, like 2026-12-01T15:00+08:00; within 31\n"
+    "days). Opening reserves the seller's lowest qualifying serials. Buyers bid while it runs: a\n"
+    "price at or above the reserve and 1 to N credits, each bid reserving its price and the\n"
+    "largest fee per credit from available cash; bids are sealed (show gives their count and\n"
+    "quantity) and cannot be cancelled. At the end the bids rank by price, then time, and win\n"
+    "down the ranking, the last perhaps in part: with uniform pricing (the default) every winner\n"
+    "pays the lowest accepted bid, with pay-as-bid its own. Each award is a trade, delivery\n"
+    "versus payment, both sides paying the instrument's maker fee, the seller's benefit shares\n"
+    "paid; what is left of the offer and of the bids is given back. The first write after the\n"
+    "end settles it by itself (so does tanhui session tick); settle does it by hand, after the\n"
+    "end only. Its trades count in the volume, not in the day's VWAP.\n"
+    "--json: open, settle and show print {\"id\", \"instrument\", \"seller\", \"offer_order\",\n"
+    "\"qty\", \"reserve_fen\", \"reserve\", \"pricing\", \"ends_at\", \"status\", \"sold\",\n"
+    "\"clearing_fen\", \"created_at\", \"settled_at\", \"bids\" (once settled: [{\"order\",\n"
+    "\"account\", \"price_fen\", \"price\", \"qty\", \"awarded\", \"status\"}]), \"bid_count\",\n"
+    "\"bid_qty\"}; bid prints the bid as an order (tanhui help order); list {\"auctions\": [...]}.\n";
+
 static const char help_bars[] =
     "usage: tanhui [--db PATH] bars INSTRUMENT [--interval 1m|1h|1d] [--json]\n"
     "\n"
@@ -468,6 +494,8 @@ const th_command th_commands[] = {
     {"block", th_cmd_block, "propose, accept or list block trades (大宗协议)", help_block},
     {"session", th_cmd_session, "open, close or pre-open an instrument's trading session",
      help_session},
+    {"auction", th_cmd_auction, "one-way auctions (单向竞价): open, bid, settle, show, list",
+     help_auction},
     {"calendar", th_cmd_calendar, "the trading calendar: days, hours, holidays, time zone",
      help_calendar},
     {"check", th_cmd_check, "verify every invariant of the registry", help_check},

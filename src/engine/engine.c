@@ -21,7 +21,7 @@ struct th_engine {
     void (*now)(char out[32], void *arg);
     void *now_arg;
     bool logging;
-    bool calendar;
+    bool follow;
     bool has_signer;
     th_note_signer signer;
     int interval_ms;
@@ -46,7 +46,8 @@ static const char *const type_names[] = {
     [TH_CMD_SESSION_OPEN] = "session.open",   [TH_CMD_SESSION_CLOSE] = "session.close",
     [TH_CMD_ORDER_REPLACE] = "order.replace", [TH_CMD_ORDER_PICK] = "order.pick",
     [TH_CMD_BLOCK_PROPOSE] = "block.propose", [TH_CMD_BLOCK_ACCEPT] = "block.accept",
-    [TH_CMD_CALENDAR_SET] = "calendar.set",
+    [TH_CMD_CALENDAR_SET] = "calendar.set",   [TH_CMD_AUCTION_OPEN] = "auction.open",
+    [TH_CMD_AUCTION_BID] = "auction.bid",     [TH_CMD_AUCTION_SETTLE] = "auction.settle",
 };
 
 const char *th_cmd_type_name(th_cmd_type t)
@@ -76,7 +77,7 @@ th_engine *th_engine_new(th_db *db)
     en->db = db;
     en->now = system_now;
     en->logging = true;
-    en->calendar = true;
+    en->follow = true;
     th_buf_init(&en->pending);
     en->books = th_books_new();
     return en;
@@ -106,9 +107,9 @@ void th_engine_set_logging(th_engine *en, bool on)
     en->logging = on;
 }
 
-void th_engine_set_calendar(th_engine *en, bool on)
+void th_engine_set_follow(th_engine *en, bool on)
 {
-    en->calendar = on;
+    en->follow = on;
 }
 
 void th_engine_set_clock(th_engine *en, void (*now)(char out[32], void *arg), void *arg)
@@ -314,6 +315,28 @@ static void canonical(const th_cmd *c, th_buf *out)
         th_json_key(&j, "type");
         th_json_str(&j, type_names[c->type]);
         break;
+    case TH_CMD_AUCTION_OPEN:
+    case TH_CMD_AUCTION_BID:
+    case TH_CMD_AUCTION_SETTLE: {
+        const th_auction_new *a = &c->auction;
+        static const char *const keys[] = {"account", "auction", "instrument", "pricing",
+                                           "seller", "until"};
+        const char *v[] = {a->account, a->auction, a->instrument, a->pricing, a->seller,
+                           a->until};
+        for (int i = 0; i < 6; i++) {
+            th_json_key(&j, keys[i]);
+            th_json_str(&j, v[i]);
+        }
+        th_json_key(&j, "price_fen");
+        th_json_int(&j, a->price);
+        th_json_key(&j, "qty");
+        th_json_int(&j, a->qty);
+        th_json_key(&j, "reserve_fen");
+        th_json_int(&j, a->reserve);
+        th_json_key(&j, "type");
+        th_json_str(&j, type_names[c->type]);
+        break;
+    }
     case TH_CMD_CALENDAR_SET: {
         const th_calendar_change *k = &c->calendar;
         static const char *const keys[] = {"break", "close", "days", "offset", "open",
@@ -455,7 +478,13 @@ static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_
                                  c->type == TH_CMD_SESSION_PREOPEN ? "preopen"
                                  : c->type == TH_CMD_SESSION_OPEN  ? "open"
                                                                    : "close",
-                                 c->by_calendar, now, out, ev, touched, e);
+                                 c->by_clock, now, out, ev, touched, e);
+    case TH_CMD_AUCTION_OPEN:
+        return th_auction_open(en->db, &c->auction, now, out, ev, e);
+    case TH_CMD_AUCTION_BID:
+        return th_auction_bid(en->db, &c->auction, now, out, ev, e);
+    case TH_CMD_AUCTION_SETTLE:
+        return th_auction_settle(en->db, c->auction.auction, c->by_clock, now, out, ev, e);
     case TH_CMD_CALENDAR_SET:
         return th_calendar_set(en->db, &c->calendar, now, out, ev, e);
     case TH_CMD_INSTRUMENT_ADD:
@@ -636,11 +665,12 @@ static int apply_one(th_engine *en, const th_cmd *c, const char *now, th_cmd_res
     return th_db_exec1(en->db, "RELEASE cmd", &ignored) != 0 ? -1 : 0;
 }
 
-/* The session changes the calendar has made due, each applied as a command of its own. One that
- * fails is left for the next batch (its instrument's later steps with it). */
-static int follow_calendar(th_engine *en, const char *now)
+/* The clock's changes, each applied as a command of its own: the session changes the calendar has
+ * made due, then the settlements of the auctions that have ended. One that fails is left for the
+ * next batch (its instrument's later steps with it). */
+static int follow_clock(th_engine *en, const char *now)
 {
-    if (!en->calendar)
+    if (!en->follow)
         return 0;
     th_session_step *steps;
     size_t n;
@@ -664,14 +694,27 @@ static int follow_calendar(th_engine *en, const char *now)
                             : strcmp(steps[i].to, "preopen") == 0 ? TH_CMD_SESSION_PREOPEN
                                                                   : TH_CMD_SESSION_OPEN,
                     .instrument_ref = ref,
-                    .by_calendar = true};
+                    .by_clock = true};
         rc = apply_one(en, &c, now, &r, &text);
         if (rc == 0 && r.status != 0)
             failed = steps[i].instrument;
     }
+    free(steps);
+    int64_t *due;
+    if (rc == 0 && th_auctions_due(en->db, now, &due, &n, &e) == 0) {
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            char ref[24];
+            snprintf(ref, sizeof ref, "%lld", (long long)due[i]);
+            th_cmd c = {.type = TH_CMD_AUCTION_SETTLE, .auction = {.auction = ref},
+                        .by_clock = true};
+            rc = apply_one(en, &c, now, &r, &text);
+        }
+        free(due);
+    } else if (rc == 0) {
+        th_err_clear(&e);
+    }
     th_cmd_result_free(&r);
     th_buf_free(&text);
-    free(steps);
     return rc;
 }
 
@@ -685,14 +728,14 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
         return -1;
     th_buf text;
     th_buf_init(&text);
-    if (follow_calendar(en, now) != 0)
+    if (follow_clock(en, now) != 0)
         goto abort;
     for (size_t i = 0; i < n; i++) {
         if (apply_one(en, &cmds[i], now, &res[i], &text) != 0)
             goto abort;
         if (res[i].status == 0 && (cmds[i].type == TH_CMD_INSTRUMENT_ADD ||
                                    cmds[i].type == TH_CMD_CALENDAR_SET) &&
-            follow_calendar(en, now) != 0)
+            follow_clock(en, now) != 0)
             goto abort;
     }
     th_buf_free(&text);

@@ -24,10 +24,11 @@
  * changed a book and then failed, or a batch that failed, drops the books it touched, and they
  * are loaded again from the store's open orders when next used.
  *
- * The trading calendar (exchange/schedule.h): before each batch, and after a command that adds an
- * instrument or changes the calendar, the session changes the clock has made due are applied as
- * commands of their own ("by":"calendar"), each logged. A replay turns this off
- * (th_engine_set_calendar): the log holds those changes already.
+ * The clock's changes: before each batch, and after a command that adds an instrument or changes
+ * the calendar, the session changes the trading calendar has made due (exchange/schedule.h,
+ * "by":"calendar") and the settlements of one-way auctions that have ended (exchange/auctions.h,
+ * "by":"clock") are applied as commands of their own, each logged. A replay turns this off
+ * (th_engine_set_follow): the log holds those changes already.
  *
  * The clock is injectable (th_engine_set_clock) so tests can fix time. */
 #ifndef TH_ENGINE_H
@@ -35,6 +36,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "exchange/auctions.h"
 #include "exchange/block_trades.h"
 #include "exchange/instruments.h"
 #include "exchange/orders.h"
@@ -74,10 +76,13 @@ typedef enum {
     TH_CMD_BLOCK_PROPOSE,
     TH_CMD_BLOCK_ACCEPT,
     TH_CMD_CALENDAR_SET,
+    TH_CMD_AUCTION_OPEN,
+    TH_CMD_AUCTION_BID,
+    TH_CMD_AUCTION_SETTLE,
 } th_cmd_type;
 
 /* The last type: log replay looks types up by name up to it. */
-#define TH_CMD_LAST TH_CMD_CALENDAR_SET
+#define TH_CMD_LAST TH_CMD_AUCTION_SETTLE
 
 typedef struct {
     const char *account; /* id or name */
@@ -100,8 +105,9 @@ typedef struct {
     const char *order_id;   /* order cancel, replace; pick: the listing */
     th_share_new share;     /* project share */
     const char *instrument_ref; /* session preopen, open, close */
-    bool by_calendar;       /* session: the calendar's change, not the operator's */
+    bool by_clock;          /* session, auction settle: the clock's change, not by hand */
     th_calendar_change calendar; /* calendar set */
+    th_auction_new auction; /* auction open, bid (auction, account, price, qty), settle */
     th_block_new block;     /* block propose; accept: block.buyer and order_id (the proposal) */
     const char *key_path;   /* init: where the log's private key is (NULL: no key) */
     const th_note_verifier *key; /* init: its verifier key */
@@ -130,8 +136,8 @@ void th_engine_set_clock(th_engine *en, void (*now)(char out[32], void *arg), vo
 void th_engine_set_signer(th_engine *en, const th_note_signer *s, int interval_ms);
 /* Sign a checkpoint now, in a transaction of its own, if entries are left unsigned. */
 int th_engine_checkpoint(th_engine *en, th_err *e) __attribute__((warn_unused_result));
-/* Off: the calendar's session changes are not made (a replay makes the logged ones). */
-void th_engine_set_calendar(th_engine *en, bool on);
+/* Off: the clock's changes are not made (a replay makes the logged ones). */
+void th_engine_set_follow(th_engine *en, bool on);
 /* Off: append no log entries. Only the benchmark's baseline turns it off. */
 void th_engine_set_logging(th_engine *en, bool on);
 

@@ -253,7 +253,31 @@ static int to_command(const char *text, size_t len, int64_t i, entry_cmd *c, th_
         cmd->instrument_ref = id_text(o, "instrument", c->ids[0]);
         if (!cmd->instrument_ref)
             return bad(e, i, "a session change needs its instrument");
-        cmd->by_calendar = str(o, "by") && strcmp(str(o, "by"), "calendar") == 0;
+        cmd->by_clock = str(o, "by") && strcmp(str(o, "by"), "calendar") == 0;
+        break;
+    case TH_CMD_AUCTION_OPEN:
+        cmd->auction = (th_auction_new){.seller = id_text(o, "seller", c->ids[0]),
+                                        .instrument = id_text(o, "instrument", c->ids[1]),
+                                        .qty = num(o, "qty"),
+                                        .reserve = num(o, "reserve_fen"),
+                                        .until = str(o, "ends_at"),
+                                        .pricing = str(o, "pricing")};
+        if (!cmd->auction.seller || !cmd->auction.instrument || !cmd->auction.until)
+            return bad(e, i, "an auction needs its seller, instrument and end");
+        break;
+    case TH_CMD_AUCTION_BID:
+        cmd->auction = (th_auction_new){.auction = id_text(o, "auction", c->ids[0]),
+                                        .account = id_text(o, "account", c->ids[1]),
+                                        .price = num(o, "price_fen"),
+                                        .qty = num(o, "qty")};
+        if (!cmd->auction.auction || !cmd->auction.account)
+            return bad(e, i, "a bid needs its auction and account");
+        break;
+    case TH_CMD_AUCTION_SETTLE:
+        cmd->auction = (th_auction_new){.auction = id_text(o, "auction", c->ids[0])};
+        cmd->by_clock = str(o, "by") && strcmp(str(o, "by"), "clock") == 0;
+        if (!cmd->auction.auction)
+            return bad(e, i, "a settlement needs its auction");
         break;
     case TH_CMD_CALENDAR_SET: {
         /* the whole calendar as it was set */
@@ -371,7 +395,7 @@ int th_log_replay(th_db *src, th_db *dst, th_engine *en, const char *key_path,
                   const th_note_verifier *key, int64_t *done, th_err *e)
 {
     *done = 0;
-    th_engine_set_calendar(en, false); /* the log holds the calendar's session changes */
+    th_engine_set_follow(en, false); /* the log holds the clock's changes */
     sqlite3_stmt *st;
     /* a statement of its own, not the cache's: the engine reads src's entries meanwhile */
     if (th_db_prepare(src, "SELECT idx, entry FROM log_entries ORDER BY idx", &st, e))
@@ -416,7 +440,7 @@ int th_log_replay(th_db *src, th_db *dst, th_engine *en, const char *key_path,
     free_cmds(cmds, n);
     free(cmds);
     sqlite3_finalize(st);
-    th_engine_set_calendar(en, true);
+    th_engine_set_follow(en, true);
     if (rc == 0)
         *done = expect;
     return rc;
@@ -434,7 +458,7 @@ static const struct {
     {"orders", "id"},             {"trades", "id"},            {"trade_parts", "trade_id, first"},
     {"beneficiaries", "project_id, account_id"},               {"payouts", "id"},
     {"session_closes", "id"},     {"block_trades", "id"},      {"calendar", "id"},
-    {"holidays", "day"},
+    {"holidays", "day"},          {"auctions", "id"},
     {"log_entries", "idx"},       {"log_tiles", "id"},
 };
 

@@ -71,7 +71,7 @@ static int load(th_books *m, th_db *db, int64_t instrument, th_book *b, th_err *
     sqlite3_stmt *st;
     if (th_db_stmt(db, "SELECT id, account_id, side, price_fen, qty - filled, tif = 'post'"
                        " FROM orders WHERE instrument_id = ? AND status = 'open'"
-                       " ORDER BY priority",
+                       " AND auction_id IS NULL ORDER BY priority",
                    &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, instrument);

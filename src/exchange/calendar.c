@@ -263,6 +263,34 @@ int th_utc_parse(const char *s, int64_t *t)
     return 0;
 }
 
+int th_time_parse(const char *s, int64_t *t)
+{
+    size_t n = strlen(s);
+    if (n < 17 || s[16] == '\0')
+        return -1;
+    char utc[21];
+    memcpy(utc, s, 16); /* YYYY-MM-DDTHH:MM */
+    size_t k = 16;
+    if (s[16] == ':') {
+        if (n < 20)
+            return -1;
+        memcpy(utc + 16, s + 16, 3);
+        k = 19;
+    } else {
+        memcpy(utc + 16, ":00", 3);
+    }
+    utc[19] = 'Z';
+    utc[20] = '\0';
+    int off;
+    if (th_utc_parse(utc, t) != 0 || strcmp(s + k, "UTC") == 0 ||
+        strncmp(s + k, "UTC", 3) == 0 || th_calendar_parse_offset(s + k, &off) != 0)
+        return -1;
+    if (s[k] != 'Z' && strlen(s + k) != 6)
+        return -1; /* an offset is written in full: +08:00 */
+    *t -= (int64_t)off * 60;
+    return 0;
+}
+
 void th_utc_format(int64_t t, char out[32])
 {
     int32_t day = (int32_t)floor_div(t, 86400);

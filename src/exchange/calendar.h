@@ -62,6 +62,9 @@ int th_calendar_add_holiday(th_calendar *c, int32_t day, th_err *e)
     __attribute__((warn_unused_result));
 void th_calendar_remove_holiday(th_calendar *c, int32_t day);
 
+/* An ISO 8601 time with its zone: "YYYY-MM-DDTHH:MM[:SS]" then "Z" or "+HH:MM"/"-HH:MM", into
+ * seconds since the epoch. */
+int th_time_parse(const char *s, int64_t *t);
 /* "YYYY-MM-DDTHH:MM:SSZ" (the engine's clock) into seconds since the epoch. */
 int th_utc_parse(const char *s, int64_t *t);
 void th_utc_format(int64_t t, char out[32]);

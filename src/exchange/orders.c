@@ -27,11 +27,12 @@ typedef struct {
     char type[8], tif[8], status[12];
     int64_t price, qty, filled, reserved;
     char created_at[32], closed_at[32];
+    int64_t auction; /* a one-way auction's offer or bid (kept out of the book); 0: none */
 } order_row;
 
 static const char order_cols[] =
     "id, instrument_id, account_id, side, type, tif, price_fen, qty, filled, status,"
-    " reserved_fen, created_at, coalesce(closed_at, '')";
+    " reserved_fen, created_at, coalesce(closed_at, ''), coalesce(auction_id, 0)";
 
 static void order_from(sqlite3_stmt *st, order_row *o)
 {
@@ -48,6 +49,7 @@ static void order_from(sqlite3_stmt *st, order_row *o)
     o->reserved = sqlite3_column_int64(st, 10);
     th_db_column_text(st, 11, o->created_at, sizeof o->created_at);
     th_db_column_text(st, 12, o->closed_at, sizeof o->closed_at);
+    o->auction = sqlite3_column_int64(st, 13);
 }
 
 static int order_load(th_db *db, int64_t id, order_row *o, th_err *e)
@@ -483,6 +485,17 @@ static int conclude(th_db *db, th_books *bk, const th_instrument *in, int64_t id
     return rc;
 }
 
+/* Refuse an order of a one-way auction: it is settled at the auction's end, never in the book. */
+static int aside(const order_row *o, const char *ref, const char *verb, th_err *e)
+{
+    if (!o->auction)
+        return 0;
+    return th_fail_at(e, TH_EINPUT, NULL, 0, "order", ref, strlen(ref),
+                      "order %lld is the %s of one-way auction %lld: it cannot be %s, it is "
+                      "settled at the auction's end", (long long)o->id,
+                      o->buy ? "bid" : "offer", (long long)o->auction, verb);
+}
+
 /* An order the command names, open, and its instrument open for orders. */
 static int open_order(th_db *db, const char *ref, const char *what, const char *verb,
                       order_row *o, th_instrument *in, th_err *e)
@@ -493,7 +506,95 @@ static int open_order(th_db *db, const char *ref, const char *what, const char *
         return th_fail_at(e, TH_EINPUT, NULL, 0, what, ref, strlen(ref),
                           "order %lld is %s: only an open %s can be %s", (long long)o->id,
                           o->status, strcmp(what, "listing") == 0 ? "listing" : "order", verb);
+    if (aside(o, ref, verb, e))
+        return -1;
     return trading_instrument(db, o->instrument, in, e);
+}
+
+/* Record an open order and its reservation: a buy's `need` of cash, a sell's lowest qualifying
+ * serials (refused, naming what the account holds, when it has too few). auction: the one-way
+ * auction the order belongs to (0: none). */
+static int place(th_db *db, const th_account *a, const th_instrument *in, bool buy,
+                 const char *type, const char *tif, int64_t price, int64_t qty, int64_t need,
+                 int64_t auction, const char *now, th_cjson *ev, int64_t *out_id, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "INSERT INTO orders (instrument_id, account_id, side, type, tif, price_fen,"
+                       " qty, status, reserved_fen, priority, created_at, auction_id) VALUES (?, ?,"
+                       " ?, ?, ?, ?, ?, 'open', ?, (SELECT coalesce(max(id), 0) + 1 FROM orders),"
+                       " ?, ?) RETURNING id",
+                   &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, in->id);
+    sqlite3_bind_int64(st, 2, a->id);
+    sqlite3_bind_text(st, 3, buy ? "buy" : "sell", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, tif, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, price);
+    sqlite3_bind_int64(st, 7, qty);
+    sqlite3_bind_int64(st, 8, need);
+    sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
+    if (auction)
+        sqlite3_bind_int64(st, 10, auction);
+    else
+        sqlite3_bind_null(st, 10);
+    int r = sqlite3_step(st);
+    int64_t id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    *out_id = id;
+    th_db_done(db, st);
+    if (r != SQLITE_ROW)
+        return th_db_fail(db, "cannot record the order", e);
+
+    /* the event: the input as resolved, then what the order did */
+    th_cjson_set_int(ev, "order", id);
+    th_cjson_set_int(ev, "account", a->id);
+    th_cjson_set_int(ev, "instrument", in->id);
+    th_cjson_set_str(ev, "side", buy ? "buy" : "sell");
+    th_cjson_set_str(ev, "order_type", type);
+    th_cjson_set_str(ev, "tif", tif);
+    if (strcmp(type, "market") != 0)
+        th_cjson_set_int(ev, "price_fen", price);
+    th_cjson_set_int(ev, "qty", qty);
+    if (buy) {
+        if (th_cash_change(db, a->id, 0, need, e))
+            return -1;
+        th_cjson_set_int(ev, "reserved_fen", need);
+    } else {
+        th_cjson *ranges = ev ? th_cjson_array() : NULL;
+        th_cjson_set(ev, "reserved_blocks", ranges);
+        th_block_source src = {.account = a->id, .project = in->project, .vintage = in->vintage,
+                               .t_plus_one = in->t_plus_one, .bought_after = in->session_from};
+        th_block_dest dst = {.account = a->id, .reserved = true, .order = id};
+        int handed =
+            th_blocks_hand(db, &src, qty, &dst, ranges ? reserved_range : NULL, ranges, e);
+        if (handed < 0)
+            return -1;
+        if (handed > 0) {
+            /* short: say what the account holds (the savepoint undoes what was reserved) */
+            int64_t have = 0, mine = 0, sellable = 0;
+            th_err ignored;
+            th_block_source held = {.account = a->id, .project = in->project,
+                                    .vintage = in->vintage};
+            th_block_source taken = {.reserved = true, .order = id};
+            if (th_blocks_count(db, &held, &have, &ignored) != 0 ||
+                th_blocks_count(db, &taken, &mine, &ignored) != 0 ||
+                th_blocks_count(db, &src, &sellable, &ignored) != 0)
+                return -1;
+            if (in->t_plus_one && have + mine >= qty)
+                return th_fail(e, TH_EINPUT, "insufficient credits: %s holds %lld available "
+                                             "credits of vintage %d, but %lld of them were "
+                                             "bought in this session and %s is T+1: they can "
+                                             "be sold from the next session", a->name,
+                               (long long)(have + mine), in->vintage,
+                               (long long)(have - sellable), in->code);
+            return th_fail(e, TH_EINPUT, "insufficient credits: %s holds %lld available "
+                                         "credits of vintage %d%s, not %lld", a->name,
+                           (long long)(have + mine), in->vintage,
+                           in->project ? " of the instrument's project" : "", (long long)qty);
+        }
+    }
+
+    return 0;
 }
 
 /* An order, or (listing > 0) a pick of that listing. */
@@ -555,76 +656,9 @@ static int add_order(th_db *db, th_books *bk, const th_order_new *o, int64_t lis
     th_book *b;
     if (th_books_get(bk, db, &in, &b, e))
         return -1;
-    sqlite3_stmt *st;
-    if (th_db_stmt(db, "INSERT INTO orders (instrument_id, account_id, side, type, tif, price_fen,"
-                       " qty, status, reserved_fen, priority, created_at) VALUES (?, ?, ?, ?, ?,"
-                       " ?, ?, 'open', ?, (SELECT coalesce(max(id), 0) + 1 FROM orders), ?)"
-                       " RETURNING id",
-                   &st, e))
+    int64_t id;
+    if (place(db, &a, &in, buy, type, tif, price, o->qty, need, 0, now, ev, &id, e))
         return -1;
-    sqlite3_bind_int64(st, 1, in.id);
-    sqlite3_bind_int64(st, 2, a.id);
-    sqlite3_bind_text(st, 3, buy ? "buy" : "sell", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, tif, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, price);
-    sqlite3_bind_int64(st, 7, o->qty);
-    sqlite3_bind_int64(st, 8, need);
-    sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st);
-    int64_t id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    th_db_done(db, st);
-    if (r != SQLITE_ROW)
-        return th_db_fail(db, "cannot record the order", e);
-
-    /* the event: the input as resolved, then what the order did */
-    th_cjson_set_int(ev, "order", id);
-    th_cjson_set_int(ev, "account", a.id);
-    th_cjson_set_int(ev, "instrument", in.id);
-    th_cjson_set_str(ev, "side", buy ? "buy" : "sell");
-    th_cjson_set_str(ev, "order_type", type);
-    th_cjson_set_str(ev, "tif", tif);
-    if (!market)
-        th_cjson_set_int(ev, "price_fen", price);
-    th_cjson_set_int(ev, "qty", o->qty);
-    if (buy) {
-        if (th_cash_change(db, a.id, 0, need, e))
-            return -1;
-        th_cjson_set_int(ev, "reserved_fen", need);
-    } else {
-        th_cjson *ranges = ev ? th_cjson_array() : NULL;
-        th_cjson_set(ev, "reserved_blocks", ranges);
-        th_block_source src = {.account = a.id, .project = in.project, .vintage = in.vintage,
-                               .t_plus_one = in.t_plus_one, .bought_after = in.session_from};
-        th_block_dest dst = {.account = a.id, .reserved = true, .order = id};
-        int handed =
-            th_blocks_hand(db, &src, o->qty, &dst, ranges ? reserved_range : NULL, ranges, e);
-        if (handed < 0)
-            return -1;
-        if (handed > 0) {
-            /* short: say what the account holds (the savepoint undoes what was reserved) */
-            int64_t have = 0, mine = 0, sellable = 0;
-            th_err ignored;
-            th_block_source held = {.account = a.id, .project = in.project,
-                                    .vintage = in.vintage};
-            th_block_source taken = {.reserved = true, .order = id};
-            if (th_blocks_count(db, &held, &have, &ignored) != 0 ||
-                th_blocks_count(db, &taken, &mine, &ignored) != 0 ||
-                th_blocks_count(db, &src, &sellable, &ignored) != 0)
-                return -1;
-            if (in.t_plus_one && have + mine >= o->qty)
-                return th_fail(e, TH_EINPUT, "insufficient credits: %s holds %lld available "
-                                             "credits of vintage %d, but %lld of them were "
-                                             "bought in this session and %s is T+1: they can "
-                                             "be sold from the next session", a.name,
-                               (long long)(have + mine), in.vintage,
-                               (long long)(have - sellable), in.code);
-            return th_fail(e, TH_EINPUT, "insufficient credits: %s holds %lld available "
-                                         "credits of vintage %d%s, not %lld", a.name,
-                           (long long)(have + mine), in.vintage,
-                           in.project ? " of the instrument's project" : "", (long long)o->qty);
-        }
-    }
 
     th_books_clear_events(bk);
     *touched = in.id;
@@ -659,6 +693,8 @@ int th_order_cancel(th_db *db, th_books *bk, const char *ref, const char *now, t
         return th_fail_at(e, TH_EINPUT, NULL, 0, "order", ref, strlen(ref),
                           "order %lld is %s: only an open order can be cancelled",
                           (long long)o.id, o.status);
+    if (aside(&o, ref, "cancelled", e))
+        return -1;
     th_instrument in;
     if (th_instrument_get(db, o.instrument, &in, e))
         return -1;
@@ -803,6 +839,48 @@ int th_trade_direct(th_db *db, const th_instrument *in, int64_t buyer, int64_t s
     return rc;
 }
 
+int th_order_aside(th_db *db, const th_account *a, const th_instrument *in, bool buy,
+                   int64_t price, int64_t qty, int64_t auction, const char *now, th_cjson *ev,
+                   int64_t *id, th_err *e)
+{
+    if (qty <= 0 || qty > TH_SERIAL_MAX)
+        return th_fail(e, TH_EINPUT, "the quantity must be a whole number of credits, at least 1");
+    if (price <= 0 || price > TH_FEN_MAX)
+        return th_fail(e, TH_EINPUT, "the price must be more than 0");
+    int64_t unit = per_credit(in, price);
+    if (qty > ORDER_FEN_MAX / unit)
+        return th_fail(e, TH_EINPUT, "the order is worth more than tanhui counts");
+    int64_t need = buy ? qty * unit : 0;
+    if (buy && th_cash_require(db, a->id, need, "the bid reserves", e))
+        return -1;
+    return place(db, a, in, buy, "limit", "gtc", price, qty, need, auction, now, ev, id, e);
+}
+
+int th_orders_cross(th_db *db, const th_instrument *in, int64_t buy, int64_t sell,
+                    int64_t price, int64_t qty, const char *now, th_cjson *trades, th_err *e)
+{
+    settling s = {.db = db, .trades = trades};
+    th_buf_init(&s.fills);
+    th_book_event ev = {.type = TH_EV_TRADE, .id = buy, .sell_id = sell, .price = price,
+                        .qty = qty, .aggressor = 'A'};
+    int rc = settle(&s, in, &ev, now, e);
+    th_buf_free(&s.fills);
+    free(s.ranges);
+    return rc;
+}
+
+int th_order_end(th_db *db, int64_t id, const char *status, const char *now, th_cjson *released,
+                 th_err *e)
+{
+    order_row o;
+    if (order_load(db, id, &o, e))
+        return -1;
+    if (strcmp(o.status, "open") != 0)
+        return 0;
+    settling s = {.db = db, .released = released};
+    return release(&s, &o, status, now, e);
+}
+
 int th_orders_settle(th_db *db, th_books *bk, const th_instrument *in, const char *now,
                      const char *cancel_status, th_cjson *trades, th_cjson *released,
                      int64_t *ntrades, th_err *e)
@@ -907,9 +985,11 @@ static void level_side(th_db *db, int64_t instrument, bool buy, th_buf *out)
     th_err e;
     if (th_db_stmt(db, buy ? "SELECT price_fen, sum(qty - filled), count(*) FROM orders"
                              " WHERE instrument_id = ? AND status = 'open' AND side = 'buy'"
+                             " AND auction_id IS NULL"
                              " GROUP BY price_fen ORDER BY price_fen DESC"
                            : "SELECT price_fen, sum(qty - filled), count(*) FROM orders"
                              " WHERE instrument_id = ? AND status = 'open' AND side = 'sell'"
+                             " AND auction_id IS NULL"
                              " GROUP BY price_fen ORDER BY price_fen",
                    &st, &e))
         return;

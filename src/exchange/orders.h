@@ -33,6 +33,7 @@
 #include "base/err.h"
 #include "exchange/books.h"
 #include "exchange/instruments.h"
+#include "ledger/accounts.h"
 #include "store/db.h"
 
 #include <stdbool.h>
@@ -79,6 +80,21 @@ int th_orders_settle(th_db *db, th_books *bk, const th_instrument *in, const cha
 int th_trade_direct(th_db *db, const th_instrument *in, int64_t buyer, int64_t seller,
                     int64_t price, int64_t qty, const char *now, th_cjson *trades,
                     int64_t *trade_id, th_err *e) __attribute__((warn_unused_result));
+
+/* Orders kept out of the book (a one-way auction's offer and bids). th_order_aside records one
+ * open, with its reservation like any order's (a buy: price and the largest fee per credit,
+ * from available cash; a sell: the lowest qualifying serials), in auction. th_orders_cross
+ * trades a buy and a sell of them at price (both pay the maker's fee, as in a call auction;
+ * the buy's reservation gives back what the price improved). th_order_end releases what an
+ * open order has left and closes it with status (expired, cancelled); a closed one is left. */
+int th_order_aside(th_db *db, const th_account *a, const th_instrument *in, bool buy,
+                   int64_t price, int64_t qty, int64_t auction, const char *now, th_cjson *ev,
+                   int64_t *id, th_err *e) __attribute__((warn_unused_result));
+int th_orders_cross(th_db *db, const th_instrument *in, int64_t buy, int64_t sell,
+                    int64_t price, int64_t qty, const char *now, th_cjson *trades, th_err *e)
+    __attribute__((warn_unused_result));
+int th_order_end(th_db *db, int64_t id, const char *status, const char *now, th_cjson *released,
+                 th_err *e) __attribute__((warn_unused_result));
 
 /* Reads. One order with its trades; an account's orders (newest first); an instrument's book
  * (open orders by price level, from the store); trades (newest first, all or one instrument's). */

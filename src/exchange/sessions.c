@@ -73,6 +73,7 @@ static int expire_day(th_db *db, th_books *bk, th_book *b, const th_instrument *
 {
     sqlite3_stmt *st;
     if (th_db_prepare(db, "SELECT id FROM orders WHERE instrument_id = ? AND status = 'open'"
+                          " AND auction_id IS NULL"
                           " AND tif = 'day' ORDER BY id", &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, in->id);

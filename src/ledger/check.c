@@ -155,6 +155,20 @@ int th_registry_check(th_db *db, th_buf *out, th_err *e)
         {"an order's status and what it has left disagree",
          "SELECT id AS order_id, status, qty, filled FROM orders"
          " WHERE (status = 'filled') <> (filled = qty)"},
+        {"a one-way auction's offer is not the order it reserves its credits with",
+         "SELECT a.id AS auction, a.status, o.id AS offer, o.status AS offer_status, o.filled,"
+         " a.sold FROM auctions a LEFT JOIN orders o ON o.id = a.offer_order_id"
+         " WHERE o.id IS NULL OR o.auction_id IS NOT a.id OR o.side <> 'sell'"
+         " OR o.account_id <> a.seller_id OR o.qty <> a.qty OR o.price_fen <> a.reserve_fen"
+         " OR o.instrument_id <> a.instrument_id"
+         " OR (a.status = 'open') <> (o.status = 'open') OR o.filled <> a.sold"},
+        {"a one-way auction's bids are not what it sold, or are still open after it",
+         "SELECT a.id AS auction, a.status, a.sold, coalesce(sum(o.filled), 0) AS awarded,"
+         " coalesce(sum(o.status = 'open'), 0) AS open_bids FROM auctions a"
+         " LEFT JOIN orders o ON o.auction_id = a.id AND o.id <> a.offer_order_id"
+         " GROUP BY a.id HAVING a.sold <> coalesce(sum(o.filled), 0)"
+         " OR (a.status = 'settled' AND coalesce(sum(o.status = 'open'), 0) > 0)"
+         " OR coalesce(sum(o.side <> 'buy'), 0) > 0"},
         {"a trade's serials do not add up to its quantity",
          "SELECT t.id AS trade, t.qty, coalesce(sum(p.last - p.first + 1), 0) AS delivered"
          " FROM trades t LEFT JOIN trade_parts p ON p.trade_id = t.id GROUP BY t.id"

@@ -375,6 +375,27 @@ static const char *const migrations[] = {
     "ALTER TABLE instruments ADD COLUMN calendar_after INTEGER;"
     "ALTER TABLE instruments ADD COLUMN block_min INTEGER NOT NULL DEFAULT 100000"
     "  CHECK (block_min > 0);",
+    /* 17: one-way auctions (单向竞价): the offer and the bids are orders kept out of the book
+     * (auction_id set), so that their reservations are an order's like any other */
+    "CREATE TABLE auctions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  instrument_id INTEGER NOT NULL REFERENCES instruments (id),"
+    "  seller_id INTEGER NOT NULL REFERENCES accounts (id),"
+    "  offer_order_id INTEGER REFERENCES orders (id),"
+    "  qty INTEGER NOT NULL CHECK (qty > 0),"
+    "  reserve_fen INTEGER NOT NULL CHECK (reserve_fen > 0),"
+    "  pricing TEXT NOT NULL CHECK (pricing = 'uniform' OR pricing = 'pay_as_bid'),"
+    "  ends_at TEXT NOT NULL,"
+    "  ends INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status = 'open' OR status = 'settled'),"
+    "  sold INTEGER NOT NULL DEFAULT 0 CHECK (sold >= 0 AND sold <= qty),"
+    "  clearing_fen INTEGER,"
+    "  created_at TEXT NOT NULL,"
+    "  settled_at TEXT"
+    ");"
+    "CREATE INDEX auctions_open ON auctions (ends) WHERE status = 'open';"
+    "ALTER TABLE orders ADD COLUMN auction_id INTEGER REFERENCES auctions (id);"
+    "CREATE INDEX orders_auction ON orders (auction_id, id) WHERE auction_id IS NOT NULL;",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

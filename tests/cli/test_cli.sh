@@ -847,6 +847,107 @@ expect 0 ca-off -- at 2026-12-07T01:17:00Z calendar set --off
 expect 0 ca-off-instrument -- at 2026-12-07T01:18:00Z instrument add SGD --vintage 2024 --ref-price 58.50 --json
 has "$D/out" '"session":"open"' "with the calendar off, a new instrument is open"
 
+# --- one-way auctions (单向竞价): the offer and bids reserved, sealed bids, uniform and pay-as-bid,
+# settled by the clock at the end, to the fen and the serial ---
+U="$D/auction.db"
+ex_registry "$U" 甲 乙
+expect 0 au-account-3 -- "$T" --db "$U" account add 丙 --kind company
+expect 0 au-instrument -- "$T" --db "$U" instrument add SG --vintage 2024 --ref-price 58.50 --maker-fee-bps 5 --taker-fee-bps 10
+for a in 甲 乙 丙; do expect 0 "au-deposit-$a" -- "$T" --db "$U" cash deposit "$a" 10000; done
+expect 0 au-deposit-small -- "$T" --db "$U" account add 丁 --kind company
+expect 0 au-deposit-small-2 -- "$T" --db "$U" cash deposit 丁 100
+au() { when=$1; shift; env TANHUI_NOW="$when" "$T" --db "$U" "$@"; }
+# Monday 2026-11-30, 10:00 in Shanghai; the auction ends at 15:00 there
+expect 2 au-past -- au 2026-11-30T02:00:00Z auction open --seller 林场 --instrument SG --qty 50 --reserve 55 --until 2026-11-30T09:00+08:00
+has "$D/err" "an auction ends after it opens (now 2026-11-30T02:00:00Z), within 31 days" "an end in the past is refused"
+expect 2 au-bad-until -- au 2026-11-30T02:00:00Z auction open --seller 林场 --instrument SG --qty 50 --reserve 55 --until tomorrow
+has "$D/err" "until 'tomorrow': an auction's end is a time with its zone" "a bad end"
+expect 2 au-no-zone -- au 2026-11-30T02:00:00Z auction open --seller 林场 --instrument SG --qty 50 --reserve 55 --until 2026-11-30T15:00
+has "$D/err" "an auction's end is a time with its zone" "an end without its zone is refused"
+expect 2 au-pricing -- au 2026-11-30T02:00:00Z auction open --seller 林场 --instrument SG --qty 50 --reserve 55 --until 2026-11-30T15:00+08:00 --pricing dutch
+has "$D/err" "an auction's pricing is uniform or pay-as-bid" "a bad pricing"
+expect 2 au-short -- au 2026-11-30T02:00:00Z auction open --seller 林场 --instrument SG --qty 156 --reserve 55 --until 2026-11-30T15:00+08:00
+has "$D/err" "insufficient credits: 林场 holds 155 available credits of vintage 2024, not 156" "an offer of more than the seller holds"
+expect 2 au-buffer -- au 2026-11-30T02:00:00Z auction open --seller buffer --instrument SG --qty 5 --reserve 55 --until 2026-11-30T15:00+08:00
+expect 0 au-none -- "$T" --db "$U" auction list
+has "$D/out" "no auctions" "refused auctions leave nothing"
+expect 0 au-open -- au 2026-11-30T02:00:00Z auction open --seller 林场 --instrument SG --qty 50 --reserve 55 --until 2026-11-30T15:00+08:00 --json
+has "$D/out" '"id":1,"instrument":"SG","seller":2,"offer_order":1,"qty":50,"reserve_fen":5500,"reserve":"55.00","pricing":"uniform","ends_at":"2026-11-30T07:00:00Z","status":"open","sold":0,"clearing_fen":null' "an auction open"
+expect 0 au-holdings -- "$T" --db "$U" holdings 林场
+has "$D/out" "155 credits: 105 available, 50 reserved" "the offer reserves the seller's credits"
+expect 0 au-bid-1 -- au 2026-11-30T02:10:00Z auction bid 1 --account 甲 --price 60 --qty 20
+has "$D/out" "order 2: SG buy 20 at 60.00 (limit gtc), filled 0, open, reserves 1201.20 CNY" "a bid reserves its price and the largest fee"
+expect 0 au-bid-2 -- au 2026-11-30T02:11:00Z auction bid 1 --account 乙 --price 57 --qty 40
+expect 0 au-bid-3 -- au 2026-11-30T02:12:00Z auction bid 1 --account 丙 --price 56 --qty 10
+expect 2 au-bid-low -- au 2026-11-30T02:13:00Z auction bid 1 --account 丙 --price 54.99 --qty 10
+has "$D/err" "price '54.99': a bid is at or above the reserve price, 55.00 CNY" "a bid below the reserve"
+expect 2 au-bid-big -- au 2026-11-30T02:13:00Z auction bid 1 --account 丙 --price 56 --qty 51
+has "$D/err" "a bid is for 1 to 50 credits (the offer)" "a bid for more than the offer"
+expect 2 au-bid-seller -- au 2026-11-30T02:13:00Z auction bid 1 --account 林场 --price 56 --qty 1
+has "$D/err" "the seller does not bid in its own auction" "the seller does not bid"
+expect 2 au-bid-cash -- au 2026-11-30T02:13:00Z auction bid 1 --account 丁 --price 56 --qty 2
+has "$D/err" "insufficient cash" "a bid the bidder cannot pay"
+expect 2 au-cancel -- au 2026-11-30T02:14:00Z order cancel 2
+has "$D/err" "order 2 is the bid of one-way auction 1: it cannot be cancelled" "bids stand"
+expect 2 au-settle-early -- au 2026-11-30T02:15:00Z auction settle 1
+has "$D/err" "auction 1 runs until 2026-11-30T07:00:00Z: it is settled at its end" "no settlement before the end"
+expect 0 au-sealed -- "$T" --db "$U" auction show 1 --json
+has "$D/out" '"status":"open","sold":0,"clearing_fen":null,"created_at":"2026-11-30T02:00:00Z","settled_at":null,"bid_count":3,"bid_qty":70}' "bids are sealed while it runs"
+expect 0 au-book -- "$T" --db "$U" book SG --json
+has "$D/out" '"bids":[],"asks":[]' "the offer and the bids are not in the book"
+expect 0 au-check-open -- "$T" --db "$U" check
+# 15:00:01: the first write after the end settles it, then a late bid is refused
+expect 2 au-bid-late -- au 2026-11-30T07:00:01Z auction bid 1 --account 丙 --price 70 --qty 5
+has "$D/err" "auction 1 ended at 2026-11-30T07:00:00Z: it takes no more bids" "a bid after the end"
+expect 0 au-settled -- "$T" --db "$U" auction show 1
+has "$D/out" "settled: 50 sold, lowest accepted bid 57.00" "uniform: all pay the lowest accepted bid"
+has "$D/out" "bid (order 2) of account 4: 20 at 60.00, awarded 20" "the best bid first"
+has "$D/out" "bid (order 3) of account 5: 40 at 57.00, awarded 30" "the last winner in part"
+has "$D/out" "bid (order 4) of account 6: 10 at 56.00, awarded 0" "the lowest bid wins nothing"
+expect 0 au-trades -- "$T" --db "$U" trades SG --json
+has "$D/out" '"price_fen":5700,"price":"57.00","qty":30,"aggressor":"auction","buyer_fee_fen":86,"seller_fee_fen":86' "an award: both pay the maker's fee (5 bps of 1710.00, rounded up)"
+has "$D/out" '"price_fen":5700,"price":"57.00","qty":20,"aggressor":"auction","buyer_fee_fen":57,"seller_fee_fen":57' "the other award"
+expect 0 au-cash-1 -- "$T" --db "$U" cash balance 甲 --json
+has "$D/out" '"balance_fen":885943,"available_fen":885943,"reserved_fen":0' "甲 paid 20 x 57.00 + 0.57, the rest of its reservation back"
+expect 0 au-cash-2 -- "$T" --db "$U" cash balance 乙 --json
+has "$D/out" '"balance_fen":828914,"available_fen":828914,"reserved_fen":0' "乙 paid 30 x 57.00 + 0.86"
+expect 0 au-cash-3 -- "$T" --db "$U" cash balance 丙 --json
+has "$D/out" '"balance_fen":1000000,"available_fen":1000000,"reserved_fen":0' "丙's losing bid is given back whole"
+expect 0 au-cash-seller -- "$T" --db "$U" cash balance 林场 --json
+has "$D/out" '"balance_fen":284857,' "the seller received 2850.00 less 1.43 of fees"
+expect 0 au-holdings-after -- "$T" --db "$U" holdings 林场
+has "$D/out" "105 credits: 105 available, 0 reserved" "the offer's credits delivered"
+expect 0 au-holdings-1 -- "$T" --db "$U" holdings 甲
+has "$D/out" "SGFC-P0001-2024-000000001-000000020  20  available" "the best bid gets the lowest serials"
+expect 0 au-holdings-2 -- "$T" --db "$U" holdings 乙
+has "$D/out" "SGFC-P0001-2024-000000021-000000050  30  available" "the next bid the next serials"
+# pay-as-bid, part unsold, and one with no bids at all: everything given back
+expect 0 au-open-2 -- au 2026-12-01T02:00:00Z auction open --seller 林场 --instrument SG --qty 40 --reserve 50 --until 2026-12-01T03:00:00Z --pricing pay-as-bid
+expect 0 au-open-3 -- au 2026-12-01T02:00:00Z auction open --seller 林场 --instrument SG --qty 10 --reserve 50 --until 2026-12-01T03:00:00Z
+expect 0 au2-bid-1 -- au 2026-12-01T02:10:00Z auction bid 2 --account 甲 --price 52.5 --qty 10
+expect 0 au2-bid-2 -- au 2026-12-01T02:11:00Z auction bid 2 --account 乙 --price 51 --qty 15
+expect 0 au2-tick -- au 2026-12-01T03:00:00Z session tick
+expect 0 au2-show -- "$T" --db "$U" auction show 2
+has "$D/out" "pay-as-bid, until 2026-12-01T03:00:00Z, settled: 25 sold, lowest accepted bid 51.00" "pay-as-bid, 15 unsold"
+expect 0 au2-trades -- "$T" --db "$U" trades SG --json
+has "$D/out" '"price_fen":5250,"price":"52.50","qty":10,"aggressor":"auction"' "pay-as-bid: each pays its own bid"
+has "$D/out" '"price_fen":5100,"price":"51.00","qty":15,"aggressor":"auction"' "and the other its own"
+expect 0 au3-show -- "$T" --db "$U" auction show 3 --json
+has "$D/out" '"status":"settled","sold":0,"clearing_fen":null' "no bids: nothing sold"
+expect 0 au-holdings-end -- "$T" --db "$U" holdings 林场
+has "$D/out" "80 credits: 80 available, 0 reserved" "what did not sell is the seller's again"
+expect 0 au-list -- "$T" --db "$U" auction list --json
+has "$D/out" '{"auctions":[{"id":3,' "the list, newest first"
+expect 0 au-check -- "$T" --db "$U" check
+expect 0 au-log-verify -- "$T" --db "$U" log verify
+has "$D/out" "replaying the entries gives this registry" "the auctions replay from the log"
+if command -v sqlite3 >/dev/null 2>&1; then
+    cp "$U" "$D/auction-tampered.db"
+    sqlite3 "$D/auction-tampered.db" "UPDATE auctions SET sold = sold - 1 WHERE id = 1"
+    expect 1 au-tampered -- "$T" --db "$D/auction-tampered.db" check
+    has "$D/err" "a one-way auction's offer is not the order it reserves its credits with" "check finds an auction's sale rewritten"
+fi
+
 # --- the transparency log: every change an entry, signed checkpoints, proofs, audits ---
 expect 0 log-size -- "$T" --db "$DB" log size
 n=$(cat "$D/out")

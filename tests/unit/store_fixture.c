@@ -31,6 +31,8 @@ static const char *const undo[] = {
            "ALTER TABLE instruments DROP COLUMN session_at;"
            "ALTER TABLE instruments DROP COLUMN calendar_after;"
            "ALTER TABLE instruments DROP COLUMN block_min;",
+    [16] = "DROP INDEX orders_auction; ALTER TABLE orders DROP COLUMN auction_id;"
+           "DROP TABLE auctions;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

@@ -1,16 +1,19 @@
 /* test_exchange.c — the exchange through the sequencer, as a property: random orders, cancels
  * and refused orders across many accounts (the project's owner among them, sharing its proceeds
- * with four beneficiaries), replaces and picks, and the session pre-opened (orders resting crossed), opened (the
- * auction uncrossed) and closed (the reference moved, DAY orders expired), in random batches; after every batch every invariant of `tanhui
- * check` holds (credits, cash to the fen with fees and payouts, reservations, fills). The same commands run by an
- * engine that keeps its books and by one made afresh for every batch (its books loaded from the
- * store's open orders, as after a restart) give the same registry row for row; and replaying the
- * log gives it again. */
+ * with four beneficiaries), replaces and picks, the session pre-opened (orders resting crossed),
+ * opened (the auction uncrossed) and closed (the reference moved, DAY orders expired) by hand or
+ * by the trading calendar (turned on and off), and one-way auctions opened, bid and settled (by
+ * hand, or by the clock at their end), in random batches a minute apart; after every batch every
+ * invariant of `tanhui check` holds (credits, cash to the fen with fees and payouts,
+ * reservations, fills, auctions). The same commands run by an engine that keeps its books and by
+ * one made afresh for every batch (its books loaded from the store's open orders, as after a
+ * restart) give the same registry row for row; and replaying the log gives it again. */
 #include "test.h"
 
 #include "carbon/params_default.h"
 #include "engine/engine.h"
 #include "engine/log_replay.h"
+#include "exchange/calendar.h"
 #include "ledger/check.h"
 #include "store_fixture.h"
 
@@ -18,8 +21,10 @@
 
 static void fixed_clock(char out[32], void *arg)
 {
-    (void)arg;
-    snprintf(out, 32, "2026-11-27T10:00:00Z");
+    if (arg)
+        memcpy(out, arg, 32);
+    else
+        snprintf(out, 32, "2026-11-27T10:00:00Z");
 }
 
 static uint64_t next(uint64_t *x)
@@ -89,12 +94,40 @@ static void setup(th_engine *en)
     CHECK_INT(apply(en, &in, 1), 1);
 }
 
-/* A random command (text kept in bufs, which must outlive the batch). */
-static void random_cmd(uint64_t *x, th_cmd *c, char ids[24], int64_t orders)
+/* A random command (text kept in bufs, which must outlive the batch); t the batch's time. */
+static void random_cmd(uint64_t *x, th_cmd *c, char ids[32], int64_t orders, int64_t auctions,
+                       int64_t t)
 {
     static const char *const tifs[] = {"gtc", "gtc", "gtc", "day", "ioc", "fok", "post"};
     uint64_t r = next(x);
     memset(c, 0, sizeof *c);
+    if (r % 50 == 8) { /* the calendar on or off */
+        c->type = TH_CMD_CALENDAR_SET;
+        c->calendar.enabled = (int)(next(x) & 1);
+        return;
+    }
+    uint64_t a = r % 100;
+    if (a >= 12 && a < 15) { /* a one-way auction, ending within 20 minutes */
+        c->type = TH_CMD_AUCTION_OPEN;
+        uint64_t who = next(x) % (ACCOUNTS + 1);
+        th_utc_format(t + 60 * (int64_t)(1 + next(x) % 20), ids);
+        c->auction = (th_auction_new){.seller = who == ACCOUNTS ? "林场" : names[who],
+                                      .instrument = "SG24",
+                                      .qty = (int64_t)(next(x) % 40) + 1,
+                                      .reserve = 5600 + (int64_t)(next(x) % 300),
+                                      .until = ids,
+                                      .pricing = next(x) & 1 ? "uniform" : "pay-as-bid"};
+        return;
+    }
+    if (a >= 15 && a < 20 && auctions > 0) { /* a bid (perhaps refused: late, low, too big) */
+        c->type = a == 19 ? TH_CMD_AUCTION_SETTLE : TH_CMD_AUCTION_BID;
+        snprintf(ids, 24, "%lld", (long long)(next(x) % (uint64_t)auctions) + 1);
+        c->auction = (th_auction_new){.auction = ids,
+                                      .account = names[next(x) % ACCOUNTS],
+                                      .price = 5550 + (int64_t)(next(x) % 400),
+                                      .qty = (int64_t)(next(x) % 30) + 1};
+        return;
+    }
     if (r % 50 == 7) { /* the session moves on (or is refused: from a state it cannot leave so) */
         static const th_cmd_type ses[] = {TH_CMD_SESSION_PREOPEN, TH_CMD_SESSION_OPEN,
                                           TH_CMD_SESSION_OPEN, TH_CMD_SESSION_CLOSE};
@@ -151,28 +184,36 @@ TEST(exchange_property_random_orders)
     th_db *a = th_test_db_new("ex-a.db"), *b = th_test_db_new("ex-b.db");
     if (!a || !b)
         return;
+    /* a minute a batch, from Monday 09:00 in Shanghai: the calendar's pre-open, open, break
+     * and (in the long run) close, and the auctions' ends, all come */
+    char now[32];
+    int64_t t0;
+    CHECK_INT(th_utc_parse("2026-11-30T01:00:00Z", &t0), 0);
+    th_utc_format(t0, now);
     th_engine *ea = th_engine_new(a);
-    th_engine_set_clock(ea, fixed_clock, NULL);
+    th_engine_set_clock(ea, fixed_clock, now);
     setup(ea);
     th_engine *eb = th_engine_new(b);
-    th_engine_set_clock(eb, fixed_clock, NULL);
+    th_engine_set_clock(eb, fixed_clock, now);
     setup(eb);
     th_engine_free(eb);
     uint64_t x = 0xC0FFEE1234568ull;
     int batches = th_test_long() ? 1500 : 150, failures = 0, applied = 0;
-    int64_t orders = 0;
+    int64_t orders = 0, auctions = 0;
     th_buf out;
     th_buf_init(&out);
     for (int k = 0; k < batches && failures < 3; k++) {
         th_cmd c[20];
-        char ids[20][24];
+        char ids[20][32];
         size_t n = (size_t)(next(&x) % 20) + 1;
+        int64_t t = t0 + 60 * (int64_t)(k + 1);
+        th_utc_format(t, now);
         for (size_t i = 0; i < n; i++)
-            random_cmd(&x, &c[i], ids[i], orders);
+            random_cmd(&x, &c[i], ids[i], orders, auctions, t);
         int ra = apply(ea, c, n);
         /* b: a new engine for every batch, its books loaded from the store */
         eb = th_engine_new(b);
-        th_engine_set_clock(eb, fixed_clock, NULL);
+        th_engine_set_clock(eb, fixed_clock, now);
         int rb = apply(eb, c, n);
         th_engine_free(eb);
         if (ra < 0 || ra != rb) {
@@ -182,6 +223,7 @@ TEST(exchange_property_random_orders)
         applied += ra;
         th_err e;
         orders = th_test_scalar(a, "SELECT count(*) FROM orders");
+        auctions = th_test_scalar(a, "SELECT count(*) FROM auctions");
         th_buf_reset(&out);
         if (th_registry_check(a, &out, &e) != 0) {
             th_test_fail(__FILE__, __LINE__, "batch %d: %s", k, e.msg);
@@ -202,14 +244,23 @@ TEST(exchange_property_random_orders)
             payouts = th_test_scalar(a, "SELECT count(*) FROM payouts"),
             closes = th_test_scalar(a, "SELECT count(*) FROM session_closes"),
             uncrossed = th_test_scalar(a, "SELECT count(*) FROM trades WHERE aggressor = 'auction'"),
-            expired = th_test_scalar(a, "SELECT count(*) FROM orders WHERE status = 'expired'");
+            expired = th_test_scalar(a, "SELECT count(*) FROM orders WHERE status = 'expired'"),
+            settled = th_test_scalar(a, "SELECT count(*) FROM auctions WHERE status = 'settled'"
+                                        " AND sold > 0"),
+            by_clock = th_test_scalar(a, "SELECT count(*) FROM log_entries WHERE CAST(entry AS"
+                                         " TEXT) LIKE '%\"by\":\"clock\"%'"),
+            by_calendar = th_test_scalar(a, "SELECT count(*) FROM log_entries WHERE CAST(entry"
+                                            " AS TEXT) LIKE '%\"by\":\"calendar\"%'");
     if (trades < 50 || open < 5 || payouts < 8 || closes < 2 || uncrossed < 1 || expired < 1 ||
-        applied >= batches * 10)
+        settled < 2 || by_clock < 1 || by_calendar < 1 || applied >= batches * 10)
         th_test_fail(__FILE__, __LINE__, "a dull run: %lld trades (%lld in an uncross), %lld "
-                                         "open, %lld payouts, %lld closes, %lld expired, %d "
-                                         "applied", (long long)trades, (long long)uncrossed,
-                     (long long)open, (long long)payouts, (long long)closes,
-                     (long long)expired, applied);
+                                         "open, %lld payouts, %lld closes, %lld expired, %lld "
+                                         "auctions sold (%lld by the clock), %lld sessions by "
+                                         "the calendar, %d applied",
+                     (long long)trades, (long long)uncrossed, (long long)open,
+                     (long long)payouts, (long long)closes, (long long)expired,
+                     (long long)settled, (long long)by_clock, (long long)by_calendar,
+                     applied);
     th_buf_free(&out);
     th_engine_free(ea);
     th_db_close(a);

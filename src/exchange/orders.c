@@ -105,7 +105,29 @@ typedef struct {
     size_t nranges, capranges;
     th_err *e;
     int rc;
+    order_row own; /* the command's own order as it stands (has_own), not read again */
+    bool has_own;
 } settling;
+
+/* An order of a trade or cancel: the command's own from memory, another from the store. */
+static int load_via(settling *s, int64_t id, order_row *o, th_err *e)
+{
+    if (s->has_own && s->own.id == id) {
+        *o = s->own;
+        return 0;
+    }
+    return order_load(s->db, id, o, e);
+}
+
+/* After o was written to the store (at now): keep the command's own order up to date. */
+static void keep_own(settling *s, const order_row *o, const char *now)
+{
+    if (!s->has_own || s->own.id != o->id)
+        return;
+    s->own = *o;
+    if (strcmp(o->status, "open") != 0)
+        snprintf(s->own.closed_at, sizeof s->own.closed_at, "%s", now);
+}
 
 static void part_delivered(const th_range *r, void *arg)
 {
@@ -278,7 +300,7 @@ static int settle(settling *s, const th_instrument *in, const th_book_event *ev,
 {
     th_db *db = s->db;
     order_row buy, sell;
-    if (order_load(db, ev->id, &buy, e) || order_load(db, ev->sell_id, &sell, e))
+    if (load_via(s, ev->id, &buy, e) || load_via(s, ev->sell_id, &sell, e))
         return -1;
     int64_t p = ev->price, q = ev->qty, notional = p * q;
     /* the aggressor pays the taker's rate; in the call auction's uncross nobody takes */
@@ -308,6 +330,7 @@ static int settle(settling *s, const th_instrument *in, const th_book_event *ev,
         }
         if (order_update(db, o, now, e))
             return -1;
+        keep_own(s, o, now);
     }
     /* the fill as the answer shows it: from the point of view of the command's order */
     th_json j;
@@ -353,9 +376,11 @@ static int apply_events(settling *s, th_books *bk, const th_instrument *in, cons
             rc = settle(s, in, ev, now, e);
         } else if (ev->type == TH_EV_CANCELLED) {
             order_row o;
-            rc = order_load(s->db, ev->id, &o, e);
+            rc = load_via(s, ev->id, &o, e);
             if (rc == 0)
                 rc = release(s, &o, cancel_status, now, e);
+            if (rc == 0)
+                keep_own(s, &o, now);
         }
     }
     free(copy);
@@ -461,17 +486,19 @@ static void reserved_range(const th_range *r, void *arg)
 /* After the book has acted on an order: settle what it did, then answer with the order and this
  * command's fills; the event gets the trades, what was released, the status and the fills. */
 static int conclude(th_db *db, th_books *bk, const th_instrument *in, int64_t id,
-                    const char *now, th_buf *out, th_cjson *ev, th_err *e)
+                    const order_row *own, const char *now, th_buf *out, th_cjson *ev, th_err *e)
 {
-    settling s = {.db = db};
+    settling s = {.db = db, .has_own = own != NULL};
+    if (own)
+        s.own = *own;
     th_buf_init(&s.fills);
     if (ev) {
         s.trades = th_cjson_array();
         s.released = th_cjson_array();
     }
     int rc = apply_events(&s, bk, in, now, "cancelled", e);
-    order_row done;
-    if (rc == 0)
+    order_row done = s.own;
+    if (rc == 0 && !own)
         rc = order_load(db, id, &done, e);
     if (rc == 0) {
         th_cjson_set_str(ev, "status", done.status);
@@ -673,7 +700,14 @@ static int add_order(th_db *db, th_books *bk, const th_order_new *o, int64_t lis
         return th_fail(e, TH_EINPUT, "order refused: %s",
                        n ? reject_reason(evs[n - 1].reject) : "refused by the book");
     }
-    return conclude(db, bk, &in, id, now, out, ev, e);
+    /* the order as placed: the answer and its trades need not read it back */
+    order_row own = {.id = id, .instrument = in.id, .account = a.id, .buy = buy, .price = price,
+                     .qty = o->qty, .reserved = need};
+    snprintf(own.type, sizeof own.type, "%s", type);
+    snprintf(own.tif, sizeof own.tif, "%s", tif);
+    snprintf(own.status, sizeof own.status, "open");
+    snprintf(own.created_at, sizeof own.created_at, "%s", now);
+    return conclude(db, bk, &in, id, &own, now, out, ev, e);
 }
 
 int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now, th_buf *out,
@@ -709,7 +743,7 @@ int th_order_cancel(th_db *db, th_books *bk, const char *ref, const char *now, t
                        (long long)o.id);
     }
     th_cjson_set_int(ev, "order", o.id);
-    return conclude(db, bk, &in, o.id, now, out, ev, e);
+    return conclude(db, bk, &in, o.id, NULL, now, out, ev, e);
 }
 
 int th_order_replace(th_db *db, th_books *bk, const char *ref, int64_t price, int64_t qty,
@@ -789,7 +823,7 @@ int th_order_replace(th_db *db, th_books *bk, const char *ref, int64_t price, in
         return th_fail(e, TH_EINPUT, "replace refused: %s",
                        n ? reject_reason(evs[n - 1].reject) : "refused by the book");
     }
-    return conclude(db, bk, &in, o.id, now, out, ev, e);
+    return conclude(db, bk, &in, o.id, NULL, now, out, ev, e);
 }
 
 int th_order_pick(th_db *db, th_books *bk, const char *account, const char *listing, int64_t qty,

@@ -45,6 +45,17 @@ $R cash balance 乐昌市国有林场
 $R payouts 乐昌市第1国有林场 | head -2
 $R session close SGFC-2024
 echo
+echo "== a one-way auction (单向竞价): sealed bids, settled at its end at one price =="
+$R account add 深圳某科技公司 --kind company >/dev/null
+$R cash deposit 深圳某科技公司 500000 --reference BANK-DEMO-0002 >/dev/null
+until=$(date -u -d "+6 seconds" +%Y-%m-%dT%H:%M:%SZ)
+$R auction open --seller 乐昌市国有林场 --instrument SGFC-2024 --qty 5000 --reserve 58.00 --until "$until"
+$R auction bid 1 --account 韶关某制造公司 --price 60.10 --qty 3000
+$R auction bid 1 --account 深圳某科技公司 --price 59.30 --qty 4000
+sleep 7
+$R session tick >/dev/null
+$R auction show 1
+echo
 $R transfer --from 乐昌市国有林场 --to 韶关某制造公司 --qty 5000
 $R retire --from 韶关某制造公司 --qty 1200 --beneficiary "韶关某制造公司 2025 年度排放" --reason 自愿抵消
 $R supply
@@ -55,4 +66,5 @@ echo "Per-parcel results: demo/parcels.csv. Try also:"
 echo "  $T measure --before demo/survey-2019.csv --after demo/survey-2024.csv --by owner --json"
 echo "  $R holdings 韶关某制造公司; $R certificate 2; $R log prove 5 --json"
 echo "  $R trades; $R orders 韶关某制造公司; $R payouts 乐昌市第1国有林场; $R project beneficiaries 1"
+echo "  $R calendar show; $R session list; $R auction list"
 echo "  $T help measure"

@@ -300,7 +300,8 @@ static const char help_order[] =
     "instrument's pick depth from the best price (the taker's order is an IOC for it alone).\n"
     "--json: the order {\"id\", \"instrument\", \"account\", \"side\", \"type\", \"tif\",\n"
     "\"price_fen\", \"price\", \"qty\", \"filled\", \"remaining\", \"status\", \"reserved_fen\",\n"
-    "\"created_at\", \"closed_at\", \"fills\": [{\"trade\", \"buy_order\", \"sell_order\",\n"
+    "\"auction\" (the one-way auction of an offer or bid, else null), \"created_at\", \"closed_at\",\n"
+    "\"fills\": [{\"trade\", \"buy_order\", \"sell_order\",\n"
     "\"price_fen\", \"price\", \"qty\", \"buyer_fee_fen\", \"seller_fee_fen\"}]}.\n";
 
 static const char help_orders[] =

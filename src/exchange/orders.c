@@ -435,6 +435,11 @@ static void order_answer(const order_row *o, const th_instrument *in, const char
     th_json_str(&j, o->status);
     th_json_key(&j, "reserved_fen");
     th_json_int(&j, o->reserved);
+    th_json_key(&j, "auction");
+    if (o->auction)
+        th_json_int(&j, o->auction);
+    else
+        th_json_null(&j);
     th_json_key(&j, "created_at");
     th_json_str(&j, o->created_at);
     th_json_key(&j, "closed_at");

@@ -873,6 +873,8 @@ expect 0 au-none -- "$T" --db "$U" auction list
 has "$D/out" "no auctions" "refused auctions leave nothing"
 expect 0 au-open -- au 2026-11-30T02:00:00Z auction open --seller 林场 --instrument SG --qty 50 --reserve 55 --until 2026-11-30T15:00+08:00 --json
 has "$D/out" '"id":1,"instrument":"SG","seller":2,"offer_order":1,"qty":50,"reserve_fen":5500,"reserve":"55.00","pricing":"uniform","ends_at":"2026-11-30T07:00:00Z","status":"open","sold":0,"clearing_fen":null' "an auction open"
+expect 0 au-offer -- "$T" --db "$U" order show 1 --json
+has "$D/out" '"side":"sell","type":"limit","tif":"gtc","price_fen":5500,"price":"55.00","qty":50,"filled":0,"remaining":50,"status":"open","reserved_fen":0,"auction":1,' "the offer is an order of the auction"
 expect 0 au-holdings -- "$T" --db "$U" holdings 林场
 has "$D/out" "155 credits: 105 available, 50 reserved" "the offer reserves the seller's credits"
 expect 0 au-bid-1 -- au 2026-11-30T02:10:00Z auction bid 1 --account 甲 --price 60 --qty 20

@@ -2,6 +2,7 @@
 # scripts/deps.sh — install the Debian packages tanhui needs, only when they are missing.
 #
 #   scripts/deps.sh build    compiler, pkg-config, GDAL, OpenSSL's libcrypto, SQLite, jansson,
+#                            libmicrohttpd (tanhui serve),
 #                            tzdata (the trading calendar's zone names)
 #   scripts/deps.sh test     build + gdal-bin (the tests read GeoPackages back with ogrinfo),
 #                            sqlite3 (they tamper with a database to see `tanhui check` fail) and
@@ -24,11 +25,13 @@ if command -v pkg-config >/dev/null 2>&1; then
     pkg-config --exists libcrypto 2>/dev/null || need libssl-dev
     pkg-config --exists sqlite3 2>/dev/null || need libsqlite3-dev
     pkg-config --exists jansson 2>/dev/null || need libjansson-dev
+    pkg-config --exists libmicrohttpd 2>/dev/null || need libmicrohttpd-dev
 else
     need libgdal-dev
     need libssl-dev
     need libsqlite3-dev
     need libjansson-dev
+    need libmicrohttpd-dev
 fi
 # the zone database: `calendar set --tz NAME` looks a zone up in it
 [ -e /usr/share/zoneinfo/Asia/Shanghai ] || need tzdata
@@ -37,6 +40,7 @@ test | bench)
     command -v ogrinfo >/dev/null 2>&1 || need gdal-bin
     command -v sqlite3 >/dev/null 2>&1 || need sqlite3
     command -v node >/dev/null 2>&1 || need nodejs
+    command -v curl >/dev/null 2>&1 || need curl
     ;;
 esac
 case $want in

@@ -8,6 +8,7 @@
 #include "engine/engine.h"
 #include "exchange/calendar.h"
 #include "ledger/accounts.h"
+#include "server/serve_lock.h"
 
 #include <openssl/crypto.h>
 
@@ -58,6 +59,9 @@ int th_cli_apply_then(const th_global *g, th_db_mode mode, const th_cmd *c,
     th_err_clear(&e);
     char now[32];
     if (th_cli_now(now, &e))
+        return th_cli_fail(&e);
+    /* while tanhui serve runs, it is the only writer */
+    if (mode == TH_DB_WRITE && th_serve_lock_check(g->db, &e))
         return th_cli_fail(&e);
     th_db *db;
     if (th_db_open(g->db, mode, &db, &e))

@@ -406,6 +406,26 @@ static const char help_auction[] =
     "\"account\", \"price_fen\", \"price\", \"qty\", \"awarded\", \"status\"}]), \"bid_count\",\n"
     "\"bid_qty\"}; bid prints the bid as an order (tanhui help order); list {\"auctions\": [...]}.\n";
 
+static const char help_serve[] =
+    "usage: tanhui [--db PATH] serve [--listen 127.0.0.1:8080] [--threads N]\n"
+    "\n"
+    "Serve the JSON API at /api/v1 (its routes: GET /api/v1/openapi.json, an OpenAPI 3.1\n"
+    "document) and Prometheus metrics at /metrics, until SIGTERM or SIGINT: then it stops\n"
+    "accepting, finishes the requests in flight, commits, signs a checkpoint and exits 0. While\n"
+    "it runs it is the database's only writer: a command-line write is refused, saying so\n"
+    "(reads work as ever). It changes sessions by the trading calendar and settles one-way\n"
+    "auctions at their end by itself, within a second. --listen is an IPv4 address and port\n"
+    "(port 0: any free one; the address is printed, `listening on http://HOST:PORT`);\n"
+    "--threads the request threads (default 4), each with its own read connection. One line per\n"
+    "request on stderr: method, path, status, duration, account. Errors are {\"error\":\n"
+    "{\"code\", \"message\", \"field\"}} with a 4xx status for what the request got wrong (404\n"
+    "for what does not exist), 5xx for what failed here.\n"
+    "Routes now: supply, projects, certificates/{id}, instruments[/{code}[/book|/trades|/bars]],\n"
+    "trades, auctions[/{id}], sessions, calendar, log/size, log/entries/{index},\n"
+    "log/checkpoint[?size=S] (text/plain), log/key, log/proof/{index}[?size=S],\n"
+    "log/consistency/{old}/{new}: what anyone may read. An account's holdings, cash and orders,\n"
+    "and every write, come with users and roles.\n";
+
 static const char help_bars[] =
     "usage: tanhui [--db PATH] bars INSTRUMENT [--interval 1m|1h|1d] [--json]\n"
     "\n"
@@ -495,6 +515,7 @@ const th_command th_commands[] = {
     {"block", th_cmd_block, "propose, accept or list block trades (大宗协议)", help_block},
     {"session", th_cmd_session, "open, close or pre-open an instrument's trading session",
      help_session},
+    {"serve", th_cmd_serve, "serve the JSON API (/api/v1) and /metrics", help_serve},
     {"auction", th_cmd_auction, "one-way auctions (单向竞价): open, bid, settle, show, list",
      help_auction},
     {"calendar", th_cmd_calendar, "the trading calendar: days, hours, holidays, time zone",

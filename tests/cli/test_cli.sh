@@ -950,6 +950,86 @@ if command -v sqlite3 >/dev/null 2>&1; then
     has "$D/err" "a one-way auction's offer is not the order it reserves its credits with" "check finds an auction's sale rewritten"
 fi
 
+# --- tanhui serve: the public JSON API, the only writer while it runs, the clock's changes made
+# by its writer, a clean shutdown ---
+if command -v curl >/dev/null 2>&1; then
+    W="$D/serve.db"
+    cp "$U" "$W"
+    until=$(date -u -d "+4 seconds" +%Y-%m-%dT%H:%M:%SZ)
+    expect 0 sv-auction -- "$T" --db "$W" auction open --seller 林场 --instrument SG --qty 5 --reserve 50 --until "$until"
+    expect 0 sv-bid -- "$T" --db "$W" auction bid 4 --account 甲 --price 51 --qty 5
+    "$T" --db "$W" serve --listen 127.0.0.1:0 --threads 2 >"$D/serve.out" 2>"$D/serve.err" &
+    SP=$!
+    for _ in $(seq 100); do grep -q listening "$D/serve.out" && break; sleep 0.1; done
+    URL=$(sed -n 's/^listening on //p' "$D/serve.out")
+    has "$D/serve.out" "listening on http://127.0.0.1:" "serve prints its address"
+    get() { # NAME PATH STATUS
+        code=$(curl -s -o "$D/out" -w '%{http_code}' "$URL$2")
+        if [ "$code" = "$3" ]; then ok; else bad "$1: HTTP $code, expected $3"; head -3 "$D/out"; fi
+    }
+    same() { # NAME: the API's answer is the command's, byte for byte (less its newline)
+        printf '%s' "$(cat "$D/cli.out")" >"$D/cli.trim"
+        if cmp -s "$D/out" "$D/cli.trim"; then ok; else bad "$1: the API and the command differ"; diff "$D/out" "$D/cli.trim" | head -4; fi
+    }
+    get sv-supply /api/v1/supply 200
+    "$T" --db "$W" supply --json >"$D/cli.out"
+    same "GET /api/v1/supply is tanhui supply --json"
+    get sv-proof /api/v1/log/proof/3 200
+    "$T" --db "$W" log prove 3 --json >"$D/cli.out"
+    same "GET /api/v1/log/proof/3 is tanhui log prove 3 --json"
+    get sv-checkpoint /api/v1/log/checkpoint 200
+    "$T" --db "$W" log checkpoint >"$D/cli.out"
+    if cmp -s "$D/out" "$D/cli.out"; then ok; else bad "GET /api/v1/log/checkpoint is tanhui log checkpoint"; fi
+    curl -s -D "$D/headers" -o /dev/null "$URL/api/v1/log/checkpoint"
+    has "$D/headers" "Content-Type: text/plain" "the checkpoint is text/plain"
+    get sv-entry /api/v1/log/entries/0 200
+    "$T" --db "$W" log entry 0 >"$D/cli.out"
+    if cmp -s "$D/out" "$D/cli.out"; then ok; else bad "an entry's bytes exactly"; fi
+    get sv-book /api/v1/instruments/SG/book 200
+    has "$D/out" '{"instrument":"SG","ref_price_fen":5850' "the book"
+    get sv-utf8 "/api/v1/instruments/%E7%A2%B3/book" 404
+    has "$D/out" '{"error":{"code":"not_found","message":"instrument '"'"'碳'"'"': no instrument has this code","field":"instrument"}}' "an unknown instrument, named in UTF-8, is a 404 with a JSON error"
+    get sv-bad-index /api/v1/log/proof/x 400
+    has "$D/out" '"code":"invalid"' "a bad index is a 400"
+    get sv-size /api/v1/log/size 200
+    has "$D/out" '{"size":' "the log's size"
+    get sv-none /api/v1/nothing 404
+    has "$D/out" '"code":"not_found"' "an unknown path"
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -X POST "$URL/api/v1/supply")
+    if [ "$code" = 405 ]; then ok; else bad "POST on a read: HTTP $code"; fi
+    has "$D/out" "allowed: GET" "405 names the methods"
+    get sv-openapi /api/v1/openapi.json 200
+    has "$D/out" '"openapi":"3.1.0"' "the OpenAPI document"
+    has "$D/out" '"/api/v1/log/proof/{index}":{"get":' "it lists the routes"
+    expect 2 sv-cli-write -- "$T" --db "$W" cash deposit 甲 1
+    has "$D/err" "the server holds the database (tanhui serve, pid $SP, $URL)" "a CLI write is refused while the server runs"
+    expect 0 sv-cli-read -- "$T" --db "$W" supply
+    # the writer settles the auction at its end, by itself
+    for _ in $(seq 75); do
+        curl -s -o "$D/out" "$URL/api/v1/auctions/4"
+        grep -q '"status":"settled"' "$D/out" && break
+        sleep 0.2
+    done
+    has "$D/out" '"status":"settled","sold":5,' "the server's writer settles an auction at its end"
+    get sv-metrics /metrics 200
+    has "$D/out" 'tanhui_http_requests_total{route="/api/v1/supply",status="200"} 1' "metrics by route and status"
+    has "$D/out" "tanhui_commit_seconds_bucket" "commit latency"
+    has "$D/out" "tanhui_log_size " "the log's size"
+    has "$D/serve.err" "GET /api/v1/supply 200 " "one line per request"
+    kill -TERM "$SP"
+    wait "$SP"
+    rc=$?
+    if [ "$rc" -eq 0 ]; then ok; else bad "serve exits 0 on SIGTERM, not $rc"; fi
+    has "$D/serve.err" "SIGTERM: finishing the requests in flight" "a graceful shutdown"
+    expect 0 sv-after-write -- "$T" --db "$W" cash deposit 甲 1
+    expect 0 sv-log-verify -- "$T" --db "$W" log verify
+    expect 0 sv-check -- "$T" --db "$W" check
+    expect 2 sv-listen -- "$T" --db "$W" serve --listen localhost
+    has "$D/err" "--listen is an IPv4 address and a port" "a bad address"
+else
+    echo "skip: curl is not installed (scripts/deps.sh test installs it)"
+fi
+
 # --- the transparency log: every change an entry, signed checkpoints, proofs, audits ---
 expect 0 log-size -- "$T" --db "$DB" log size
 n=$(cat "$D/out")

@@ -1,0 +1,53 @@
+/* cmd_serve.c — `tanhui serve`: the JSON API (server/http.h). */
+#include "cli/cli.h"
+#include "cli/opts.h"
+
+#include "cli/log_key.h"
+#include "server/http.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int th_cmd_serve(const th_global *g, int argc, char **argv)
+{
+    th_err e;
+    static const th_optspec spec[] = {{"listen", true, false}, {"threads", true, false}};
+    th_opts op;
+    if (th_opts_parse(&op, spec, 2, argc, argv, "serve", &e))
+        return th_cli_fail(&e);
+    if (op.npos) {
+        th_fail(&e, TH_EUSAGE, "serve takes options only (see tanhui help serve)");
+        return th_cli_fail(&e);
+    }
+    const char *t = th_opt(&op, "threads");
+    int threads = 0;
+    if (t) {
+        char *end;
+        long v = strtol(t, &end, 10);
+        if (*end || v < 1 || v > 64) {
+            th_fail_at(&e, TH_EUSAGE, NULL, 0, "threads", t, strlen(t),
+                       "serve: --threads is a whole number from 1 to 64");
+            return th_cli_fail(&e);
+        }
+        threads = (int)v;
+    }
+    /* the log's key, to sign checkpoints: read here, once, from the database's key file */
+    th_db *db;
+    if (th_db_open(g->db, TH_DB_READ, &db, &e))
+        return th_cli_fail(&e);
+    th_note_signer key;
+    int has_key = th_cli_key_load(db, &key, &e);
+    th_db_close(db);
+    if (has_key < 0)
+        return th_cli_fail(&e);
+    th_serve_opts o = {.db_path = g->db,
+                       .listen = th_opt(&op, "listen") ? th_opt(&op, "listen")
+                                                       : "127.0.0.1:8080",
+                       .threads = threads,
+                       .signer = has_key ? &key : NULL};
+    int rc = th_serve(&o, &e);
+    OPENSSL_cleanse(&key, sizeof key);
+    return rc ? th_cli_fail(&e) : 0;
+}

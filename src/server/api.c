@@ -1,0 +1,428 @@
+/* api.c — the routes of /api/v1 and their handlers. See api.h.
+ *
+ * This first set is what the public role reads (issue 7: supply, projects, certificates, books,
+ * trades, the log...); what needs a logged-in user (an account's holdings and cash, every write)
+ * comes with accounts and roles. */
+#include "server/api.h"
+
+#include "base/json.h"
+#include "base/num.h"
+#include "exchange/auctions.h"
+#include "exchange/bars.h"
+#include "exchange/calendar.h"
+#include "exchange/instruments.h"
+#include "exchange/orders.h"
+#include "exchange/schedule.h"
+#include "ledger/issuance.h"
+#include "ledger/moves.h"
+#include "ledger/projects.h"
+#include "log/checkpoints.h"
+#include "log/log_store.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void th_api_error(th_api_resp *out, int status, const char *code, const char *message,
+                  const char *field)
+{
+    out->status = status;
+    out->content_type = "application/json";
+    th_buf_reset(&out->body);
+    th_json j;
+    th_json_init(&j, &out->body);
+    th_json_obj_begin(&j);
+    th_json_key(&j, "error");
+    th_json_obj_begin(&j);
+    th_json_key(&j, "code");
+    th_json_str(&j, code);
+    th_json_key(&j, "message");
+    th_json_str(&j, message);
+    th_json_key(&j, "field");
+    if (field && *field)
+        th_json_str(&j, field);
+    else
+        th_json_null(&j);
+    th_json_obj_end(&j);
+    th_json_obj_end(&j);
+}
+
+void th_api_fail(th_api_resp *out, const th_err *e)
+{
+    char msg[900];
+    th_err_format(e, msg, sizeof msg);
+    /* what names nothing that exists is a 404; the core says so in its words */
+    bool missing = e->code == TH_EINPUT && strstr(e->msg, "no ") == e->msg &&
+                   (strstr(e->msg, " has this") || strstr(e->msg, " has the id"));
+    if (missing)
+        th_api_error(out, 404, "not_found", msg, e->field);
+    else if (e->code == TH_EINPUT || e->code == TH_EUSAGE)
+        th_api_error(out, 400, "invalid", msg, e->field);
+    else
+        th_api_error(out, 500, "internal", msg, e->field);
+}
+
+/* The answer of a read that writes JSON into a buffer. */
+static int json_answer(th_api_resp *out, int rc, const th_err *e)
+{
+    if (rc != 0) {
+        th_api_fail(out, e);
+        return 0;
+    }
+    out->status = 200;
+    out->content_type = "application/json";
+    return 0;
+}
+
+static const char *param(const th_api_req *r, const char *name)
+{
+    const char *v = th_route_param(r->params, name);
+    return v ? v : "";
+}
+
+/* A whole number from the path or the query (lo..hi); -1 with the 400 answer when it is not. */
+static int number(th_api_resp *out, const char *field, const char *v, int64_t lo, int64_t hi,
+                  int64_t *n)
+{
+    if (v && th_parse_int64(v, strlen(v), lo, hi, n) == 0)
+        return 0;
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s '%s': a whole number from %lld is expected", field,
+             v ? v : "", (long long)lo);
+    th_api_error(out, 400, "invalid", msg, field);
+    return -1;
+}
+
+static int get_supply(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    return json_answer(out, th_supply_json(r->db, &out->body, &e), &e);
+}
+
+static int get_projects(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    return json_answer(out, th_project_list_json(r->db, &out->body, &e), &e);
+}
+
+static int get_certificate(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    return json_answer(out, th_certificate_json(r->db, param(r, "id"), &out->body, &e), &e);
+}
+
+static int get_instruments(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    return json_answer(out, th_instrument_list_json(r->db, &out->body, &e), &e);
+}
+
+static int get_instrument(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    th_instrument in;
+    int rc = th_instrument_find(r->db, param(r, "code"), &in, &e);
+    if (rc == 0)
+        th_instrument_json(&in, &out->body);
+    return json_answer(out, rc, &e);
+}
+
+static int get_book(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    return json_answer(out, th_book_view_json(r->db, param(r, "code"), &out->body, &e), &e);
+}
+
+static int get_trades_of(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    return json_answer(out, th_trades_json(r->db, param(r, "code"), &out->body, &e), &e);
+}
+
+static int get_trades(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    return json_answer(out, th_trades_json(r->db, NULL, &out->body, &e), &e);
+}
+
+static int get_bars(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    const char *interval = r->query(r->query_arg, "interval");
+    return json_answer(out,
+                       th_bars_json(r->db, param(r, "code"), interval ? interval : "1d",
+                                    &out->body, &e),
+                       &e);
+}
+
+static int get_auctions(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    return json_answer(out, th_auctions_json(r->db, NULL, &out->body, &e), &e);
+}
+
+static int get_auction(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    return json_answer(out, th_auction_json(r->db, param(r, "id"), &out->body, &e), &e);
+}
+
+static int get_sessions(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    char now[32];
+    th_utc_format((int64_t)time(NULL), now);
+    return json_answer(out, th_sessions_json(r->db, now, &out->body, &e), &e);
+}
+
+static int get_calendar(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    th_calendar c;
+    int rc = th_calendar_load(r->db, &c, &e);
+    if (rc == 0)
+        th_calendar_json(&c, &out->body);
+    return json_answer(out, rc, &e);
+}
+
+static int get_log_size(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    int64_t n;
+    int rc = th_log_size(r->db, &n, &e);
+    if (rc == 0)
+        th_buf_printf(&out->body, "{\"size\":%lld}", (long long)n);
+    return json_answer(out, rc, &e);
+}
+
+static int get_log_entry(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    int64_t i;
+    if (number(out, "index", param(r, "index"), 0, INT64_MAX, &i))
+        return 0;
+    return json_answer(out, th_log_entry(r->db, i, &out->body, &e), &e);
+}
+
+/* ?size=S (0..), or -1 when not given. */
+static int size_arg(const th_api_req *r, th_api_resp *out, int64_t *size)
+{
+    const char *v = r->query(r->query_arg, "size");
+    *size = -1;
+    return v ? number(out, "size", v, 0, INT64_MAX, size) : 0;
+}
+
+static int get_log_checkpoint(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    int64_t size;
+    if (size_arg(r, out, &size))
+        return 0;
+    int rc = th_log_checkpoint(r->db, size, &out->body, &e);
+    json_answer(out, rc, &e);
+    if (rc == 0)
+        out->content_type = "text/plain; charset=utf-8";
+    return 0;
+}
+
+static int get_log_key(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    char path[TH_KEY_PATH_MAX];
+    th_note_verifier v;
+    int k = th_log_key_get(r->db, path, &v, &e);
+    if (k == 0) {
+        th_api_error(out, 404, "not_found", "this registry has no log key", NULL);
+        return 0;
+    }
+    if (k > 0) {
+        th_note_verifier_format(&v, &out->body);
+        th_buf_putc(&out->body, '\n');
+    }
+    json_answer(out, k > 0 ? 0 : -1, &e);
+    if (k > 0)
+        out->content_type = "text/plain; charset=utf-8";
+    return 0;
+}
+
+static int get_log_proof(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    int64_t i, size;
+    if (number(out, "index", param(r, "index"), 0, INT64_MAX, &i) || size_arg(r, out, &size))
+        return 0;
+    int rc = size < 0 ? th_log_size(r->db, &size, &e) : 0;
+    if (rc == 0)
+        rc = th_log_prove_json(r->db, i, size, &out->body, &e);
+    return json_answer(out, rc, &e);
+}
+
+static int get_log_consistency(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    int64_t m, n;
+    if (number(out, "old", param(r, "old"), 0, INT64_MAX, &m) ||
+        number(out, "new", param(r, "new"), 0, INT64_MAX, &n))
+        return 0;
+    return json_answer(out, th_log_consistency_json(r->db, m, n, &out->body, &e), &e);
+}
+
+static int get_openapi(const th_api_req *r, th_api_resp *out)
+{
+    (void)r;
+    th_api_openapi(&out->body);
+    out->status = 200;
+    out->content_type = "application/json";
+    return 0;
+}
+
+#define JSON "application/json"
+#define TEXT "text/plain"
+const th_api_route th_api_routes[] = {
+    {"GET", "/api/v1/supply", get_supply, "The registry's supply: issued, held, retired, "
+                                          "cancelled and in the buffer", JSON},
+    {"GET", "/api/v1/projects", get_projects, "Every project", JSON},
+    {"GET", "/api/v1/certificates/{id}", get_certificate, "A retirement certificate", JSON},
+    {"GET", "/api/v1/instruments", get_instruments, "Every instrument", JSON},
+    {"GET", "/api/v1/instruments/{code}", get_instrument, "One instrument", JSON},
+    {"GET", "/api/v1/instruments/{code}/book", get_book, "An instrument's order book by price "
+                                                         "level", JSON},
+    {"GET", "/api/v1/instruments/{code}/trades", get_trades_of, "An instrument's trades, newest "
+                                                                "first", JSON},
+    {"GET", "/api/v1/instruments/{code}/bars", get_bars, "An instrument's bars (?interval=1m, "
+                                                         "1h or 1d)", JSON},
+    {"GET", "/api/v1/trades", get_trades, "Every trade, newest first", JSON},
+    {"GET", "/api/v1/auctions", get_auctions, "One-way auctions, newest first", JSON},
+    {"GET", "/api/v1/auctions/{id}", get_auction, "One one-way auction (its bids once settled)",
+     JSON},
+    {"GET", "/api/v1/sessions", get_sessions, "Every instrument's trading session", JSON},
+    {"GET", "/api/v1/calendar", get_calendar, "The trading calendar", JSON},
+    {"GET", "/api/v1/log/size", get_log_size, "The transparency log's size", JSON},
+    {"GET", "/api/v1/log/entries/{index}", get_log_entry, "A log entry, its bytes exactly", JSON},
+    {"GET", "/api/v1/log/checkpoint", get_log_checkpoint, "The latest signed checkpoint (or at "
+                                                          "?size=S)", TEXT},
+    {"GET", "/api/v1/log/key", get_log_key, "The log's verifier key", TEXT},
+    {"GET", "/api/v1/log/proof/{index}", get_log_proof, "An inclusion proof (at ?size=S, else "
+                                                        "the latest)", JSON},
+    {"GET", "/api/v1/log/consistency/{old}/{new}", get_log_consistency, "A consistency proof",
+     JSON},
+    {"GET", "/api/v1/openapi.json", get_openapi, "This document", JSON},
+};
+const size_t th_api_nroutes = sizeof th_api_routes / sizeof *th_api_routes;
+
+void th_api_dispatch(const char *method, const char *path, th_api_req *r, th_api_resp *out,
+                     const char **route)
+{
+    th_route_params p;
+    char allowed[64] = "";
+    *route = "unmatched";
+    for (size_t i = 0; i < th_api_nroutes; i++) {
+        if (!th_route_match(th_api_routes[i].pattern, path, &p))
+            continue;
+        if (strcmp(th_api_routes[i].method, method) != 0) {
+            size_t len = strlen(allowed);
+            snprintf(allowed + len, sizeof allowed - len, "%s%s", len ? ", " : "",
+                     th_api_routes[i].method);
+            *route = th_api_routes[i].pattern;
+            continue;
+        }
+        *route = th_api_routes[i].pattern;
+        r->params = &p;
+        th_api_routes[i].fn(r, out);
+        r->params = NULL;
+        return;
+    }
+    char msg[400];
+    if (allowed[0]) {
+        snprintf(msg, sizeof msg, "%s is not allowed on %s (allowed: %s)", method, path, allowed);
+        th_api_error(out, 405, "method_not_allowed", msg, NULL);
+    } else {
+        snprintf(msg, sizeof msg, "no such resource: %.150s (the routes are listed at "
+                                  "/api/v1/openapi.json)", path);
+        th_api_error(out, 404, "not_found", msg, NULL);
+    }
+}
+
+void th_api_openapi(th_buf *out)
+{
+    th_json j;
+    th_json_init(&j, out);
+    th_json_obj_begin(&j);
+    th_json_key(&j, "openapi");
+    th_json_str(&j, "3.1.0");
+    th_json_key(&j, "info");
+    th_json_obj_begin(&j);
+    th_json_key(&j, "title");
+    th_json_str(&j, "tanhui 碳汇 registry and exchange");
+    th_json_key(&j, "version");
+    th_json_str(&j, "1");
+    th_json_obj_end(&j);
+    th_json_key(&j, "paths");
+    th_json_obj_begin(&j);
+    for (size_t i = 0; i < th_api_nroutes; i++) {
+        const th_api_route *rt = &th_api_routes[i];
+        if (i > 0 && strcmp(th_api_routes[i - 1].pattern, rt->pattern) == 0)
+            continue; /* written with the first of its methods */
+        th_json_key(&j, rt->pattern);
+        th_json_obj_begin(&j);
+        for (size_t k = i; k < th_api_nroutes && strcmp(th_api_routes[k].pattern, rt->pattern) == 0;
+             k++) {
+            const th_api_route *m = &th_api_routes[k];
+            char lower[8];
+            size_t n = strlen(m->method);
+            for (size_t c = 0; c <= n && c < sizeof lower; c++)
+                lower[c] = (char)(m->method[c] >= 'A' && m->method[c] <= 'Z' ? m->method[c] + 32
+                                                                             : m->method[c]);
+            th_json_key(&j, lower);
+            th_json_obj_begin(&j);
+            th_json_key(&j, "summary");
+            th_json_str(&j, m->summary);
+            /* the path's parameters, in order */
+            th_json_key(&j, "parameters");
+            th_json_arr_begin(&j);
+            for (const char *s = strchr(m->pattern, '{'); s; s = strchr(s + 1, '{')) {
+                const char *close = strchr(s, '}');
+                th_json_obj_begin(&j);
+                th_json_key(&j, "name");
+                th_json_strn(&j, s + 1, (size_t)(close - s - 1));
+                th_json_key(&j, "in");
+                th_json_str(&j, "path");
+                th_json_key(&j, "required");
+                th_json_bool(&j, true);
+                th_json_key(&j, "schema");
+                th_json_obj_begin(&j);
+                th_json_key(&j, "type");
+                th_json_str(&j, "string");
+                th_json_obj_end(&j);
+                th_json_obj_end(&j);
+            }
+            th_json_arr_end(&j);
+            th_json_key(&j, "responses");
+            th_json_obj_begin(&j);
+            th_json_key(&j, "200");
+            th_json_obj_begin(&j);
+            th_json_key(&j, "description");
+            th_json_str(&j, "OK");
+            th_json_key(&j, "content");
+            th_json_obj_begin(&j);
+            th_json_key(&j, m->content_type);
+            th_json_obj_begin(&j);
+            th_json_obj_end(&j);
+            th_json_obj_end(&j);
+            th_json_obj_end(&j);
+            static const char *const codes[] = {"400", "404", "500"};
+            for (int c = 0; c < 3; c++) {
+                th_json_key(&j, codes[c]);
+                th_json_obj_begin(&j);
+                th_json_key(&j, "description");
+                th_json_str(&j, "{\"error\": {\"code\", \"message\", \"field\"}}");
+                th_json_obj_end(&j);
+            }
+            th_json_obj_end(&j);
+            th_json_obj_end(&j);
+        }
+        th_json_obj_end(&j);
+    }
+    th_json_obj_end(&j);
+    th_json_obj_end(&j);
+}

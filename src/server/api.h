@@ -1,0 +1,60 @@
+/* api.h — the JSON API (/api/v1): its routes, their handlers, its errors and its OpenAPI
+ * document, made from the same table so that the two cannot drift.
+ *
+ * A handler reads through the request's own read-only connection (SQLite's WAL lets readers run
+ * beside the writer) and writes through the sequencer. Errors are {"error": {"code", "message",
+ * "field"}} with a 4xx status for what the client sent (404 for what does not exist) and 5xx for
+ * what failed here. */
+#ifndef TH_API_H
+#define TH_API_H
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "server/router.h"
+#include "server/sequencer.h"
+#include "store/db.h"
+
+#include <stddef.h>
+
+typedef struct {
+    th_db *db;                  /* this request's read connection */
+    th_sequencer *seq;          /* the writer */
+    const th_route_params *params;
+    const char *(*query)(void *arg, const char *key); /* a query string value, or NULL */
+    void *query_arg;
+    const char *body;
+    size_t body_len;
+} th_api_req;
+
+typedef struct {
+    int status;
+    const char *content_type; /* static */
+    th_buf body;
+} th_api_resp;
+
+typedef int (*th_api_fn)(const th_api_req *r, th_api_resp *out);
+
+typedef struct {
+    const char *method, *pattern;
+    th_api_fn fn;
+    const char *summary;
+    const char *content_type; /* of a 200 answer */
+} th_api_route;
+
+extern const th_api_route th_api_routes[];
+extern const size_t th_api_nroutes;
+
+/* Route the request: the handler's answer, or 404 (no such path) or 405 (no such method on
+ * it, with the methods it has). *route gets the route's pattern (or "unmatched") for the
+ * request log and the metrics. */
+void th_api_dispatch(const char *method, const char *path, th_api_req *r, th_api_resp *out,
+                     const char **route);
+/* The error answer; field may be NULL. */
+void th_api_error(th_api_resp *out, int status, const char *code, const char *message,
+                  const char *field);
+/* The error answer for e: its status and code from its kind and message. */
+void th_api_fail(th_api_resp *out, const th_err *e);
+/* The OpenAPI 3.1 document of every route. */
+void th_api_openapi(th_buf *out);
+
+#endif

@@ -1,0 +1,332 @@
+/* http.c — the HTTP server around the API. See http.h. */
+#include "server/http.h"
+
+#include "base/buf.h"
+#include "base/mem.h"
+#include "server/api.h"
+#include "server/serve_lock.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { BODY_MAX = 1 << 20, ROUTE_SLOTS = 128, LAT_BUCKETS = 10 };
+
+static const double lat_bounds[LAT_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                               0.025,  0.05,  0.1,    0.5,   1.0};
+
+typedef struct {
+    const char *route; /* a pattern of the table (static) */
+    int status;
+    uint64_t count;
+} route_count;
+
+typedef struct {
+    const char *db_path;
+    th_sequencer *seq;
+    pthread_mutex_t mu; /* the readers and the metrics */
+    th_db **readers;
+    size_t nreaders, capreaders;
+    route_count routes[ROUTE_SLOTS];
+    size_t nroutes;
+    uint64_t lat_count[LAT_BUCKETS + 1];
+    double lat_sum;
+} server;
+
+static __thread th_db *reader; /* this request thread's read connection */
+
+typedef struct {
+    th_buf body;
+    double t0;
+    int too_big;
+} request;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static th_db *thread_reader(server *s, th_err *e)
+{
+    if (reader)
+        return reader;
+    if (th_db_open(s->db_path, TH_DB_READ, &reader, e) != 0)
+        return NULL;
+    pthread_mutex_lock(&s->mu);
+    if (s->nreaders == s->capreaders) {
+        s->capreaders = s->capreaders ? 2 * s->capreaders : 8;
+        s->readers = th_xrealloc(s->readers, s->capreaders * sizeof *s->readers);
+    }
+    s->readers[s->nreaders++] = reader;
+    pthread_mutex_unlock(&s->mu);
+    return reader;
+}
+
+static void count(server *s, const char *route, int status, double took)
+{
+    pthread_mutex_lock(&s->mu);
+    size_t i = 0;
+    while (i < s->nroutes && !(s->routes[i].route == route && s->routes[i].status == status))
+        i++;
+    if (i == s->nroutes && s->nroutes < ROUTE_SLOTS)
+        s->routes[s->nroutes++] = (route_count){route, status, 0};
+    if (i < s->nroutes)
+        s->routes[i].count++;
+    int b = 0;
+    while (b < LAT_BUCKETS && took > lat_bounds[b])
+        b++;
+    s->lat_count[b]++;
+    s->lat_sum += took;
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* A histogram's lines: counts[0..n] per bucket (the last above every bound), made cumulative. */
+static void histogram(th_buf *out, const char *name, const double *bounds,
+                      const uint64_t *counts, int n, double sum)
+{
+    uint64_t cum = 0;
+    for (int b = 0; b <= n; b++) {
+        cum += counts[b];
+        if (b < n)
+            th_buf_printf(out, "%s_bucket{le=\"%g\"} %llu\n", name, bounds[b],
+                          (unsigned long long)cum);
+        else
+            th_buf_printf(out, "%s_bucket{le=\"+Inf\"} %llu\n", name, (unsigned long long)cum);
+    }
+    th_buf_printf(out, "%s_sum %.6f\n%s_count %llu\n", name, sum, name,
+                  (unsigned long long)cum);
+}
+
+/* The Prometheus text format. */
+static void metrics(server *s, th_buf *out)
+{
+    pthread_mutex_lock(&s->mu);
+    th_buf_puts(out, "# HELP tanhui_http_requests_total Requests by route and status.\n"
+                     "# TYPE tanhui_http_requests_total counter\n");
+    for (size_t i = 0; i < s->nroutes; i++)
+        th_buf_printf(out, "tanhui_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
+                      s->routes[i].route, s->routes[i].status,
+                      (unsigned long long)s->routes[i].count);
+    th_buf_puts(out, "# HELP tanhui_http_request_seconds Request latency.\n"
+                     "# TYPE tanhui_http_request_seconds histogram\n");
+    histogram(out, "tanhui_http_request_seconds", lat_bounds, s->lat_count, LAT_BUCKETS,
+              s->lat_sum);
+    pthread_mutex_unlock(&s->mu);
+    th_sequencer_stats st;
+    th_sequencer_stats_get(s->seq, &st);
+    th_buf_printf(out, "# HELP tanhui_batches_total Batches committed.\n"
+                       "# TYPE tanhui_batches_total counter\n"
+                       "tanhui_batches_total %llu\n"
+                       "# HELP tanhui_batch_commands_total Commands in committed batches.\n"
+                       "# TYPE tanhui_batch_commands_total counter\n"
+                       "tanhui_batch_commands_total %llu\n"
+                       "# HELP tanhui_last_batch_size Commands in the last batch.\n"
+                       "# TYPE tanhui_last_batch_size gauge\n"
+                       "tanhui_last_batch_size %llu\n"
+                       "# HELP tanhui_commit_seconds Batch apply and commit latency.\n"
+                       "# TYPE tanhui_commit_seconds histogram\n",
+                  (unsigned long long)st.batches, (unsigned long long)st.commands,
+                  (unsigned long long)st.last_batch);
+    histogram(out, "tanhui_commit_seconds", th_sequencer_buckets, st.latency_count,
+              TH_SEQ_BUCKETS, st.latency_sum);
+    th_err e;
+    th_db *db = thread_reader(s, &e);
+    if (!db)
+        return;
+    sqlite3_stmt *q;
+    if (th_db_stmt(db, "SELECT (SELECT count(*) FROM orders WHERE status = 'open'),"
+                       " (SELECT count(*) FROM log_entries)", &q, &e) != 0)
+        return;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        th_buf_printf(out, "# HELP tanhui_open_orders Open orders.\n"
+                           "# TYPE tanhui_open_orders gauge\ntanhui_open_orders %lld\n"
+                           "# HELP tanhui_log_size Entries in the transparency log.\n"
+                           "# TYPE tanhui_log_size gauge\ntanhui_log_size %lld\n",
+                      (long long)sqlite3_column_int64(q, 0), (long long)sqlite3_column_int64(q, 1));
+    th_db_done(db, q);
+}
+
+static const char *query_value(void *arg, const char *key)
+{
+    return MHD_lookup_connection_value(arg, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, const th_api_resp *r)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(r->body.len, r->body.p ? r->body.p : (void *)"",
+                                        MHD_RESPMEM_MUST_COPY);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type", r->content_type);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **state)
+{
+    (void)version;
+    server *s = cls;
+    request *rq = *state;
+    if (!rq) {
+        rq = th_xcalloc(1, sizeof *rq);
+        th_buf_init(&rq->body);
+        rq->t0 = now_s();
+        *state = rq;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (rq->body.len + *upload_size > BODY_MAX)
+            rq->too_big = 1;
+        else
+            th_buf_put(&rq->body, upload, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    th_api_resp r = {.status = 500, .content_type = "application/json"};
+    th_buf_init(&r.body);
+    const char *route = "unmatched";
+    th_err e;
+    th_db *db;
+    if (rq->too_big) {
+        th_api_error(&r, 413, "too_large", "the request's body is over 1 MiB", NULL);
+    } else if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0) {
+        route = "/metrics";
+        metrics(s, &r.body);
+        r.status = 200;
+        r.content_type = "text/plain; version=0.0.4";
+    } else if (!(db = thread_reader(s, &e))) {
+        th_api_fail(&r, &e);
+    } else {
+        th_api_req req = {.db = db, .seq = s->seq, .query = query_value, .query_arg = c,
+                          .body = rq->body.p, .body_len = rq->body.len};
+        th_api_dispatch(method, url, &req, &r, &route);
+    }
+    double took = now_s() - rq->t0;
+    count(s, route, r.status, took);
+    /* one line a request: no body, no query string (it may hold a token one day) */
+    fprintf(stderr, "%s %s %d %.1fms -\n", method, url, r.status, took * 1e3);
+    enum MHD_Result ok = respond(c, &r);
+    th_buf_free(&r.body);
+    return ok;
+}
+
+static void on_done(void *cls, struct MHD_Connection *c, void **state,
+                    enum MHD_RequestTerminationCode why)
+{
+    (void)cls;
+    (void)c;
+    (void)why;
+    request *rq = *state;
+    if (rq) {
+        th_buf_free(&rq->body);
+        free(rq);
+        *state = NULL;
+    }
+}
+
+/* "HOST:PORT" (IPv4) into addr. */
+static int parse_listen(const char *s, struct sockaddr_in *addr, th_err *e)
+{
+    const char *colon = strrchr(s, ':');
+    char host[64];
+    long port = -1;
+    if (colon && (size_t)(colon - s) < sizeof host) {
+        memcpy(host, s, (size_t)(colon - s));
+        host[colon - s] = '\0';
+        char *end;
+        port = strtol(colon + 1, &end, 10);
+        if (*end || end == colon + 1)
+            port = -1;
+    }
+    memset(addr, 0, sizeof *addr);
+    addr->sin_family = AF_INET;
+    if (port < 0 || port > 65535 || inet_pton(AF_INET, host, &addr->sin_addr) != 1)
+        return th_fail_at(e, TH_EUSAGE, NULL, 0, "listen", s, strlen(s),
+                          "serve: --listen is an IPv4 address and a port, like 127.0.0.1:8080");
+    addr->sin_port = htons((uint16_t)port);
+    return 0;
+}
+
+int th_serve(const th_serve_opts *o, th_err *e)
+{
+    struct sockaddr_in addr;
+    if (parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &addr, e))
+        return -1;
+    int threads = o->threads > 0 ? o->threads : 4;
+    if (threads > 64)
+        return th_fail(e, TH_EUSAGE, "serve: --threads is 1 to 64");
+    /* signals are waited for here, never delivered to the threads started below */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    char info[160];
+    snprintf(info, sizeof info, "pid %ld, %s", (long)getpid(), o->listen);
+    int lock;
+    if (th_serve_lock_take(o->db_path, info, &lock, e))
+        return -1;
+    th_db *wdb;
+    if (th_db_open(o->db_path, TH_DB_WRITE, &wdb, e)) {
+        close(lock);
+        return -1;
+    }
+    server s = {.db_path = o->db_path};
+    pthread_mutex_init(&s.mu, NULL);
+    s.seq = th_sequencer_start(wdb, o->signer, 1000, e);
+    if (!s.seq) {
+        th_db_close(wdb);
+        close(lock);
+        return -1;
+    }
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+        on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+        MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
+    int rc = 0;
+    if (!d) {
+        rc = th_fail(e, TH_EIO, "serve: cannot listen on %s: %s", o->listen, strerror(errno));
+    } else {
+        const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+        char host[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, &addr.sin_addr, host, sizeof host);
+        unsigned port = di ? (unsigned)di->port : (unsigned)ntohs(addr.sin_port);
+        snprintf(info, sizeof info, "pid %ld, http://%s:%u", (long)getpid(), host, port);
+        th_serve_lock_note(lock, info);
+        printf("listening on http://%s:%u\n", host, port);
+        fflush(stdout);
+        int sig;
+        sigwait(&sigs, &sig);
+        fprintf(stderr, "tanhui serve: %s: finishing the requests in flight\n",
+                sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        MHD_socket listener = MHD_quiesce_daemon(d); /* no new connections */
+        MHD_stop_daemon(d); /* the requests in flight finish first */
+        if (listener != MHD_INVALID_SOCKET)
+            close(listener);
+    }
+    th_sequencer_stop(s.seq); /* the batch in flight commits; the rest signed */
+    for (size_t i = 0; i < s.nreaders; i++)
+        th_db_close(s.readers[i]);
+    free(s.readers);
+    pthread_mutex_destroy(&s.mu);
+    close(lock);
+    return rc;
+}

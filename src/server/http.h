@@ -1,0 +1,25 @@
+/* http.h — `tanhui serve`: the JSON API over HTTP (libmicrohttpd: a small, well-kept C server
+ * library packaged by Debian, with a thread pool and no framework around it).
+ *
+ * The server takes the database's serve lock (server/serve_lock.h), starts the sequencer (its
+ * one writer) and a pool of request threads, each with its own read-only connection, and runs
+ * until SIGTERM or SIGINT: then it stops accepting, lets the requests in flight finish (their
+ * batch committed), stops the writer (a checkpoint signed over what is left) and returns 0.
+ * One line per request on stderr: method, path, status, duration, account ("-" when none). */
+#ifndef TH_HTTP_H
+#define TH_HTTP_H
+
+#include "base/err.h"
+#include "log/note.h"
+
+typedef struct {
+    const char *db_path;
+    const char *listen;            /* "127.0.0.1:8080"; port 0: any free one */
+    int threads;                   /* request threads; 0: 4 */
+    const th_note_signer *signer;  /* NULL: sign no checkpoints */
+} th_serve_opts;
+
+/* Serve until a signal; prints "listening on http://HOST:PORT" on stdout once it accepts. */
+int th_serve(const th_serve_opts *o, th_err *e) __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,42 @@
+/* sequencer.h — the server's one writer: a thread that owns the engine and the write connection.
+ *
+ * Request threads submit commands and wait; the writer takes everything queued (up to a batch),
+ * applies it as one batch (th_engine_apply: one transaction, one commit, a checkpoint signed),
+ * and only then wakes each submitter with its command's result: a response is sent only after
+ * its batch has committed. While idle it wakes every second to make the clock's changes (the
+ * calendar's sessions, auctions that have ended) as a batch of no command. Stopping finishes
+ * what is queued, then signs a checkpoint over anything left unsigned. */
+#ifndef TH_SEQUENCER_H
+#define TH_SEQUENCER_H
+
+#include "engine/engine.h"
+#include "log/note.h"
+#include "store/db.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct th_sequencer th_sequencer;
+
+/* Start the writer on db (opened for writing; the sequencer owns it from now). signer NULL:
+ * sign no checkpoints. */
+th_sequencer *th_sequencer_start(th_db *db, const th_note_signer *signer, size_t max_batch,
+                                 th_err *e);
+/* Apply c in the next batch and wait for its commit; *res gets its outcome (init'ed by the
+ * caller). Returns -1 (res->err says why) when the sequencer is stopping. */
+int th_sequencer_submit(th_sequencer *s, const th_cmd *c, th_cmd_result *res);
+/* Finish the queue, stop the thread, close the database. */
+void th_sequencer_stop(th_sequencer *s);
+
+/* Figures for /metrics: batches and commands committed, the last batch's size, and commit
+ * latency (the batches' durations) as a histogram over th_sequencer_buckets. */
+enum { TH_SEQ_BUCKETS = 8 };
+extern const double th_sequencer_buckets[TH_SEQ_BUCKETS]; /* seconds, ascending */
+typedef struct {
+    uint64_t batches, commands, last_batch;
+    uint64_t latency_count[TH_SEQ_BUCKETS + 1]; /* the last: above the top bucket */
+    double latency_sum;
+} th_sequencer_stats;
+void th_sequencer_stats_get(th_sequencer *s, th_sequencer_stats *out);
+
+#endif

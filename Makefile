@@ -7,7 +7,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS     = gdal libcrypto sqlite3 jansson libmicrohttpd
+PKGS     = gdal libcrypto sqlite3 jansson libmicrohttpd libsodium
 # GDAL is opened with dlopen when a GIS file is met (src/inventory/gdal_api.h): we compile with
 # its headers but link only libcrypto and SQLite, and bake in the soname of the libgdal found here.
 GDAL_SONAME = $(shell objdump -p $$($(CC) -print-file-name=libgdal.so) 2>/dev/null | awk '/SONAME/ { print $$2 }')
@@ -16,7 +16,7 @@ WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototype
           -Wpointer-arith -Wvla -Wundef -Wcast-align -Wwrite-strings -Wold-style-definition
 DEFS    = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 PKG_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
-PKG_LIBS   = $(shell pkg-config --libs libcrypto sqlite3 jansson libmicrohttpd)
+PKG_LIBS   = $(shell pkg-config --libs libcrypto sqlite3 jansson libmicrohttpd libsodium)
 CFLAGS_COMMON = -std=c17 $(WARN) $(DEFS) -Isrc -MMD -MP -pthread $(PKG_CFLAGS) \
           -DTH_GDAL_SONAME='"$(GDAL_SONAME)"'
 

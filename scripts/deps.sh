@@ -2,7 +2,7 @@
 # scripts/deps.sh — install the Debian packages tanhui needs, only when they are missing.
 #
 #   scripts/deps.sh build    compiler, pkg-config, GDAL, OpenSSL's libcrypto, SQLite, jansson,
-#                            libmicrohttpd (tanhui serve),
+#                            libmicrohttpd (tanhui serve), libsodium (Argon2id passwords),
 #                            tzdata (the trading calendar's zone names)
 #   scripts/deps.sh test     build + gdal-bin (the tests read GeoPackages back with ogrinfo),
 #                            sqlite3 (they tamper with a database to see `tanhui check` fail) and
@@ -26,12 +26,14 @@ if command -v pkg-config >/dev/null 2>&1; then
     pkg-config --exists sqlite3 2>/dev/null || need libsqlite3-dev
     pkg-config --exists jansson 2>/dev/null || need libjansson-dev
     pkg-config --exists libmicrohttpd 2>/dev/null || need libmicrohttpd-dev
+    pkg-config --exists libsodium 2>/dev/null || need libsodium-dev
 else
     need libgdal-dev
     need libssl-dev
     need libsqlite3-dev
     need libjansson-dev
     need libmicrohttpd-dev
+    need libsodium-dev
 fi
 # the zone database: `calendar set --tz NAME` looks a zone up in it
 [ -e /usr/share/zoneinfo/Asia/Shanghai ] || need tzdata

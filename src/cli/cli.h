@@ -100,6 +100,8 @@ int th_cmd_session(const th_global *g, int argc, char **argv);
 int th_cmd_calendar(const th_global *g, int argc, char **argv);
 int th_cmd_auction(const th_global *g, int argc, char **argv);
 int th_cmd_serve(const th_global *g, int argc, char **argv);
+int th_cmd_user(const th_global *g, int argc, char **argv);
+int th_cmd_token(const th_global *g, int argc, char **argv);
 /* An order's result as text (order add and auction bid). */
 void th_cli_order_text(const th_buf *json, th_buf *out);
 int th_cmd_block(const th_global *g, int argc, char **argv);

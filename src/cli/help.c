@@ -420,11 +420,40 @@ static const char help_serve[] =
     "request on stderr: method, path, status, duration, account. Errors are {\"error\":\n"
     "{\"code\", \"message\", \"field\"}} with a 4xx status for what the request got wrong (404\n"
     "for what does not exist), 5xx for what failed here.\n"
-    "Routes now: supply, projects, certificates/{id}, instruments[/{code}[/book|/trades|/bars]],\n"
-    "trades, auctions[/{id}], sessions, calendar, log/size, log/entries/{index},\n"
-    "log/checkpoint[?size=S] (text/plain), log/key, log/proof/{index}[?size=S],\n"
-    "log/consistency/{old}/{new}: what anyone may read. An account's holdings, cash and orders,\n"
-    "and every write, come with users and roles.\n";
+    "Routes: what anyone may read (supply, projects, certificates/{id},\n"
+    "instruments[/{code}[/book|/trades|/bars]], trades, auctions[/{id}], sessions, calendar,\n"
+    "log/size, log/entries/{index}, log/checkpoint[?size=S] (text/plain), log/key,\n"
+    "log/proof/{index}[?size=S], log/consistency/{old}/{new}); with a user's bearer token\n"
+    "(Authorization: Bearer TOKEN; tanhui help user, tanhui help token) its own account's\n"
+    "accounts/{id}/holdings, /cash, /orders and /payouts (an operator may read any account's),\n"
+    "and, for a holder or owner, POST /api/v1/orders ({\"account\", \"instrument\", \"side\",\n"
+    "\"type\", \"price\": \"59.00\", \"qty\", \"tif\"}: 201 with the order and its fills) and\n"
+    "DELETE /api/v1/orders/{id}, for its own account only (403 otherwise; 401 without a valid\n"
+    "token). An Idempotency-Key header on a POST makes a retry safe: the same key and body give\n"
+    "the first answer and run once; the same key with another body is 409.\n";
+
+static const char help_user[] =
+    "usage: tanhui [--db PATH] user add NAME --account ACCOUNT --role ROLE [--password-stdin]\n"
+    "                 [--json]\n"
+    "       tanhui [--db PATH] user list [--json]\n"
+    "\n"
+    "Users of the API (tanhui serve). A user acts for one account, in one role: holder (its\n"
+    "account's holdings, cash and orders), owner (its projects and reports; it trades too),\n"
+    "verifier, or operator (accounts, issuance, cash, instruments, sessions; it may read any\n"
+    "account). NAME is 1 to 100 ASCII letters, digits, '.', '_', '-' or '@'. The password is\n"
+    "kept as an Argon2id hash; without --password-stdin (its first line, at least 12\n"
+    "characters) one of 20 random characters is made and printed once. Users are the server's\n"
+    "credentials, not registry state: they are not in the log.\n"
+    "--json: {\"id\", \"name\"[, \"password\"]}; list {\"users\": [{\"id\", \"name\", \"account\",\n"
+    "\"role\", \"created_at\", \"tokens\"}]}.\n";
+
+static const char help_token[] =
+    "usage: tanhui [--db PATH] token create USER [--json]\n"
+    "       tanhui [--db PATH] token revoke ID\n"
+    "\n"
+    "Bearer tokens for API clients (Authorization: Bearer TOKEN). create prints a new token for\n"
+    "USER once (--json: {\"id\", \"token\"}); only its SHA-256 hash is kept. revoke refuses it\n"
+    "from then on.\n";
 
 static const char help_bars[] =
     "usage: tanhui [--db PATH] bars INSTRUMENT [--interval 1m|1h|1d] [--json]\n"
@@ -516,6 +545,8 @@ const th_command th_commands[] = {
     {"session", th_cmd_session, "open, close or pre-open an instrument's trading session",
      help_session},
     {"serve", th_cmd_serve, "serve the JSON API (/api/v1) and /metrics", help_serve},
+    {"user", th_cmd_user, "add or list the API's users (Argon2id passwords, roles)", help_user},
+    {"token", th_cmd_token, "create or revoke an API user's bearer token", help_token},
     {"auction", th_cmd_auction, "one-way auctions (单向竞价): open, bid, settle, show, list",
      help_auction},
     {"calendar", th_cmd_calendar, "the trading calendar: days, hours, holidays, time zone",

@@ -1,13 +1,16 @@
 /* api.c — the routes of /api/v1 and their handlers. See api.h.
  *
- * This first set is what the public role reads (issue 7: supply, projects, certificates, books,
- * trades, the log...); what needs a logged-in user (an account's holdings and cash, every write)
- * comes with accounts and roles. */
+ * The public role reads supply, projects, certificates, instruments, books, trades, auctions
+ * and the log; a user reads its own account's holdings, cash, orders and payouts (an operator
+ * any account's), and a holder or owner places and cancels its own account's orders. */
 #include "server/api.h"
 
 #include "base/json.h"
 #include "base/num.h"
 #include "exchange/auctions.h"
+#include "exchange/cash.h"
+#include "exchange/sharing.h"
+#include "ledger/accounts.h"
 #include "exchange/bars.h"
 #include "exchange/calendar.h"
 #include "exchange/instruments.h"
@@ -19,6 +22,7 @@
 #include "log/checkpoints.h"
 #include "log/log_store.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -267,6 +271,205 @@ static int get_log_consistency(const th_api_req *r, th_api_resp *out)
     return json_answer(out, th_log_consistency_json(r->db, m, n, &out->body, &e), &e);
 }
 
+/* 0 when a user is logged in, else the 401 answer. */
+static int need_user(const th_api_req *r, th_api_resp *out)
+{
+    if (r->user)
+        return 0;
+    th_api_error(out, 401, "unauthorized",
+                 "this needs a user: send Authorization: Bearer TOKEN (tanhui token create)",
+                 NULL);
+    return -1;
+}
+
+/* The account named by ref, if the user may act for it (reading: an operator may read any);
+ * else the 401, 403 or 404 answer. */
+static int own_account(const th_api_req *r, th_api_resp *out, const char *ref, bool reading,
+                       th_account *a)
+{
+    th_err e;
+    if (need_user(r, out))
+        return -1;
+    if (th_account_find(r->db, ref, a, &e) != 0) {
+        th_api_fail(out, &e);
+        return -1;
+    }
+    if (a->id == r->user->account || (reading && strcmp(r->user->role, "operator") == 0))
+        return 0;
+    char msg[300];
+    snprintf(msg, sizeof msg, "user %s acts for account %lld, not for %lld", r->user->name,
+             (long long)r->user->account, (long long)a->id);
+    th_api_error(out, 403, "forbidden", msg, "account");
+    return -1;
+}
+
+static int account_read(const th_api_req *r, th_api_resp *out,
+                        int (*read)(th_db *, const char *, th_buf *, th_err *))
+{
+    th_account a;
+    if (own_account(r, out, param(r, "id"), true, &a))
+        return 0;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)a.id);
+    th_err e;
+    return json_answer(out, read(r->db, id, &out->body, &e), &e);
+}
+
+static int get_holdings(const th_api_req *r, th_api_resp *out)
+{
+    return account_read(r, out, th_holdings_json);
+}
+
+static int get_cash(const th_api_req *r, th_api_resp *out)
+{
+    return account_read(r, out, th_cash_balance_json);
+}
+
+static int get_orders(const th_api_req *r, th_api_resp *out)
+{
+    return account_read(r, out, th_orders_json);
+}
+
+static int get_payouts(const th_api_req *r, th_api_resp *out)
+{
+    return account_read(r, out, th_payouts_json);
+}
+
+/* A write through the sequencer: status on success; 409 when the Idempotency-Key was used
+ * for another request. */
+static int submit(const th_api_req *r, th_api_resp *out, th_cmd *c, int status)
+{
+    char rid[200];
+    if (r->idempotency_key) {
+        if (strlen(r->idempotency_key) > 128) {
+            th_api_error(out, 400, "invalid", "an Idempotency-Key is at most 128 bytes",
+                         "Idempotency-Key");
+            return 0;
+        }
+        /* a key is the user's own: two users may use the same */
+        snprintf(rid, sizeof rid, "api:%lld:%s", (long long)r->user->id, r->idempotency_key);
+        c->request_id = rid;
+    }
+    th_cmd_result res;
+    th_cmd_result_init(&res);
+    th_sequencer_submit(r->seq, c, &res);
+    if (res.status == 0) {
+        th_buf_put(&out->body, res.result.p, res.result.len);
+        out->status = status;
+        out->content_type = "application/json";
+    } else if (strcmp(res.err.field, "request_id") == 0) {
+        th_api_error(out, 409, "conflict",
+                     "this Idempotency-Key was used for a different request", "Idempotency-Key");
+    } else {
+        th_api_fail(out, &res.err);
+    }
+    th_cmd_result_free(&res);
+    return 0;
+}
+
+/* A string (or, with buf, an integer) member of the body; NULL when absent and not required.
+ * *bad set, with the 400 answer, when it is missing or of another type (once: the first). */
+static const char *member(json_t *body, const char *key, bool required, char buf[24],
+                          th_api_resp *out, bool *bad)
+{
+    json_t *v = json_object_get(body, key);
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v) && buf) {
+        snprintf(buf, 24, "%lld", (long long)json_integer_value(v));
+        return buf;
+    }
+    if ((!v && !required) || *bad)
+        return NULL;
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: %s", key, v ? "of the wrong type" : "missing");
+    th_api_error(out, 400, "invalid", msg, key);
+    *bad = true;
+    return NULL;
+}
+
+static int post_order(const th_api_req *r, th_api_resp *out)
+{
+    if (need_user(r, out))
+        return 0;
+    if (strcmp(r->user->role, "holder") != 0 && strcmp(r->user->role, "owner") != 0) {
+        th_api_error(out, 403, "forbidden", "orders are placed by a holder or an owner", NULL);
+        return 0;
+    }
+    json_error_t je;
+    json_t *body = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!json_is_object(body)) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "the body is not a JSON object: %s", je.text);
+        th_api_error(out, 400, "invalid", msg, NULL);
+        json_decref(body);
+        return 0;
+    }
+    char acct[24];
+    bool bad = false;
+    const char *account = member(body, "account", true, acct, out, &bad),
+               *instrument = member(body, "instrument", true, NULL, out, &bad),
+               *side = member(body, "side", true, NULL, out, &bad),
+               *type = member(body, "type", false, NULL, out, &bad),
+               *price = member(body, "price", false, NULL, out, &bad),
+               *tif = member(body, "tif", false, NULL, out, &bad);
+    json_t *qty = json_object_get(body, "qty");
+    int ok = !bad;
+    th_cmd c = {.type = TH_CMD_ORDER_ADD};
+    if (ok && !json_is_integer(qty)) {
+        th_api_error(out, 400, "invalid", "qty: a whole number of credits", "qty");
+        ok = 0;
+    }
+    if (ok && price && th_money_parse(price, &c.order.price) != 0) {
+        th_api_error(out, 400, "invalid", "price: yuan per tonne as a string, like \"59.00\"",
+                     "price");
+        ok = 0;
+    }
+    th_account a;
+    if (ok && own_account(r, out, account, false, &a) == 0) {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)a.id);
+        c.order.account = id;
+        c.order.instrument = instrument;
+        c.order.side = side;
+        c.order.type = type;
+        c.order.tif = tif;
+        c.order.qty = (int64_t)json_integer_value(qty);
+        submit(r, out, &c, 201);
+    }
+    json_decref(body);
+    return 0;
+}
+
+static int delete_order(const th_api_req *r, th_api_resp *out)
+{
+    if (need_user(r, out))
+        return 0;
+    int64_t id;
+    if (number(out, "id", param(r, "id"), 1, INT64_MAX, &id))
+        return 0;
+    sqlite3_stmt *st;
+    th_err e;
+    if (th_db_stmt(r->db, "SELECT account_id FROM orders WHERE id = ?", &st, &e) != 0) {
+        th_api_fail(out, &e);
+        return 0;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    int64_t owner = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    th_db_done(r->db, st);
+    if (!owner) {
+        th_api_error(out, 404, "not_found", "no order has this id", "id");
+        return 0;
+    }
+    if (owner != r->user->account) {
+        th_api_error(out, 403, "forbidden", "an order is cancelled by its own account's user",
+                     "id");
+        return 0;
+    }
+    th_cmd c = {.type = TH_CMD_ORDER_CANCEL, .order_id = param(r, "id")};
+    return submit(r, out, &c, 200);
+}
+
 static int get_openapi(const th_api_req *r, th_api_resp *out)
 {
     (void)r;
@@ -282,6 +485,20 @@ const th_api_route th_api_routes[] = {
     {"GET", "/api/v1/supply", get_supply, "The registry's supply: issued, held, retired, "
                                           "cancelled and in the buffer", JSON},
     {"GET", "/api/v1/projects", get_projects, "Every project", JSON},
+    {"GET", "/api/v1/accounts/{id}/holdings", get_holdings, "An account's holdings by serial "
+                                                            "block (its user, or an operator)",
+     JSON},
+    {"GET", "/api/v1/accounts/{id}/cash", get_cash, "An account's cash (its user, or an "
+                                                    "operator)", JSON},
+    {"GET", "/api/v1/accounts/{id}/orders", get_orders, "An account's orders (its user, or an "
+                                                        "operator)", JSON},
+    {"GET", "/api/v1/accounts/{id}/payouts", get_payouts, "What an account received in benefit "
+                                                          "shares (its user, or an operator)",
+     JSON},
+    {"POST", "/api/v1/orders", post_order, "Place an order for the user's own account "
+                                           "(Idempotency-Key optional)", JSON},
+    {"DELETE", "/api/v1/orders/{id}", delete_order, "Cancel an order of the user's own account",
+     JSON},
     {"GET", "/api/v1/certificates/{id}", get_certificate, "A retirement certificate", JSON},
     {"GET", "/api/v1/instruments", get_instruments, "Every instrument", JSON},
     {"GET", "/api/v1/instruments/{code}", get_instrument, "One instrument", JSON},

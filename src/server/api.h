@@ -12,6 +12,7 @@
 #include "base/err.h"
 #include "server/router.h"
 #include "server/sequencer.h"
+#include "server/users.h"
 #include "store/db.h"
 
 #include <stddef.h>
@@ -24,6 +25,8 @@ typedef struct {
     void *query_arg;
     const char *body;
     size_t body_len;
+    const th_user *user;        /* from the bearer token; NULL: the public */
+    const char *idempotency_key; /* the Idempotency-Key header, or NULL */
 } th_api_req;
 
 typedef struct {
@@ -31,6 +34,9 @@ typedef struct {
     const char *content_type; /* static */
     th_buf body;
 } th_api_resp;
+
+/* Write routes and an account's own data need a user: 401 without one, 403 when the user may
+ * not act for the account. A user acts only for its own account (an operator may read any). */
 
 typedef int (*th_api_fn)(const th_api_req *r, th_api_resp *out);
 

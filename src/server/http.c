@@ -177,6 +177,26 @@ static enum MHD_Result respond(struct MHD_Connection *c, const th_api_resp *r)
     return ok;
 }
 
+/* The user of the request's bearer token (user->id 0: none sent); -1 with the 401 answer when
+ * the header is malformed or the token unknown or revoked. */
+static int authenticate(struct MHD_Connection *c, th_db *db, th_user *user, th_api_resp *r)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    if (!h)
+        return 0;
+    th_err e;
+    int k = strncmp(h, "Bearer ", 7) == 0 ? th_token_user(db, h + 7, user, &e) : 0;
+    if (k > 0)
+        return 0;
+    memset(user, 0, sizeof *user);
+    if (k < 0)
+        th_api_fail(r, &e);
+    else
+        th_api_error(r, 401, "unauthorized", "the bearer token is unknown or revoked",
+                     "Authorization");
+    return -1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **state)
@@ -202,6 +222,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     th_api_resp r = {.status = 500, .content_type = "application/json"};
     th_buf_init(&r.body);
     const char *route = "unmatched";
+    th_user user = {.id = 0};
     th_err e;
     th_db *db;
     if (rq->too_big) {
@@ -213,15 +234,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r.content_type = "text/plain; version=0.0.4";
     } else if (!(db = thread_reader(s, &e))) {
         th_api_fail(&r, &e);
-    } else {
+    } else if (authenticate(c, db, &user, &r) == 0) {
         th_api_req req = {.db = db, .seq = s->seq, .query = query_value, .query_arg = c,
-                          .body = rq->body.p, .body_len = rq->body.len};
+                          .body = rq->body.p, .body_len = rq->body.len,
+                          .user = user.id ? &user : NULL,
+                          .idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                                         "Idempotency-Key")};
         th_api_dispatch(method, url, &req, &r, &route);
     }
     double took = now_s() - rq->t0;
     count(s, route, r.status, took);
-    /* one line a request: no body, no query string (it may hold a token one day) */
-    fprintf(stderr, "%s %s %d %.1fms -\n", method, url, r.status, took * 1e3);
+    /* one line a request: no body, no query string, no token */
+    char who[24] = "-";
+    if (user.id)
+        snprintf(who, sizeof who, "%lld", (long long)user.account);
+    fprintf(stderr, "%s %s %d %.1fms %s\n", method, url, r.status, took * 1e3, who);
     enum MHD_Result ok = respond(c, &r);
     th_buf_free(&r.body);
     return ok;

@@ -396,6 +396,24 @@ static const char *const migrations[] = {
     "CREATE INDEX auctions_open ON auctions (ends) WHERE status = 'open';"
     "ALTER TABLE orders ADD COLUMN auction_id INTEGER REFERENCES auctions (id);"
     "CREATE INDEX orders_auction ON orders (auction_id, id) WHERE auction_id IS NOT NULL;",
+    /* 18: the API's users (a name, the account it acts for, a role, an Argon2id password hash)
+     * and their bearer tokens, kept as SHA-256 hashes only. Not registry state: not logged. */
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  account_id INTEGER NOT NULL REFERENCES accounts (id),"
+    "  role TEXT NOT NULL CHECK (role = 'holder' OR role = 'owner' OR role = 'verifier' OR"
+    "                           role = 'operator'),"
+    "  password_hash TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL"
+    ");"
+    "CREATE TABLE tokens ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users (id),"
+    "  hash BLOB NOT NULL UNIQUE,"
+    "  created_at TEXT NOT NULL,"
+    "  revoked_at TEXT"
+    ");",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

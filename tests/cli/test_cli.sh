@@ -958,6 +958,31 @@ if command -v curl >/dev/null 2>&1; then
     until=$(date -u -d "+4 seconds" +%Y-%m-%dT%H:%M:%SZ)
     expect 0 sv-auction -- "$T" --db "$W" auction open --seller 林场 --instrument SG --qty 5 --reserve 50 --until "$until"
     expect 0 sv-bid -- "$T" --db "$W" auction bid 4 --account 甲 --price 51 --qty 5
+    # users and tokens: the API's credentials
+    expect 0 sv-user -- "$T" --db "$W" user add yi --account 乙 --role holder
+    has "$D/out" "password (shown once): " "a generated password, shown once"
+    printf 'a long enough password\n' >"$D/pw"
+    expect 0 sv-user-2 -- sh -c "\"$T\" --db \"$W\" user add lin --account 林场 --role owner --password-stdin --json <\"$D/pw\""
+    has "$D/out" '{"id":2,"name":"lin"}' "a user with its own password"
+    expect 2 sv-user-role -- "$T" --db "$W" user add x --account 乙 --role king
+    has "$D/err" "a role is holder, owner, verifier or operator" "a bad role"
+    expect 2 sv-user-twice -- "$T" --db "$W" user add yi --account 乙 --role holder
+    has "$D/err" "a user of this name exists" "a name taken"
+    printf 'short\n' >"$D/pw"
+    expect 2 sv-user-short -- sh -c "\"$T\" --db \"$W\" user add z --account 乙 --role holder --password-stdin <\"$D/pw\""
+    has "$D/err" "a password is at least 12 characters" "a short password"
+    expect 0 sv-token -- "$T" --db "$W" token create yi --json
+    TY=$(sed 's/.*"token":"\([^"]*\)".*/\1/' "$D/out")
+    expect 0 sv-token-2 -- "$T" --db "$W" token create lin --json
+    TL=$(sed 's/.*"token":"\([^"]*\)".*/\1/' "$D/out")
+    expect 0 sv-token-3 -- "$T" --db "$W" token create lin
+    TR=$(sed 's/.*(shown once): //' "$D/out")
+    has "$D/out" "token 3 (shown once): th_" "a token, shown once"
+    expect 0 sv-token-revoke -- "$T" --db "$W" token revoke 3
+    expect 2 sv-token-revoke-twice -- "$T" --db "$W" token revoke 3
+    has "$D/err" "no token has the id 3, or it is revoked already" "a token is revoked once"
+    expect 0 sv-users -- "$T" --db "$W" user list
+    has "$D/out" "user 2: lin, account 2, owner, 1 tokens" "the users, with their live tokens"
     "$T" --db "$W" serve --listen 127.0.0.1:0 --threads 2 >"$D/serve.out" 2>"$D/serve.err" &
     SP=$!
     for _ in $(seq 100); do grep -q listening "$D/serve.out" && break; sleep 0.1; done
@@ -1001,6 +1026,52 @@ if command -v curl >/dev/null 2>&1; then
     get sv-openapi /api/v1/openapi.json 200
     has "$D/out" '"openapi":"3.1.0"' "the OpenAPI document"
     has "$D/out" '"/api/v1/log/proof/{index}":{"get":' "it lists the routes"
+    # a user reads its own account, and places and cancels its own orders
+    auth() { printf 'Authorization: Bearer %s' "$1"; }
+    code=$(curl -s -o "$D/out" -w '%{http_code}' "$URL/api/v1/accounts/乙/cash")
+    if [ "$code" = 401 ]; then ok; else bad "an account's cash without a token: HTTP $code"; fi
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TY")" "$URL/api/v1/accounts/5/cash")
+    if [ "$code" = 200 ]; then ok; else bad "its own cash: HTTP $code"; fi
+    has "$D/out" '"account":5,"name":"乙"' "a holder reads its own cash"
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TY")" "$URL/api/v1/accounts/4/holdings")
+    if [ "$code" = 403 ]; then ok; else bad "another's holdings: HTTP $code"; fi
+    has "$D/out" '"code":"forbidden","message":"user yi acts for account 5, not for 4"' "a user acts for its own account only"
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TR")" "$URL/api/v1/supply")
+    if [ "$code" = 401 ]; then ok; else bad "a revoked token: HTTP $code"; fi
+    has "$D/out" "the bearer token is unknown or revoked" "a revoked token is refused"
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TL")" "$URL/api/v1/accounts/2/payouts")
+    if [ "$code" = 200 ]; then ok; else bad "the other token still works: HTTP $code"; fi
+    post() { # TOKEN KEY BODY
+        curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$1")" -H "Idempotency-Key: $2" -H 'Content-Type: application/json' -X POST --data "$3" "$URL/api/v1/orders"
+    }
+    code=$(post "$TL" s1 '{"account":2,"instrument":"SG","side":"sell","type":"limit","price":"59.00","qty":7,"tif":"gtc"}')
+    if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/orders: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" '"account":2,"side":"sell","type":"limit","tif":"gtc","price_fen":5900,"price":"59.00","qty":7,"filled":0,"remaining":7,"status":"open"' "an order placed through the API"
+    SELL=$(sed 's/^{"id":\([0-9]*\),.*/\1/' "$D/out")
+    code=$(post "$TY" b1 '{"account":5,"instrument":"SG","side":"buy","price":"59.50","qty":3}')
+    if [ "$code" = 201 ]; then ok; else bad "a crossing buy: HTTP $code"; fi
+    has "$D/out" '"filled":3,"remaining":0,"status":"filled"' "it trades at once, delivery versus payment"
+    cp "$D/out" "$D/first"
+    code=$(post "$TY" b1 '{"account":5,"instrument":"SG","side":"buy","price":"59.50","qty":3}')
+    if [ "$code" = 201 ] && cmp -s "$D/out" "$D/first"; then ok; else bad "the same Idempotency-Key and body: the first answer again ($code)"; fi
+    code=$(post "$TY" b1 '{"account":5,"instrument":"SG","side":"buy","price":"59.50","qty":4}')
+    if [ "$code" = 409 ]; then ok; else bad "the same key, another body: HTTP $code"; fi
+    code=$(post "$TY" b2 '{"account":5,"instrument":"SG","side":"buy","price":"99.00","qty":1}')
+    if [ "$code" = 400 ]; then ok; else bad "a price outside the band: HTTP $code"; fi
+    has "$D/out" '"field":"price"' "the band's refusal names the field"
+    code=$(post "$TY" b3 '{"account":5,"instrument":"SG","side":"buy","price":59,"qty":1}')
+    if [ "$code" = 400 ]; then ok; else bad "a number for a price: HTTP $code"; fi
+    code=$(post "$TY" b4 '{"account":2,"instrument":"SG","side":"buy","price":"59.00","qty":1}')
+    if [ "$code" = 403 ]; then ok; else bad "an order for another's account: HTTP $code"; fi
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TY")" -X DELETE "$URL/api/v1/orders/$SELL")
+    if [ "$code" = 403 ]; then ok; else bad "cancelling another's order: HTTP $code"; fi
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TL")" -X DELETE "$URL/api/v1/orders/$SELL")
+    if [ "$code" = 200 ]; then ok; else bad "cancelling its own order: HTTP $code"; fi
+    has "$D/out" '"filled":3,"remaining":0,"status":"cancelled"' "the rest of the sell cancelled"
+    expect 0 sv-cli-cash -- "$T" --db "$W" cash balance 乙 --json
+    has "$D/out" '"reserved_fen":0' "nothing left reserved"
+    expect 2 sv-cli-user -- "$T" --db "$W" user add zz --account 乙 --role holder
+    has "$D/err" "the server holds the database" "user add is a write, refused while serving"
     expect 2 sv-cli-write -- "$T" --db "$W" cash deposit 甲 1
     has "$D/err" "the server holds the database (tanhui serve, pid $SP, $URL)" "a CLI write is refused while the server runs"
     expect 0 sv-cli-read -- "$T" --db "$W" supply

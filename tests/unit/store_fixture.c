@@ -33,6 +33,7 @@ static const char *const undo[] = {
            "ALTER TABLE instruments DROP COLUMN block_min;",
     [16] = "DROP INDEX orders_auction; ALTER TABLE orders DROP COLUMN auction_id;"
            "DROP TABLE auctions;",
+    [17] = "DROP TABLE tokens; DROP TABLE users;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

@@ -1,0 +1,245 @@
+/* users.c — users, passwords and tokens. See users.h. */
+#include "server/users.h"
+
+#include "base/json.h"
+#include "base/sha256.h"
+#include "ledger/accounts.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static int ready(th_err *e)
+{
+    if (sodium_init() < 0)
+        return th_fail(e, TH_EINTERNAL, "libsodium cannot start");
+    return 0;
+}
+
+bool th_user_role_ok(const char *role)
+{
+    static const char *const roles[] = {"holder", "owner", "verifier", "operator"};
+    for (int i = 0; i < 4; i++)
+        if (role && strcmp(role, roles[i]) == 0)
+            return true;
+    return false;
+}
+
+static void utc_now(char out[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* End the transaction begun: COMMIT when the body went well (rc_body 0), else ROLLBACK. */
+static int finish(th_db *db, int rc_body, th_err *e)
+{
+    th_err ignored;
+    if (rc_body == 0 && th_db_exec1(db, "COMMIT", e) == 0)
+        return 0;
+    if (th_db_exec(db, "ROLLBACK", &ignored) != 0)
+        th_err_clear(&ignored);
+    return -1;
+}
+
+int th_user_add(th_db *db, const char *name, const char *account, const char *role,
+                const char *password, char generated[32], int64_t *id, th_err *e)
+{
+    if (ready(e))
+        return -1;
+    size_t n = name ? strlen(name) : 0;
+    if (n == 0 || n > 100 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                           "0123456789._-@") != n)
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "name", name ? name : "", n,
+                          "a user name is 1 to 100 ASCII letters, digits, '.', '_', '-' or '@'");
+    if (!th_user_role_ok(role))
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "role", role ? role : "",
+                          role ? strlen(role) : 0,
+                          "a role is holder, owner, verifier or operator");
+    if (!password) {
+        /* 20 characters of 57 (no 0, 1, I, O or l): about 116 bits */
+        static const char abc[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        for (int i = 0; i < 20; i++)
+            generated[i] = abc[randombytes_uniform((uint32_t)(sizeof abc - 1))];
+        generated[20] = '\0';
+        password = generated;
+    } else if (strlen(password) < 12) {
+        return th_fail_at(e, TH_EINPUT, NULL, 0, "password", "", 0,
+                          "a password is at least 12 characters");
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str_alg(hash, password, strlen(password),
+                              crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return th_fail(e, TH_EINTERNAL, "out of memory hashing the password");
+    if (th_db_exec1(db, "BEGIN IMMEDIATE", e))
+        return -1;
+    th_account a;
+    int rc = th_account_find(db, account ? account : "", &a, e);
+    sqlite3_stmt *st = NULL;
+    if (rc == 0)
+        rc = th_db_stmt(db, "INSERT INTO users (name, account_id, role, password_hash, created_at)"
+                            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id",
+                        &st, e);
+    if (rc == 0) {
+        char now[32];
+        utc_now(now);
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, a.id);
+        sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
+        int r = sqlite3_step(st);
+        if (r == SQLITE_ROW)
+            *id = sqlite3_column_int64(st, 0);
+        else if (r == SQLITE_DONE)
+            rc = th_fail_at(e, TH_EINPUT, NULL, 0, "name", name, n, "a user of this name exists");
+        else
+            rc = th_db_fail(db, "cannot add the user", e);
+        th_db_done(db, st);
+    }
+    sodium_memzero(hash, sizeof hash);
+    return finish(db, rc, e);
+}
+
+static void user_from(sqlite3_stmt *st, th_user *u)
+{
+    u->id = sqlite3_column_int64(st, 0);
+    th_db_column_text(st, 1, u->name, sizeof u->name);
+    u->account = sqlite3_column_int64(st, 2);
+    th_db_column_text(st, 3, u->role, sizeof u->role);
+}
+
+int th_user_login(th_db *db, const char *name, const char *password, th_user *u, th_err *e)
+{
+    if (ready(e))
+        return -1;
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "SELECT id, name, account_id, role, password_hash FROM users WHERE name = ?",
+                   &st, e))
+        return -1;
+    sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);
+    int r = sqlite3_step(st), ok = 0;
+    if (r == SQLITE_ROW) {
+        const char *hash = (const char *)sqlite3_column_text(st, 4);
+        ok = hash && password &&
+             crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+        if (ok)
+            user_from(st, u);
+    }
+    th_db_done(db, st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return th_db_fail(db, "cannot read the users", e);
+    return ok;
+}
+
+int th_token_create(th_db *db, const char *user, char token[60], int64_t *id, th_err *e)
+{
+    if (ready(e))
+        return -1;
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    memcpy(token, "th_", 3);
+    sodium_bin2base64(token + 3, 57, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+    uint8_t hash[32];
+    th_sha256(token, strlen(token), hash);
+    if (th_db_exec1(db, "BEGIN IMMEDIATE", e))
+        return -1;
+    sqlite3_stmt *st;
+    int rc = th_db_stmt(db, "INSERT INTO tokens (user_id, hash, created_at) SELECT id, ?, ? FROM"
+                            " users WHERE name = ? RETURNING id", &st, e);
+    if (rc == 0) {
+        char now[32];
+        utc_now(now);
+        sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, user ? user : "", -1, SQLITE_STATIC);
+        int r = sqlite3_step(st);
+        if (r == SQLITE_ROW)
+            *id = sqlite3_column_int64(st, 0);
+        else if (r == SQLITE_DONE)
+            rc = th_fail_at(e, TH_EINPUT, NULL, 0, "user", user ? user : "",
+                            user ? strlen(user) : 0, "no user has this name");
+        else
+            rc = th_db_fail(db, "cannot make the token", e);
+        th_db_done(db, st);
+    }
+    return finish(db, rc, e);
+}
+
+int th_token_revoke(th_db *db, int64_t id, th_err *e)
+{
+    if (th_db_exec1(db, "BEGIN IMMEDIATE", e))
+        return -1;
+    sqlite3_stmt *st;
+    int rc = th_db_stmt(db, "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                        &st, e);
+    if (rc == 0) {
+        char now[32];
+        utc_now(now);
+        sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, id);
+        int r = sqlite3_step(st);
+        th_db_done(db, st);
+        if (r != SQLITE_DONE)
+            rc = th_db_fail(db, "cannot revoke the token", e);
+        else if (sqlite3_changes(th_db_handle(db)) == 0)
+            rc = th_fail(e, TH_EINPUT, "no token has the id %lld, or it is revoked already",
+                         (long long)id);
+    }
+    return finish(db, rc, e);
+}
+
+int th_token_user(th_db *db, const char *token, th_user *u, th_err *e)
+{
+    uint8_t hash[32];
+    th_sha256(token, strlen(token), hash);
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "SELECT u.id, u.name, u.account_id, u.role FROM tokens t JOIN users u"
+                       " ON u.id = t.user_id WHERE t.hash = ? AND t.revoked_at IS NULL",
+                   &st, e))
+        return -1;
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        user_from(st, u);
+    th_db_done(db, st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return th_db_fail(db, "cannot read the tokens", e);
+    return r == SQLITE_ROW;
+}
+
+static void user_item(th_db *db, sqlite3_stmt *st, th_buf *out)
+{
+    (void)db;
+    th_json j;
+    th_json_init(&j, out);
+    th_json_obj_begin(&j);
+    th_json_key(&j, "id");
+    th_json_int(&j, sqlite3_column_int64(st, 0));
+    th_json_key(&j, "name");
+    th_json_str(&j, (const char *)sqlite3_column_text(st, 1));
+    th_json_key(&j, "account");
+    th_json_int(&j, sqlite3_column_int64(st, 2));
+    th_json_key(&j, "role");
+    th_json_str(&j, (const char *)sqlite3_column_text(st, 3));
+    th_json_key(&j, "created_at");
+    th_json_str(&j, (const char *)sqlite3_column_text(st, 4));
+    th_json_key(&j, "tokens");
+    th_json_int(&j, sqlite3_column_int64(st, 5));
+    th_json_obj_end(&j);
+}
+
+int th_users_json(th_db *db, const char *arg, th_buf *out, th_err *e)
+{
+    (void)arg;
+    return th_db_json_list(db, "SELECT u.id, u.name, u.account_id, u.role, u.created_at,"
+                               " (SELECT count(*) FROM tokens t WHERE t.user_id = u.id AND"
+                               " t.revoked_at IS NULL) FROM users u ORDER BY u.id",
+                           NULL, "users", "users", user_item, out, e);
+}

@@ -1,0 +1,49 @@
+/* users.h — who may use the API: users and their bearer tokens (issue 7, "Accounts, roles,
+ * security").
+ *
+ * A user has a name, the one account it acts for, and a role: holder (its own account's
+ * holdings, orders...), owner (its projects and reports), verifier, or operator (accounts,
+ * issuance, cash, instruments, sessions). Passwords are kept as Argon2id hashes (libsodium's
+ * crypto_pwhash_str_alg); a generated one is 20 random characters, shown once. A token is 32
+ * random bytes, written "th_" and base64url, shown once and kept only as its SHA-256 hash; a
+ * revoked token is refused. These rows are the server's credentials, not registry state: they
+ * are written outside the sequencer and never logged. */
+#ifndef TH_USERS_H
+#define TH_USERS_H
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "store/db.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    int64_t id, account;
+    char name[128];
+    char role[12];
+} th_user;
+
+/* Whether role is one a user may have. */
+bool th_user_role_ok(const char *role);
+/* Add a user (its own transaction). password NULL: one is generated into generated (32 bytes).
+ * Prints nothing; *id gets its id. */
+int th_user_add(th_db *db, const char *name, const char *account, const char *role,
+                const char *password, char generated[32], int64_t *id, th_err *e)
+    __attribute__((warn_unused_result));
+/* Check a name and password: 1 with *u when they match, 0 when not (no hint which). */
+int th_user_login(th_db *db, const char *name, const char *password, th_user *u, th_err *e)
+    __attribute__((warn_unused_result));
+/* A new token for the user (its own transaction): token gets its text (60 bytes). */
+int th_token_create(th_db *db, const char *user, char token[60], int64_t *id, th_err *e)
+    __attribute__((warn_unused_result));
+/* Revoke token id (its own transaction). */
+int th_token_revoke(th_db *db, int64_t id, th_err *e) __attribute__((warn_unused_result));
+/* The user a bearer token is for: 1 with *u, 0 when it is unknown or revoked. */
+int th_token_user(th_db *db, const char *token, th_user *u, th_err *e)
+    __attribute__((warn_unused_result));
+/* {"users": [{"id", "name", "account", "role", "created_at", "tokens"}]} */
+int th_users_json(th_db *db, const char *arg, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
+
+#endif

@@ -425,12 +425,16 @@ static const char help_serve[] =
     "log/size, log/entries/{index}, log/checkpoint[?size=S] (text/plain), log/key,\n"
     "log/proof/{index}[?size=S], log/consistency/{old}/{new}); with a user's bearer token\n"
     "(Authorization: Bearer TOKEN; tanhui help user, tanhui help token) its own account's\n"
-    "accounts/{id}/holdings, /cash, /orders and /payouts (an operator may read any account's),\n"
-    "and, for a holder or owner, POST /api/v1/orders ({\"account\", \"instrument\", \"side\",\n"
-    "\"type\", \"price\": \"59.00\", \"qty\", \"tif\"}: 201 with the order and its fills) and\n"
-    "DELETE /api/v1/orders/{id}, for its own account only (403 otherwise; 401 without a valid\n"
-    "token). An Idempotency-Key header on a POST makes a retry safe: the same key and body give\n"
-    "the first answer and run once; the same key with another body is 409.\n";
+    "accounts/{id}/holdings, /cash, /orders and /payouts (an operator may read any account's);\n"
+    "for its own account: POST transfers, retirements; for a holder or owner: POST orders\n"
+    "({\"account\", \"instrument\", \"side\", \"type\", \"price\": \"59.00\", \"qty\", \"tif\"}: 201\n"
+    "with the order and its fills), PUT orders/{id} ({\"price\", \"qty\"}), DELETE orders/{id},\n"
+    "POST picks, POST auctions/{id}/bids; for an operator: POST cash/deposits,\n"
+    "cash/withdrawals ({\"account\", \"amount\": \"1250.50\", \"reference\"}),\n"
+    "instruments/{code}/session ({\"to\": \"preopen\"|\"open\"|\"close\"}). Money is a string with\n"
+    "two decimals at most. 401 without a valid token, 403 for another's account or role. An\n"
+    "Idempotency-Key header on a POST makes a retry safe: the same key and body give the first\n"
+    "answer and run once; the same key with another body is 409.\n";
 
 static const char help_user[] =
     "usage: tanhui [--db PATH] user add NAME --account ACCOUNT --role ROLE [--password-stdin]\n"

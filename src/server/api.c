@@ -367,105 +367,287 @@ static int submit(const th_api_req *r, th_api_resp *out, th_cmd *c, int status)
     return 0;
 }
 
-/* A string (or, with buf, an integer) member of the body; NULL when absent and not required.
- * *bad set, with the 400 answer, when it is missing or of another type (once: the first). */
-static const char *member(json_t *body, const char *key, bool required, char buf[24],
-                          th_api_resp *out, bool *bad)
+/* A request's JSON body, read member by member: the first bad member gives the 400 answer
+ * (naming it) and marks the body bad; later reads then return nothing. */
+typedef struct {
+    json_t *root;
+    th_api_resp *out;
+    bool bad;
+    char ids[6][24]; /* integers given for ids, as text */
+    int nids;
+} body;
+
+static int body_open(const th_api_req *r, th_api_resp *out, body *b)
 {
-    json_t *v = json_object_get(body, key);
+    memset(b, 0, sizeof *b);
+    b->out = out;
+    json_error_t je;
+    b->root = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (json_is_object(b->root))
+        return 0;
+    char msg[300];
+    snprintf(msg, sizeof msg, "the body is not a JSON object: %s", je.text);
+    th_api_error(out, 400, "invalid", msg, NULL);
+    json_decref(b->root);
+    b->root = NULL;
+    return -1;
+}
+
+static void body_close(body *b)
+{
+    json_decref(b->root);
+}
+
+static void body_bad(body *b, const char *key, const char *why)
+{
+    if (b->bad)
+        return;
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s: %s", key, why);
+    th_api_error(b->out, 400, "invalid", msg, key);
+    b->bad = true;
+}
+
+/* A string member; an integer too when it names something by id. NULL when absent (and not
+ * required) or bad. */
+static const char *b_str(body *b, const char *key, bool required, bool id)
+{
+    json_t *v = json_object_get(b->root, key);
     if (json_is_string(v))
         return json_string_value(v);
-    if (json_is_integer(v) && buf) {
-        snprintf(buf, 24, "%lld", (long long)json_integer_value(v));
-        return buf;
+    if (id && json_is_integer(v) && b->nids < 6) {
+        snprintf(b->ids[b->nids], 24, "%lld", (long long)json_integer_value(v));
+        return b->ids[b->nids++];
     }
-    if ((!v && !required) || *bad)
-        return NULL;
-    char msg[160];
-    snprintf(msg, sizeof msg, "%s: %s", key, v ? "of the wrong type" : "missing");
-    th_api_error(out, 400, "invalid", msg, key);
-    *bad = true;
+    if (v || required)
+        body_bad(b, key, v ? "of the wrong type" : "missing");
     return NULL;
+}
+
+/* A whole number member; 0 when absent (and not required) or bad. */
+static int64_t b_int(body *b, const char *key, bool required)
+{
+    json_t *v = json_object_get(b->root, key);
+    if (json_is_integer(v))
+        return (int64_t)json_integer_value(v);
+    if (v || required)
+        body_bad(b, key, v ? "a whole number is expected" : "missing");
+    return 0;
+}
+
+/* An amount of money, written as a string ("59.00"); 0 when absent (and not required) or bad. */
+static int64_t b_money(body *b, const char *key, bool required)
+{
+    const char *s = b_str(b, key, required, false);
+    int64_t fen = 0;
+    if (s && th_money_parse(s, &fen) != 0)
+        body_bad(b, key, "yuan with at most two decimals, as a string, like \"59.00\"");
+    return fen;
+}
+
+/* 0 when the user's role is one of roles ("a|b"), else the 401 or 403 answer. */
+static int need_role(const th_api_req *r, th_api_resp *out, const char *roles, const char *what)
+{
+    if (need_user(r, out))
+        return -1;
+    size_t n = strlen(r->user->role);
+    for (const char *p = roles; (p = strstr(p, r->user->role)) != NULL; p += n)
+        if ((p == roles || p[-1] == '|') && (p[n] == '\0' || p[n] == '|'))
+            return 0;
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s is for a user whose role is %s, not %s", what, roles,
+             r->user->role);
+    th_api_error(out, 403, "forbidden", msg, NULL);
+    return -1;
+}
+
+/* The id text of the account the body names under key, if the user acts for it. */
+static const char *acting_for(const th_api_req *r, th_api_resp *out, body *b, const char *key,
+                              char id[24])
+{
+    const char *ref = b_str(b, key, true, true);
+    th_account a;
+    if (!ref || own_account(r, out, ref, false, &a))
+        return NULL;
+    snprintf(id, 24, "%lld", (long long)a.id);
+    return id;
 }
 
 static int post_order(const th_api_req *r, th_api_resp *out)
 {
-    if (need_user(r, out))
+    body b;
+    if (need_role(r, out, "holder|owner", "trading") || body_open(r, out, &b))
         return 0;
-    if (strcmp(r->user->role, "holder") != 0 && strcmp(r->user->role, "owner") != 0) {
-        th_api_error(out, 403, "forbidden", "orders are placed by a holder or an owner", NULL);
-        return 0;
-    }
-    json_error_t je;
-    json_t *body = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &je);
-    if (!json_is_object(body)) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "the body is not a JSON object: %s", je.text);
-        th_api_error(out, 400, "invalid", msg, NULL);
-        json_decref(body);
-        return 0;
-    }
-    char acct[24];
-    bool bad = false;
-    const char *account = member(body, "account", true, acct, out, &bad),
-               *instrument = member(body, "instrument", true, NULL, out, &bad),
-               *side = member(body, "side", true, NULL, out, &bad),
-               *type = member(body, "type", false, NULL, out, &bad),
-               *price = member(body, "price", false, NULL, out, &bad),
-               *tif = member(body, "tif", false, NULL, out, &bad);
-    json_t *qty = json_object_get(body, "qty");
-    int ok = !bad;
     th_cmd c = {.type = TH_CMD_ORDER_ADD};
-    if (ok && !json_is_integer(qty)) {
-        th_api_error(out, 400, "invalid", "qty: a whole number of credits", "qty");
-        ok = 0;
-    }
-    if (ok && price && th_money_parse(price, &c.order.price) != 0) {
-        th_api_error(out, 400, "invalid", "price: yuan per tonne as a string, like \"59.00\"",
-                     "price");
-        ok = 0;
-    }
-    th_account a;
-    if (ok && own_account(r, out, account, false, &a) == 0) {
-        char id[24];
-        snprintf(id, sizeof id, "%lld", (long long)a.id);
-        c.order.account = id;
-        c.order.instrument = instrument;
-        c.order.side = side;
-        c.order.type = type;
-        c.order.tif = tif;
-        c.order.qty = (int64_t)json_integer_value(qty);
+    c.order = (th_order_new){.instrument = b_str(&b, "instrument", true, false),
+                             .side = b_str(&b, "side", true, false),
+                             .type = b_str(&b, "type", false, false),
+                             .tif = b_str(&b, "tif", false, false),
+                             .price = b_money(&b, "price", false),
+                             .qty = b_int(&b, "qty", true)};
+    char id[24];
+    if (!b.bad && (c.order.account = acting_for(r, out, &b, "account", id)) != NULL)
         submit(r, out, &c, 201);
-    }
-    json_decref(body);
+    body_close(&b);
     return 0;
 }
 
-static int delete_order(const th_api_req *r, th_api_resp *out)
+/* The open order id names, if it is the user's own account's; else the answer. */
+static int own_order(const th_api_req *r, th_api_resp *out, const char *ref)
 {
-    if (need_user(r, out))
-        return 0;
     int64_t id;
-    if (number(out, "id", param(r, "id"), 1, INT64_MAX, &id))
-        return 0;
+    if (number(out, "id", ref, 1, INT64_MAX, &id))
+        return -1;
     sqlite3_stmt *st;
     th_err e;
     if (th_db_stmt(r->db, "SELECT account_id FROM orders WHERE id = ?", &st, &e) != 0) {
         th_api_fail(out, &e);
-        return 0;
+        return -1;
     }
     sqlite3_bind_int64(st, 1, id);
     int64_t owner = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     th_db_done(r->db, st);
     if (!owner) {
         th_api_error(out, 404, "not_found", "no order has this id", "id");
-        return 0;
+        return -1;
     }
     if (owner != r->user->account) {
-        th_api_error(out, 403, "forbidden", "an order is cancelled by its own account's user",
+        th_api_error(out, 403, "forbidden", "an order is changed by its own account's user",
                      "id");
-        return 0;
+        return -1;
     }
+    return 0;
+}
+
+static int put_order(const th_api_req *r, th_api_resp *out)
+{
+    body b;
+    if (need_role(r, out, "holder|owner", "trading") || own_order(r, out, param(r, "id")) ||
+        body_open(r, out, &b))
+        return 0;
+    th_cmd c = {.type = TH_CMD_ORDER_REPLACE, .order_id = param(r, "id")};
+    c.order.price = b_money(&b, "price", false);
+    c.order.qty = b_int(&b, "qty", true);
+    if (!b.bad)
+        submit(r, out, &c, 200);
+    body_close(&b);
+    return 0;
+}
+
+static int post_pick(const th_api_req *r, th_api_resp *out)
+{
+    body b;
+    if (need_role(r, out, "holder|owner", "trading") || body_open(r, out, &b))
+        return 0;
+    th_cmd c = {.type = TH_CMD_ORDER_PICK};
+    c.order_id = b_str(&b, "listing", true, true);
+    c.order.qty = b_int(&b, "qty", true);
+    char id[24];
+    if (!b.bad && (c.order.account = acting_for(r, out, &b, "account", id)) != NULL)
+        submit(r, out, &c, 201);
+    body_close(&b);
+    return 0;
+}
+
+static int post_move(const th_api_req *r, th_api_resp *out, bool retire)
+{
+    body b;
+    if (need_user(r, out) || body_open(r, out, &b))
+        return 0;
+    th_cmd c = {.type = retire ? TH_CMD_RETIRE : TH_CMD_TRANSFER};
+    c.move = (th_move){.to = retire ? NULL : b_str(&b, "to", true, true),
+                       .qty = b_int(&b, "qty", false),
+                       .project = b_str(&b, "project", false, true),
+                       .vintage = (int)b_int(&b, "vintage", false),
+                       .serials = b_str(&b, "serials", false, false)};
+    if (retire) {
+        c.move.beneficiary = b_str(&b, "beneficiary", true, false);
+        c.move.reason = b_str(&b, "reason", true, false);
+        c.move.jurisdiction = b_str(&b, "jurisdiction", false, false);
+    }
+    char id[24];
+    if (!b.bad && (c.move.from = acting_for(r, out, &b, "from", id)) != NULL)
+        submit(r, out, &c, 201);
+    body_close(&b);
+    return 0;
+}
+
+static int post_transfer(const th_api_req *r, th_api_resp *out)
+{
+    return post_move(r, out, false);
+}
+
+static int post_retirement(const th_api_req *r, th_api_resp *out)
+{
+    return post_move(r, out, true);
+}
+
+static int post_cash(const th_api_req *r, th_api_resp *out, bool deposit)
+{
+    body b;
+    if (need_role(r, out, "operator", "cash") || body_open(r, out, &b))
+        return 0;
+    th_cmd c = {.type = deposit ? TH_CMD_CASH_DEPOSIT : TH_CMD_CASH_WITHDRAW};
+    c.cash = (th_cash_cmd){.account = b_str(&b, "account", true, true),
+                           .amount = b_money(&b, "amount", true),
+                           .reference = b_str(&b, "reference", false, false)};
+    if (!b.bad)
+        submit(r, out, &c, 201);
+    body_close(&b);
+    return 0;
+}
+
+static int post_deposit(const th_api_req *r, th_api_resp *out)
+{
+    return post_cash(r, out, true);
+}
+
+static int post_withdrawal(const th_api_req *r, th_api_resp *out)
+{
+    return post_cash(r, out, false);
+}
+
+static int post_session(const th_api_req *r, th_api_resp *out)
+{
+    body b;
+    if (need_role(r, out, "operator", "a session change") || body_open(r, out, &b))
+        return 0;
+    const char *to = b_str(&b, "to", true, false);
+    th_cmd c = {.instrument_ref = param(r, "code")};
+    if (to && strcmp(to, "preopen") == 0)
+        c.type = TH_CMD_SESSION_PREOPEN;
+    else if (to && strcmp(to, "open") == 0)
+        c.type = TH_CMD_SESSION_OPEN;
+    else if (to && strcmp(to, "close") == 0)
+        c.type = TH_CMD_SESSION_CLOSE;
+    else
+        body_bad(&b, "to", "preopen, open or close");
+    if (!b.bad)
+        submit(r, out, &c, 200);
+    body_close(&b);
+    return 0;
+}
+
+static int post_bid(const th_api_req *r, th_api_resp *out)
+{
+    body b;
+    if (need_role(r, out, "holder|owner", "bidding") || body_open(r, out, &b))
+        return 0;
+    th_cmd c = {.type = TH_CMD_AUCTION_BID};
+    c.auction = (th_auction_new){.auction = param(r, "id"),
+                                 .price = b_money(&b, "price", true),
+                                 .qty = b_int(&b, "qty", true)};
+    char id[24];
+    if (!b.bad && (c.auction.account = acting_for(r, out, &b, "account", id)) != NULL)
+        submit(r, out, &c, 201);
+    body_close(&b);
+    return 0;
+}
+
+static int delete_order(const th_api_req *r, th_api_resp *out)
+{
+    if (need_user(r, out) || own_order(r, out, param(r, "id")))
+        return 0;
     th_cmd c = {.type = TH_CMD_ORDER_CANCEL, .order_id = param(r, "id")};
     return submit(r, out, &c, 200);
 }
@@ -497,8 +679,27 @@ const th_api_route th_api_routes[] = {
      JSON},
     {"POST", "/api/v1/orders", post_order, "Place an order for the user's own account "
                                            "(Idempotency-Key optional)", JSON},
+    {"PUT", "/api/v1/orders/{id}", put_order, "Replace an order's price and quantity left "
+                                               "({\"price\", \"qty\"})", JSON},
     {"DELETE", "/api/v1/orders/{id}", delete_order, "Cancel an order of the user's own account",
      JSON},
+    {"POST", "/api/v1/picks", post_pick, "Take a listing (挂牌点选: {\"account\", \"listing\", "
+                                         "\"qty\"})", JSON},
+    {"POST", "/api/v1/transfers", post_transfer, "Transfer credits from the user's own account "
+                                                 "({\"from\", \"to\", \"qty\", \"project\", "
+                                                 "\"vintage\", \"serials\"})", JSON},
+    {"POST", "/api/v1/retirements", post_retirement, "Retire credits for offsetting ({\"from\", "
+                                                     "\"qty\", \"beneficiary\", \"reason\", "
+                                                     "\"jurisdiction\"...})", JSON},
+    {"POST", "/api/v1/cash/deposits", post_deposit, "Record a deposit (operator: {\"account\", "
+                                                    "\"amount\": \"1250.50\", "
+                                                    "\"reference\"})", JSON},
+    {"POST", "/api/v1/cash/withdrawals", post_withdrawal, "Record a withdrawal (operator)", JSON},
+    {"POST", "/api/v1/instruments/{code}/session", post_session, "Pre-open, open or close an "
+                                                                 "instrument's session by hand "
+                                                                 "(operator: {\"to\"})", JSON},
+    {"POST", "/api/v1/auctions/{id}/bids", post_bid, "Bid in a one-way auction ({\"account\", "
+                                                     "\"price\", \"qty\"})", JSON},
     {"GET", "/api/v1/certificates/{id}", get_certificate, "A retirement certificate", JSON},
     {"GET", "/api/v1/instruments", get_instruments, "Every instrument", JSON},
     {"GET", "/api/v1/instruments/{code}", get_instrument, "One instrument", JSON},

@@ -981,6 +981,9 @@ if command -v curl >/dev/null 2>&1; then
     expect 0 sv-token-revoke -- "$T" --db "$W" token revoke 3
     expect 2 sv-token-revoke-twice -- "$T" --db "$W" token revoke 3
     has "$D/err" "no token has the id 3, or it is revoked already" "a token is revoked once"
+    expect 0 sv-op -- "$T" --db "$W" user add op --account V --role operator
+    expect 0 sv-op-token -- "$T" --db "$W" token create op --json
+    TO=$(sed 's/.*"token":"\([^"]*\)".*/\1/' "$D/out")
     expect 0 sv-users -- "$T" --db "$W" user list
     has "$D/out" "user 2: lin, account 2, owner, 1 tokens" "the users, with their live tokens"
     "$T" --db "$W" serve --listen 127.0.0.1:0 --threads 2 >"$D/serve.out" 2>"$D/serve.err" &
@@ -1070,6 +1073,43 @@ if command -v curl >/dev/null 2>&1; then
     has "$D/out" '"filled":3,"remaining":0,"status":"cancelled"' "the rest of the sell cancelled"
     expect 0 sv-cli-cash -- "$T" --db "$W" cash balance 乙 --json
     has "$D/out" '"reserved_fen":0' "nothing left reserved"
+    # the other writes: each for the user's own account, or the operator's
+    send() { # METHOD PATH TOKEN BODY
+        curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$3")" -X "$1" --data "$4" "$URL$2"
+    }
+    code=$(send POST /api/v1/transfers "$TY" '{"from":"乙","to":"甲","qty":2}')
+    if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/transfers: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" '"type":"transfer"' "a transfer through the API"
+    has "$D/out" '"quantity":2' "of the quantity asked"
+    code=$(send POST /api/v1/retirements "$TY" '{"from":5,"qty":1,"beneficiary":"乙公司 2026 年度排放","reason":"自愿抵消"}')
+    if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/retirements: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" '"type":"retirement"' "a retirement through the API"
+    code=$(send POST /api/v1/retirements "$TY" '{"from":4,"qty":1,"beneficiary":"x","reason":"y"}')
+    if [ "$code" = 403 ]; then ok; else bad "retiring another's credits: HTTP $code"; fi
+    code=$(send POST /api/v1/cash/deposits "$TY" '{"account":5,"amount":"10.00"}')
+    if [ "$code" = 403 ]; then ok; else bad "a holder records a deposit: HTTP $code"; fi
+    has "$D/out" "cash is for a user whose role is operator, not holder" "deposits are the operator's"
+    code=$(send POST /api/v1/cash/deposits "$TO" '{"account":5,"amount":"10.05","reference":"BANK-7"}')
+    if [ "$code" = 201 ]; then ok; else bad "the operator's deposit: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" '"type":"deposit","amount_fen":1005,' "a deposit to the fen"
+    code=$(send POST /api/v1/cash/deposits "$TO" '{"account":5,"amount":10}')
+    if [ "$code" = 400 ]; then ok; else bad "an amount as a number: HTTP $code"; fi
+    has "$D/out" '"field":"amount"' "the refusal names the field"
+    code=$(send POST /api/v1/instruments/SG/session "$TO" '{"to":"sideways"}')
+    if [ "$code" = 400 ]; then ok; else bad "a bad session change: HTTP $code"; fi
+    code=$(send POST /api/v1/instruments/SG/session "$TY" '{"to":"close"}')
+    if [ "$code" = 403 ]; then ok; else bad "a holder closes a session: HTTP $code"; fi
+    code=$(send POST /api/v1/orders "$TL" '{"account":2,"instrument":"SG","side":"sell","price":"60.00","qty":4}')
+    LIST=$(sed 's/^{"id":\([0-9]*\),.*/\1/' "$D/out")
+    code=$(send PUT "/api/v1/orders/$LIST" "$TL" '{"price":"60.50","qty":3}')
+    if [ "$code" = 200 ]; then ok; else bad "PUT /api/v1/orders/ID: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" '"price_fen":6050,"price":"60.50","qty":3,' "a replace through the API"
+    code=$(send POST /api/v1/picks "$TY" "{\"account\":5,\"listing\":$LIST,\"qty\":1}")
+    if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/picks: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" '"filled":1,' "a pick through the API"
+    code=$(send POST /api/v1/instruments/SG/session "$TO" '{"to":"close"}')
+    if [ "$code" = 200 ]; then ok; else bad "the operator closes the session: HTTP $code"; fi
+    has "$D/out" '"session":"closed","was":"open","by":"hand"' "a session closed through the API"
     expect 2 sv-cli-user -- "$T" --db "$W" user add zz --account 乙 --role holder
     has "$D/err" "the server holds the database" "user add is a write, refused while serving"
     expect 2 sv-cli-write -- "$T" --db "$W" cash deposit 甲 1

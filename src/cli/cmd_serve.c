@@ -13,9 +13,10 @@
 int th_cmd_serve(const th_global *g, int argc, char **argv)
 {
     th_err e;
-    static const th_optspec spec[] = {{"listen", true, false}, {"threads", true, false}};
+    static const th_optspec spec[] = {
+        {"listen", true, false}, {"threads", true, false}, {"rate", true, false}};
     th_opts op;
-    if (th_opts_parse(&op, spec, 2, argc, argv, "serve", &e))
+    if (th_opts_parse(&op, spec, 3, argc, argv, "serve", &e))
         return th_cli_fail(&e);
     if (op.npos) {
         th_fail(&e, TH_EUSAGE, "serve takes options only (see tanhui help serve)");
@@ -33,6 +34,18 @@ int th_cmd_serve(const th_global *g, int argc, char **argv)
         }
         threads = (int)v;
     }
+    const char *rs = th_opt(&op, "rate");
+    int rate = 0;
+    if (rs) {
+        char *end;
+        long v = strtol(rs, &end, 10);
+        if (*end || v < 1 || v > 1000000) {
+            th_fail_at(&e, TH_EUSAGE, NULL, 0, "rate", rs, strlen(rs),
+                       "serve: --rate is requests a second per user, 1 to 1000000");
+            return th_cli_fail(&e);
+        }
+        rate = (int)v;
+    }
     /* the log's key, to sign checkpoints: read here, once, from the database's key file */
     th_db *db;
     if (th_db_open(g->db, TH_DB_READ, &db, &e))
@@ -46,6 +59,7 @@ int th_cmd_serve(const th_global *g, int argc, char **argv)
                        .listen = th_opt(&op, "listen") ? th_opt(&op, "listen")
                                                        : "127.0.0.1:8080",
                        .threads = threads,
+                       .rate = rate,
                        .signer = has_key ? &key : NULL};
     int rc = th_serve(&o, &e);
     OPENSSL_cleanse(&key, sizeof key);

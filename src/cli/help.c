@@ -407,7 +407,7 @@ static const char help_auction[] =
     "\"bid_qty\"}; bid prints the bid as an order (tanhui help order); list {\"auctions\": [...]}.\n";
 
 static const char help_serve[] =
-    "usage: tanhui [--db PATH] serve [--listen 127.0.0.1:8080] [--threads N]\n"
+    "usage: tanhui [--db PATH] serve [--listen 127.0.0.1:8080] [--threads N] [--rate N]\n"
     "\n"
     "Serve the JSON API at /api/v1 (its routes: GET /api/v1/openapi.json, an OpenAPI 3.1\n"
     "document) and Prometheus metrics at /metrics, until SIGTERM or SIGINT: then it stops\n"
@@ -419,7 +419,9 @@ static const char help_serve[] =
     "--threads the request threads (default 4), each with its own read connection. One line per\n"
     "request on stderr: method, path, status, duration, account. Errors are {\"error\":\n"
     "{\"code\", \"message\", \"field\"}} with a 4xx status for what the request got wrong (404\n"
-    "for what does not exist), 5xx for what failed here.\n"
+    "for what does not exist), 5xx for what failed here. Limits: bodies of 1 MiB (413), 30 s\n"
+    "for a slow client, 1,024 connections (64 from one address), and --rate requests a second\n"
+    "per user (default 500, in bursts of up to 2 s of it; then 429 with Retry-After).\n"
     "Routes: what anyone may read (supply, projects, certificates/{id},\n"
     "instruments[/{code}[/book|/trades|/bars]], trades, auctions[/{id}], sessions, calendar,\n"
     "log/size, log/entries/{index}, log/checkpoint[?size=S] (text/plain), log/key,\n"

@@ -19,7 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { BODY_MAX = 1 << 20, ROUTE_SLOTS = 128, LAT_BUCKETS = 10 };
+enum { BODY_MAX = 1 << 20, ROUTE_SLOTS = 128, LAT_BUCKETS = 10, BUCKETS = 4096 };
+
+/* A user's token bucket: rate a second, up to 2 s of it. */
+typedef struct {
+    int64_t user; /* 0: a free slot */
+    double tokens, at;
+} bucket;
 
 static const double lat_bounds[LAT_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                0.025,  0.05,  0.1,    0.5,   1.0};
@@ -40,6 +46,10 @@ typedef struct {
     size_t nroutes;
     uint64_t lat_count[LAT_BUCKETS + 1];
     double lat_sum;
+    double rate;
+    bucket buckets[BUCKETS]; /* open addressing by user id; a full table resets */
+    size_t nbuckets;
+    uint64_t limited;
 } server;
 
 static __thread th_db *reader; /* this request thread's read connection */
@@ -125,6 +135,11 @@ static void metrics(server *s, th_buf *out)
     pthread_mutex_unlock(&s->mu);
     th_sequencer_stats st;
     th_sequencer_stats_get(s->seq, &st);
+    pthread_mutex_lock(&s->mu);
+    th_buf_printf(out, "# HELP tanhui_rate_limited_total Requests refused with 429.\n"
+                       "# TYPE tanhui_rate_limited_total counter\ntanhui_rate_limited_total %llu\n",
+                  (unsigned long long)s->limited);
+    pthread_mutex_unlock(&s->mu);
     th_buf_printf(out, "# HELP tanhui_batches_total Batches committed.\n"
                        "# TYPE tanhui_batches_total counter\n"
                        "tanhui_batches_total %llu\n"
@@ -157,12 +172,45 @@ static void metrics(server *s, th_buf *out)
     th_db_done(db, q);
 }
 
+/* Take one request from the user's bucket: 0, or the seconds to wait for the next. */
+static double take(server *s, int64_t user, double now)
+{
+    pthread_mutex_lock(&s->mu);
+    size_t i = (size_t)user * 2654435761u % BUCKETS;
+    while (s->buckets[i].user && s->buckets[i].user != user)
+        i = (i + 1) % BUCKETS;
+    if (!s->buckets[i].user) {
+        if (s->nbuckets >= BUCKETS / 2) { /* forget them all: each starts full again */
+            memset(s->buckets, 0, sizeof s->buckets);
+            s->nbuckets = 0;
+            i = (size_t)user * 2654435761u % BUCKETS;
+        }
+        s->buckets[i] = (bucket){user, 2 * s->rate, now};
+        s->nbuckets++;
+    }
+    bucket *b = &s->buckets[i];
+    b->tokens += (now - b->at) * s->rate;
+    if (b->tokens > 2 * s->rate)
+        b->tokens = 2 * s->rate;
+    b->at = now;
+    double wait = 0;
+    if (b->tokens >= 1)
+        b->tokens -= 1;
+    else {
+        wait = (1 - b->tokens) / s->rate;
+        s->limited++;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return wait;
+}
+
 static const char *query_value(void *arg, const char *key)
 {
     return MHD_lookup_connection_value(arg, MHD_GET_ARGUMENT_KIND, key);
 }
 
-static enum MHD_Result respond(struct MHD_Connection *c, const th_api_resp *r)
+static enum MHD_Result respond(struct MHD_Connection *c, const th_api_resp *r,
+                               const char *retry_after)
 {
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(r->body.len, r->body.p ? r->body.p : (void *)"",
@@ -172,6 +220,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, const th_api_resp *r)
     MHD_add_response_header(resp, "Content-Type", r->content_type);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (retry_after && *retry_after)
+        MHD_add_response_header(resp, "Retry-After", retry_after);
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ok;
@@ -223,6 +273,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     th_buf_init(&r.body);
     const char *route = "unmatched";
     th_user user = {.id = 0};
+    double wait = 0;
+    char retry[16] = "";
     th_err e;
     th_db *db;
     if (rq->too_big) {
@@ -234,7 +286,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r.content_type = "text/plain; version=0.0.4";
     } else if (!(db = thread_reader(s, &e))) {
         th_api_fail(&r, &e);
-    } else if (authenticate(c, db, &user, &r) == 0) {
+    } else if (authenticate(c, db, &user, &r) != 0) {
+        /* r holds the 401 */
+    } else if (user.id && (wait = take(s, user.id, now_s())) > 0) {
+        char msg[120];
+        snprintf(msg, sizeof msg, "too many requests for this user: %g a second at most",
+                 s->rate);
+        th_api_error(&r, 429, "rate_limited", msg, NULL);
+        snprintf(retry, sizeof retry, "%d", (int)wait + 1);
+    } else {
         th_api_req req = {.db = db, .seq = s->seq, .query = query_value, .query_arg = c,
                           .body = rq->body.p, .body_len = rq->body.len,
                           .user = user.id ? &user : NULL,
@@ -249,7 +309,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (user.id)
         snprintf(who, sizeof who, "%lld", (long long)user.account);
     fprintf(stderr, "%s %s %d %.1fms %s\n", method, url, r.status, took * 1e3, who);
-    enum MHD_Result ok = respond(c, &r);
+    enum MHD_Result ok = respond(c, &r, retry);
     th_buf_free(&r.body);
     return ok;
 }
@@ -315,7 +375,7 @@ int th_serve(const th_serve_opts *o, th_err *e)
         close(lock);
         return -1;
     }
-    server s = {.db_path = o->db_path};
+    server s = {.db_path = o->db_path, .rate = o->rate > 0 ? o->rate : 500};
     pthread_mutex_init(&s.mu, NULL);
     s.seq = th_sequencer_start(wdb, o->signer, 1000, e);
     if (!s.seq) {
@@ -327,6 +387,7 @@ int th_serve(const th_serve_opts *o, th_err *e)
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
         on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+        MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64u,
         MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
     int rc = 0;
     if (!d) {

@@ -5,7 +5,10 @@
  * one writer) and a pool of request threads, each with its own read-only connection, and runs
  * until SIGTERM or SIGINT: then it stops accepting, lets the requests in flight finish (their
  * batch committed), stops the writer (a checkpoint signed over what is left) and returns 0.
- * One line per request on stderr: method, path, status, duration, account ("-" when none). */
+ * One line per request on stderr: method, path, status, duration, account ("-" when none).
+ *
+ * Limits: a body of 1 MiB (413), 30 s for a slow client, 1,024 connections in all and 64 from
+ * one address, and a token bucket per user (429 with Retry-After when it is empty). */
 #ifndef TH_HTTP_H
 #define TH_HTTP_H
 
@@ -16,6 +19,7 @@ typedef struct {
     const char *db_path;
     const char *listen;            /* "127.0.0.1:8080"; port 0: any free one */
     int threads;                   /* request threads; 0: 4 */
+    int rate;                      /* requests a second per token; 0: 500 (bursts of 2 s) */
     const th_note_signer *signer;  /* NULL: sign no checkpoints */
 } th_serve_opts;
 

@@ -1110,6 +1110,10 @@ if command -v curl >/dev/null 2>&1; then
     code=$(send POST /api/v1/instruments/SG/session "$TO" '{"to":"close"}')
     if [ "$code" = 200 ]; then ok; else bad "the operator closes the session: HTTP $code"; fi
     has "$D/out" '"session":"closed","was":"open","by":"hand"' "a session closed through the API"
+    head -c 1100000 /dev/zero | tr '\0' ' ' >"$D/big"
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TY")" -X POST --data-binary @"$D/big" "$URL/api/v1/orders")
+    if [ "$code" = 413 ]; then ok; else bad "a body over 1 MiB: HTTP $code"; fi
+    has "$D/out" '"code":"too_large"' "413 with the API's error"
     expect 2 sv-cli-user -- "$T" --db "$W" user add zz --account 乙 --role holder
     has "$D/err" "the server holds the database" "user add is a write, refused while serving"
     expect 2 sv-cli-write -- "$T" --db "$W" cash deposit 甲 1
@@ -1132,6 +1136,23 @@ if command -v curl >/dev/null 2>&1; then
     rc=$?
     if [ "$rc" -eq 0 ]; then ok; else bad "serve exits 0 on SIGTERM, not $rc"; fi
     has "$D/serve.err" "SIGTERM: finishing the requests in flight" "a graceful shutdown"
+    # a user's requests beyond its rate: 429 with Retry-After
+    "$T" --db "$W" serve --listen 127.0.0.1:0 --rate 2 >"$D/serve.out" 2>"$D/serve.err" &
+    SP=$!
+    for _ in $(seq 100); do grep -q listening "$D/serve.out" && break; sleep 0.1; done
+    URL=$(sed -n 's/^listening on //p' "$D/serve.out")
+    limited=0
+    for _ in 1 2 3 4 5 6 7 8; do
+        code=$(curl -s -D "$D/headers" -o "$D/out" -w '%{http_code}' -H "$(auth "$TY")" "$URL/api/v1/accounts/5/cash")
+        [ "$code" = 429 ] && limited=$((limited + 1)) && cp "$D/headers" "$D/h429" && cp "$D/out" "$D/o429"
+    done
+    if [ "$limited" -ge 1 ]; then ok; else bad "8 requests at once against --rate 2: no 429"; fi
+    has "$D/h429" "Retry-After: " "429 says when to retry"
+    has "$D/o429" '"code":"rate_limited"' "429 with the API's error"
+    code=$(curl -s -o "$D/out" -w '%{http_code}' "$URL/api/v1/supply")
+    if [ "$code" = 200 ]; then ok; else bad "the public is not limited by a user's rate: HTTP $code"; fi
+    kill -TERM "$SP"
+    wait "$SP"
     expect 0 sv-after-write -- "$T" --db "$W" cash deposit 甲 1
     expect 0 sv-log-verify -- "$T" --db "$W" log verify
     expect 0 sv-check -- "$T" --db "$W" check

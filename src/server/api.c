@@ -12,6 +12,7 @@
 #include "exchange/sharing.h"
 #include "ledger/accounts.h"
 #include "exchange/bars.h"
+#include "exchange/block_trades.h"
 #include "exchange/calendar.h"
 #include "exchange/instruments.h"
 #include "exchange/orders.h"
@@ -652,6 +653,138 @@ static int delete_order(const th_api_req *r, th_api_resp *out)
     return submit(r, out, &c, 200);
 }
 
+/* The user's own account's id, as text. */
+static const char *self(const th_api_req *r, char id[24])
+{
+    snprintf(id, 24, "%lld", (long long)r->user->account);
+    return id;
+}
+
+static int post_account(const th_api_req *r, th_api_resp *out)
+{
+    body b;
+    if (need_role(r, out, "operator", "opening accounts") || body_open(r, out, &b))
+        return 0;
+    th_cmd c = {.type = TH_CMD_ACCOUNT_ADD, .name = b_str(&b, "name", true, false),
+                .kind = b_str(&b, "kind", true, false)};
+    if (!b.bad)
+        submit(r, out, &c, 201);
+    body_close(&b);
+    return 0;
+}
+
+static int post_instrument(const th_api_req *r, th_api_resp *out)
+{
+    body b;
+    if (need_role(r, out, "operator", "listing instruments") || body_open(r, out, &b))
+        return 0;
+    th_cmd c = {.type = TH_CMD_INSTRUMENT_ADD};
+    json_t *t1 = json_object_get(b.root, "t_plus_one");
+    if (t1 && !json_is_boolean(t1))
+        body_bad(&b, "t_plus_one", "true or false");
+    c.instrument = (th_instrument_new){.code = b_str(&b, "code", true, false),
+                                       .vintage = (int)b_int(&b, "vintage", true),
+                                       .project = b_str(&b, "project", false, true),
+                                       .ref_price = b_money(&b, "ref_price", true),
+                                       .band_bps = (int)b_int(&b, "band_bps", false),
+                                       .maker_fee_bps = (int)b_int(&b, "maker_fee_bps", false),
+                                       .taker_fee_bps = (int)b_int(&b, "taker_fee_bps", false),
+                                       .pick_depth = (int)b_int(&b, "pick_depth", false),
+                                       .t_plus_one = json_is_true(t1),
+                                       .block_min = b_int(&b, "block_min", false)};
+    if (!b.bad)
+        submit(r, out, &c, 201);
+    body_close(&b);
+    return 0;
+}
+
+static int post_auction(const th_api_req *r, th_api_resp *out)
+{
+    body b;
+    if (need_role(r, out, "holder|owner", "selling") || body_open(r, out, &b))
+        return 0;
+    th_cmd c = {.type = TH_CMD_AUCTION_OPEN};
+    c.auction = (th_auction_new){.instrument = b_str(&b, "instrument", true, true),
+                                 .qty = b_int(&b, "qty", true),
+                                 .reserve = b_money(&b, "reserve", true),
+                                 .until = b_str(&b, "until", true, false),
+                                 .pricing = b_str(&b, "pricing", false, false)};
+    char id[24];
+    if (!b.bad && (c.auction.seller = acting_for(r, out, &b, "seller", id)) != NULL)
+        submit(r, out, &c, 201);
+    body_close(&b);
+    return 0;
+}
+
+static int get_blocks(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    return json_answer(out, th_block_list_json(r->db, &out->body, &e), &e);
+}
+
+static int post_block(const th_api_req *r, th_api_resp *out)
+{
+    body b;
+    if (need_role(r, out, "holder|owner", "selling") || body_open(r, out, &b))
+        return 0;
+    th_cmd c = {.type = TH_CMD_BLOCK_PROPOSE};
+    c.block = (th_block_new){.buyer = b_str(&b, "buyer", true, true),
+                             .instrument = b_str(&b, "instrument", true, true),
+                             .price = b_money(&b, "price", true),
+                             .qty = b_int(&b, "qty", true)};
+    char id[24];
+    if (!b.bad && (c.block.seller = acting_for(r, out, &b, "seller", id)) != NULL)
+        submit(r, out, &c, 201);
+    body_close(&b);
+    return 0;
+}
+
+static int post_block_accept(const th_api_req *r, th_api_resp *out)
+{
+    if (need_role(r, out, "holder|owner", "buying"))
+        return 0;
+    char id[24];
+    th_cmd c = {.type = TH_CMD_BLOCK_ACCEPT, .order_id = param(r, "id")};
+    c.block.buyer = self(r, id); /* the engine refuses a buyer the proposal does not name */
+    return submit(r, out, &c, 200);
+}
+
+static int post_decision(const th_api_req *r, th_api_resp *out, bool verify)
+{
+    body b;
+    if (need_role(r, out, "verifier", "verifying") ||
+        (!verify && body_open(r, out, &b)))
+        return 0;
+    char id[24];
+    th_cmd c = {.type = verify ? TH_CMD_REPORT_VERIFY : TH_CMD_REPORT_REJECT,
+                .report_id = param(r, "id"), .verifier = self(r, id)};
+    if (!verify)
+        c.reason = b_str(&b, "reason", true, false);
+    if (verify || !b.bad)
+        submit(r, out, &c, 200);
+    if (!verify)
+        body_close(&b);
+    return 0;
+}
+
+static int post_verify(const th_api_req *r, th_api_resp *out)
+{
+    return post_decision(r, out, true);
+}
+
+static int post_reject(const th_api_req *r, th_api_resp *out)
+{
+    return post_decision(r, out, false);
+}
+
+static int post_issue(const th_api_req *r, th_api_resp *out)
+{
+    if (need_role(r, out, "operator", "issuing"))
+        return 0;
+    th_cmd c = {.type = TH_CMD_ISSUE, .report_id = param(r, "id")};
+    return submit(r, out, &c, 201);
+}
+
 static int get_openapi(const th_api_req *r, th_api_resp *out)
 {
     (void)r;
@@ -667,6 +800,14 @@ const th_api_route th_api_routes[] = {
     {"GET", "/api/v1/supply", get_supply, "The registry's supply: issued, held, retired, "
                                           "cancelled and in the buffer", JSON},
     {"GET", "/api/v1/projects", get_projects, "Every project", JSON},
+    {"POST", "/api/v1/accounts", post_account, "Open an account (operator: {\"name\", "
+                                               "\"kind\"})", JSON},
+    {"POST", "/api/v1/reports/{id}/verify", post_verify, "Verify a report (a verifier that does "
+                                                         "not own its project)", JSON},
+    {"POST", "/api/v1/reports/{id}/reject", post_reject, "Reject a report (a verifier: "
+                                                         "{\"reason\"})", JSON},
+    {"POST", "/api/v1/reports/{id}/issue", post_issue, "Issue a verified report's credits "
+                                                       "(operator)", JSON},
     {"GET", "/api/v1/accounts/{id}/holdings", get_holdings, "An account's holdings by serial "
                                                             "block (its user, or an operator)",
      JSON},
@@ -698,10 +839,19 @@ const th_api_route th_api_routes[] = {
     {"POST", "/api/v1/instruments/{code}/session", post_session, "Pre-open, open or close an "
                                                                  "instrument's session by hand "
                                                                  "(operator: {\"to\"})", JSON},
+    {"GET", "/api/v1/blocks", get_blocks, "Block trades, newest first", JSON},
+    {"POST", "/api/v1/blocks", post_block, "Propose a block trade of the user's own credits "
+                                           "({\"seller\", \"buyer\", \"instrument\", "
+                                           "\"price\", \"qty\"})", JSON},
+    {"POST", "/api/v1/blocks/{id}/accept", post_block_accept, "Accept a block trade proposed to "
+                                                              "the user's own account", JSON},
     {"POST", "/api/v1/auctions/{id}/bids", post_bid, "Bid in a one-way auction ({\"account\", "
                                                      "\"price\", \"qty\"})", JSON},
     {"GET", "/api/v1/certificates/{id}", get_certificate, "A retirement certificate", JSON},
     {"GET", "/api/v1/instruments", get_instruments, "Every instrument", JSON},
+    {"POST", "/api/v1/instruments", post_instrument, "List an instrument (operator: {\"code\", "
+                                                     "\"vintage\", \"ref_price\": \"58.50\", "
+                                                     "...})", JSON},
     {"GET", "/api/v1/instruments/{code}", get_instrument, "One instrument", JSON},
     {"GET", "/api/v1/instruments/{code}/book", get_book, "An instrument's order book by price "
                                                          "level", JSON},
@@ -711,6 +861,9 @@ const th_api_route th_api_routes[] = {
                                                          "1h or 1d)", JSON},
     {"GET", "/api/v1/trades", get_trades, "Every trade, newest first", JSON},
     {"GET", "/api/v1/auctions", get_auctions, "One-way auctions, newest first", JSON},
+    {"POST", "/api/v1/auctions", post_auction, "Open a one-way auction of the user's own "
+                                               "credits ({\"seller\", \"instrument\", \"qty\", "
+                                               "\"reserve\", \"until\", \"pricing\"})", JSON},
     {"GET", "/api/v1/auctions/{id}", get_auction, "One one-way auction (its bids once settled)",
      JSON},
     {"GET", "/api/v1/sessions", get_sessions, "Every instrument's trading session", JSON},

@@ -984,6 +984,11 @@ if command -v curl >/dev/null 2>&1; then
     expect 0 sv-op -- "$T" --db "$W" user add op --account V --role operator
     expect 0 sv-op-token -- "$T" --db "$W" token create op --json
     TO=$(sed 's/.*"token":"\([^"]*\)".*/\1/' "$D/out")
+    expect 0 sv-ver -- "$T" --db "$W" user add ver --account V --role verifier
+    expect 0 sv-ver-token -- "$T" --db "$W" token create ver --json
+    TV=$(sed 's/.*"token":"\([^"]*\)".*/\1/' "$D/out")
+    expect 0 sv-project -- "$T" --db "$W" project add --name P2 --owner 林场
+    expect 0 sv-report -- "$T" --db "$W" report add P2 --before "$SB" --after "$SA"
     expect 0 sv-users -- "$T" --db "$W" user list
     has "$D/out" "user 2: lin, account 2, owner, 1 tokens" "the users, with their live tokens"
     "$T" --db "$W" serve --listen 127.0.0.1:0 --threads 2 >"$D/serve.out" 2>"$D/serve.err" &
@@ -1107,6 +1112,41 @@ if command -v curl >/dev/null 2>&1; then
     code=$(send POST /api/v1/picks "$TY" "{\"account\":5,\"listing\":$LIST,\"qty\":1}")
     if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/picks: HTTP $code"; head -2 "$D/out"; fi
     has "$D/out" '"filled":1,' "a pick through the API"
+    # the operator's, the verifier's and the seller's own writes
+    code=$(send POST /api/v1/accounts "$TY" '{"name":"丙公司","kind":"company"}')
+    if [ "$code" = 403 ]; then ok; else bad "a holder opens an account: HTTP $code"; fi
+    code=$(send POST /api/v1/accounts "$TO" '{"name":"丙公司","kind":"company"}')
+    if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/accounts: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" '"name":"丙公司","kind":"company"' "an account opened through the API"
+    code=$(send POST /api/v1/reports/2/verify "$TY" '')
+    if [ "$code" = 403 ]; then ok; else bad "a holder verifies: HTTP $code"; fi
+    code=$(send POST /api/v1/reports/2/verify "$TV" '')
+    if [ "$code" = 200 ]; then ok; else bad "POST /api/v1/reports/2/verify: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" '"status":"verified"' "a report verified through the API"
+    code=$(send POST /api/v1/reports/2/issue "$TV" '')
+    if [ "$code" = 403 ]; then ok; else bad "a verifier issues: HTTP $code"; fi
+    code=$(send POST /api/v1/reports/2/issue "$TO" '')
+    if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/reports/2/issue: HTTP $code"; head -2 "$D/out"; fi
+    code=$(send POST /api/v1/reports/2/issue "$TO" '')
+    if [ "$code" = 400 ]; then ok; else bad "issuing twice: HTTP $code"; fi
+    code=$(send POST /api/v1/instruments "$TO" '{"code":"SG2","vintage":2024,"ref_price":"58.00","block_min":5,"t_plus_one":true}')
+    if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/instruments: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" '"code":"SG2","vintage":2024' "an instrument listed through the API"
+    has "$D/out" '"t_plus_one":true' "with T+1"
+    code=$(send POST /api/v1/blocks "$TL" '{"seller":2,"buyer":5,"instrument":"SG2","price":"55.00","qty":6}')
+    if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/blocks: HTTP $code"; head -2 "$D/out"; fi
+    BLK=$(sed 's/^{"id":\([0-9]*\),.*/\1/' "$D/out")
+    code=$(send POST "/api/v1/blocks/$BLK/accept" "$TL" '')
+    if [ "$code" = 400 ]; then ok; else bad "a block accepted by another than its buyer: HTTP $code"; fi
+    code=$(send POST "/api/v1/blocks/$BLK/accept" "$TY" '')
+    if [ "$code" = 200 ]; then ok; else bad "POST /api/v1/blocks/ID/accept: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" '"status":"accepted"' "a block trade settled through the API"
+    later=$(date -u -d "+1 hour" +%Y-%m-%dT%H:%M:%SZ)
+    code=$(send POST /api/v1/auctions "$TL" "{\"seller\":2,\"instrument\":\"SG2\",\"qty\":3,\"reserve\":\"50.00\",\"until\":\"$later\"}")
+    if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/auctions: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" '"qty":3,"reserve_fen":5000' "an auction opened through the API"
+    code=$(send POST /api/v1/auctions "$TY" "{\"seller\":2,\"instrument\":\"SG2\",\"qty\":3,\"reserve\":\"50.00\",\"until\":\"$later\"}")
+    if [ "$code" = 403 ]; then ok; else bad "an auction of another's credits: HTTP $code"; fi
     code=$(send POST /api/v1/instruments/SG/session "$TO" '{"to":"close"}')
     if [ "$code" = 200 ]; then ok; else bad "the operator closes the session: HTTP $code"; fi
     has "$D/out" '"session":"closed","was":"open","by":"hand"' "a session closed through the API"

@@ -24,6 +24,7 @@
 #include "log/log_store.h"
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -785,6 +786,85 @@ static int post_issue(const th_api_req *r, th_api_resp *out)
     return submit(r, out, &c, 201);
 }
 
+static void user_json(const th_user *u, th_buf *out)
+{
+    th_json j;
+    th_json_init(&j, out);
+    th_json_obj_begin(&j);
+    th_json_key(&j, "user");
+    th_json_obj_begin(&j);
+    th_json_key(&j, "id");
+    th_json_int(&j, u->id);
+    th_json_key(&j, "name");
+    th_json_str(&j, u->name);
+    th_json_key(&j, "account");
+    th_json_int(&j, u->account);
+    th_json_key(&j, "role");
+    th_json_str(&j, u->role);
+    th_json_obj_end(&j);
+    th_json_obj_end(&j);
+}
+
+static int post_login(const th_api_req *r, th_api_resp *out)
+{
+    body b;
+    if (body_open(r, out, &b))
+        return 0;
+    const char *name = b_str(&b, "name", true, false), *pw = b_str(&b, "password", true, false);
+    th_err e;
+    th_user u;
+    th_db *w = r->credentials ? r->credentials(r->credentials_arg) : NULL;
+    int k = b.bad ? -2 : th_user_login(r->db, name, pw, &u, &e);
+    char token[60];
+    if (k == -2) {
+        /* the 400 is in out */
+    } else if (k < 0) {
+        th_api_fail(out, &e);
+    } else if (k == 0) {
+        th_api_error(out, 401, "unauthorized", "the name or the password is wrong", NULL);
+    } else if (!w) {
+        th_api_error(out, 500, "internal", "no connection to record the session", NULL);
+    } else if (th_session_create(w, name, TH_SESSION_SECONDS, token, &e) != 0) {
+        th_api_fail(out, &e);
+    } else {
+        snprintf(out->set_cookie, sizeof out->set_cookie,
+                 "%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d", TH_SESSION_COOKIE,
+                 token, TH_SESSION_SECONDS);
+        sodium_memzero(token, sizeof token);
+        user_json(&u, &out->body);
+        out->status = 200;
+        out->content_type = "application/json";
+    }
+    body_close(&b);
+    return 0;
+}
+
+static int post_logout(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    th_db *w = r->credentials ? r->credentials(r->credentials_arg) : NULL;
+    if (r->session && w && th_token_revoke_text(w, r->session, &e) != 0) {
+        th_api_fail(out, &e);
+        return 0;
+    }
+    snprintf(out->set_cookie, sizeof out->set_cookie,
+             "%s=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0", TH_SESSION_COOKIE);
+    th_buf_puts(&out->body, "{\"ok\":true}");
+    out->status = 200;
+    out->content_type = "application/json";
+    return 0;
+}
+
+static int get_me(const th_api_req *r, th_api_resp *out)
+{
+    if (need_user(r, out))
+        return 0;
+    user_json(r->user, &out->body);
+    out->status = 200;
+    out->content_type = "application/json";
+    return 0;
+}
+
 static int get_openapi(const th_api_req *r, th_api_resp *out)
 {
     (void)r;
@@ -797,6 +877,11 @@ static int get_openapi(const th_api_req *r, th_api_resp *out)
 #define JSON "application/json"
 #define TEXT "text/plain"
 const th_api_route th_api_routes[] = {
+    {"POST", "/api/v1/login", post_login, "Log in ({\"name\", \"password\"}): a session "
+                                          "cookie, HttpOnly and SameSite=Strict, for 12 hours",
+     JSON},
+    {"POST", "/api/v1/logout", post_logout, "End the session of the cookie", JSON},
+    {"GET", "/api/v1/me", get_me, "The user of the token or session", JSON},
     {"GET", "/api/v1/supply", get_supply, "The registry's supply: issued, held, retired, "
                                           "cancelled and in the buffer", JSON},
     {"GET", "/api/v1/projects", get_projects, "Every project", JSON},

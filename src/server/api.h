@@ -25,15 +25,23 @@ typedef struct {
     void *query_arg;
     const char *body;
     size_t body_len;
-    const th_user *user;        /* from the bearer token; NULL: the public */
+    const th_user *user;        /* from the bearer token or session cookie; NULL: the public */
     const char *idempotency_key; /* the Idempotency-Key header, or NULL */
+    const char *session;        /* the session cookie's token, or NULL */
+    th_db *(*credentials)(void *arg); /* a write connection for logins, or NULL */
+    void *credentials_arg;
 } th_api_req;
 
 typedef struct {
     int status;
     const char *content_type; /* static */
     th_buf body;
+    char set_cookie[200]; /* a Set-Cookie header to send ("": none) */
 } th_api_resp;
+
+/* The session cookie's name, and how long a login lasts. */
+#define TH_SESSION_COOKIE "tanhui_session"
+enum { TH_SESSION_SECONDS = 12 * 3600 };
 
 /* Write routes and an account's own data need a user: 401 without one, 403 when the user may
  * not act for the account. A user acts only for its own account (an operator may read any). */

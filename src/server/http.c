@@ -53,6 +53,7 @@ typedef struct {
 } server;
 
 static __thread th_db *reader; /* this request thread's read connection */
+static __thread th_db *writer; /* ... and its connection for logins (opened when first needed) */
 
 typedef struct {
     th_buf body;
@@ -67,20 +68,37 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Keep a thread's connection, to close it when the server stops. */
+static void keep(server *s, th_db *db)
+{
+    pthread_mutex_lock(&s->mu);
+    if (s->nreaders == s->capreaders) {
+        s->capreaders = s->capreaders ? 2 * s->capreaders : 8;
+        s->readers = th_xrealloc(s->readers, s->capreaders * sizeof *s->readers);
+    }
+    s->readers[s->nreaders++] = db;
+    pthread_mutex_unlock(&s->mu);
+}
+
 static th_db *thread_reader(server *s, th_err *e)
 {
     if (reader)
         return reader;
     if (th_db_open(s->db_path, TH_DB_READ, &reader, e) != 0)
         return NULL;
-    pthread_mutex_lock(&s->mu);
-    if (s->nreaders == s->capreaders) {
-        s->capreaders = s->capreaders ? 2 * s->capreaders : 8;
-        s->readers = th_xrealloc(s->readers, s->capreaders * sizeof *s->readers);
-    }
-    s->readers[s->nreaders++] = reader;
-    pthread_mutex_unlock(&s->mu);
+    keep(s, reader);
     return reader;
+}
+
+/* The thread's connection for credentials (sessions), outside the sequencer: they are not
+ * registry state. NULL when it cannot be opened. */
+static th_db *thread_writer(void *arg)
+{
+    server *s = arg;
+    th_err e;
+    if (!writer && th_db_open(s->db_path, TH_DB_WRITE, &writer, &e) == 0)
+        keep(s, writer);
+    return writer;
 }
 
 static void count(server *s, const char *route, int status, double took)
@@ -222,6 +240,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, const th_api_resp *r,
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     if (retry_after && *retry_after)
         MHD_add_response_header(resp, "Retry-After", retry_after);
+    if (r->set_cookie[0])
+        MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ok;
@@ -232,18 +252,22 @@ static enum MHD_Result respond(struct MHD_Connection *c, const th_api_resp *r,
 static int authenticate(struct MHD_Connection *c, th_db *db, th_user *user, th_api_resp *r)
 {
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-    if (!h)
+    const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, TH_SESSION_COOKIE);
+    if (!h && (!cookie || !*cookie))
         return 0;
     th_err e;
-    int k = strncmp(h, "Bearer ", 7) == 0 ? th_token_user(db, h + 7, user, &e) : 0;
+    int k = h ? (strncmp(h, "Bearer ", 7) == 0 ? th_token_user(db, h + 7, user, &e) : 0)
+              : th_token_user(db, cookie, user, &e);
     if (k > 0)
         return 0;
     memset(user, 0, sizeof *user);
     if (k < 0)
         th_api_fail(r, &e);
     else
-        th_api_error(r, 401, "unauthorized", "the bearer token is unknown or revoked",
-                     "Authorization");
+        th_api_error(r, 401, "unauthorized",
+                     h ? "the bearer token is unknown or revoked"
+                       : "the session has ended: log in again",
+                     h ? "Authorization" : TH_SESSION_COOKIE);
     return -1;
 }
 
@@ -299,7 +323,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                           .body = rq->body.p, .body_len = rq->body.len,
                           .user = user.id ? &user : NULL,
                           .idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                                         "Idempotency-Key")};
+                                                                         "Idempotency-Key"),
+                          .session = MHD_lookup_connection_value(c, MHD_COOKIE_KIND,
+                                                                 TH_SESSION_COOKIE),
+                          .credentials = thread_writer,
+                          .credentials_arg = s};
         th_api_dispatch(method, url, &req, &r, &route);
     }
     double took = now_s() - rq->t0;

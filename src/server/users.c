@@ -137,7 +137,23 @@ int th_user_login(th_db *db, const char *name, const char *password, th_user *u,
     return ok;
 }
 
+static int make_token(th_db *db, const char *user, int ttl, char token[60], int64_t *id,
+                      th_err *e);
+
 int th_token_create(th_db *db, const char *user, char token[60], int64_t *id, th_err *e)
+{
+    return make_token(db, user, 0, token, id, e);
+}
+
+int th_session_create(th_db *db, const char *user, int ttl, char token[60], th_err *e)
+{
+    int64_t id;
+    return make_token(db, user, ttl > 0 ? ttl : 1, token, &id, e);
+}
+
+/* ttl 0: an API token, without an end; else a session ending ttl seconds from now. */
+static int make_token(th_db *db, const char *user, int ttl, char token[60], int64_t *id,
+                      th_err *e)
 {
     if (ready(e))
         return -1;
@@ -151,14 +167,24 @@ int th_token_create(th_db *db, const char *user, char token[60], int64_t *id, th
     if (th_db_exec1(db, "BEGIN IMMEDIATE", e))
         return -1;
     sqlite3_stmt *st;
-    int rc = th_db_stmt(db, "INSERT INTO tokens (user_id, hash, created_at) SELECT id, ?, ? FROM"
-                            " users WHERE name = ? RETURNING id", &st, e);
+    int rc = th_db_stmt(db, "INSERT INTO tokens (user_id, hash, created_at, kind, expires_at)"
+                            " SELECT id, ?, ?, ?, ? FROM users WHERE name = ? RETURNING id",
+                        &st, e);
     if (rc == 0) {
-        char now[32];
+        char now[32], end[32];
         utc_now(now);
+        time_t t = time(NULL) + ttl;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(end, sizeof end, "%Y-%m-%dT%H:%M:%SZ", &tm);
         sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, user ? user : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, ttl ? "session" : "api", -1, SQLITE_STATIC);
+        if (ttl)
+            sqlite3_bind_text(st, 4, end, -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(st, 4);
+        sqlite3_bind_text(st, 5, user ? user : "", -1, SQLITE_STATIC);
         int r = sqlite3_step(st);
         if (r == SQLITE_ROW)
             *id = sqlite3_column_int64(st, 0);
@@ -201,10 +227,14 @@ int th_token_user(th_db *db, const char *token, th_user *u, th_err *e)
     th_sha256(token, strlen(token), hash);
     sqlite3_stmt *st;
     if (th_db_stmt(db, "SELECT u.id, u.name, u.account_id, u.role FROM tokens t JOIN users u"
-                       " ON u.id = t.user_id WHERE t.hash = ? AND t.revoked_at IS NULL",
+                       " ON u.id = t.user_id WHERE t.hash = ? AND t.revoked_at IS NULL"
+                       " AND (t.expires_at IS NULL OR t.expires_at > ?)",
                    &st, e))
         return -1;
+    char now[32];
+    utc_now(now);
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
     int r = sqlite3_step(st);
     if (r == SQLITE_ROW)
         user_from(st, u);
@@ -212,6 +242,27 @@ int th_token_user(th_db *db, const char *token, th_user *u, th_err *e)
     if (r != SQLITE_ROW && r != SQLITE_DONE)
         return th_db_fail(db, "cannot read the tokens", e);
     return r == SQLITE_ROW;
+}
+
+int th_token_revoke_text(th_db *db, const char *token, th_err *e)
+{
+    uint8_t hash[32];
+    th_sha256(token, strlen(token), hash);
+    if (th_db_exec1(db, "BEGIN IMMEDIATE", e))
+        return -1;
+    sqlite3_stmt *st;
+    int rc = th_db_stmt(db, "UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS"
+                            " NULL", &st, e);
+    if (rc == 0) {
+        char now[32];
+        utc_now(now);
+        sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(st, 2, hash, 32, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = th_db_fail(db, "cannot end the session", e);
+        th_db_done(db, st);
+    }
+    return finish(db, rc, e);
 }
 
 static void user_item(th_db *db, sqlite3_stmt *st, th_buf *out)
@@ -240,6 +291,7 @@ int th_users_json(th_db *db, const char *arg, th_buf *out, th_err *e)
     (void)arg;
     return th_db_json_list(db, "SELECT u.id, u.name, u.account_id, u.role, u.created_at,"
                                " (SELECT count(*) FROM tokens t WHERE t.user_id = u.id AND"
-                               " t.revoked_at IS NULL) FROM users u ORDER BY u.id",
+                               " t.revoked_at IS NULL AND t.kind = 'api') FROM users u"
+                               " ORDER BY u.id",
                            NULL, "users", "users", user_item, out, e);
 }

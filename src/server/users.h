@@ -37,9 +37,15 @@ int th_user_login(th_db *db, const char *name, const char *password, th_user *u,
 /* A new token for the user (its own transaction): token gets its text (60 bytes). */
 int th_token_create(th_db *db, const char *user, char token[60], int64_t *id, th_err *e)
     __attribute__((warn_unused_result));
+/* A login session's token for the user: like an API token, but ending after ttl seconds. */
+int th_session_create(th_db *db, const char *user, int ttl, char token[60], th_err *e)
+    __attribute__((warn_unused_result));
+/* Revoke the token of this text (a logout); 0 also when it was unknown. */
+int th_token_revoke_text(th_db *db, const char *token, th_err *e)
+    __attribute__((warn_unused_result));
 /* Revoke token id (its own transaction). */
 int th_token_revoke(th_db *db, int64_t id, th_err *e) __attribute__((warn_unused_result));
-/* The user a bearer token is for: 1 with *u, 0 when it is unknown or revoked. */
+/* The user a bearer token is for: 1 with *u, 0 when it is unknown, revoked or past its end. */
 int th_token_user(th_db *db, const char *token, th_user *u, th_err *e)
     __attribute__((warn_unused_result));
 /* {"users": [{"id", "name", "account", "role", "created_at", "tokens"}]} */

@@ -414,6 +414,10 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL,"
     "  revoked_at TEXT"
     ");",
+    /* 19: login sessions are tokens too, with an end */
+    "ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'api'"
+    "  CHECK (kind = 'api' OR kind = 'session');"
+    "ALTER TABLE tokens ADD COLUMN expires_at TEXT;",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

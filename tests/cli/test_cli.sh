@@ -1150,6 +1150,29 @@ if command -v curl >/dev/null 2>&1; then
     code=$(send POST /api/v1/instruments/SG/session "$TO" '{"to":"close"}')
     if [ "$code" = 200 ]; then ok; else bad "the operator closes the session: HTTP $code"; fi
     has "$D/out" '"session":"closed","was":"open","by":"hand"' "a session closed through the API"
+    # a login session: a cookie, HttpOnly and SameSite=Strict; ended by logout or by its time
+    code=$(curl -s -c "$D/jar" -D "$D/headers" -o "$D/out" -w '%{http_code}' -X POST --data '{"name":"lin","password":"a long enough password"}' "$URL/api/v1/login")
+    if [ "$code" = 200 ]; then ok; else bad "POST /api/v1/login: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/headers" "HttpOnly; SameSite=Strict; Path=/; Max-Age=43200" "the session cookie's attributes"
+    has "$D/out" '{"user":{"id":2,"name":"lin","account":2,"role":"owner"}}' "who logged in"
+    code=$(curl -s -b "$D/jar" -o "$D/out" -w '%{http_code}' "$URL/api/v1/me")
+    if [ "$code" = 200 ]; then ok; else bad "GET /api/v1/me with the cookie: HTTP $code"; fi
+    code=$(curl -s -b "$D/jar" -o "$D/out" -w '%{http_code}' "$URL/api/v1/accounts/2/cash")
+    if [ "$code" = 200 ]; then ok; else bad "the cookie opens the user's own account: HTTP $code"; fi
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -X POST --data '{"name":"lin","password":"not the password"}' "$URL/api/v1/login")
+    if [ "$code" = 401 ]; then ok; else bad "a wrong password: HTTP $code"; fi
+    has "$D/out" "the name or the password is wrong" "no hint which"
+    code=$(curl -s -b "$D/jar" -o "$D/out" -w '%{http_code}' -X POST "$URL/api/v1/logout")
+    if [ "$code" = 200 ]; then ok; else bad "POST /api/v1/logout: HTTP $code"; fi
+    code=$(curl -s -b "$D/jar" -o "$D/out" -w '%{http_code}' "$URL/api/v1/me")
+    if [ "$code" = 401 ]; then ok; else bad "the cookie after logout: HTTP $code"; fi
+    has "$D/out" "the session has ended: log in again" "a session ended by logout"
+    if command -v sqlite3 >/dev/null 2>&1; then
+        curl -s -c "$D/jar2" -o /dev/null -X POST --data '{"name":"lin","password":"a long enough password"}' "$URL/api/v1/login"
+        sqlite3 "$W" "UPDATE tokens SET expires_at = '2000-01-01T00:00:00Z' WHERE kind = 'session' AND revoked_at IS NULL"
+        code=$(curl -s -b "$D/jar2" -o "$D/out" -w '%{http_code}' "$URL/api/v1/me")
+        if [ "$code" = 401 ]; then ok; else bad "an expired session: HTTP $code"; fi
+    fi
     head -c 1100000 /dev/zero | tr '\0' ' ' >"$D/big"
     code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TY")" -X POST --data-binary @"$D/big" "$URL/api/v1/orders")
     if [ "$code" = 413 ]; then ok; else bad "a body over 1 MiB: HTTP $code"; fi

@@ -34,6 +34,7 @@ static const char *const undo[] = {
     [16] = "DROP INDEX orders_auction; ALTER TABLE orders DROP COLUMN auction_id;"
            "DROP TABLE auctions;",
     [17] = "DROP TABLE tokens; DROP TABLE users;",
+    [18] = "ALTER TABLE tokens DROP COLUMN expires_at; ALTER TABLE tokens DROP COLUMN kind;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

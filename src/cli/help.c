@@ -440,7 +440,9 @@ static const char help_serve[] =
     "\"preopen\"|\"open\"|\"close\"}). Also GET blocks. Money is a string with\n"
     "two decimals at most. 401 without a valid token, 403 for another's account or role. An\n"
     "Idempotency-Key header on a POST makes a retry safe: the same key and body give the first\n"
-    "answer and run once; the same key with another body is 409.\n";
+    "answer and run once; the same key with another body is 409. The trades and an account's\n"
+    "orders come in pages, newest first: ?limit=N (1 to 1000, default 100) and\n"
+    "?cursor=ID, the next_cursor of the page before (null on the last).\n";
 
 static const char help_user[] =
     "usage: tanhui [--db PATH] user add NAME --account ACCOUNT --role ROLE [--password-stdin]\n"

@@ -935,6 +935,14 @@ int th_orders_settle(th_db *db, th_books *bk, const th_instrument *in, const cha
 
 /* ---- reads ---- */
 
+/* The bounds of a page: ids below before, at most limit (-1: all). */
+static void page_bounds(const th_page *pg, int64_t *before, int64_t *limit)
+{
+    *before = pg && pg->before > 0 ? pg->before : INT64_MAX;
+    *limit = pg && pg->limit > 0 ? pg->limit : -1;
+}
+
+
 static void fills_of(th_db *db, int64_t order, th_buf *out)
 {
     sqlite3_stmt *st;
@@ -994,27 +1002,45 @@ int th_order_json(th_db *db, const char *ref, th_buf *out, th_err *e)
 
 int th_orders_json(th_db *db, const char *ref, th_buf *out, th_err *e)
 {
+    return th_orders_page_json(db, ref, NULL, out, e);
+}
+
+int th_orders_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *out, th_err *e)
+{
     th_account a;
     if (th_account_find(db, ref, &a, e))
         return -1;
-    /* each order's own reads use other statements: gather the ids first */
-    char sql[300];
-    snprintf(sql, sizeof sql, "SELECT %s FROM orders WHERE account_id = %lld ORDER BY id DESC",
-             order_cols, (long long)a.id);
+    /* each order's own reads use other statements: a statement of its own */
+    char sql[400];
+    snprintf(sql, sizeof sql, "SELECT %s FROM orders WHERE account_id = ?1 AND id < ?2"
+                              " ORDER BY id DESC LIMIT ?3", order_cols);
     sqlite3_stmt *st;
     if (th_db_prepare(db, sql, &st, e))
         return -1;
+    int64_t before, limit, last = 0;
+    page_bounds(pg, &before, &limit);
+    sqlite3_bind_int64(st, 1, a.id);
+    sqlite3_bind_int64(st, 2, before);
+    sqlite3_bind_int64(st, 3, limit);
     th_buf_printf(out, "{\"account\":%lld,\"orders\":[", (long long)a.id);
     int n = 0, r;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         if (n++)
             th_buf_putc(out, ',');
+        last = sqlite3_column_int64(st, 0);
         order_item(db, st, out);
     }
     sqlite3_finalize(st);
     if (r != SQLITE_DONE)
         return th_db_fail(db, "cannot list the orders", e);
-    th_buf_puts(out, "]}");
+    th_buf_putc(out, ']');
+    if (pg) {
+        if (pg->limit > 0 && n == pg->limit)
+            th_buf_printf(out, ",\"next_cursor\":%lld", (long long)last);
+        else
+            th_buf_puts(out, ",\"next_cursor\":null");
+    }
+    th_buf_putc(out, '}');
     return 0;
 }
 
@@ -1074,6 +1100,23 @@ int th_book_view_json(th_db *db, const char *ref, th_buf *out, th_err *e)
 
 int th_trades_json(th_db *db, const char *ref, th_buf *out, th_err *e)
 {
+    return th_trades_page_json(db, ref, NULL, out, e);
+}
+
+/* ,"next_cursor":N (the last id written) or null when the page was not full. */
+static void next_cursor(th_json *j, const th_page *pg, int n, int64_t last)
+{
+    if (!pg)
+        return;
+    th_json_key(j, "next_cursor");
+    if (pg->limit > 0 && n == pg->limit)
+        th_json_int(j, last);
+    else
+        th_json_null(j);
+}
+
+int th_trades_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *out, th_err *e)
+{
     th_instrument in = {0};
     if (ref && th_instrument_find(db, ref, &in, e))
         return -1;
@@ -1081,23 +1124,31 @@ int th_trades_json(th_db *db, const char *ref, th_buf *out, th_err *e)
     if (th_db_stmt(db, ref ? "SELECT t.id, i.code, t.buy_order_id, t.sell_order_id, t.buyer_id,"
                              " t.seller_id, t.price_fen, t.qty, t.aggressor, t.buyer_fee_fen,"
                              " t.seller_fee_fen, t.created_at FROM trades t JOIN instruments i"
-                             " ON i.id = t.instrument_id WHERE t.instrument_id = ?"
-                             " ORDER BY t.id DESC"
+                             " ON i.id = t.instrument_id WHERE t.instrument_id = ?1"
+                             " AND t.id < ?2 ORDER BY t.id DESC LIMIT ?3"
                            : "SELECT t.id, i.code, t.buy_order_id, t.sell_order_id, t.buyer_id,"
                              " t.seller_id, t.price_fen, t.qty, t.aggressor, t.buyer_fee_fen,"
                              " t.seller_fee_fen, t.created_at FROM trades t JOIN instruments i"
-                             " ON i.id = t.instrument_id ORDER BY t.id DESC",
+                             " ON i.id = t.instrument_id WHERE t.id < ?2 ORDER BY t.id DESC"
+                             " LIMIT ?3",
                    &st, e))
         return -1;
+    int64_t before, limit;
+    page_bounds(pg, &before, &limit);
     if (ref)
         sqlite3_bind_int64(st, 1, in.id);
+    sqlite3_bind_int64(st, 2, before);
+    sqlite3_bind_int64(st, 3, limit);
     th_json j;
     th_json_init(&j, out);
     th_json_obj_begin(&j);
     th_json_key(&j, "trades");
     th_json_arr_begin(&j);
-    int r;
+    int r, n = 0;
+    int64_t last = 0;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        n++;
+        last = sqlite3_column_int64(st, 0);
         th_json_obj_begin(&j);
         th_json_key(&j, "id");
         th_json_int(&j, sqlite3_column_int64(st, 0));
@@ -1124,6 +1175,7 @@ int th_trades_json(th_db *db, const char *ref, th_buf *out, th_err *e)
     }
     th_db_done(db, st);
     th_json_arr_end(&j);
+    next_cursor(&j, pg, n, last);
     th_json_obj_end(&j);
     return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot list the trades", e);
 }

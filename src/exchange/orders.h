@@ -96,6 +96,18 @@ int th_orders_cross(th_db *db, const th_instrument *in, int64_t buy, int64_t sel
 int th_order_end(th_db *db, int64_t id, const char *status, const char *now, th_cjson *released,
                  th_err *e) __attribute__((warn_unused_result));
 
+/* A page of a list, newest first: the items whose ids are below `before` (0: from the newest),
+ * at most `limit` (0: all). The answer then has "next_cursor": the id to give as `before` for
+ * the next page, or null on the last. */
+typedef struct {
+    int64_t before;
+    int limit;
+} th_page;
+int th_trades_page_json(th_db *db, const char *instrument, const th_page *pg, th_buf *out,
+                        th_err *e) __attribute__((warn_unused_result));
+int th_orders_page_json(th_db *db, const char *account, const th_page *pg, th_buf *out,
+                        th_err *e) __attribute__((warn_unused_result));
+
 /* Reads. One order with its trades; an account's orders (newest first); an instrument's book
  * (open orders by price level, from the store); trades (newest first, all or one instrument's). */
 int th_order_json(th_db *db, const char *id, th_buf *out, th_err *e)

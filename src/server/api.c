@@ -139,16 +139,37 @@ static int get_book(const th_api_req *r, th_api_resp *out)
     return json_answer(out, th_book_view_json(r->db, param(r, "code"), &out->body, &e), &e);
 }
 
+enum { PAGE_DEFAULT = 100, PAGE_MAX = 1000 };
+
+/* ?limit=N (1..1000, default 100) and ?cursor=ID (from next_cursor); -1 with the 400 answer. */
+static int page_args(const th_api_req *r, th_api_resp *out, th_page *pg)
+{
+    const char *limit = r->query(r->query_arg, "limit"), *cursor = r->query(r->query_arg, "cursor");
+    int64_t n = PAGE_DEFAULT, c = 0;
+    if ((limit && number(out, "limit", limit, 1, PAGE_MAX, &n)) ||
+        (cursor && number(out, "cursor", cursor, 1, INT64_MAX, &c)))
+        return -1;
+    *pg = (th_page){.before = c, .limit = (int)n};
+    return 0;
+}
+
 static int get_trades_of(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
-    return json_answer(out, th_trades_json(r->db, param(r, "code"), &out->body, &e), &e);
+    th_page pg;
+    if (page_args(r, out, &pg))
+        return 0;
+    return json_answer(out, th_trades_page_json(r->db, param(r, "code"), &pg, &out->body, &e),
+                       &e);
 }
 
 static int get_trades(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
-    return json_answer(out, th_trades_json(r->db, NULL, &out->body, &e), &e);
+    th_page pg;
+    if (page_args(r, out, &pg))
+        return 0;
+    return json_answer(out, th_trades_page_json(r->db, NULL, &pg, &out->body, &e), &e);
 }
 
 static int get_bars(const th_api_req *r, th_api_resp *out)
@@ -329,7 +350,14 @@ static int get_cash(const th_api_req *r, th_api_resp *out)
 
 static int get_orders(const th_api_req *r, th_api_resp *out)
 {
-    return account_read(r, out, th_orders_json);
+    th_account a;
+    th_page pg;
+    if (own_account(r, out, param(r, "id"), true, &a) || page_args(r, out, &pg))
+        return 0;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)a.id);
+    th_err e;
+    return json_answer(out, th_orders_page_json(r->db, id, &pg, &out->body, &e), &e);
 }
 
 static int get_payouts(const th_api_req *r, th_api_resp *out)
@@ -898,8 +926,9 @@ const th_api_route th_api_routes[] = {
      JSON},
     {"GET", "/api/v1/accounts/{id}/cash", get_cash, "An account's cash (its user, or an "
                                                     "operator)", JSON},
-    {"GET", "/api/v1/accounts/{id}/orders", get_orders, "An account's orders (its user, or an "
-                                                        "operator)", JSON},
+    {"GET", "/api/v1/accounts/{id}/orders", get_orders, "An account's orders, newest first (its "
+                                                        "user, or an operator; ?limit, "
+                                                        "?cursor)", JSON},
     {"GET", "/api/v1/accounts/{id}/payouts", get_payouts, "What an account received in benefit "
                                                           "shares (its user, or an operator)",
      JSON},
@@ -941,10 +970,11 @@ const th_api_route th_api_routes[] = {
     {"GET", "/api/v1/instruments/{code}/book", get_book, "An instrument's order book by price "
                                                          "level", JSON},
     {"GET", "/api/v1/instruments/{code}/trades", get_trades_of, "An instrument's trades, newest "
-                                                                "first", JSON},
+                                                                "first (?limit, ?cursor)", JSON},
     {"GET", "/api/v1/instruments/{code}/bars", get_bars, "An instrument's bars (?interval=1m, "
                                                          "1h or 1d)", JSON},
-    {"GET", "/api/v1/trades", get_trades, "Every trade, newest first", JSON},
+    {"GET", "/api/v1/trades", get_trades, "Every trade, newest first (?limit=1..1000, "
+                                          "default 100; ?cursor=next_cursor)", JSON},
     {"GET", "/api/v1/auctions", get_auctions, "One-way auctions, newest first", JSON},
     {"POST", "/api/v1/auctions", post_auction, "Open a one-way auction of the user's own "
                                                "credits ({\"seller\", \"instrument\", \"qty\", "

@@ -1026,6 +1026,22 @@ if command -v curl >/dev/null 2>&1; then
     has "$D/out" '"code":"invalid"' "a bad index is a 400"
     get sv-size /api/v1/log/size 200
     has "$D/out" '{"size":' "the log's size"
+    # the tape in pages: following next_cursor gives every trade once, newest first
+    get sv-tape /api/v1/trades?limit=1000 200
+    grep -o '"id":[0-9]*' "$D/out" >"$D/ids.all"
+    : >"$D/ids.paged"
+    cursor=""
+    for _ in $(seq 50); do
+        curl -s -o "$D/out" "$URL/api/v1/trades?limit=2$cursor"
+        grep -o '"id":[0-9]*' "$D/out" >>"$D/ids.paged"
+        next=$(sed -n 's/.*"next_cursor":\([0-9]*\)}$/\1/p' "$D/out")
+        [ -n "$next" ] || break
+        cursor="&cursor=$next"
+    done
+    if [ -s "$D/ids.all" ] && cmp -s "$D/ids.all" "$D/ids.paged"; then ok; else bad "pages of the tape differ from the whole"; fi
+    has "$D/out" '"next_cursor":null' "the last page says so"
+    get sv-limit "/api/v1/trades?limit=0" 400
+    has "$D/out" '"field":"limit"' "a bad limit"
     get sv-none /api/v1/nothing 404
     has "$D/out" '"code":"not_found"' "an unknown path"
     code=$(curl -s -o "$D/out" -w '%{http_code}' -X POST "$URL/api/v1/supply")

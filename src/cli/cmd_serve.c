@@ -4,6 +4,7 @@
 
 #include "cli/log_key.h"
 #include "server/http.h"
+#include "server/serve_lock.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -46,9 +47,12 @@ int th_cmd_serve(const th_global *g, int argc, char **argv)
         }
         rate = (int)v;
     }
-    /* the log's key, to sign checkpoints: read here, once, from the database's key file */
+    /* the log's key, to sign checkpoints: read here, once, from the database's key file (opened
+     * for writing: an older database is migrated first, unless a server holds it) */
+    if (th_serve_lock_check(g->db, &e))
+        return th_cli_fail(&e);
     th_db *db;
-    if (th_db_open(g->db, TH_DB_READ, &db, &e))
+    if (th_db_open(g->db, TH_DB_WRITE, &db, &e))
         return th_cli_fail(&e);
     th_note_signer key;
     int has_key = th_cli_key_load(db, &key, &e);

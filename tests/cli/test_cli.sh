@@ -1195,6 +1195,8 @@ if command -v curl >/dev/null 2>&1; then
     has "$D/out" '"code":"too_large"' "413 with the API's error"
     expect 2 sv-cli-user -- "$T" --db "$W" user add zz --account 乙 --role holder
     has "$D/err" "the server holds the database" "user add is a write, refused while serving"
+    expect 2 sv-second -- "$T" --db "$W" serve --listen 127.0.0.1:0
+    has "$D/err" "the server holds the database" "a second server is refused"
     expect 2 sv-cli-write -- "$T" --db "$W" cash deposit 甲 1
     has "$D/err" "the server holds the database (tanhui serve, pid $SP, $URL)" "a CLI write is refused while the server runs"
     expect 0 sv-cli-read -- "$T" --db "$W" supply

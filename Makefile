@@ -1,8 +1,9 @@
 # tanhui — GNU Make build. `make` builds build/tanhui; `make test` runs the whole suite (plain and
 # ASan+UBSan builds); `make run` runs the main job; `make bench` the benchmarks; `make check-long`
-# the long tests; `make fuzz` libFuzzer builds of the CSV reader and the order book. The public
-# targets first make sure the Debian packages are there (scripts/deps.sh), then build through a
-# sub-make, so that the pkg-config flags are read only once the packages exist.
+# the long tests; `make fuzz` libFuzzer builds of the CSV reader, the order book and the API's
+# request decoding. The public targets first make sure the Debian packages are there
+# (scripts/deps.sh), then build through a sub-make, so that the pkg-config flags are read only
+# once the packages exist.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -90,7 +91,7 @@ build/bench-%: $(call obj,$(REL),$(LIB_SRC) bench/bench_%.c)
 	@$(CC) $(OPT) -o $@ $^ $(LIBS)
 
 TEST_BINS = build/tanhui build/test-unit $(ASN)/tanhui $(ASN)/test-unit build/fuzz-csv-replay \
-            build/fuzz-replay-replay
+            build/fuzz-replay-replay build/fuzz-request-replay
 
 test:
 	@scripts/deps.sh test
@@ -125,7 +126,7 @@ bench-run: build/tanhui build/bench-measure build/bench-ledger build/bench-book 
 
 fuzz:
 	@scripts/deps.sh fuzz
-	@$(MAKE) --no-print-directory build/fuzz-csv build/fuzz-replay
+	@$(MAKE) --no-print-directory build/fuzz-csv build/fuzz-replay build/fuzz-request
 
 install: build/tanhui
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -39,6 +39,7 @@ part "cli" tests/cli/test_cli.sh build/tanhui
 part "cli (asan+ubsan)" tests/cli/test_cli.sh build/asan/tanhui
 part "fuzz corpus (asan+ubsan)" build/fuzz-csv-replay tests/fuzz/corpus/csv
 part "book fuzz corpus (asan+ubsan)" build/fuzz-replay-replay tests/fuzz/corpus/replay
+part "request fuzz corpus (asan+ubsan)" build/fuzz-request-replay tests/fuzz/corpus/request
 # make install honours PREFIX and DESTDIR
 install_check() {
     dest=$(mktemp -d "${TMPDIR:-/tmp}/tanhui-install.XXXXXX")

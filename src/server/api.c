@@ -380,6 +380,10 @@ static int submit(const th_api_req *r, th_api_resp *out, th_cmd *c, int status)
         snprintf(rid, sizeof rid, "api:%lld:%s", (long long)r->user->id, r->idempotency_key);
         c->request_id = rid;
     }
+    if (!r->seq) { /* a reader's tool (the request fuzzer) has no writer */
+        th_api_error(out, 503, "unavailable", "this server takes no writes", NULL);
+        return 0;
+    }
     th_cmd_result res;
     th_cmd_result_init(&res);
     th_sequencer_submit(r->seq, c, &res);

@@ -1,7 +1,11 @@
 /* date.c — civil dates <-> day numbers (the algorithms of H. Hinnant's "chrono-compatible
- * low-level date algorithms", written out afresh). */
+ * low-level date algorithms", written out afresh), and the engine's UTC clock readings. */
 #include "base/date.h"
 
+#include "base/num.h"
+
+#include <stdio.h>
+#include <string.h>
 
 int32_t th_days_from_civil(int y, int m, int d)
 {
@@ -63,4 +67,36 @@ void th_date_format(int32_t days, char out[11])
     out[4] = '-', out[5] = (char)('0' + um / 10), out[6] = (char)('0' + um % 10);
     out[7] = '-', out[8] = (char)('0' + ud / 10), out[9] = (char)('0' + ud % 10);
     out[10] = '\0';
+}
+
+int th_utc_parse(const char *s, int64_t *t)
+{
+    int32_t day;
+    if (strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' ||
+        th_date_parse(s, 10, &day) != 0 || !th_all_digits(s + 11, 2) || !th_all_digits(s + 14, 2) ||
+        !th_all_digits(s + 17, 2))
+        return -1;
+    int h = (s[11] - '0') * 10 + (s[12] - '0'), m = (s[14] - '0') * 10 + (s[15] - '0'),
+        sec = (s[17] - '0') * 10 + (s[18] - '0');
+    if (h > 23 || m > 59 || sec > 60)
+        return -1;
+    *t = (int64_t)day * 86400 + h * 3600 + m * 60 + sec;
+    return 0;
+}
+
+void th_utc_format(int64_t t, char out[32])
+{
+    int32_t day = (int32_t)(t / 86400 - (t % 86400 < 0));
+    int64_t s = t - (int64_t)day * 86400;
+    char d[11];
+    th_date_format(day, d);
+    unsigned u = (unsigned)s; /* 0..86399 */
+    snprintf(out, 32, "%sT%02u:%02u:%02uZ", d, u / 3600 % 24, u / 60 % 60, u % 60);
+}
+
+int th_clock_parse(const char *now, int64_t *t, th_err *e)
+{
+    if (th_utc_parse(now, t) != 0)
+        return th_fail(e, TH_EINTERNAL, "the clock reads %s, not a UTC time", now);
+    return 0;
 }

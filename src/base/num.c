@@ -183,3 +183,11 @@ size_t th_format_int64(int64_t v, char out[24])
     memcpy(out, p, n);
     return n;
 }
+
+bool th_all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}

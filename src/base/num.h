@@ -7,6 +7,7 @@
 #ifndef TH_NUM_H
 #define TH_NUM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,8 @@ int th_parse_double(const char *s, size_t n, double *out);
  * 12500000. No exponent. Fails on overflow. */
 int th_parse_fixed(const char *s, size_t n, int decimals, int64_t *out);
 /* A whole number in [lo, hi]. */
+/* Whether s[0..n) are all ASCII digits (true for n 0). */
+bool th_all_digits(const char *s, size_t n);
 int th_parse_int64(const char *s, size_t n, int64_t lo, int64_t hi, int64_t *out);
 /* v in decimal into out (no NUL); returns the length (at most 20). No printf: this is on the hot
  * paths of the ledger's answers and the book's events. */

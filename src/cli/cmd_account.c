@@ -6,7 +6,7 @@
 
 #include "cli/log_key.h"
 #include "engine/engine.h"
-#include "exchange/calendar.h"
+#include "base/date.h"
 #include "ledger/accounts.h"
 #include "server/serve_lock.h"
 

@@ -95,7 +95,7 @@ static int user_add(const th_global *g, int argc, char **argv)
     return 0;
 }
 
-static int token(const th_global *g, int argc, char **argv)
+int th_cmd_token(const th_global *g, int argc, char **argv)
 {
     th_err e;
     bool create = argc >= 1 && strcmp(argv[0], "create") == 0;
@@ -145,9 +145,4 @@ int th_cmd_user(const th_global *g, int argc, char **argv)
     th_err e;
     th_fail(&e, TH_EUSAGE, "user: say add or list (see tanhui help user)");
     return th_cli_fail(&e);
-}
-
-int th_cmd_token(const th_global *g, int argc, char **argv)
-{
-    return token(g, argc, argv);
 }

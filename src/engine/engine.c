@@ -1,6 +1,7 @@
 /* engine.c — batches, savepoints, one commit, idempotent requests. See engine.h. */
 #include "engine/engine.h"
 
+#include "base/date.h"
 #include "base/json.h"
 #include "base/mem.h"
 #include "base/sha256.h"
@@ -65,10 +66,7 @@ static int64_t monotonic_ms(void)
 static void system_now(char out[32], void *arg)
 {
     (void)arg;
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    th_utc_format((int64_t)time(NULL), out);
 }
 
 th_engine *th_engine_new(th_db *db)

@@ -70,13 +70,6 @@ static int trader(th_db *db, const char *ref, const char *role, th_account *a, t
     return 0;
 }
 
-static int clock_at(const char *now, int64_t *t, th_err *e)
-{
-    if (th_utc_parse(now, t) != 0)
-        return th_fail(e, TH_EINTERNAL, "the clock reads %s, not a UTC time", now);
-    return 0;
-}
-
 int th_auction_open(th_db *db, const th_auction_new *a, const char *now, th_buf *out,
                     th_cjson *ev, th_err *e)
 {
@@ -96,7 +89,7 @@ int th_auction_open(th_db *db, const th_auction_new *a, const char *now, th_buf 
         return th_fail(e, TH_EINPUT, "the reserve price must be more than 0");
     const char *until = a->until ? a->until : "";
     int64_t t, ends;
-    if (clock_at(now, &t, e))
+    if (th_clock_parse(now, &t, e))
         return -1;
     if (th_time_parse(until, &ends) != 0)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "until", until, strlen(until),
@@ -159,7 +152,7 @@ int th_auction_bid(th_db *db, const th_auction_new *a, const char *now, th_buf *
     th_account bidder;
     int64_t t;
     if (find(db, a->auction ? a->auction : "", &au, e) ||
-        trader(db, a->account, "account", &bidder, e) || clock_at(now, &t, e))
+        trader(db, a->account, "account", &bidder, e) || th_clock_parse(now, &t, e))
         return -1;
     if (strcmp(au.status, "open") != 0 || t >= au.ends)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "auction", a->auction, strlen(a->auction),
@@ -195,7 +188,7 @@ int th_auction_settle(th_db *db, const char *ref, bool by_clock, const char *now
 {
     auction_row au;
     int64_t t;
-    if (find(db, ref ? ref : "", &au, e) || clock_at(now, &t, e))
+    if (find(db, ref ? ref : "", &au, e) || th_clock_parse(now, &t, e))
         return -1;
     if (strcmp(au.status, "open") != 0)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "auction", ref, strlen(ref),
@@ -279,7 +272,7 @@ int th_auctions_due(th_db *db, const char *now, int64_t **ids, size_t *n, th_err
     *ids = NULL;
     *n = 0;
     int64_t t;
-    if (clock_at(now, &t, e))
+    if (th_clock_parse(now, &t, e))
         return -1;
     sqlite3_stmt *st;
     if (th_db_stmt(db, "SELECT id FROM auctions WHERE status = 'open' AND ends <= ?"

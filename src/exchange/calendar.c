@@ -2,6 +2,7 @@
 #include "exchange/calendar.h"
 
 #include "base/date.h"
+#include "base/num.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -115,17 +116,9 @@ int64_t th_calendar_next_start(const th_calendar *c, int64_t t)
     return INT64_MAX;
 }
 
-static bool digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
 int th_calendar_parse_minutes(const char *s, int *min)
 {
-    if (strlen(s) != 5 || s[2] != ':' || !digits(s, 2) || !digits(s + 3, 2))
+    if (strlen(s) != 5 || s[2] != ':' || !th_all_digits(s, 2) || !th_all_digits(s + 3, 2))
         return -1;
     int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
     if (m > 59 || h > 24 || (h == 24 && m != 0))
@@ -207,9 +200,9 @@ int th_calendar_parse_offset(const char *s, int *min)
     int sign = *s++ == '-' ? -1 : 1;
     size_t n = strlen(s);
     int h, m = 0;
-    if ((n == 1 || n == 2) && digits(s, n)) {
+    if ((n == 1 || n == 2) && th_all_digits(s, n)) {
         h = n == 1 ? s[0] - '0' : (s[0] - '0') * 10 + (s[1] - '0');
-    } else if (n == 5 && s[2] == ':' && digits(s, 2) && digits(s + 3, 2)) {
+    } else if (n == 5 && s[2] == ':' && th_all_digits(s, 2) && th_all_digits(s + 3, 2)) {
         h = (s[0] - '0') * 10 + (s[1] - '0');
         m = (s[3] - '0') * 10 + (s[4] - '0');
     } else {
@@ -248,21 +241,6 @@ void th_calendar_remove_holiday(th_calendar *c, int32_t day)
         }
 }
 
-int th_utc_parse(const char *s, int64_t *t)
-{
-    int32_t day;
-    if (strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' ||
-        th_date_parse(s, 10, &day) != 0 || !digits(s + 11, 2) || !digits(s + 14, 2) ||
-        !digits(s + 17, 2))
-        return -1;
-    int h = (s[11] - '0') * 10 + (s[12] - '0'), m = (s[14] - '0') * 10 + (s[15] - '0'),
-        sec = (s[17] - '0') * 10 + (s[18] - '0');
-    if (h > 23 || m > 59 || sec > 60)
-        return -1;
-    *t = (int64_t)day * 86400 + h * 3600 + m * 60 + sec;
-    return 0;
-}
-
 int th_time_parse(const char *s, int64_t *t)
 {
     size_t n = strlen(s);
@@ -289,14 +267,4 @@ int th_time_parse(const char *s, int64_t *t)
         return -1; /* an offset is written in full: +08:00 */
     *t -= (int64_t)off * 60;
     return 0;
-}
-
-void th_utc_format(int64_t t, char out[32])
-{
-    int32_t day = (int32_t)floor_div(t, 86400);
-    int64_t s = t - (int64_t)day * 86400;
-    char d[11];
-    th_date_format(day, d);
-    unsigned u = (unsigned)s; /* 0..86399 */
-    snprintf(out, 32, "%sT%02u:%02u:%02uZ", d, u / 3600 % 24, u / 60 % 60, u % 60);
 }

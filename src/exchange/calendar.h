@@ -10,6 +10,7 @@
 #ifndef TH_CALENDAR_H
 #define TH_CALENDAR_H
 
+#include "base/date.h"
 #include "base/err.h"
 
 #include <stdbool.h>
@@ -65,8 +66,5 @@ void th_calendar_remove_holiday(th_calendar *c, int32_t day);
 /* An ISO 8601 time with its zone: "YYYY-MM-DDTHH:MM[:SS]" then "Z" or "+HH:MM"/"-HH:MM", into
  * seconds since the epoch. */
 int th_time_parse(const char *s, int64_t *t);
-/* "YYYY-MM-DDTHH:MM:SSZ" (the engine's clock) into seconds since the epoch. */
-int th_utc_parse(const char *s, int64_t *t);
-void th_utc_format(int64_t t, char out[32]);
 
 #endif

@@ -128,8 +128,8 @@ int th_instrument_add(th_db *db, const th_instrument_new *in, const char *now, t
     int64_t block_min = in->block_min ? in->block_min : 100000, t;
     if (block_min < 1 || block_min > TH_SERIAL_MAX)
         return th_fail(e, TH_EINPUT, "a block trade's least quantity must be at least 1");
-    if (th_utc_parse(now, &t) != 0)
-        return th_fail(e, TH_EINTERNAL, "the clock reads %s, not a UTC time", now);
+    if (th_clock_parse(now, &t, e))
+        return -1;
     int64_t project = 0;
     if (in->project) {
         th_project p;

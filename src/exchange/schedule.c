@@ -266,20 +266,13 @@ bool th_schedule_follows(const th_calendar *c, const th_instrument *in, int64_t 
     return c->enabled && in->by_calendar && in->calendar_after <= t;
 }
 
-static int clock_at(const char *now, int64_t *t, th_err *e)
-{
-    if (th_utc_parse(now, t) != 0)
-        return th_fail(e, TH_EINTERNAL, "the clock reads %s, not a UTC time", now);
-    return 0;
-}
-
 /* 1 when the calendar drives in's session at now (c and *t then set), 0 not, -1 an error. */
 static int driven(th_db *db, const th_instrument *in, const char *now, th_calendar *c,
                   int64_t *t, th_err *e)
 {
     if (!in->by_calendar)
         return 0;
-    if (th_calendar_load(db, c, e) || clock_at(now, t, e))
+    if (th_calendar_load(db, c, e) || th_clock_parse(now, t, e))
         return -1;
     return th_schedule_follows(c, in, *t);
 }
@@ -352,7 +345,7 @@ int th_schedule_due(th_db *db, const char *now, th_session_step **steps, size_t 
     *n = 0;
     th_calendar c;
     int64_t t;
-    if (th_calendar_load(db, &c, e) || clock_at(now, &t, e))
+    if (th_calendar_load(db, &c, e) || th_clock_parse(now, &t, e))
         return -1;
     if (!c.enabled)
         return 0;
@@ -405,7 +398,7 @@ int th_schedule_resume_at(th_db *db, const char *now, int64_t *t, th_err *e)
 {
     th_calendar c;
     int64_t at;
-    if (th_calendar_load(db, &c, e) || clock_at(now, &at, e))
+    if (th_calendar_load(db, &c, e) || th_clock_parse(now, &at, e))
         return -1;
     *t = th_calendar_next_start(&c, at);
     return 0;
@@ -415,7 +408,7 @@ int th_sessions_json(th_db *db, const char *now, th_buf *out, th_err *e)
 {
     th_calendar c;
     int64_t t;
-    if (th_calendar_load(db, &c, e) || clock_at(now, &t, e))
+    if (th_calendar_load(db, &c, e) || th_clock_parse(now, &t, e))
         return -1;
     sqlite3_stmt *st;
     if (th_db_prepare(db, "SELECT id FROM instruments ORDER BY id", &st, e))

@@ -113,8 +113,8 @@ int th_session_change(th_db *db, th_books *bk, const char *ref, const char *to, 
                           "%s is %s: it cannot %s now", in.code,
                           strcmp(was, "pre_open") == 0 ? "in its pre-open" : was, to);
     int64_t at, after = 0;
-    if (th_utc_parse(now, &at) != 0)
-        return th_fail(e, TH_EINTERNAL, "the clock reads %s, not a UTC time", now);
+    if (th_clock_parse(now, &at, e))
+        return -1;
     enum hold hold = by_calendar ? KEEP : close ? AFTER : HAND;
     if (hold == AFTER && th_schedule_resume_at(db, now, &after, e))
         return -1;

@@ -1,6 +1,7 @@
 /* users.c — users, passwords and tokens. See users.h. */
 #include "server/users.h"
 
+#include "base/date.h"
 #include "base/json.h"
 #include "base/sha256.h"
 #include "ledger/accounts.h"
@@ -28,10 +29,7 @@ bool th_user_role_ok(const char *role)
 
 static void utc_now(char out[32])
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    th_utc_format((int64_t)time(NULL), out);
 }
 
 /* End the transaction begun: COMMIT when the body went well (rc_body 0), else ROLLBACK. */
@@ -173,10 +171,7 @@ static int make_token(th_db *db, const char *user, int ttl, char token[60], int6
     if (rc == 0) {
         char now[32], end[32];
         utc_now(now);
-        time_t t = time(NULL) + ttl;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(end, sizeof end, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        th_utc_format((int64_t)time(NULL) + ttl, end);
         sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 3, ttl ? "session" : "api", -1, SQLITE_STATIC);

@@ -115,12 +115,13 @@ bench:
 	@$(MAKE) --no-print-directory bench-run
 
 bench-run: build/tanhui build/bench-measure build/bench-ledger build/bench-book build/bench-check \
-           build/bench-tlog build/bench-market
+           build/bench-tlog build/bench-market build/bench-http
 	build/bench-measure
 	build/bench-ledger
 	build/bench-check
 	build/bench-tlog
 	build/bench-market
+	build/bench-http
 	build/bench-book --mix exchange-core
 	build/bench-book --mix liquibook
 

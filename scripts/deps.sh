@@ -7,7 +7,8 @@
 #   scripts/deps.sh test     build + gdal-bin (the tests read GeoPackages back with ogrinfo),
 #                            sqlite3 (they tamper with a database to see `tanhui check` fail) and
 #                            nodejs (an independent verifier of the transparency log)
-#   scripts/deps.sh bench    the same (sqlite3 is also the baseline the benchmark compares with)
+#   scripts/deps.sh bench    the same (sqlite3 is also the baseline the benchmark compares with),
+#                            and wrk and nginx (bench-http: nginx's static file is the ceiling)
 #   scripts/deps.sh fuzz     build + clang and its libFuzzer runtime
 #
 # Runs apt-get as root, or through sudo otherwise. Prints nothing when all is there.
@@ -45,6 +46,10 @@ test | bench)
     command -v curl >/dev/null 2>&1 || need curl
     ;;
 esac
+if [ "$want" = bench ]; then
+    command -v wrk >/dev/null 2>&1 || need wrk
+    [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need nginx-light
+fi
 case $want in
 fuzz)
     command -v clang >/dev/null 2>&1 || need clang

@@ -1115,20 +1115,47 @@ static void next_cursor(th_json *j, const th_page *pg, int n, int64_t last)
         th_json_null(j);
 }
 
+/* One trade of the tape, from a row of TRADE_COLS. */
+#define TRADE_COLS                                                                                 \
+    "t.id, i.code, t.buy_order_id, t.sell_order_id, t.buyer_id, t.seller_id, t.price_fen, t.qty," \
+    " t.aggressor, t.buyer_fee_fen, t.seller_fee_fen, t.created_at, t.instrument_id"
+static void trade_item(th_json *j, sqlite3_stmt *st)
+{
+    th_json_obj_begin(j);
+    th_json_key(j, "id");
+    th_json_int(j, sqlite3_column_int64(st, 0));
+    th_json_key(j, "instrument");
+    th_json_str(j, (const char *)sqlite3_column_text(st, 1));
+    static const char *const keys[] = {"buy_order", "sell_order", "buyer", "seller",
+                                       "price_fen"};
+    for (int k = 0; k < 5; k++) {
+        th_json_key(j, keys[k]);
+        th_json_int(j, sqlite3_column_int64(st, 2 + k));
+    }
+    th_money_field(j, "price", sqlite3_column_int64(st, 6));
+    th_json_key(j, "qty");
+    th_json_int(j, sqlite3_column_int64(st, 7));
+    th_json_key(j, "aggressor");
+    th_json_str(j, (const char *)sqlite3_column_text(st, 8));
+    th_json_key(j, "buyer_fee_fen");
+    th_json_int(j, sqlite3_column_int64(st, 9));
+    th_json_key(j, "seller_fee_fen");
+    th_json_int(j, sqlite3_column_int64(st, 10));
+    th_json_key(j, "time");
+    th_json_str(j, (const char *)sqlite3_column_text(st, 11));
+    th_json_obj_end(j);
+}
+
 int th_trades_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *out, th_err *e)
 {
     th_instrument in = {0};
     if (ref && th_instrument_find(db, ref, &in, e))
         return -1;
     sqlite3_stmt *st;
-    if (th_db_stmt(db, ref ? "SELECT t.id, i.code, t.buy_order_id, t.sell_order_id, t.buyer_id,"
-                             " t.seller_id, t.price_fen, t.qty, t.aggressor, t.buyer_fee_fen,"
-                             " t.seller_fee_fen, t.created_at FROM trades t JOIN instruments i"
+    if (th_db_stmt(db, ref ? "SELECT " TRADE_COLS " FROM trades t JOIN instruments i"
                              " ON i.id = t.instrument_id WHERE t.instrument_id = ?1"
                              " AND t.id < ?2 ORDER BY t.id DESC LIMIT ?3"
-                           : "SELECT t.id, i.code, t.buy_order_id, t.sell_order_id, t.buyer_id,"
-                             " t.seller_id, t.price_fen, t.qty, t.aggressor, t.buyer_fee_fen,"
-                             " t.seller_fee_fen, t.created_at FROM trades t JOIN instruments i"
+                           : "SELECT " TRADE_COLS " FROM trades t JOIN instruments i"
                              " ON i.id = t.instrument_id WHERE t.id < ?2 ORDER BY t.id DESC"
                              " LIMIT ?3",
                    &st, e))
@@ -1149,33 +1176,35 @@ int th_trades_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *o
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         n++;
         last = sqlite3_column_int64(st, 0);
-        th_json_obj_begin(&j);
-        th_json_key(&j, "id");
-        th_json_int(&j, sqlite3_column_int64(st, 0));
-        th_json_key(&j, "instrument");
-        th_json_str(&j, (const char *)sqlite3_column_text(st, 1));
-        static const char *const keys[] = {"buy_order", "sell_order", "buyer", "seller",
-                                           "price_fen"};
-        for (int k = 0; k < 5; k++) {
-            th_json_key(&j, keys[k]);
-            th_json_int(&j, sqlite3_column_int64(st, 2 + k));
-        }
-        th_money_field(&j, "price", sqlite3_column_int64(st, 6));
-        th_json_key(&j, "qty");
-        th_json_int(&j, sqlite3_column_int64(st, 7));
-        th_json_key(&j, "aggressor");
-        th_json_str(&j, (const char *)sqlite3_column_text(st, 8));
-        th_json_key(&j, "buyer_fee_fen");
-        th_json_int(&j, sqlite3_column_int64(st, 9));
-        th_json_key(&j, "seller_fee_fen");
-        th_json_int(&j, sqlite3_column_int64(st, 10));
-        th_json_key(&j, "time");
-        th_json_str(&j, (const char *)sqlite3_column_text(st, 11));
-        th_json_obj_end(&j);
+        trade_item(&j, st);
     }
     th_db_done(db, st);
     th_json_arr_end(&j);
     next_cursor(&j, pg, n, last);
     th_json_obj_end(&j);
     return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot list the trades", e);
+}
+
+int th_trades_since(th_db *db, int64_t after, th_trade_fn each, void *arg, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "SELECT " TRADE_COLS " FROM trades t JOIN instruments i"
+                       " ON i.id = t.instrument_id WHERE t.id > ?1 ORDER BY t.id",
+                   &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, after);
+    th_buf b;
+    th_buf_init(&b);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        b.len = 0;
+        th_json j;
+        th_json_init(&j, &b);
+        trade_item(&j, st);
+        th_buf_putc(&b, '\0');
+        each(arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 12), b.p);
+    }
+    th_buf_free(&b);
+    th_db_done(db, st);
+    return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot read the new trades", e);
 }

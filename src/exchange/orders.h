@@ -118,5 +118,10 @@ int th_book_view_json(th_db *db, const char *instrument, th_buf *out, th_err *e)
     __attribute__((warn_unused_result));
 int th_trades_json(th_db *db, const char *instrument, th_buf *out, th_err *e)
     __attribute__((warn_unused_result));
+/* Each trade after id `after`, oldest first: each(arg, id, instrument id, its JSON as one item
+ * of the tape). */
+typedef void (*th_trade_fn)(void *arg, int64_t id, int64_t instrument, const char *json);
+int th_trades_since(th_db *db, int64_t after, th_trade_fn each, void *arg, th_err *e)
+    __attribute__((warn_unused_result));
 
 #endif

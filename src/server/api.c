@@ -239,6 +239,26 @@ static int size_arg(const th_api_req *r, th_api_resp *out, int64_t *size)
     return v ? number(out, "size", v, 0, INT64_MAX, size) : 0;
 }
 
+/* Server-Sent Events: the answer says what to stream; the HTTP layer streams it. */
+static int get_stream(const th_api_req *r, th_api_resp *out)
+{
+    const char *code = r->query(r->query_arg, "instrument");
+    th_err e;
+    th_instrument in = {.id = 0};
+    if (code && th_instrument_find(r->db, code, &in, &e))
+        return json_answer(out, -1, &e);
+    int64_t from = 0;
+    if (r->last_event_id && number(out, "Last-Event-ID", r->last_event_id, 0, INT64_MAX, &from))
+        return 0;
+    out->status = 200;
+    out->content_type = "text/event-stream";
+    out->stream.on = true;
+    out->stream.resume = r->last_event_id != NULL;
+    out->stream.cursor = (uint64_t)from;
+    out->stream.instrument = in.id;
+    return 0;
+}
+
 static int get_log_checkpoint(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
@@ -996,6 +1016,11 @@ const th_api_route th_api_routes[] = {
                                                         "the latest)", JSON},
     {"GET", "/api/v1/log/consistency/{old}/{new}", get_log_consistency, "A consistency proof",
      JSON},
+    {"GET", "/api/v1/stream", get_stream, "Server-Sent Events: \"trade\" (a trade of the tape), "
+                                          "\"book\" (an instrument's book after a change), "
+                                          "\"checkpoint\" ({\"size\", \"note\"}); "
+                                          "?instrument=CODE for one instrument's; resumes after "
+                                          "the Last-Event-ID header", "text/event-stream"},
     {"GET", "/api/v1/openapi.json", get_openapi, "This document", JSON},
 };
 const size_t th_api_nroutes = sizeof th_api_routes / sizeof *th_api_routes;

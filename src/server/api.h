@@ -15,7 +15,9 @@
 #include "server/users.h"
 #include "store/db.h"
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
     th_db *db;                  /* this request's read connection */
@@ -30,6 +32,7 @@ typedef struct {
     const char *session;        /* the session cookie's token, or NULL */
     th_db *(*credentials)(void *arg); /* a write connection for logins, or NULL */
     void *credentials_arg;
+    const char *last_event_id;  /* the Last-Event-ID header (a stream resumed), or NULL */
 } th_api_req;
 
 typedef struct {
@@ -37,6 +40,12 @@ typedef struct {
     const char *content_type; /* static */
     th_buf body;
     char set_cookie[200]; /* a Set-Cookie header to send ("": none) */
+    /* GET /api/v1/stream: the HTTP layer streams the events (server/events.h) instead of body */
+    struct {
+        bool on, resume;    /* resume: from `cursor` (Last-Event-ID), else from now */
+        uint64_t cursor;
+        int64_t instrument; /* 0: every instrument */
+    } stream;
 } th_api_resp;
 
 /* The session cookie's name, and how long a login lasts. */

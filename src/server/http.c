@@ -4,7 +4,9 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "server/api.h"
+#include "server/events.h"
 #include "server/serve_lock.h"
+#include "server/stream.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,6 +41,7 @@ typedef struct {
 typedef struct {
     const char *db_path;
     th_sequencer *seq;
+    th_events *hub; /* the stream's events */
     pthread_mutex_t mu; /* the readers and the metrics */
     th_db **readers;
     size_t nreaders, capreaders;
@@ -247,6 +250,79 @@ static enum MHD_Result respond(struct MHD_Connection *c, const th_api_resp *r,
     return ok;
 }
 
+/* A stream's connection: a subscriber of the hub, and what it has yet to send. */
+typedef struct {
+    th_subscriber sub;
+    struct MHD_Connection *c;
+    th_events *hub;
+    th_buf pending;
+    size_t off;
+} sse;
+
+static void sse_park(void *arg)
+{
+    MHD_suspend_connection(((sse *)arg)->c);
+}
+
+static void sse_wake(void *arg)
+{
+    MHD_resume_connection(((sse *)arg)->c);
+}
+
+static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    sse *x = cls;
+    if (x->off == x->pending.len) {
+        x->pending.len = x->off = 0;
+        int r = th_events_read(x->hub, &x->sub, &x->pending);
+        if (r < 0)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        if (r == 0)
+            return 0; /* parked: the connection is suspended until an event comes */
+    }
+    size_t n = x->pending.len - x->off < max ? x->pending.len - x->off : max;
+    memcpy(buf, x->pending.p + x->off, n);
+    x->off += n;
+    return (ssize_t)n;
+}
+
+static void sse_free(void *cls)
+{
+    sse *x = cls;
+    th_events_unsubscribe(x->hub, &x->sub);
+    th_buf_free(&x->pending);
+    free(x);
+}
+
+static enum MHD_Result respond_stream(server *s, struct MHD_Connection *c, const th_api_resp *r)
+{
+    sse *x = th_xcalloc(1, sizeof *x);
+    x->c = c;
+    x->hub = s->hub;
+    th_buf_init(&x->pending);
+    /* sent at once: the client knows it is connected, and how soon to come back */
+    th_buf_puts(&x->pending, "retry: 2000\n: tanhui stream\n\n");
+    x->sub = (th_subscriber){.cursor = r->stream.resume ? r->stream.cursor : th_events_last(s->hub),
+                             .instrument = r->stream.instrument,
+                             .park = sse_park,
+                             .wake = sse_wake,
+                             .arg = x};
+    th_events_subscribe(s->hub, &x->sub);
+    struct MHD_Response *resp =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, x, sse_free);
+    if (!resp) {
+        sse_free(x);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type", "text/event-stream; charset=utf-8");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    enum MHD_Result ok = MHD_queue_response(c, 200, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
 /* The user of the request's bearer token (user->id 0: none sent); -1 with the 401 answer when
  * the header is malformed or the token unknown or revoked. */
 static int authenticate(struct MHD_Connection *c, th_db *db, th_user *user, th_api_resp *r)
@@ -327,7 +403,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                           .session = MHD_lookup_connection_value(c, MHD_COOKIE_KIND,
                                                                  TH_SESSION_COOKIE),
                           .credentials = thread_writer,
-                          .credentials_arg = s};
+                          .credentials_arg = s,
+                          .last_event_id = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                                       "Last-Event-ID")};
         th_api_dispatch(method, url, &req, &r, &route);
     }
     double took = now_s() - rq->t0;
@@ -337,7 +415,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (user.id)
         snprintf(who, sizeof who, "%lld", (long long)user.account);
     fprintf(stderr, "%s %s %d %.1fms %s\n", method, url, r.status, took * 1e3, who);
-    enum MHD_Result ok = respond(c, &r, retry);
+    enum MHD_Result ok = r.stream.on && r.status == 200 ? respond_stream(s, c, &r)
+                                                        : respond(c, &r, retry);
     th_buf_free(&r.body);
     return ok;
 }
@@ -411,8 +490,19 @@ int th_serve(const th_serve_opts *o, th_err *e)
         close(lock);
         return -1;
     }
+    s.hub = th_events_new(4096);
+    th_stream *follower = th_stream_start(o->db_path, s.hub, e);
+    if (!follower) {
+        th_sequencer_stop(s.seq);
+        th_events_free(s.hub);
+        close(lock);
+        return -1;
+    }
+    th_sequencer_on_commit(s.seq, th_stream_poke, follower);
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+            MHD_ALLOW_SUSPEND_RESUME,
+        0, NULL, NULL,
         on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
         MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64u,
@@ -434,11 +524,15 @@ int th_serve(const th_serve_opts *o, th_err *e)
         fprintf(stderr, "tanhui serve: %s: finishing the requests in flight\n",
                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
         MHD_socket listener = MHD_quiesce_daemon(d); /* no new connections */
-        MHD_stop_daemon(d); /* the requests in flight finish first */
+        th_events_close(s.hub); /* the streams end (none stays suspended)... */
+        th_events_drain(s.hub, 2000); /* ...and are given 2 s to send their last chunk */
+        MHD_stop_daemon(d);           /* the requests in flight finish first */
         if (listener != MHD_INVALID_SOCKET)
             close(listener);
     }
     th_sequencer_stop(s.seq); /* the batch in flight commits; the rest signed */
+    th_stream_stop(follower);
+    th_events_free(s.hub);
     for (size_t i = 0; i < s.nreaders; i++)
         th_db_close(s.readers[i]);
     free(s.readers);

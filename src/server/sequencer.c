@@ -16,6 +16,7 @@ typedef struct item {
     const th_cmd *c;
     th_cmd_result *res;
     int done; /* 1 applied, -1 refused (stopping) */
+    pthread_cond_t cv; /* its own, so that a commit wakes only its submitters */
     struct item *next;
 } item;
 
@@ -25,10 +26,12 @@ struct th_sequencer {
     size_t max_batch;
     pthread_t thread;
     pthread_mutex_t mu;
-    pthread_cond_t work, done;
+    pthread_cond_t work;
     item *head, *tail;
     int stopping;
     th_sequencer_stats stats;
+    void (*on_commit)(void *arg);
+    void *on_commit_arg;
 };
 
 static double now_s(void)
@@ -66,10 +69,13 @@ static void *writer(void *arg)
             until.tv_sec += 1;
             if (pthread_cond_timedwait(&s->work, &s->mu, &until) == ETIMEDOUT && !s->head) {
                 /* idle: the clock's changes alone */
+                void (*fn)(void *) = s->on_commit, *fn_arg = s->on_commit_arg;
                 pthread_mutex_unlock(&s->mu);
                 th_err e;
                 if (th_engine_apply(s->en, NULL, 0, NULL, &e) != 0)
                     th_err_clear(&e);
+                else if (fn)
+                    fn(fn_arg);
                 pthread_mutex_lock(&s->mu);
             }
             continue;
@@ -85,12 +91,15 @@ static void *writer(void *arg)
         }
         if (!s->head)
             s->tail = NULL;
+        void (*fn)(void *) = s->on_commit, *fn_arg = s->on_commit_arg;
         pthread_mutex_unlock(&s->mu);
         double t0 = now_s();
         th_err e;
         th_err_clear(&e);
         int rc = th_engine_apply(s->en, cmds, n, res, &e);
         double took = now_s() - t0;
+        if (rc == 0 && fn)
+            fn(fn_arg);
         pthread_mutex_lock(&s->mu);
         if (rc == 0)
             record(s, n, took);
@@ -100,8 +109,8 @@ static void *writer(void *arg)
             *taken[i]->res = res[i];
             th_cmd_result_init(&res[i]);
             taken[i]->done = 1;
+            pthread_cond_signal(&taken[i]->cv);
         }
-        pthread_cond_broadcast(&s->done);
     }
     pthread_mutex_unlock(&s->mu);
     for (size_t i = 0; i < s->max_batch; i++)
@@ -123,7 +132,6 @@ th_sequencer *th_sequencer_start(th_db *db, const th_note_signer *signer, size_t
         th_engine_set_signer(s->en, signer, 0);
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->work, NULL);
-    pthread_cond_init(&s->done, NULL);
     if (pthread_create(&s->thread, NULL, writer, s) != 0) {
         th_fail(e, TH_EIO, "cannot start the writer thread: %s", strerror(errno));
         th_engine_free(s->en);
@@ -148,11 +156,21 @@ int th_sequencer_submit(th_sequencer *s, const th_cmd *c, th_cmd_result *res)
     else
         s->head = &it;
     s->tail = &it;
+    pthread_cond_init(&it.cv, NULL);
     pthread_cond_signal(&s->work);
     while (!it.done)
-        pthread_cond_wait(&s->done, &s->mu);
+        pthread_cond_wait(&it.cv, &s->mu);
     pthread_mutex_unlock(&s->mu);
+    pthread_cond_destroy(&it.cv);
     return 0;
+}
+
+void th_sequencer_on_commit(th_sequencer *s, void (*fn)(void *arg), void *arg)
+{
+    pthread_mutex_lock(&s->mu);
+    s->on_commit = fn;
+    s->on_commit_arg = arg;
+    pthread_mutex_unlock(&s->mu);
 }
 
 void th_sequencer_stats_get(th_sequencer *s, th_sequencer_stats *out)
@@ -177,7 +195,6 @@ void th_sequencer_stop(th_sequencer *s)
     th_engine_free(s->en);
     th_db_close(s->db);
     pthread_cond_destroy(&s->work);
-    pthread_cond_destroy(&s->done);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }

@@ -25,6 +25,9 @@ th_sequencer *th_sequencer_start(th_db *db, const th_note_signer *signer, size_t
 /* Apply c in the next batch and wait for its commit; *res gets its outcome (init'ed by the
  * caller). Returns -1 (res->err says why) when the sequencer is stopping. */
 int th_sequencer_submit(th_sequencer *s, const th_cmd *c, th_cmd_result *res);
+/* Call fn(arg) on the writer thread after each commit (before the submitters are woken); set it
+ * before any command is submitted. */
+void th_sequencer_on_commit(th_sequencer *s, void (*fn)(void *arg), void *arg);
 /* Finish the queue, stop the thread, close the database. */
 void th_sequencer_stop(th_sequencer *s);
 

@@ -1065,6 +1065,13 @@ if command -v curl >/dev/null 2>&1; then
     has "$D/out" "the bearer token is unknown or revoked" "a revoked token is refused"
     code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TL")" "$URL/api/v1/accounts/2/payouts")
     if [ "$code" = 200 ]; then ok; else bad "the other token still works: HTTP $code"; fi
+    # the stream (Server-Sent Events): subscribed before the orders below
+    curl -sN --max-time 30 "$URL/api/v1/stream?instrument=SG" >"$D/stream" 2>/dev/null &
+    CP=$!
+    get sv-stream-unknown "/api/v1/stream?instrument=NONE" 404
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H 'Last-Event-ID: -1' "$URL/api/v1/stream")
+    if [ "$code" = 400 ]; then ok; else bad "a bad Last-Event-ID: HTTP $code"; fi
+    for _ in $(seq 50); do grep -q "tanhui stream" "$D/stream" && break; sleep 0.1; done
     post() { # TOKEN KEY BODY
         curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$1")" -H "Idempotency-Key: $2" -H 'Content-Type: application/json' -X POST --data "$3" "$URL/api/v1/orders"
     }
@@ -1076,6 +1083,15 @@ if command -v curl >/dev/null 2>&1; then
     if [ "$code" = 201 ]; then ok; else bad "a crossing buy: HTTP $code"; fi
     has "$D/out" '"filled":3,"remaining":0,"status":"filled"' "it trades at once, delivery versus payment"
     cp "$D/out" "$D/first"
+    for _ in $(seq 50); do grep -q "^event: checkpoint" "$D/stream" && break; sleep 0.1; done
+    has "$D/stream" "retry: 2000" "the stream tells how soon to come back"
+    has "$D/stream" '"instrument":"SG","buy_order":' "the stream: the trade"
+    has "$D/stream" '"price":"59.00","qty":3,"aggressor":"buy"' "at the resting sell's price"
+    has "$D/stream" 'event: book' "the stream: the book after the orders"
+    has "$D/stream" 'data: {"size":' "the stream: the checkpoint"
+    first=$(sed -n 's/^id: //p' "$D/stream" | head -1)
+    curl -sN --max-time 1 -H "Last-Event-ID: $first" "$URL/api/v1/stream?instrument=SG" >"$D/stream2" 2>/dev/null
+    if ! grep -q "^id: $first\$" "$D/stream2" && grep -q "^id: $((first + 1))\$" "$D/stream2"; then ok; else bad "a stream resumed after Last-Event-ID $first"; fi
     code=$(post "$TY" b1 '{"account":5,"instrument":"SG","side":"buy","price":"59.50","qty":3}')
     if [ "$code" = 201 ] && cmp -s "$D/out" "$D/first"; then ok; else bad "the same Idempotency-Key and body: the first answer again ($code)"; fi
     code=$(post "$TY" b1 '{"account":5,"instrument":"SG","side":"buy","price":"59.50","qty":4}')
@@ -1217,6 +1233,9 @@ if command -v curl >/dev/null 2>&1; then
     rc=$?
     if [ "$rc" -eq 0 ]; then ok; else bad "serve exits 0 on SIGTERM, not $rc"; fi
     has "$D/serve.err" "SIGTERM: finishing the requests in flight" "a graceful shutdown"
+    wait "$CP"
+    rc=$?
+    if [ "$rc" -eq 0 ]; then ok; else bad "the shutdown ends an open stream cleanly (curl exit $rc)"; fi
     # a user's requests beyond its rate: 429 with Retry-After
     "$T" --db "$W" serve --listen 127.0.0.1:0 --rate 2 >"$D/serve.out" 2>"$D/serve.err" &
     SP=$!

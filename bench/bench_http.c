@@ -1,0 +1,494 @@
+/* bench_http.c — durable order entry over HTTP (issue 7): `wrk` posting orders
+ * to `tanhui serve` on loopback, and in the same run `wrk` fetching a small
+ * static file from nginx, this machine's HTTP ceiling. wrk shares the machine's
+ * cores with the server in both runs.
+ *
+ * The registry: eight trading accounts, each with credits, cash, a holder user
+ * and its bearer token, and one instrument. The load (a Lua script written into
+ * the run's directory): each request places a limit order for a random trader,
+ * a buy or a sell of 1 to 5 credits at one of 21 prices around the reference
+ * price, so that about half of them trade and the book stays some hundred
+ * levels deep. Every order is checked, reserved, matched and settled in its
+ * batch's transaction and answered only once that batch has committed
+ * (durable).
+ *
+ *   build/bench-http                 the throughput run and the nginx run: one
+ * JSON line with orders_per_sec, nginx_static_per_sec, ratio, p50_ms, p99_ms,
+ *                                    errors (non-2xx answers), and `tanhui
+ * check`'s verdict after build/bench-http --soak SECONDS --rate N a soak at
+ * about N orders a second (wrk's per-request delay): the server's resident
+ * memory sampled every 10 s, errors, and `tanhui check` after
+ *
+ * TANHUI_BENCH_SECONDS (default 10), TANHUI_BENCH_CONNS (64),
+ * TANHUI_BENCH_THREADS (the server's request threads, 64). Needs wrk and nginx
+ * (scripts/deps.sh bench). */
+#include "bench_registry.h"
+#include "server/users.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+enum { TRADERS = 8 };
+
+static char dir[] = "/tmp/tanhui-bench-http.XXXXXX";
+
+static int envint(const char *name, int dflt)
+{
+    const char *v = getenv(name);
+    return v && atoi(v) > 0 ? atoi(v) : dflt;
+}
+
+/* Start argv with stdout (and stderr) into files; its pid, or -1. */
+static pid_t start(char *const argv[], const char *out, const char *err)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc) {
+        fprintf(stderr, "bench-http: cannot run %s: %s\n", argv[0], strerror(rc));
+        return -1;
+    }
+    return pid;
+}
+
+static int finish(pid_t pid)
+{
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *s = calloc(1, 1 << 20);
+    size_t n = fread(s, 1, (1 << 20) - 1, f);
+    s[n] = 0;
+    fclose(f);
+    return s;
+}
+
+static void at(char *buf, size_t n, const char *name)
+{
+    snprintf(buf, n, "%s/%s", dir, name);
+}
+
+/* The registry, its users and their tokens, written to tokens[]. */
+static int setup(const char *tanhui, const char *db_path, char tokens[TRADERS][60])
+{
+    char out[300], err[300];
+    at(out, sizeof out, "init.out");
+    at(err, sizeof err, "init.err");
+    char *init[] = {(char *)tanhui, (char *)"--db", (char *)db_path, (char *)"init", NULL};
+    pid_t p = start(init, out, err);
+    if (p < 0 || finish(p) != 0) {
+        fprintf(stderr, "bench-http: tanhui init failed (%s)\n", err);
+        return -1;
+    }
+    th_db *db;
+    th_err e;
+    if (th_db_open(db_path, TH_DB_WRITE, &db, &e)) {
+        fprintf(stderr, "bench-http: %s\n", e.msg);
+        return -1;
+    }
+    th_engine *en = th_engine_new(db);
+    th_cmd_result r[8];
+    for (int i = 0; i < 8; i++)
+        th_cmd_result_init(&r[i]);
+    const int64_t credits = 80000000;
+    th_cmd reg[5] = {
+        {.type = TH_CMD_ACCOUNT_ADD, .name = "O", .kind = "state"},
+        {.type = TH_CMD_ACCOUNT_ADD, .name = "V", .kind = "verifier"},
+        {.type = TH_CMD_PROJECT_ADD},
+        {.type = TH_CMD_REPORT_ADD},
+        {.type = TH_CMD_INSTRUMENT_ADD},
+    };
+    reg[2].project = (th_project_new){.name = "P",
+                                      .owner = "O",
+                                      .params_name = "default",
+                                      .params_sha256 = "-",
+                                      .params_csv = th_params_default_csv};
+    reg[3].report = (th_report_new){.project = "P0001",
+                                    .result_json = "{}",
+                                    .period_start = "2019-01-01",
+                                    .period_end = "2024-01-01",
+                                    .vintage = 2024,
+                                    .net_tco2e = (double)credits,
+                                    .credits_total = credits,
+                                    .owner_credits = credits};
+    reg[4].instrument = (th_instrument_new){.code = "SG24",
+                                            .vintage = 2024,
+                                            .ref_price = 5850,
+                                            .maker_fee_bps = 5,
+                                            .taker_fee_bps = 10};
+    th_cmd verify = {.type = TH_CMD_REPORT_VERIFY, .report_id = "1", .verifier = "V"};
+    th_cmd issue = {.type = TH_CMD_ISSUE, .report_id = "1"};
+    if (bench_apply(en, reg, 5, r) || bench_apply(en, &verify, 1, r) ||
+        bench_apply(en, &issue, 1, r))
+        return -1;
+    static char names[TRADERS][8];
+    for (int a = 0; a < TRADERS; a++) {
+        snprintf(names[a], sizeof names[a], "T%d", a);
+        th_cmd s[3] = {{.type = TH_CMD_ACCOUNT_ADD, .name = names[a], .kind = "company"},
+                       {.type = TH_CMD_TRANSFER},
+                       {.type = TH_CMD_CASH_DEPOSIT}};
+        s[1].move = (th_move){.from = "O", .to = names[a], .qty = credits / TRADERS};
+        s[2].cash = (th_cash_cmd){.account = names[a], .amount = 100000000000000};
+        if (bench_apply(en, s, 3, r))
+            return -1;
+        char user[16];
+        snprintf(user, sizeof user, "t%d", a);
+        int64_t id;
+        if (th_user_add(db, user, names[a], "holder", "a long bench password", NULL, &id, &e) ||
+            th_token_create(db, user, tokens[a], &id, &e)) {
+            fprintf(stderr, "bench-http: %s\n", e.msg);
+            return -1;
+        }
+    }
+    for (int i = 0; i < 8; i++)
+        th_cmd_result_free(&r[i]);
+    th_engine_free(en);
+    th_db_close(db);
+    return 0;
+}
+
+/* The Lua script: random limit orders for the eight traders; `delay_ms` > 0
+ * paces each connection (the soak). */
+static int write_script(const char *path, char tokens[TRADERS][60], double delay_ms)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "local tokens = {");
+    for (int a = 0; a < TRADERS; a++)
+        fprintf(f, "%s\"%s\"", a ? "," : "", tokens[a]);
+    fprintf(f, "}\n"
+               "local n = 0\n"
+               "local k = 0\n"
+               "function setup(thread) k = k + 1; thread:set('seed', k) end\n"
+               "function init(args) math.randomseed(os.time() * 7 + seed) end\n"
+               "function request()\n"
+               "  n = n + 1\n"
+               "  local t = math.random(#tokens)\n"
+               "  local side = (math.random(2) == 1) and 'buy' or 'sell'\n"
+               "  local cents = 5840 + math.random(0, 20)\n"
+               "  local body = "
+               "string.format('{\"account\":\"T%%d\",\"instrument\":\"SG24\","
+               "\"side\":\"%%s\",\"type\":\"limit\",\"price\":\"%%d.%%02d\",\"qty\":%%d,"
+               "\"tif\":\"gtc\"}', t - 1, side, math.floor(cents / 100), cents %% 100, "
+               "math.random(5))\n"
+               "  return wrk.format('POST', '/api/v1/orders', {['Content-Type'] = "
+               "'application/json', ['Authorization'] = 'Bearer ' .. tokens[t]}, body)\n"
+               "end\n");
+    if (delay_ms > 0)
+        fprintf(f, "function delay() return %.3f end\n", delay_ms);
+    return fclose(f);
+}
+
+typedef struct {
+    double rps, p50_ms, p99_ms;
+    long requests, errors;
+} wrk_figures;
+
+/* A latency as wrk prints it ("812.00us", "1.52ms", "2.01s") in milliseconds.
+ */
+static double wrk_ms(const char *s)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (!strncmp(end, "us", 2))
+        return v / 1000;
+    if (!strncmp(end, "ms", 2))
+        return v;
+    if (*end == 's')
+        return v * 1000;
+    if (!strncmp(end, "m", 1))
+        return v * 60000;
+    return v;
+}
+
+static int run_wrk(const char *url, const char *script, int seconds, int conns, const char *name,
+                   wrk_figures *w)
+{
+    char out[300], err[300], dur[16], con[16];
+    at(out, sizeof out, name);
+    at(err, sizeof err, "wrk.err");
+    snprintf(dur, sizeof dur, "%ds", seconds);
+    snprintf(con, sizeof con, "%d", conns);
+    char *argv[12] = {(char *)"wrk", (char *)"-t2", (char *)"-c",       con,
+                      (char *)"-d",  dur,           (char *)"--latency"};
+    int k = 7;
+    if (script) {
+        argv[k++] = (char *)"-s";
+        argv[k++] = (char *)script;
+    }
+    argv[k++] = (char *)url;
+    argv[k] = NULL;
+    pid_t p = start(argv, out, err);
+    if (p < 0 || finish(p) != 0) {
+        fprintf(stderr, "bench-http: wrk failed (%s)\n", err);
+        return -1;
+    }
+    char *s = slurp(out);
+    if (!s)
+        return -1;
+    *w = (wrk_figures){0};
+    const char *q;
+    if ((q = strstr(s, "Requests/sec:")))
+        w->rps = strtod(q + 13, NULL);
+    if ((q = strstr(s, " 50% ")))
+        w->p50_ms = wrk_ms(q + 5 + strspn(q + 5, " "));
+    if ((q = strstr(s, " 99% ")))
+        w->p99_ms = wrk_ms(q + 5 + strspn(q + 5, " "));
+    if ((q = strstr(s, " requests in ")))
+        while (q > s && q[-1] != '\n' && q[-1] != ' ')
+            q--;
+    if (q)
+        w->requests = strtol(q, NULL, 10);
+    if ((q = strstr(s, "Non-2xx or 3xx responses:")))
+        w->errors += strtol(q + 25, NULL, 10);
+    if ((q = strstr(s, "Socket errors:"))) {
+        long a = 0, b = 0, c = 0, d = 0;
+        if (sscanf(q, "Socket errors: connect %ld, read %ld, write %ld, timeout %ld", &a, &b, &c,
+                   &d) == 4)
+            w->errors += a + b + c + d;
+    }
+    free(s);
+    if (w->rps <= 0) {
+        fprintf(stderr, "bench-http: cannot read wrk's figures in %s\n", out);
+        return -1;
+    }
+    return 0;
+}
+
+static long rss_kib(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    char *s = slurp(path);
+    long v = -1;
+    const char *q = s ? strstr(s, "VmRSS:") : NULL;
+    if (q)
+        v = strtol(q + 6, NULL, 10);
+    free(s);
+    return v;
+}
+
+/* Start `tanhui serve`; its pid, and its address in url. */
+static pid_t serve(const char *tanhui, const char *db_path, char *url, size_t n)
+{
+    char out[300], err[300], threads[16];
+    at(out, sizeof out, "serve.out");
+    at(err, sizeof err, "serve.err");
+    snprintf(threads, sizeof threads, "%d", envint("TANHUI_BENCH_THREADS", 64));
+    char *argv[] = {(char *)tanhui,
+                    (char *)"--db",
+                    (char *)db_path,
+                    (char *)"serve",
+                    (char *)"--listen",
+                    (char *)"127.0.0.1:0",
+                    (char *)"--threads",
+                    threads,
+                    (char *)"--rate",
+                    (char *)"1000000",
+                    NULL};
+    pid_t p = start(argv, out, err);
+    for (int i = 0; p > 0 && i < 200; i++) {
+        char *s = slurp(out);
+        const char *q = s ? strstr(s, "listening on ") : NULL;
+        if (q && strchr(q, '\n')) {
+            snprintf(url, n, "%.*s", (int)(strchr(q, '\n') - q - 13), q + 13);
+            free(s);
+            return p;
+        }
+        free(s);
+        usleep(50000);
+    }
+    fprintf(stderr, "bench-http: the server did not start (%s)\n", err);
+    return -1;
+}
+
+static int stop(pid_t p)
+{
+    kill(p, SIGTERM);
+    return finish(p);
+}
+
+static int check(const char *tanhui, const char *db_path)
+{
+    char out[300], err[300];
+    at(out, sizeof out, "check.out");
+    at(err, sizeof err, "check.err");
+    char *argv[] = {(char *)tanhui, (char *)"--db", (char *)db_path, (char *)"check", NULL};
+    pid_t p = start(argv, out, err);
+    return p < 0 ? -1 : finish(p);
+}
+
+/* nginx serving a 13-byte file on a free port; its pid (its master), port in
+ * *port. */
+static pid_t nginx(int *port)
+{
+    char conf[300], root[300], file[300], out[300], err[300];
+    at(conf, sizeof conf, "nginx.conf");
+    at(root, sizeof root, "www");
+    at(file, sizeof file, "www/index.html");
+    at(out, sizeof out, "nginx.out");
+    at(err, sizeof err, "nginx.err");
+    mkdir(root, 0755);
+    FILE *f = fopen(file, "w");
+    if (!f)
+        return -1;
+    fputs("hello, tanhui", f);
+    fclose(f);
+    for (*port = 18080; *port < 18180; (*port)++) {
+        f = fopen(conf, "w");
+        if (!f)
+            return -1;
+        fprintf(f,
+                "daemon off; worker_processes auto; pid %s/nginx.pid; error_log "
+                "%s/nginx.log;\n"
+                "%s"
+                "events { worker_connections 1024; }\n"
+                "http { access_log off; client_body_temp_path %s; proxy_temp_path %s;\n"
+                "  fastcgi_temp_path %s; uwsgi_temp_path %s; scgi_temp_path %s;\n"
+                "  server { listen 127.0.0.1:%d; root %s; } }\n",
+                dir, dir, geteuid() == 0 ? "user root;\n" : "", dir, dir, dir, dir, dir, *port,
+                root);
+        fclose(f);
+        char *argv[] = {access("/usr/sbin/nginx", X_OK) == 0 ? (char *)"/usr/sbin/nginx"
+                                                             : (char *)"nginx", (char *)"-c", conf, (char *)"-e", err, NULL};
+        pid_t p = start(argv, out, err);
+        if (p < 0)
+            return -1;
+        usleep(300000);
+        if (waitpid(p, NULL, WNOHANG) == 0)
+            return p; /* still running: it listens */
+    }
+    fprintf(stderr, "bench-http: nginx did not start (%s)\n", err);
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    int soak = 0, rate = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--soak") && i + 1 < argc)
+            soak = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--rate") && i + 1 < argc)
+            rate = atoi(argv[++i]);
+        else {
+            fprintf(stderr, "usage: bench-http [--soak SECONDS --rate N]\n");
+            return 2;
+        }
+    }
+    if (soak && rate <= 0) {
+        fprintf(stderr, "bench-http: --soak needs --rate N (orders a second)\n");
+        return 2;
+    }
+    /* the tanhui beside this program */
+    static char tanhui[4096];
+    ssize_t n = readlink("/proc/self/exe", tanhui, sizeof tanhui - 16);
+    if (n <= 0)
+        return 1;
+    tanhui[n] = 0;
+    strcpy(strrchr(tanhui, '/') + 1, "tanhui");
+    if (!mkdtemp(dir))
+        return 1;
+    chmod(dir, 0755); /* nginx's workers read its files */
+    char db_path[300], script[300];
+    at(db_path, sizeof db_path, "http.db");
+    at(script, sizeof script, "orders.lua");
+    static char tokens[TRADERS][60];
+    if (setup(tanhui, db_path, tokens))
+        return 1;
+    int seconds = envint("TANHUI_BENCH_SECONDS", 10);
+    int conns = envint("TANHUI_BENCH_CONNS", 64);
+    /* soak: each connection waits so that all of them together ask about `rate` a
+     * second */
+    if (write_script(script, tokens, soak ? 1000.0 * conns / rate : 0))
+        return 1;
+    char url[200];
+    pid_t sp = serve(tanhui, db_path, url, sizeof url);
+    if (sp < 0)
+        return 1;
+    if (soak) {
+        /* wrk in the background; the server's memory every 10 s */
+        char out[300], err[300], dur[16], con[16];
+        at(out, sizeof out, "soak.out");
+        at(err, sizeof err, "soak.err");
+        snprintf(dur, sizeof dur, "%ds", soak);
+        snprintf(con, sizeof con, "%d", conns);
+        char *wa[] = {(char *)"wrk",       (char *)"-t2", (char *)"-c", con, (char *)"-d", dur,
+                      (char *)"--latency", (char *)"-s",  script,       url, NULL};
+        pid_t wp = start(wa, out, err);
+        if (wp < 0)
+            return 1;
+        printf("{\"soak_rss_kib\":[");
+        for (int t = 0; waitpid(wp, NULL, WNOHANG) == 0; t++) {
+            if (t % 10 == 0)
+                printf("%s%ld", t ? "," : "", rss_kib(sp)), fflush(stdout);
+            sleep(1);
+        }
+        /* the figures of the finished run, read as run_wrk does */
+        wrk_figures w;
+        char *s = slurp(out);
+        const char *q = s ? strstr(s, "Requests/sec:") : NULL;
+        w.rps = q ? strtod(q + 13, NULL) : 0;
+        q = s ? strstr(s, " 99% ") : NULL;
+        w.p99_ms = q ? wrk_ms(q + 5 + strspn(q + 5, " ")) : 0;
+        w.errors = 0;
+        if (s && (q = strstr(s, "Non-2xx or 3xx responses:")))
+            w.errors = strtol(q + 25, NULL, 10);
+        if (s && strstr(s, "Socket errors:"))
+            w.errors += 1;
+        free(s);
+        int served = stop(sp);
+        int checked = check(tanhui, db_path);
+        printf("],\"seconds\":%d,\"orders_per_sec\":%.0f,\"p99_ms\":%.2f,"
+               "\"errors\":%ld,"
+               "\"serve_exit\":%d,\"check_exit\":%d,\"dir\":\"%s\"}\n",
+               soak, w.rps, w.p99_ms, w.errors, served, checked, dir);
+        return w.errors || served || checked;
+    }
+    wrk_figures o, g;
+    if (run_wrk(url, script, seconds, conns, "orders.out", &o))
+        return 1;
+    int served = stop(sp);
+    int checked = check(tanhui, db_path);
+    int port;
+    pid_t np = nginx(&port);
+    if (np < 0)
+        return 1;
+    char static_url[64];
+    snprintf(static_url, sizeof static_url, "http://127.0.0.1:%d/index.html", port);
+    int rc = run_wrk(static_url, NULL, seconds, conns, "nginx.out", &g);
+    kill(np, SIGQUIT);
+    finish(np);
+    if (rc)
+        return 1;
+    printf("{\"orders_per_sec\":%.0f,\"nginx_static_per_sec\":%.0f,\"ratio\":%.3f,"
+           "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"nginx_p99_ms\":%.2f,\"orders\":%ld,"
+           "\"errors\":%ld,"
+           "\"connections\":%d,\"seconds\":%d,\"serve_exit\":%d,\"check_exit\":%d}"
+           "\n",
+           o.rps, g.rps, o.rps / g.rps, o.p50_ms, o.p99_ms, g.p99_ms, o.requests, o.errors, conns,
+           seconds, served, checked);
+    return o.errors || served || checked;
+}

@@ -169,8 +169,11 @@ static int setup(const char *tanhui, const char *db_path, char tokens[TRADERS][6
     return 0;
 }
 
-/* The Lua script: random limit orders for the eight traders; `delay_ms` > 0
- * paces each connection (the soak). */
+/* The Lua script: random limit orders for the eight traders. For the soak (`delay_ms` > 0,
+ * pacing each connection) every third request cancels the oldest order this wrk thread saw
+ * rest, so that the book stays the same size however long it runs; a cancel that comes after
+ * its order has filled is refused (a 400 naming it) and counted as late, not as an error. Each
+ * thread counts its answers; done() prints "answers: ok N late N bad N". */
 static int write_script(const char *path, char tokens[TRADERS][60], double delay_ms)
 {
     FILE *f = fopen(path, "w");
@@ -179,24 +182,53 @@ static int write_script(const char *path, char tokens[TRADERS][60], double delay
     fprintf(f, "local tokens = {");
     for (int a = 0; a < TRADERS; a++)
         fprintf(f, "%s\"%s\"", a ? "," : "", tokens[a]);
-    fprintf(f, "}\n"
-               "local n = 0\n"
-               "local k = 0\n"
-               "function setup(thread) k = k + 1; thread:set('seed', k) end\n"
-               "function init(args) math.randomseed(os.time() * 7 + seed) end\n"
-               "function request()\n"
-               "  n = n + 1\n"
-               "  local t = math.random(#tokens)\n"
-               "  local side = (math.random(2) == 1) and 'buy' or 'sell'\n"
-               "  local cents = 5840 + math.random(0, 20)\n"
-               "  local body = "
-               "string.format('{\"account\":\"T%%d\",\"instrument\":\"SG24\","
-               "\"side\":\"%%s\",\"type\":\"limit\",\"price\":\"%%d.%%02d\",\"qty\":%%d,"
-               "\"tif\":\"gtc\"}', t - 1, side, math.floor(cents / 100), cents %% 100, "
-               "math.random(5))\n"
-               "  return wrk.format('POST', '/api/v1/orders', {['Content-Type'] = "
-               "'application/json', ['Authorization'] = 'Bearer ' .. tokens[t]}, body)\n"
-               "end\n");
+    fprintf(f, "}\nlocal soak = %s\n", delay_ms > 0 ? "true" : "false");
+    fputs("local k, threads = 0, {}\n"
+          "function setup(thread) k = k + 1; thread:set('seed', k); table.insert(threads, thread)"
+          " end\n"
+          "function init(args)\n"
+          "  math.randomseed(os.time() * 7 + seed)\n"
+          "  rest, first, last, sent = {}, 1, 0, 0\n"
+          "  ok, late, bad = 0, 0, 0\n"
+          "end\n"
+          "function request()\n"
+          "  sent = sent + 1\n"
+          "  local t = math.random(#tokens)\n"
+          "  if soak and sent % 3 == 0 and first <= last then\n"
+          "    local o = rest[first]; rest[first] = nil; first = first + 1\n"
+          "    return wrk.format('DELETE', '/api/v1/orders/' .. o[1], {['Authorization'] ="
+          " 'Bearer ' .. tokens[o[2]]})\n"
+          "  end\n"
+          "  local side = (math.random(2) == 1) and 'buy' or 'sell'\n"
+          "  local cents = 5840 + math.random(0, 20)\n"
+          "  local body = string.format('{\"account\":\"T%d\",\"instrument\":\"SG24\","
+          "\"side\":\"%s\",\"type\":\"limit\",\"price\":\"%d.%02d\",\"qty\":%d,"
+          "\"tif\":\"gtc\"}', t - 1, side, math.floor(cents / 100), cents % 100,"
+          " math.random(5))\n"
+          "  return wrk.format('POST', '/api/v1/orders', {['Content-Type'] = 'application/json',"
+          " ['Authorization'] = 'Bearer ' .. tokens[t]}, body)\n"
+          "end\n"
+          "function response(status, headers, body)\n"
+          "  if status < 300 then\n"
+          "    ok = ok + 1\n"
+          "    if soak and status == 201 and body:find('\"status\":\"open\"', 1, true) then\n"
+          "      local id, acct = body:match('^{\"id\":(%d+),'), body:match('\"account\":(%d+),')\n"
+          "      last = last + 1; rest[last] = {id, tonumber(acct) - 4} -- T0 is account 5\n"
+          "    end\n"
+          "  elseif status == 400 and body:find('only an open order can be cancelled', 1, true)"
+          " then\n"
+          "    late = late + 1\n"
+          "  else\n"
+          "    bad = bad + 1\n"
+          "  end\n"
+          "end\n"
+          "function done(summary, latency, requests)\n"
+          "  local o, l, b = 0, 0, 0\n"
+          "  for _, t in ipairs(threads) do o = o + t:get('ok'); l = l + t:get('late');"
+          " b = b + t:get('bad') end\n"
+          "  io.write(string.format('answers: ok %d late %d bad %d\\n', o, l, b))\n"
+          "end\n",
+          f);
     if (delay_ms > 0)
         fprintf(f, "function delay() return %.3f end\n", delay_ms);
     return fclose(f);
@@ -204,7 +236,7 @@ static int write_script(const char *path, char tokens[TRADERS][60], double delay
 
 typedef struct {
     double rps, p50_ms, p99_ms;
-    long requests, errors;
+    long requests, errors, late;
 } wrk_figures;
 
 /* A latency as wrk prints it ("812.00us", "1.52ms", "2.01s") in milliseconds.
@@ -222,6 +254,48 @@ static double wrk_ms(const char *s)
     if (!strncmp(end, "m", 1))
         return v * 60000;
     return v;
+}
+
+/* wrk's figures from its output file: -1 when it has none. Errors are the script's bad answers
+ * (or, for a run without the script, the non-2xx ones) and socket errors. */
+static int read_wrk(const char *out, wrk_figures *w)
+{
+    char *s = slurp(out);
+    if (!s)
+        return -1;
+    *w = (wrk_figures){0};
+    const char *q;
+    if ((q = strstr(s, "Requests/sec:")))
+        w->rps = strtod(q + 13, NULL);
+    if ((q = strstr(s, " 50% ")))
+        w->p50_ms = wrk_ms(q + 5 + strspn(q + 5, " "));
+    if ((q = strstr(s, " 99% ")))
+        w->p99_ms = wrk_ms(q + 5 + strspn(q + 5, " "));
+    if ((q = strstr(s, " requests in ")))
+        while (q > s && q[-1] != '\n' && q[-1] != ' ')
+            q--;
+    if (q)
+        w->requests = strtol(q, NULL, 10);
+    long ok = 0, late = 0, bad = 0;
+    if ((q = strstr(s, "answers: ")) &&
+        sscanf(q, "answers: ok %ld late %ld bad %ld", &ok, &late, &bad) == 3) {
+        w->errors += bad;
+        w->late = late;
+    } else if ((q = strstr(s, "Non-2xx or 3xx responses:"))) {
+        w->errors += strtol(q + 25, NULL, 10);
+    }
+    if ((q = strstr(s, "Socket errors:"))) {
+        long a = 0, b = 0, c = 0, d = 0;
+        if (sscanf(q, "Socket errors: connect %ld, read %ld, write %ld, timeout %ld", &a, &b, &c,
+                   &d) == 4)
+            w->errors += a + b + c + d;
+    }
+    free(s);
+    if (w->rps <= 0) {
+        fprintf(stderr, "bench-http: cannot read wrk's figures in %s\n", out);
+        return -1;
+    }
+    return 0;
 }
 
 static int run_wrk(const char *url, const char *script, int seconds, int conns, const char *name,
@@ -246,36 +320,7 @@ static int run_wrk(const char *url, const char *script, int seconds, int conns, 
         fprintf(stderr, "bench-http: wrk failed (%s)\n", err);
         return -1;
     }
-    char *s = slurp(out);
-    if (!s)
-        return -1;
-    *w = (wrk_figures){0};
-    const char *q;
-    if ((q = strstr(s, "Requests/sec:")))
-        w->rps = strtod(q + 13, NULL);
-    if ((q = strstr(s, " 50% ")))
-        w->p50_ms = wrk_ms(q + 5 + strspn(q + 5, " "));
-    if ((q = strstr(s, " 99% ")))
-        w->p99_ms = wrk_ms(q + 5 + strspn(q + 5, " "));
-    if ((q = strstr(s, " requests in ")))
-        while (q > s && q[-1] != '\n' && q[-1] != ' ')
-            q--;
-    if (q)
-        w->requests = strtol(q, NULL, 10);
-    if ((q = strstr(s, "Non-2xx or 3xx responses:")))
-        w->errors += strtol(q + 25, NULL, 10);
-    if ((q = strstr(s, "Socket errors:"))) {
-        long a = 0, b = 0, c = 0, d = 0;
-        if (sscanf(q, "Socket errors: connect %ld, read %ld, write %ld, timeout %ld", &a, &b, &c,
-                   &d) == 4)
-            w->errors += a + b + c + d;
-    }
-    free(s);
-    if (w->rps <= 0) {
-        fprintf(stderr, "bench-http: cannot read wrk's figures in %s\n", out);
-        return -1;
-    }
-    return 0;
+    return read_wrk(out, w);
 }
 
 static long rss_kib(pid_t pid)
@@ -446,25 +491,16 @@ int main(int argc, char **argv)
                 printf("%s%ld", t ? "," : "", rss_kib(sp)), fflush(stdout);
             sleep(1);
         }
-        /* the figures of the finished run, read as run_wrk does */
         wrk_figures w;
-        char *s = slurp(out);
-        const char *q = s ? strstr(s, "Requests/sec:") : NULL;
-        w.rps = q ? strtod(q + 13, NULL) : 0;
-        q = s ? strstr(s, " 99% ") : NULL;
-        w.p99_ms = q ? wrk_ms(q + 5 + strspn(q + 5, " ")) : 0;
-        w.errors = 0;
-        if (s && (q = strstr(s, "Non-2xx or 3xx responses:")))
-            w.errors = strtol(q + 25, NULL, 10);
-        if (s && strstr(s, "Socket errors:"))
-            w.errors += 1;
-        free(s);
+        if (read_wrk(out, &w))
+            return 1;
         int served = stop(sp);
         int checked = check(tanhui, db_path);
-        printf("],\"seconds\":%d,\"orders_per_sec\":%.0f,\"p99_ms\":%.2f,"
-               "\"errors\":%ld,"
-               "\"serve_exit\":%d,\"check_exit\":%d,\"dir\":\"%s\"}\n",
-               soak, w.rps, w.p99_ms, w.errors, served, checked, dir);
+        /* the RSS is sampled every 10 s; memory is flat when the last samples agree */
+        printf("],\"seconds\":%d,\"requests_per_sec\":%.0f,\"requests\":%ld,\"p50_ms\":%.2f,"
+               "\"p99_ms\":%.2f,\"errors\":%ld,\"late_cancels\":%ld,\"serve_exit\":%d,"
+               "\"check_exit\":%d}\n",
+               soak, w.rps, w.requests, w.p50_ms, w.p99_ms, w.errors, w.late, served, checked);
         return w.errors || served || checked;
     }
     wrk_figures o, g;

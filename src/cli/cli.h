@@ -74,6 +74,10 @@ extern const int th_measure_noptspec;
 int th_cli_measure_options(const th_opts *op, th_measure_opts *o, th_err *e);
 /* Measure; on bad rows print every finding on stderr; write --parcels-out; warn of skipped
  * rows. -1 with e set on failure. */
+/* After a measurement that returned rc: its bad rows on stderr (rc != 0), or --parcels-out
+ * written and the skipped rows said. */
+int th_cli_measure_after(const th_opts *op, const th_measure_opts *o, th_measure_run *run,
+                         int rc, th_err *e) __attribute__((warn_unused_result));
 int th_cli_measure_run(const th_opts *op, const th_measure_opts *o, th_measure_run *run,
                        th_err *e);
 

@@ -82,10 +82,10 @@ int th_cli_measure_options(const th_opts *op, th_measure_opts *o, th_err *e)
     return 0;
 }
 
-int th_cli_measure_run(const th_opts *op, const th_measure_opts *o, th_measure_run *run,
-                       th_err *e)
+int th_cli_measure_after(const th_opts *op, const th_measure_opts *o, th_measure_run *run,
+                         int rc, th_err *e)
 {
-    if (th_measure_files(o, run, e) != 0) {
+    if (rc != 0) {
         if (run->errs.total > 0 && !o->skip_invalid) {
             th_buf out;
             th_buf_init(&out);
@@ -105,15 +105,21 @@ int th_cli_measure_run(const th_opts *op, const th_measure_opts *o, th_measure_r
         th_buf csv;
         th_buf_init(&csv);
         th_measure_parcels_csv(run, o, &csv);
-        int rc = th_cli_write_file(parcels_out, &csv, e);
+        int wrc = th_cli_write_file(parcels_out, &csv, e);
         th_buf_free(&csv);
-        if (rc)
+        if (wrc)
             return -1;
     }
     if (run->skipped > 0)
         fprintf(stderr, "tanhui: skipped %lld bad rows (--skip-invalid); %lld parcels left out\n",
                 (long long)run->skipped, (long long)run->m.excluded);
     return 0;
+}
+
+int th_cli_measure_run(const th_opts *op, const th_measure_opts *o, th_measure_run *run,
+                       th_err *e)
+{
+    return th_cli_measure_after(op, o, run, th_measure_files(o, run, e), e);
 }
 
 int th_cmd_measure(const th_global *g, int argc, char **argv)

@@ -1,14 +1,12 @@
 /* cmd_report.c — `tanhui report add|verify|reject|show`. `report add` measures the project's
  * two inventories with the project's own parameter table and buffer percentage (outside the
- * transaction: it is the slow part), then hands the result to the engine. */
+ * transaction: it is the slow part; engine/report_draft.h), then hands the result to the
+ * engine. */
 #include "cli/cli.h"
 #include "cli/opts.h"
 
-#include "base/date.h"
-#include "base/mem.h"
 #include "base/num.h"
-#include "inventory/measure_report.h"
-#include "ledger/projects.h"
+#include "engine/report_draft.h"
 #include "ledger/reports.h"
 
 #include <stdio.h>
@@ -48,78 +46,21 @@ static int report_add(const th_global *g, int argc, char **argv)
     if (th_cli_measure_options(&op, &o, &e))
         return th_cli_fail(&e);
 
-    /* the project's table and buffer, read before the slow measurement */
+    /* the project's table and buffer, then the slow measurement (no transaction open) */
     th_db *db;
     if (th_db_open(g->db, TH_DB_READ, &db, &e))
         return th_cli_fail(&e);
-    th_project p;
-    th_params_info pi;
-    memset(&pi, 0, sizeof pi);
-    th_buf_init(&pi.text);
-    int rc = th_project_find(db, op.pos[0], &p, &e);
-    if (rc == 0)
-        rc = th_project_params(db, p.id, &pi.text, &e);
-    th_db_close(db);
-    if (rc) {
-        th_buf_free(&pi.text);
-        return th_cli_fail(&e);
-    }
-    snprintf(pi.name, sizeof pi.name, "%s", p.params_name);
-    snprintf(pi.sha256, sizeof pi.sha256, "%s", p.params_sha256);
-    th_params *params;
-    if (th_params_parse(pi.text.p, pi.text.len, pi.name, &params, &e)) {
-        th_buf_free(&pi.text);
-        return th_cli_fail(&e);
-    }
-    o.params = params;
-    o.deductions.buffer_pct_scaled = p.buffer_pct_scaled;
-
-    th_measure_run run;
-    int status = 0;
-    th_buf json;
-    th_buf_init(&json);
-    th_report_parcel *parcels = NULL;
-    if (th_cli_measure_run(&op, &o, &run, &e) != 0) {
-        status = th_cli_fail(&e);
-        goto out;
-    }
-    th_measure_json(&run, &o, &pi, &json);
-    const th_measure *m = &run.m;
-    parcels = th_xcalloc(m->norder ? m->norder : 1, sizeof *parcels);
-    for (size_t i = 0; i < m->norder; i++) {
-        const th_parcel *b = m->order_before[i] >= 0 ? &run.before.v[m->order_before[i]] : NULL;
-        const th_parcel *a = m->order_after[i] >= 0 ? &run.after.v[m->order_after[i]] : NULL;
-        const th_parcel *k = a ? a : b;
-        parcels[i] = (th_report_parcel){.key = k->key, .key_len = k->key_len,
-                                        .has_before = b != NULL, .has_after = a != NULL,
-                                        .before_date = b ? b->date : 0,
-                                        .after_date = a ? a->date : 0};
-    }
-    char d1[11], d2[11];
-    th_date_format(m->period_start, d1);
-    th_date_format(m->period_end, d2);
-    int y, mo, d;
-    th_civil_from_days(m->period_end, &y, &mo, &d);
+    th_report_draft d;
+    th_report_draft_init(&d);
     th_cmd c = {.type = TH_CMD_REPORT_ADD, .request_id = th_opt(&op, "request-id")};
-    c.report = (th_report_new){.project = op.pos[0],
-                               .result_json = json.p,
-                               .period_start = d1,
-                               .period_end = d2,
-                               .vintage = y,
-                               .net_tco2e = m->credits.net_tco2e,
-                               .reversal_tco2e = m->credits.reversal_tco2e,
-                               .credits_total = m->credits.credits_total,
-                               .buffer_credits = m->credits.buffer_credits,
-                               .owner_credits = m->credits.owner_credits,
-                               .parcels = parcels,
-                               .nparcels = m->norder};
-    status = th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), report_text);
-out:
-    free(parcels);
-    th_buf_free(&json);
-    th_measure_run_free(&run);
-    th_params_free(params);
-    th_buf_free(&pi.text);
+    int rc = th_report_draft_make(db, op.pos[0], &o, &d, &c.report, &e);
+    th_db_close(db);
+    /* the bad rows told, --parcels-out written, skipped rows said */
+    if (d.measured && th_cli_measure_after(&op, &o, &d.run, rc, &e))
+        rc = -1;
+    int status = rc ? th_cli_fail(&e)
+                    : th_cli_apply_one(g, TH_DB_WRITE, &c, th_opt_flag(&op, "json"), report_text);
+    th_report_draft_free(&d);
     return status;
 }
 

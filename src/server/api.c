@@ -4,6 +4,7 @@
  * and the log; a user reads its own account's holdings, cash, orders and payouts (an operator
  * any account's), and a holder or owner places and cancels its own account's orders. */
 #include "server/api.h"
+#include "server/api_req.h"
 
 #include "base/json.h"
 #include "base/num.h"
@@ -68,75 +69,44 @@ void th_api_fail(th_api_resp *out, const th_err *e)
         th_api_error(out, 500, "internal", msg, e->field);
 }
 
-/* The answer of a read that writes JSON into a buffer. */
-static int json_answer(th_api_resp *out, int rc, const th_err *e)
-{
-    if (rc != 0) {
-        th_api_fail(out, e);
-        return 0;
-    }
-    out->status = 200;
-    out->content_type = "application/json";
-    return 0;
-}
-
-static const char *param(const th_api_req *r, const char *name)
-{
-    const char *v = th_route_param(r->params, name);
-    return v ? v : "";
-}
-
-/* A whole number from the path or the query (lo..hi); -1 with the 400 answer when it is not. */
-static int number(th_api_resp *out, const char *field, const char *v, int64_t lo, int64_t hi,
-                  int64_t *n)
-{
-    if (v && th_parse_int64(v, strlen(v), lo, hi, n) == 0)
-        return 0;
-    char msg[200];
-    snprintf(msg, sizeof msg, "%s '%s': a whole number from %lld is expected", field,
-             v ? v : "", (long long)lo);
-    th_api_error(out, 400, "invalid", msg, field);
-    return -1;
-}
-
 static int get_supply(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
-    return json_answer(out, th_supply_json(r->db, &out->body, &e), &e);
+    return th_api_answer(out, th_supply_json(r->db, &out->body, &e), &e);
 }
 
 static int get_projects(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
-    return json_answer(out, th_project_list_json(r->db, &out->body, &e), &e);
+    return th_api_answer(out, th_project_list_json(r->db, &out->body, &e), &e);
 }
 
 static int get_certificate(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
-    return json_answer(out, th_certificate_json(r->db, param(r, "id"), &out->body, &e), &e);
+    return th_api_answer(out, th_certificate_json(r->db, th_api_param(r, "id"), &out->body, &e), &e);
 }
 
 static int get_instruments(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
-    return json_answer(out, th_instrument_list_json(r->db, &out->body, &e), &e);
+    return th_api_answer(out, th_instrument_list_json(r->db, &out->body, &e), &e);
 }
 
 static int get_instrument(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
     th_instrument in;
-    int rc = th_instrument_find(r->db, param(r, "code"), &in, &e);
+    int rc = th_instrument_find(r->db, th_api_param(r, "code"), &in, &e);
     if (rc == 0)
         th_instrument_json(&in, &out->body);
-    return json_answer(out, rc, &e);
+    return th_api_answer(out, rc, &e);
 }
 
 static int get_book(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
-    return json_answer(out, th_book_view_json(r->db, param(r, "code"), &out->body, &e), &e);
+    return th_api_answer(out, th_book_view_json(r->db, th_api_param(r, "code"), &out->body, &e), &e);
 }
 
 enum { PAGE_DEFAULT = 100, PAGE_MAX = 1000 };
@@ -146,8 +116,8 @@ static int page_args(const th_api_req *r, th_api_resp *out, th_page *pg)
 {
     const char *limit = r->query(r->query_arg, "limit"), *cursor = r->query(r->query_arg, "cursor");
     int64_t n = PAGE_DEFAULT, c = 0;
-    if ((limit && number(out, "limit", limit, 1, PAGE_MAX, &n)) ||
-        (cursor && number(out, "cursor", cursor, 1, INT64_MAX, &c)))
+    if ((limit && th_api_number(out, "limit", limit, 1, PAGE_MAX, &n)) ||
+        (cursor && th_api_number(out, "cursor", cursor, 1, INT64_MAX, &c)))
         return -1;
     *pg = (th_page){.before = c, .limit = (int)n};
     return 0;
@@ -159,7 +129,7 @@ static int get_trades_of(const th_api_req *r, th_api_resp *out)
     th_page pg;
     if (page_args(r, out, &pg))
         return 0;
-    return json_answer(out, th_trades_page_json(r->db, param(r, "code"), &pg, &out->body, &e),
+    return th_api_answer(out, th_trades_page_json(r->db, th_api_param(r, "code"), &pg, &out->body, &e),
                        &e);
 }
 
@@ -169,15 +139,15 @@ static int get_trades(const th_api_req *r, th_api_resp *out)
     th_page pg;
     if (page_args(r, out, &pg))
         return 0;
-    return json_answer(out, th_trades_page_json(r->db, NULL, &pg, &out->body, &e), &e);
+    return th_api_answer(out, th_trades_page_json(r->db, NULL, &pg, &out->body, &e), &e);
 }
 
 static int get_bars(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
     const char *interval = r->query(r->query_arg, "interval");
-    return json_answer(out,
-                       th_bars_json(r->db, param(r, "code"), interval ? interval : "1d",
+    return th_api_answer(out,
+                       th_bars_json(r->db, th_api_param(r, "code"), interval ? interval : "1d",
                                     &out->body, &e),
                        &e);
 }
@@ -185,13 +155,13 @@ static int get_bars(const th_api_req *r, th_api_resp *out)
 static int get_auctions(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
-    return json_answer(out, th_auctions_json(r->db, NULL, &out->body, &e), &e);
+    return th_api_answer(out, th_auctions_json(r->db, NULL, &out->body, &e), &e);
 }
 
 static int get_auction(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
-    return json_answer(out, th_auction_json(r->db, param(r, "id"), &out->body, &e), &e);
+    return th_api_answer(out, th_auction_json(r->db, th_api_param(r, "id"), &out->body, &e), &e);
 }
 
 static int get_sessions(const th_api_req *r, th_api_resp *out)
@@ -199,7 +169,7 @@ static int get_sessions(const th_api_req *r, th_api_resp *out)
     th_err e;
     char now[32];
     th_utc_format((int64_t)time(NULL), now);
-    return json_answer(out, th_sessions_json(r->db, now, &out->body, &e), &e);
+    return th_api_answer(out, th_sessions_json(r->db, now, &out->body, &e), &e);
 }
 
 static int get_calendar(const th_api_req *r, th_api_resp *out)
@@ -209,7 +179,7 @@ static int get_calendar(const th_api_req *r, th_api_resp *out)
     int rc = th_calendar_load(r->db, &c, &e);
     if (rc == 0)
         th_calendar_json(&c, &out->body);
-    return json_answer(out, rc, &e);
+    return th_api_answer(out, rc, &e);
 }
 
 static int get_log_size(const th_api_req *r, th_api_resp *out)
@@ -219,16 +189,16 @@ static int get_log_size(const th_api_req *r, th_api_resp *out)
     int rc = th_log_size(r->db, &n, &e);
     if (rc == 0)
         th_buf_printf(&out->body, "{\"size\":%lld}", (long long)n);
-    return json_answer(out, rc, &e);
+    return th_api_answer(out, rc, &e);
 }
 
 static int get_log_entry(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
     int64_t i;
-    if (number(out, "index", param(r, "index"), 0, INT64_MAX, &i))
+    if (th_api_number(out, "index", th_api_param(r, "index"), 0, INT64_MAX, &i))
         return 0;
-    return json_answer(out, th_log_entry(r->db, i, &out->body, &e), &e);
+    return th_api_answer(out, th_log_entry(r->db, i, &out->body, &e), &e);
 }
 
 /* ?size=S (0..), or -1 when not given. */
@@ -236,7 +206,7 @@ static int size_arg(const th_api_req *r, th_api_resp *out, int64_t *size)
 {
     const char *v = r->query(r->query_arg, "size");
     *size = -1;
-    return v ? number(out, "size", v, 0, INT64_MAX, size) : 0;
+    return v ? th_api_number(out, "size", v, 0, INT64_MAX, size) : 0;
 }
 
 /* Server-Sent Events: the answer says what to stream; the HTTP layer streams it. */
@@ -246,9 +216,9 @@ static int get_stream(const th_api_req *r, th_api_resp *out)
     th_err e;
     th_instrument in = {.id = 0};
     if (code && th_instrument_find(r->db, code, &in, &e))
-        return json_answer(out, -1, &e);
+        return th_api_answer(out, -1, &e);
     int64_t from = 0;
-    if (r->last_event_id && number(out, "Last-Event-ID", r->last_event_id, 0, INT64_MAX, &from))
+    if (r->last_event_id && th_api_number(out, "Last-Event-ID", r->last_event_id, 0, INT64_MAX, &from))
         return 0;
     out->status = 200;
     out->content_type = "text/event-stream";
@@ -266,7 +236,7 @@ static int get_log_checkpoint(const th_api_req *r, th_api_resp *out)
     if (size_arg(r, out, &size))
         return 0;
     int rc = th_log_checkpoint(r->db, size, &out->body, &e);
-    json_answer(out, rc, &e);
+    th_api_answer(out, rc, &e);
     if (rc == 0)
         out->content_type = "text/plain; charset=utf-8";
     return 0;
@@ -286,7 +256,7 @@ static int get_log_key(const th_api_req *r, th_api_resp *out)
         th_note_verifier_format(&v, &out->body);
         th_buf_putc(&out->body, '\n');
     }
-    json_answer(out, k > 0 ? 0 : -1, &e);
+    th_api_answer(out, k > 0 ? 0 : -1, &e);
     if (k > 0)
         out->content_type = "text/plain; charset=utf-8";
     return 0;
@@ -296,66 +266,34 @@ static int get_log_proof(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
     int64_t i, size;
-    if (number(out, "index", param(r, "index"), 0, INT64_MAX, &i) || size_arg(r, out, &size))
+    if (th_api_number(out, "index", th_api_param(r, "index"), 0, INT64_MAX, &i) || size_arg(r, out, &size))
         return 0;
     int rc = size < 0 ? th_log_size(r->db, &size, &e) : 0;
     if (rc == 0)
         rc = th_log_prove_json(r->db, i, size, &out->body, &e);
-    return json_answer(out, rc, &e);
+    return th_api_answer(out, rc, &e);
 }
 
 static int get_log_consistency(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
     int64_t m, n;
-    if (number(out, "old", param(r, "old"), 0, INT64_MAX, &m) ||
-        number(out, "new", param(r, "new"), 0, INT64_MAX, &n))
+    if (th_api_number(out, "old", th_api_param(r, "old"), 0, INT64_MAX, &m) ||
+        th_api_number(out, "new", th_api_param(r, "new"), 0, INT64_MAX, &n))
         return 0;
-    return json_answer(out, th_log_consistency_json(r->db, m, n, &out->body, &e), &e);
-}
-
-/* 0 when a user is logged in, else the 401 answer. */
-static int need_user(const th_api_req *r, th_api_resp *out)
-{
-    if (r->user)
-        return 0;
-    th_api_error(out, 401, "unauthorized",
-                 "this needs a user: send Authorization: Bearer TOKEN (tanhui token create)",
-                 NULL);
-    return -1;
-}
-
-/* The account named by ref, if the user may act for it (reading: an operator may read any);
- * else the 401, 403 or 404 answer. */
-static int own_account(const th_api_req *r, th_api_resp *out, const char *ref, bool reading,
-                       th_account *a)
-{
-    th_err e;
-    if (need_user(r, out))
-        return -1;
-    if (th_account_find(r->db, ref, a, &e) != 0) {
-        th_api_fail(out, &e);
-        return -1;
-    }
-    if (a->id == r->user->account || (reading && strcmp(r->user->role, "operator") == 0))
-        return 0;
-    char msg[300];
-    snprintf(msg, sizeof msg, "user %s acts for account %lld, not for %lld", r->user->name,
-             (long long)r->user->account, (long long)a->id);
-    th_api_error(out, 403, "forbidden", msg, "account");
-    return -1;
+    return th_api_answer(out, th_log_consistency_json(r->db, m, n, &out->body, &e), &e);
 }
 
 static int account_read(const th_api_req *r, th_api_resp *out,
                         int (*read)(th_db *, const char *, th_buf *, th_err *))
 {
     th_account a;
-    if (own_account(r, out, param(r, "id"), true, &a))
+    if (th_api_own_account(r, out, th_api_param(r, "id"), true, &a))
         return 0;
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)a.id);
     th_err e;
-    return json_answer(out, read(r->db, id, &out->body, &e), &e);
+    return th_api_answer(out, read(r->db, id, &out->body, &e), &e);
 }
 
 static int get_holdings(const th_api_req *r, th_api_resp *out)
@@ -372,12 +310,12 @@ static int get_orders(const th_api_req *r, th_api_resp *out)
 {
     th_account a;
     th_page pg;
-    if (own_account(r, out, param(r, "id"), true, &a) || page_args(r, out, &pg))
+    if (th_api_own_account(r, out, th_api_param(r, "id"), true, &a) || page_args(r, out, &pg))
         return 0;
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)a.id);
     th_err e;
-    return json_answer(out, th_orders_page_json(r->db, id, &pg, &out->body, &e), &e);
+    return th_api_answer(out, th_orders_page_json(r->db, id, &pg, &out->body, &e), &e);
 }
 
 static int get_payouts(const th_api_req *r, th_api_resp *out)
@@ -385,164 +323,22 @@ static int get_payouts(const th_api_req *r, th_api_resp *out)
     return account_read(r, out, th_payouts_json);
 }
 
-/* A write through the sequencer: status on success; 409 when the Idempotency-Key was used
- * for another request. */
-static int submit(const th_api_req *r, th_api_resp *out, th_cmd *c, int status)
-{
-    char rid[200];
-    if (r->idempotency_key) {
-        if (strlen(r->idempotency_key) > 128) {
-            th_api_error(out, 400, "invalid", "an Idempotency-Key is at most 128 bytes",
-                         "Idempotency-Key");
-            return 0;
-        }
-        /* a key is the user's own: two users may use the same */
-        snprintf(rid, sizeof rid, "api:%lld:%s", (long long)r->user->id, r->idempotency_key);
-        c->request_id = rid;
-    }
-    if (!r->seq) { /* a reader's tool (the request fuzzer) has no writer */
-        th_api_error(out, 503, "unavailable", "this server takes no writes", NULL);
-        return 0;
-    }
-    th_cmd_result res;
-    th_cmd_result_init(&res);
-    th_sequencer_submit(r->seq, c, &res);
-    if (res.status == 0) {
-        th_buf_put(&out->body, res.result.p, res.result.len);
-        out->status = status;
-        out->content_type = "application/json";
-    } else if (strcmp(res.err.field, "request_id") == 0) {
-        th_api_error(out, 409, "conflict",
-                     "this Idempotency-Key was used for a different request", "Idempotency-Key");
-    } else {
-        th_api_fail(out, &res.err);
-    }
-    th_cmd_result_free(&res);
-    return 0;
-}
-
-/* A request's JSON body, read member by member: the first bad member gives the 400 answer
- * (naming it) and marks the body bad; later reads then return nothing. */
-typedef struct {
-    json_t *root;
-    th_api_resp *out;
-    bool bad;
-    char ids[6][24]; /* integers given for ids, as text */
-    int nids;
-} body;
-
-static int body_open(const th_api_req *r, th_api_resp *out, body *b)
-{
-    memset(b, 0, sizeof *b);
-    b->out = out;
-    json_error_t je;
-    b->root = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &je);
-    if (json_is_object(b->root))
-        return 0;
-    char msg[300];
-    snprintf(msg, sizeof msg, "the body is not a JSON object: %s", je.text);
-    th_api_error(out, 400, "invalid", msg, NULL);
-    json_decref(b->root);
-    b->root = NULL;
-    return -1;
-}
-
-static void body_close(body *b)
-{
-    json_decref(b->root);
-}
-
-static void body_bad(body *b, const char *key, const char *why)
-{
-    if (b->bad)
-        return;
-    char msg[200];
-    snprintf(msg, sizeof msg, "%s: %s", key, why);
-    th_api_error(b->out, 400, "invalid", msg, key);
-    b->bad = true;
-}
-
-/* A string member; an integer too when it names something by id. NULL when absent (and not
- * required) or bad. */
-static const char *b_str(body *b, const char *key, bool required, bool id)
-{
-    json_t *v = json_object_get(b->root, key);
-    if (json_is_string(v))
-        return json_string_value(v);
-    if (id && json_is_integer(v) && b->nids < 6) {
-        snprintf(b->ids[b->nids], 24, "%lld", (long long)json_integer_value(v));
-        return b->ids[b->nids++];
-    }
-    if (v || required)
-        body_bad(b, key, v ? "of the wrong type" : "missing");
-    return NULL;
-}
-
-/* A whole number member; 0 when absent (and not required) or bad. */
-static int64_t b_int(body *b, const char *key, bool required)
-{
-    json_t *v = json_object_get(b->root, key);
-    if (json_is_integer(v))
-        return (int64_t)json_integer_value(v);
-    if (v || required)
-        body_bad(b, key, v ? "a whole number is expected" : "missing");
-    return 0;
-}
-
-/* An amount of money, written as a string ("59.00"); 0 when absent (and not required) or bad. */
-static int64_t b_money(body *b, const char *key, bool required)
-{
-    const char *s = b_str(b, key, required, false);
-    int64_t fen = 0;
-    if (s && th_money_parse(s, &fen) != 0)
-        body_bad(b, key, "yuan with at most two decimals, as a string, like \"59.00\"");
-    return fen;
-}
-
-/* 0 when the user's role is one of roles ("a|b"), else the 401 or 403 answer. */
-static int need_role(const th_api_req *r, th_api_resp *out, const char *roles, const char *what)
-{
-    if (need_user(r, out))
-        return -1;
-    size_t n = strlen(r->user->role);
-    for (const char *p = roles; (p = strstr(p, r->user->role)) != NULL; p += n)
-        if ((p == roles || p[-1] == '|') && (p[n] == '\0' || p[n] == '|'))
-            return 0;
-    char msg[200];
-    snprintf(msg, sizeof msg, "%s is for a user whose role is %s, not %s", what, roles,
-             r->user->role);
-    th_api_error(out, 403, "forbidden", msg, NULL);
-    return -1;
-}
-
-/* The id text of the account the body names under key, if the user acts for it. */
-static const char *acting_for(const th_api_req *r, th_api_resp *out, body *b, const char *key,
-                              char id[24])
-{
-    const char *ref = b_str(b, key, true, true);
-    th_account a;
-    if (!ref || own_account(r, out, ref, false, &a))
-        return NULL;
-    snprintf(id, 24, "%lld", (long long)a.id);
-    return id;
-}
-
 static int post_order(const th_api_req *r, th_api_resp *out)
 {
-    body b;
-    if (need_role(r, out, "holder|owner", "trading") || body_open(r, out, &b))
+    th_api_body b;
+    if (th_api_need_role(r, out, "holder|owner", "trading") || th_api_body_open(r, out, &b))
         return 0;
     th_cmd c = {.type = TH_CMD_ORDER_ADD};
-    c.order = (th_order_new){.instrument = b_str(&b, "instrument", true, false),
-                             .side = b_str(&b, "side", true, false),
-                             .type = b_str(&b, "type", false, false),
-                             .tif = b_str(&b, "tif", false, false),
-                             .price = b_money(&b, "price", false),
-                             .qty = b_int(&b, "qty", true)};
+    c.order = (th_order_new){.instrument = th_api_str(&b, "instrument", true, false),
+                             .side = th_api_str(&b, "side", true, false),
+                             .type = th_api_str(&b, "type", false, false),
+                             .tif = th_api_str(&b, "tif", false, false),
+                             .price = th_api_money(&b, "price", false),
+                             .qty = th_api_int(&b, "qty", true)};
     char id[24];
-    if (!b.bad && (c.order.account = acting_for(r, out, &b, "account", id)) != NULL)
-        submit(r, out, &c, 201);
-    body_close(&b);
+    if (!b.bad && (c.order.account = th_api_acting_for(r, out, &b, "account", id)) != NULL)
+        th_api_submit(r, out, &c, 201);
+    th_api_body_close(&b);
     return 0;
 }
 
@@ -550,7 +346,7 @@ static int post_order(const th_api_req *r, th_api_resp *out)
 static int own_order(const th_api_req *r, th_api_resp *out, const char *ref)
 {
     int64_t id;
-    if (number(out, "id", ref, 1, INT64_MAX, &id))
+    if (th_api_number(out, "id", ref, 1, INT64_MAX, &id))
         return -1;
     sqlite3_stmt *st;
     th_err e;
@@ -575,54 +371,54 @@ static int own_order(const th_api_req *r, th_api_resp *out, const char *ref)
 
 static int put_order(const th_api_req *r, th_api_resp *out)
 {
-    body b;
-    if (need_role(r, out, "holder|owner", "trading") || own_order(r, out, param(r, "id")) ||
-        body_open(r, out, &b))
+    th_api_body b;
+    if (th_api_need_role(r, out, "holder|owner", "trading") || own_order(r, out, th_api_param(r, "id")) ||
+        th_api_body_open(r, out, &b))
         return 0;
-    th_cmd c = {.type = TH_CMD_ORDER_REPLACE, .order_id = param(r, "id")};
-    c.order.price = b_money(&b, "price", false);
-    c.order.qty = b_int(&b, "qty", true);
+    th_cmd c = {.type = TH_CMD_ORDER_REPLACE, .order_id = th_api_param(r, "id")};
+    c.order.price = th_api_money(&b, "price", false);
+    c.order.qty = th_api_int(&b, "qty", true);
     if (!b.bad)
-        submit(r, out, &c, 200);
-    body_close(&b);
+        th_api_submit(r, out, &c, 200);
+    th_api_body_close(&b);
     return 0;
 }
 
 static int post_pick(const th_api_req *r, th_api_resp *out)
 {
-    body b;
-    if (need_role(r, out, "holder|owner", "trading") || body_open(r, out, &b))
+    th_api_body b;
+    if (th_api_need_role(r, out, "holder|owner", "trading") || th_api_body_open(r, out, &b))
         return 0;
     th_cmd c = {.type = TH_CMD_ORDER_PICK};
-    c.order_id = b_str(&b, "listing", true, true);
-    c.order.qty = b_int(&b, "qty", true);
+    c.order_id = th_api_str(&b, "listing", true, true);
+    c.order.qty = th_api_int(&b, "qty", true);
     char id[24];
-    if (!b.bad && (c.order.account = acting_for(r, out, &b, "account", id)) != NULL)
-        submit(r, out, &c, 201);
-    body_close(&b);
+    if (!b.bad && (c.order.account = th_api_acting_for(r, out, &b, "account", id)) != NULL)
+        th_api_submit(r, out, &c, 201);
+    th_api_body_close(&b);
     return 0;
 }
 
 static int post_move(const th_api_req *r, th_api_resp *out, bool retire)
 {
-    body b;
-    if (need_user(r, out) || body_open(r, out, &b))
+    th_api_body b;
+    if (th_api_need_user(r, out) || th_api_body_open(r, out, &b))
         return 0;
     th_cmd c = {.type = retire ? TH_CMD_RETIRE : TH_CMD_TRANSFER};
-    c.move = (th_move){.to = retire ? NULL : b_str(&b, "to", true, true),
-                       .qty = b_int(&b, "qty", false),
-                       .project = b_str(&b, "project", false, true),
-                       .vintage = (int)b_int(&b, "vintage", false),
-                       .serials = b_str(&b, "serials", false, false)};
+    c.move = (th_move){.to = retire ? NULL : th_api_str(&b, "to", true, true),
+                       .qty = th_api_int(&b, "qty", false),
+                       .project = th_api_str(&b, "project", false, true),
+                       .vintage = (int)th_api_int(&b, "vintage", false),
+                       .serials = th_api_str(&b, "serials", false, false)};
     if (retire) {
-        c.move.beneficiary = b_str(&b, "beneficiary", true, false);
-        c.move.reason = b_str(&b, "reason", true, false);
-        c.move.jurisdiction = b_str(&b, "jurisdiction", false, false);
+        c.move.beneficiary = th_api_str(&b, "beneficiary", true, false);
+        c.move.reason = th_api_str(&b, "reason", true, false);
+        c.move.jurisdiction = th_api_str(&b, "jurisdiction", false, false);
     }
     char id[24];
-    if (!b.bad && (c.move.from = acting_for(r, out, &b, "from", id)) != NULL)
-        submit(r, out, &c, 201);
-    body_close(&b);
+    if (!b.bad && (c.move.from = th_api_acting_for(r, out, &b, "from", id)) != NULL)
+        th_api_submit(r, out, &c, 201);
+    th_api_body_close(&b);
     return 0;
 }
 
@@ -638,16 +434,16 @@ static int post_retirement(const th_api_req *r, th_api_resp *out)
 
 static int post_cash(const th_api_req *r, th_api_resp *out, bool deposit)
 {
-    body b;
-    if (need_role(r, out, "operator", "cash") || body_open(r, out, &b))
+    th_api_body b;
+    if (th_api_need_role(r, out, "operator", "cash") || th_api_body_open(r, out, &b))
         return 0;
     th_cmd c = {.type = deposit ? TH_CMD_CASH_DEPOSIT : TH_CMD_CASH_WITHDRAW};
-    c.cash = (th_cash_cmd){.account = b_str(&b, "account", true, true),
-                           .amount = b_money(&b, "amount", true),
-                           .reference = b_str(&b, "reference", false, false)};
+    c.cash = (th_cash_cmd){.account = th_api_str(&b, "account", true, true),
+                           .amount = th_api_money(&b, "amount", true),
+                           .reference = th_api_str(&b, "reference", false, false)};
     if (!b.bad)
-        submit(r, out, &c, 201);
-    body_close(&b);
+        th_api_submit(r, out, &c, 201);
+    th_api_body_close(&b);
     return 0;
 }
 
@@ -663,11 +459,11 @@ static int post_withdrawal(const th_api_req *r, th_api_resp *out)
 
 static int post_session(const th_api_req *r, th_api_resp *out)
 {
-    body b;
-    if (need_role(r, out, "operator", "a session change") || body_open(r, out, &b))
+    th_api_body b;
+    if (th_api_need_role(r, out, "operator", "a session change") || th_api_body_open(r, out, &b))
         return 0;
-    const char *to = b_str(&b, "to", true, false);
-    th_cmd c = {.instrument_ref = param(r, "code")};
+    const char *to = th_api_str(&b, "to", true, false);
+    th_cmd c = {.instrument_ref = th_api_param(r, "code")};
     if (to && strcmp(to, "preopen") == 0)
         c.type = TH_CMD_SESSION_PREOPEN;
     else if (to && strcmp(to, "open") == 0)
@@ -675,35 +471,35 @@ static int post_session(const th_api_req *r, th_api_resp *out)
     else if (to && strcmp(to, "close") == 0)
         c.type = TH_CMD_SESSION_CLOSE;
     else
-        body_bad(&b, "to", "preopen, open or close");
+        th_api_body_bad(&b, "to", "preopen, open or close");
     if (!b.bad)
-        submit(r, out, &c, 200);
-    body_close(&b);
+        th_api_submit(r, out, &c, 200);
+    th_api_body_close(&b);
     return 0;
 }
 
 static int post_bid(const th_api_req *r, th_api_resp *out)
 {
-    body b;
-    if (need_role(r, out, "holder|owner", "bidding") || body_open(r, out, &b))
+    th_api_body b;
+    if (th_api_need_role(r, out, "holder|owner", "bidding") || th_api_body_open(r, out, &b))
         return 0;
     th_cmd c = {.type = TH_CMD_AUCTION_BID};
-    c.auction = (th_auction_new){.auction = param(r, "id"),
-                                 .price = b_money(&b, "price", true),
-                                 .qty = b_int(&b, "qty", true)};
+    c.auction = (th_auction_new){.auction = th_api_param(r, "id"),
+                                 .price = th_api_money(&b, "price", true),
+                                 .qty = th_api_int(&b, "qty", true)};
     char id[24];
-    if (!b.bad && (c.auction.account = acting_for(r, out, &b, "account", id)) != NULL)
-        submit(r, out, &c, 201);
-    body_close(&b);
+    if (!b.bad && (c.auction.account = th_api_acting_for(r, out, &b, "account", id)) != NULL)
+        th_api_submit(r, out, &c, 201);
+    th_api_body_close(&b);
     return 0;
 }
 
 static int delete_order(const th_api_req *r, th_api_resp *out)
 {
-    if (need_user(r, out) || own_order(r, out, param(r, "id")))
+    if (th_api_need_user(r, out) || own_order(r, out, th_api_param(r, "id")))
         return 0;
-    th_cmd c = {.type = TH_CMD_ORDER_CANCEL, .order_id = param(r, "id")};
-    return submit(r, out, &c, 200);
+    th_cmd c = {.type = TH_CMD_ORDER_CANCEL, .order_id = th_api_param(r, "id")};
+    return th_api_submit(r, out, &c, 200);
 }
 
 /* The user's own account's id, as text. */
@@ -715,108 +511,108 @@ static const char *self(const th_api_req *r, char id[24])
 
 static int post_account(const th_api_req *r, th_api_resp *out)
 {
-    body b;
-    if (need_role(r, out, "operator", "opening accounts") || body_open(r, out, &b))
+    th_api_body b;
+    if (th_api_need_role(r, out, "operator", "opening accounts") || th_api_body_open(r, out, &b))
         return 0;
-    th_cmd c = {.type = TH_CMD_ACCOUNT_ADD, .name = b_str(&b, "name", true, false),
-                .kind = b_str(&b, "kind", true, false)};
+    th_cmd c = {.type = TH_CMD_ACCOUNT_ADD, .name = th_api_str(&b, "name", true, false),
+                .kind = th_api_str(&b, "kind", true, false)};
     if (!b.bad)
-        submit(r, out, &c, 201);
-    body_close(&b);
+        th_api_submit(r, out, &c, 201);
+    th_api_body_close(&b);
     return 0;
 }
 
 static int post_instrument(const th_api_req *r, th_api_resp *out)
 {
-    body b;
-    if (need_role(r, out, "operator", "listing instruments") || body_open(r, out, &b))
+    th_api_body b;
+    if (th_api_need_role(r, out, "operator", "listing instruments") || th_api_body_open(r, out, &b))
         return 0;
     th_cmd c = {.type = TH_CMD_INSTRUMENT_ADD};
     json_t *t1 = json_object_get(b.root, "t_plus_one");
     if (t1 && !json_is_boolean(t1))
-        body_bad(&b, "t_plus_one", "true or false");
-    c.instrument = (th_instrument_new){.code = b_str(&b, "code", true, false),
-                                       .vintage = (int)b_int(&b, "vintage", true),
-                                       .project = b_str(&b, "project", false, true),
-                                       .ref_price = b_money(&b, "ref_price", true),
-                                       .band_bps = (int)b_int(&b, "band_bps", false),
-                                       .maker_fee_bps = (int)b_int(&b, "maker_fee_bps", false),
-                                       .taker_fee_bps = (int)b_int(&b, "taker_fee_bps", false),
-                                       .pick_depth = (int)b_int(&b, "pick_depth", false),
+        th_api_body_bad(&b, "t_plus_one", "true or false");
+    c.instrument = (th_instrument_new){.code = th_api_str(&b, "code", true, false),
+                                       .vintage = (int)th_api_int(&b, "vintage", true),
+                                       .project = th_api_str(&b, "project", false, true),
+                                       .ref_price = th_api_money(&b, "ref_price", true),
+                                       .band_bps = (int)th_api_int(&b, "band_bps", false),
+                                       .maker_fee_bps = (int)th_api_int(&b, "maker_fee_bps", false),
+                                       .taker_fee_bps = (int)th_api_int(&b, "taker_fee_bps", false),
+                                       .pick_depth = (int)th_api_int(&b, "pick_depth", false),
                                        .t_plus_one = json_is_true(t1),
-                                       .block_min = b_int(&b, "block_min", false)};
+                                       .block_min = th_api_int(&b, "block_min", false)};
     if (!b.bad)
-        submit(r, out, &c, 201);
-    body_close(&b);
+        th_api_submit(r, out, &c, 201);
+    th_api_body_close(&b);
     return 0;
 }
 
 static int post_auction(const th_api_req *r, th_api_resp *out)
 {
-    body b;
-    if (need_role(r, out, "holder|owner", "selling") || body_open(r, out, &b))
+    th_api_body b;
+    if (th_api_need_role(r, out, "holder|owner", "selling") || th_api_body_open(r, out, &b))
         return 0;
     th_cmd c = {.type = TH_CMD_AUCTION_OPEN};
-    c.auction = (th_auction_new){.instrument = b_str(&b, "instrument", true, true),
-                                 .qty = b_int(&b, "qty", true),
-                                 .reserve = b_money(&b, "reserve", true),
-                                 .until = b_str(&b, "until", true, false),
-                                 .pricing = b_str(&b, "pricing", false, false)};
+    c.auction = (th_auction_new){.instrument = th_api_str(&b, "instrument", true, true),
+                                 .qty = th_api_int(&b, "qty", true),
+                                 .reserve = th_api_money(&b, "reserve", true),
+                                 .until = th_api_str(&b, "until", true, false),
+                                 .pricing = th_api_str(&b, "pricing", false, false)};
     char id[24];
-    if (!b.bad && (c.auction.seller = acting_for(r, out, &b, "seller", id)) != NULL)
-        submit(r, out, &c, 201);
-    body_close(&b);
+    if (!b.bad && (c.auction.seller = th_api_acting_for(r, out, &b, "seller", id)) != NULL)
+        th_api_submit(r, out, &c, 201);
+    th_api_body_close(&b);
     return 0;
 }
 
 static int get_blocks(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
-    return json_answer(out, th_block_list_json(r->db, &out->body, &e), &e);
+    return th_api_answer(out, th_block_list_json(r->db, &out->body, &e), &e);
 }
 
 static int post_block(const th_api_req *r, th_api_resp *out)
 {
-    body b;
-    if (need_role(r, out, "holder|owner", "selling") || body_open(r, out, &b))
+    th_api_body b;
+    if (th_api_need_role(r, out, "holder|owner", "selling") || th_api_body_open(r, out, &b))
         return 0;
     th_cmd c = {.type = TH_CMD_BLOCK_PROPOSE};
-    c.block = (th_block_new){.buyer = b_str(&b, "buyer", true, true),
-                             .instrument = b_str(&b, "instrument", true, true),
-                             .price = b_money(&b, "price", true),
-                             .qty = b_int(&b, "qty", true)};
+    c.block = (th_block_new){.buyer = th_api_str(&b, "buyer", true, true),
+                             .instrument = th_api_str(&b, "instrument", true, true),
+                             .price = th_api_money(&b, "price", true),
+                             .qty = th_api_int(&b, "qty", true)};
     char id[24];
-    if (!b.bad && (c.block.seller = acting_for(r, out, &b, "seller", id)) != NULL)
-        submit(r, out, &c, 201);
-    body_close(&b);
+    if (!b.bad && (c.block.seller = th_api_acting_for(r, out, &b, "seller", id)) != NULL)
+        th_api_submit(r, out, &c, 201);
+    th_api_body_close(&b);
     return 0;
 }
 
 static int post_block_accept(const th_api_req *r, th_api_resp *out)
 {
-    if (need_role(r, out, "holder|owner", "buying"))
+    if (th_api_need_role(r, out, "holder|owner", "buying"))
         return 0;
     char id[24];
-    th_cmd c = {.type = TH_CMD_BLOCK_ACCEPT, .order_id = param(r, "id")};
+    th_cmd c = {.type = TH_CMD_BLOCK_ACCEPT, .order_id = th_api_param(r, "id")};
     c.block.buyer = self(r, id); /* the engine refuses a buyer the proposal does not name */
-    return submit(r, out, &c, 200);
+    return th_api_submit(r, out, &c, 200);
 }
 
 static int post_decision(const th_api_req *r, th_api_resp *out, bool verify)
 {
-    body b;
-    if (need_role(r, out, "verifier", "verifying") ||
-        (!verify && body_open(r, out, &b)))
+    th_api_body b;
+    if (th_api_need_role(r, out, "verifier", "verifying") ||
+        (!verify && th_api_body_open(r, out, &b)))
         return 0;
     char id[24];
     th_cmd c = {.type = verify ? TH_CMD_REPORT_VERIFY : TH_CMD_REPORT_REJECT,
-                .report_id = param(r, "id"), .verifier = self(r, id)};
+                .report_id = th_api_param(r, "id"), .verifier = self(r, id)};
     if (!verify)
-        c.reason = b_str(&b, "reason", true, false);
+        c.reason = th_api_str(&b, "reason", true, false);
     if (verify || !b.bad)
-        submit(r, out, &c, 200);
+        th_api_submit(r, out, &c, 200);
     if (!verify)
-        body_close(&b);
+        th_api_body_close(&b);
     return 0;
 }
 
@@ -832,10 +628,10 @@ static int post_reject(const th_api_req *r, th_api_resp *out)
 
 static int post_issue(const th_api_req *r, th_api_resp *out)
 {
-    if (need_role(r, out, "operator", "issuing"))
+    if (th_api_need_role(r, out, "operator", "issuing"))
         return 0;
-    th_cmd c = {.type = TH_CMD_ISSUE, .report_id = param(r, "id")};
-    return submit(r, out, &c, 201);
+    th_cmd c = {.type = TH_CMD_ISSUE, .report_id = th_api_param(r, "id")};
+    return th_api_submit(r, out, &c, 201);
 }
 
 static void user_json(const th_user *u, th_buf *out)
@@ -859,10 +655,10 @@ static void user_json(const th_user *u, th_buf *out)
 
 static int post_login(const th_api_req *r, th_api_resp *out)
 {
-    body b;
-    if (body_open(r, out, &b))
+    th_api_body b;
+    if (th_api_body_open(r, out, &b))
         return 0;
-    const char *name = b_str(&b, "name", true, false), *pw = b_str(&b, "password", true, false);
+    const char *name = th_api_str(&b, "name", true, false), *pw = th_api_str(&b, "password", true, false);
     th_err e;
     th_user u;
     th_db *w = r->credentials ? r->credentials(r->credentials_arg) : NULL;
@@ -887,7 +683,7 @@ static int post_login(const th_api_req *r, th_api_resp *out)
         out->status = 200;
         out->content_type = "application/json";
     }
-    body_close(&b);
+    th_api_body_close(&b);
     return 0;
 }
 
@@ -909,7 +705,7 @@ static int post_logout(const th_api_req *r, th_api_resp *out)
 
 static int get_me(const th_api_req *r, th_api_resp *out)
 {
-    if (need_user(r, out))
+    if (th_api_need_user(r, out))
         return 0;
     user_json(r->user, &out->body);
     out->status = 200;

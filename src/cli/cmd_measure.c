@@ -5,6 +5,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "base/num.h"
+#include "inventory/measure_opts.h"
 #include "inventory/measure_report.h"
 
 #include <errno.h>
@@ -25,14 +26,6 @@ const th_optspec th_measure_optspec[] = {
 };
 const int th_measure_noptspec = (int)(sizeof th_measure_optspec / sizeof *th_measure_optspec);
 
-static int num_opt(const char *opt, const char *s, double lo, double hi, double *out, th_err *e)
-{
-    if (th_parse_double(s, strlen(s), out) != 0 || !isfinite(*out) || *out < lo || *out > hi)
-        return th_fail(e, TH_EUSAGE, "--%s '%s' must be a number from %g to %g", opt, s,
-                       lo, hi);
-    return 0;
-}
-
 int th_cli_measure_options(const th_opts *op, th_measure_opts *o, th_err *e)
 {
     o->before_path = th_opt(op, "before");
@@ -40,43 +33,13 @@ int th_cli_measure_options(const th_opts *op, th_measure_opts *o, th_err *e)
     if (!o->before_path || !o->after_path)
         return th_fail(e, TH_EUSAGE, "--before FILE and --after FILE are both needed (see tanhui "
                                      "help measure)");
-    const char *s;
-    if ((s = th_opt(op, "before-date"))) {
-        if (th_date_parse(s, strlen(s), &o->before_date) != 0)
-            return th_fail(e, TH_EUSAGE, "--before-date '%s' is not a date YYYY-MM-DD", s);
-        o->has_before_date = true;
-    }
-    if ((s = th_opt(op, "after-date"))) {
-        if (th_date_parse(s, strlen(s), &o->after_date) != 0)
-            return th_fail(e, TH_EUSAGE, "--after-date '%s' is not a date YYYY-MM-DD", s);
-        o->has_after_date = true;
-    }
-    if ((s = th_opt(op, "area-unit"))) {
-        if (strcmp(s, "mu") == 0)
-            o->area_in_mu = true;
-        else if (strcmp(s, "ha") != 0)
-            return th_fail(e, TH_EUSAGE, "--area-unit '%s': use ha or mu", s);
-    }
-    if ((s = th_opt(op, "encoding")) && th_encoding_parse(s, &o->encoding) != 0)
-        return th_fail(e, TH_EUSAGE, "--encoding '%s': use utf-8 or gbk", s);
-    if ((s = th_opt(op, "by")) && th_by_parse(s, &o->by) != 0)
-        return th_fail(e, TH_EUSAGE,
-                       "--by '%s': use forest_type, owner, village, township or county", s);
-    th_deductions *d = &o->deductions;
-    if ((s = th_opt(op, "baseline-tco2e")) &&
-        num_opt("baseline-tco2e", s, -1e15, 1e15, &d->baseline_tco2e, e))
-        return -1;
-    if ((s = th_opt(op, "leakage-pct")) && num_opt("leakage-pct", s, 0, 100, &d->leakage_pct, e))
-        return -1;
-    if ((s = th_opt(op, "uncertainty-pct")) &&
-        num_opt("uncertainty-pct", s, 0, 1000, &d->uncertainty_pct, e))
-        return -1;
-    if ((s = th_opt(op, "buffer-pct"))) {
-        int64_t v;
-        if (th_parse_fixed(s, strlen(s), 6, &v) != 0 || v < 0 || v > 100 * TH_PCT_SCALE)
-            return th_fail(e, TH_EUSAGE, "--buffer-pct '%s' must be from 0 to 100, with "
-                                         "at most 6 decimals", s);
-        d->buffer_pct_scaled = v;
+    for (int i = 0; i < th_measure_noptspec; i++) {
+        const char *name = th_measure_optspec[i].name, *v;
+        char shown[40];
+        snprintf(shown, sizeof shown, "--%s", name);
+        if (th_measure_opt_known(name) && (v = th_opt(op, name)) &&
+            th_measure_opt_set(o, name, shown, v, e))
+            return -1;
     }
     o->skip_invalid = th_opt_flag(op, "skip-invalid");
     return 0;

@@ -338,3 +338,27 @@ int th_report_decide(th_db *db, const char *report, const char *verifier, bool v
         th_cjson_set_str(ev, "reason", reason);
     return th_report_json(db, id, false, out, e);
 }
+
+int th_report_list_json(th_db *db, int64_t project, const char *status, th_buf *out, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_prepare(db, "SELECT id FROM reports WHERE (?1 = 0 OR project_id = ?1)"
+                          " AND (?2 IS NULL OR status = ?2) ORDER BY id DESC",
+                      &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, project);
+    if (status)
+        sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    th_buf_puts(out, "{\"reports\":[");
+    int r, n = 0, rc = 0;
+    while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n++)
+            th_buf_putc(out, ',');
+        rc = th_report_json(db, sqlite3_column_int64(st, 0), false, out, e);
+    }
+    sqlite3_finalize(st);
+    th_buf_puts(out, "]}");
+    if (rc)
+        return -1;
+    return r == SQLITE_DONE ? 0 : th_fail(e, TH_EIO, "cannot list the reports");
+}

@@ -61,5 +61,9 @@ int th_report_decide(th_db *db, const char *report, const char *verifier, bool v
 /* The report as JSON (without the measurement unless full). */
 int th_report_json(th_db *db, int64_t id, bool full, th_buf *out, th_err *e)
     __attribute__((warn_unused_result));
+/* {"reports": [...]}, newest first, without their measurements: a project's (0: every
+ * project's), of one status (NULL: any). */
+int th_report_list_json(th_db *db, int64_t project, const char *status, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
 
 #endif

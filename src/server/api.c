@@ -4,6 +4,7 @@
  * and the log; a user reads its own account's holdings, cash, orders and payouts (an operator
  * any account's), and a holder or owner places and cancels its own account's orders. */
 #include "server/api.h"
+#include "server/api_reports.h"
 #include "server/api_req.h"
 
 #include "base/json.h"
@@ -733,6 +734,28 @@ const th_api_route th_api_routes[] = {
     {"GET", "/api/v1/supply", get_supply, "The registry's supply: issued, held, retired, "
                                           "cancelled and in the buffer", JSON},
     {"GET", "/api/v1/projects", get_projects, "Every project", JSON},
+    {"POST", "/api/v1/projects", th_api_post_project,
+     "Add a project (an owner for its own account, an operator for any: {\"name\", \"owner\", "
+     "\"buffer_pct\": \"20\", \"params\": an upload of a parameter table, else the "
+     "built-in one})",
+     JSON},
+    {"GET", "/api/v1/projects/{id}", th_api_get_project, "One project (by id, code or name)",
+     JSON},
+    {"POST", "/api/v1/projects/{id}/reports", th_api_post_report,
+     "Submit a monitoring report of the user's own project: {\"before\", \"after\": upload "
+     "ids, and the measurement's options before_date, after_date, area_unit, encoding, by, "
+     "baseline_tco2e, leakage_pct, uncertainty_pct, skip_invalid}; or multipart/form-data with "
+     "the two files as parts before and after and the options as fields",
+     JSON},
+    {"GET", "/api/v1/reports", th_api_get_reports,
+     "Monitoring reports, newest first, without their measurements (?project=, "
+     "?status=submitted|verified|rejected|issued)",
+     JSON},
+    {"GET", "/api/v1/reports/{id}", th_api_get_report, "One report with its measurement", JSON},
+    {"POST", "/api/v1/uploads", th_api_post_upload,
+     "Upload an inventory (.csv or .gpkg) or a parameter table (.csv) as multipart/form-data, "
+     "part file: {\"upload\": its SHA-256, \"bytes\", \"kind\"} (an owner or operator)",
+     JSON},
     {"POST", "/api/v1/accounts", post_account, "Open an account (operator: {\"name\", "
                                                "\"kind\"})", JSON},
     {"POST", "/api/v1/reports/{id}/verify", post_verify, "Verify a report (a verifier that does "

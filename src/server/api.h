@@ -33,6 +33,7 @@ typedef struct {
     th_db *(*credentials)(void *arg); /* a write connection for logins, or NULL */
     void *credentials_arg;
     const char *last_event_id;  /* the Last-Event-ID header (a stream resumed), or NULL */
+    const char *uploads_dir;    /* where uploaded inventories are kept (uploads.h), or NULL */
 } th_api_req;
 
 typedef struct {

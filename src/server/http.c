@@ -7,8 +7,10 @@
 #include "server/events.h"
 #include "server/serve_lock.h"
 #include "server/stream.h"
+#include "server/uploads.h"
 
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +43,7 @@ typedef struct {
 
 typedef struct {
     const char *db_path;
+    char uploads[4200]; /* the uploads directory */
     th_sequencer *seq;
     th_events *hub; /* the stream's events */
     pthread_mutex_t mu; /* the readers and the metrics */
@@ -62,7 +66,103 @@ typedef struct {
     th_buf body;
     double t0;
     int too_big;
+    /* multipart/form-data: file parts stored as uploads, fields kept; the handler then gets
+     * them as a JSON object (a file part's name with its upload id) */
+    struct MHD_PostProcessor *pp;
+    json_t *form;
+    th_upload *up;
+    char up_key[64];
+    uint64_t form_bytes;
+    int form_failed; /* 1: ferr says why */
+    int multipart;
+    th_err ferr;
+    const char *uploads;
 } request;
+
+/* The upload in progress complete: its part's name gets its id. */
+static int form_finish_file(request *rq)
+{
+    if (!rq->up)
+        return 0;
+    char id[65];
+    int64_t bytes;
+    th_upload *u = rq->up;
+    rq->up = NULL;
+    if (th_upload_finish(u, id, &bytes, &rq->ferr)) {
+        snprintf(rq->ferr.field, sizeof rq->ferr.field, "%s", rq->up_key);
+        return -1;
+    }
+    json_object_set_new(rq->form, rq->up_key, json_string(id));
+    return 0;
+}
+
+static enum MHD_Result form_fail(request *rq)
+{
+    rq->form_failed = 1;
+    return MHD_NO;
+}
+
+static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *filename, const char *content_type,
+                               const char *transfer_encoding, const char *data, uint64_t off,
+                               size_t size)
+{
+    (void)kind;
+    (void)content_type;
+    (void)transfer_encoding;
+    request *rq = cls;
+    if (rq->form_failed)
+        return MHD_NO;
+    if (!key || !*key || strlen(key) >= sizeof rq->up_key) {
+        th_fail(&rq->ferr, TH_EINPUT, "a form part needs a name of 1 to 63 bytes");
+        return form_fail(rq);
+    }
+    if (off == 0) { /* a part begins */
+        if (form_finish_file(rq))
+            return form_fail(rq);
+        if (json_object_get(rq->form, key)) {
+            th_fail(&rq->ferr, TH_EINPUT, "the form part %s comes twice", key);
+            snprintf(rq->ferr.field, sizeof rq->ferr.field, "%s", key);
+            return form_fail(rq);
+        }
+        if (filename) {
+            if (th_upload_begin(rq->uploads, filename, &rq->up, &rq->ferr)) {
+                snprintf(rq->ferr.field, sizeof rq->ferr.field, "%s", key);
+                return form_fail(rq);
+            }
+            snprintf(rq->up_key, sizeof rq->up_key, "%s", key);
+        }
+    }
+    if (filename) {
+        if (!rq->up || strcmp(rq->up_key, key) != 0) {
+            th_fail_at(&rq->ferr, TH_EINPUT, NULL, 0, key, "", 0, "a file part is cut");
+            return form_fail(rq);
+        }
+        if (size && th_upload_write(rq->up, data, size, &rq->ferr))
+            return form_fail(rq);
+        return MHD_YES;
+    }
+    /* a field, perhaps in pieces */
+    json_t *had = json_object_get(rq->form, key);
+    const char *old = had ? json_string_value(had) : "";
+    size_t n = strlen(old);
+    if (n + size > 4096) {
+        th_fail_at(&rq->ferr, TH_EINPUT, NULL, 0, key, "", 0, "a form field is at most 4 KiB");
+        return form_fail(rq);
+    }
+    char *v = th_xmalloc(n + size + 1);
+    memcpy(v, old, n);
+    memcpy(v + n, data, size);
+    v[n + size] = '\0';
+    json_t *js = json_stringn(v, n + size);
+    free(v);
+    if (!js) {
+        th_fail_at(&rq->ferr, TH_EINPUT, NULL, 0, key, "", 0, "a form field is UTF-8 text");
+        return form_fail(rq);
+    }
+    json_object_set_new(rq->form, key, js);
+    return MHD_YES;
+}
 
 static double now_s(void)
 {
@@ -347,6 +447,82 @@ static int authenticate(struct MHD_Connection *c, th_db *db, th_user *user, th_a
     return -1;
 }
 
+/* Whether a multipart body may go to this route: the uploads, and a project's reports. */
+static bool takes_files(const char *url)
+{
+    size_t n = strlen(url);
+    return strcmp(url, "/api/v1/uploads") == 0 ||
+           (strncmp(url, "/api/v1/projects/", 17) == 0 && n > 25 &&
+            strcmp(url + n - 8, "/reports") == 0);
+}
+
+static enum MHD_Result refuse(struct MHD_Connection *c, int status, const char *code,
+                              const char *msg)
+{
+    th_api_resp r = {.status = status, .content_type = "application/json"};
+    th_buf_init(&r.body);
+    th_api_error(&r, status, code, msg, NULL);
+    enum MHD_Result ok = respond(c, &r, NULL);
+    th_buf_free(&r.body);
+    return ok;
+}
+
+/* A multipart/form-data request: refused before its body is read unless it goes where files are
+ * taken, from an owner or an operator (the route then checks the rest); else its parts are
+ * stored as they come. */
+static enum MHD_Result form_start(server *s, struct MHD_Connection *c, const char *url,
+                                  const char *method, request *rq)
+{
+    if (strcmp(method, "POST") != 0 || !takes_files(url))
+        return refuse(c, 415, "unsupported",
+                      "multipart/form-data goes to POST /api/v1/uploads or "
+                      "/api/v1/projects/{id}/reports only");
+    th_err e;
+    th_db *db = thread_reader(s, &e);
+    th_user user = {.id = 0};
+    th_api_resp r = {.status = 500, .content_type = "application/json"};
+    th_buf_init(&r.body);
+    enum MHD_Result ok = MHD_YES;
+    if (!db)
+        th_api_fail(&r, &e);
+    else if (authenticate(c, db, &user, &r) == 0 && !user.id)
+        th_api_error(&r, 401, "unauthorized", "uploading needs a user: send Authorization: "
+                                              "Bearer TOKEN", NULL);
+    else if (user.id && strcmp(user.role, "owner") != 0 && strcmp(user.role, "operator") != 0)
+        th_api_error(&r, 403, "forbidden", "uploading is for an owner or an operator", NULL);
+    else if (user.id) {
+        rq->pp = MHD_create_post_processor(c, 64 * 1024, on_part, rq);
+        if (!rq->pp)
+            th_api_error(&r, 400, "invalid", "the multipart/form-data body has no boundary",
+                         NULL);
+        rq->form = json_object();
+        rq->uploads = s->uploads;
+    }
+    if (!rq->pp)
+        ok = respond(c, &r, NULL);
+    th_buf_free(&r.body);
+    return ok;
+}
+
+/* The form read: the upload in flight completed, the parts as the JSON body. */
+static int form_end(request *rq)
+{
+    if (!rq->form_failed && MHD_destroy_post_processor(rq->pp) != MHD_YES) {
+        th_fail(&rq->ferr, TH_EINPUT, "the multipart/form-data body is cut short");
+        rq->form_failed = 1;
+    } else if (rq->form_failed) {
+        MHD_destroy_post_processor(rq->pp);
+    }
+    rq->pp = NULL;
+    if (rq->form_failed || form_finish_file(rq))
+        return -1;
+    char *j = json_dumps(rq->form, JSON_COMPACT);
+    th_buf_reset(&rq->body);
+    th_buf_puts(&rq->body, j);
+    free(j);
+    return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **state)
@@ -359,15 +535,44 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         th_buf_init(&rq->body);
         rq->t0 = now_s();
         *state = rq;
+        const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+        if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
+            return form_start(s, c, url, method, rq);
         return MHD_YES;
     }
     if (*upload_size) {
-        if (rq->body.len + *upload_size > BODY_MAX)
+        if (rq->pp) {
+            rq->form_bytes += *upload_size;
+            if (rq->form_bytes > TH_UPLOAD_MAX)
+                rq->too_big = 1;
+            else if (!rq->form_failed && MHD_post_process(rq->pp, upload, *upload_size) != MHD_YES &&
+                     !rq->form_failed) {
+                th_fail(&rq->ferr, TH_EINPUT, "the multipart/form-data body is malformed");
+                rq->form_failed = 1;
+            }
+        } else if (rq->body.len + *upload_size > BODY_MAX) {
             rq->too_big = 1;
-        else
+        } else {
             th_buf_put(&rq->body, upload, *upload_size);
+        }
         *upload_size = 0;
         return MHD_YES;
+    }
+    if (rq->pp && rq->too_big) { /* nothing of it kept */
+        th_upload_abort(rq->up);
+        rq->up = NULL;
+        MHD_destroy_post_processor(rq->pp);
+        rq->pp = NULL;
+        rq->multipart = 1;
+    } else if (rq->pp && form_end(rq) != 0) {
+        th_api_resp r = {.status = 400, .content_type = "application/json"};
+        th_buf_init(&r.body);
+        th_api_fail(&r, &rq->ferr);
+        count(s, "multipart", r.status, now_s() - rq->t0);
+        fprintf(stderr, "%s %s %d %.1fms -\n", method, url, r.status, (now_s() - rq->t0) * 1e3);
+        enum MHD_Result ok = respond(c, &r, NULL);
+        th_buf_free(&r.body);
+        return ok;
     }
     th_api_resp r = {.status = 500, .content_type = "application/json"};
     th_buf_init(&r.body);
@@ -378,7 +583,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     th_err e;
     th_db *db;
     if (rq->too_big) {
-        th_api_error(&r, 413, "too_large", "the request's body is over 1 MiB", NULL);
+        char msg[120];
+        snprintf(msg, sizeof msg, "the request's body is over %d MiB",
+                 rq->multipart ? TH_UPLOAD_MAX >> 20 : BODY_MAX >> 20);
+        th_api_error(&r, 413, "too_large", msg, NULL);
     } else if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0) {
         route = "/metrics";
         metrics(s, &r.body);
@@ -405,7 +613,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                           .credentials = thread_writer,
                           .credentials_arg = s,
                           .last_event_id = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                                       "Last-Event-ID")};
+                                                                       "Last-Event-ID"),
+                          .uploads_dir = s->uploads};
         th_api_dispatch(method, url, &req, &r, &route);
     }
     double took = now_s() - rq->t0;
@@ -429,6 +638,10 @@ static void on_done(void *cls, struct MHD_Connection *c, void **state,
     (void)why;
     request *rq = *state;
     if (rq) {
+        if (rq->pp)
+            MHD_destroy_post_processor(rq->pp);
+        th_upload_abort(rq->up);
+        json_decref(rq->form);
         th_buf_free(&rq->body);
         free(rq);
         *state = NULL;
@@ -483,6 +696,11 @@ int th_serve(const th_serve_opts *o, th_err *e)
         return -1;
     }
     server s = {.db_path = o->db_path, .rate = o->rate > 0 ? o->rate : 500};
+    if (th_uploads_dir(o->db_path, s.uploads, sizeof s.uploads, e)) {
+        th_db_close(wdb);
+        close(lock);
+        return -1;
+    }
     pthread_mutex_init(&s.mu, NULL);
     s.seq = th_sequencer_start(wdb, o->signer, 1000, e);
     if (!s.seq) {

@@ -1216,6 +1216,65 @@ if command -v curl >/dev/null 2>&1; then
     expect 2 sv-cli-write -- "$T" --db "$W" cash deposit 甲 1
     has "$D/err" "the server holds the database (tanhui serve, pid $SP, $URL)" "a CLI write is refused while the server runs"
     expect 0 sv-cli-read -- "$T" --db "$W" supply
+    # projects and monitoring reports: inventories uploaded (multipart/form-data), measured by
+    # the server with the project's own table, the report submitted through the writer
+    form() { # TOKEN PATH CURL-ARGS...
+        tok=$1 path=$2
+        shift 2
+        curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$tok")" "$@" "$URL$path"
+    }
+    code=$(send POST /api/v1/projects "$TL" '{"name":"P3","buffer_pct":"20"}')
+    if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/projects: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" '"name":"P3"' "an owner adds its own project"
+    code=$(send POST /api/v1/projects "$TL" '{"name":"P4","owner":"乙"}')
+    if [ "$code" = 403 ]; then ok; else bad "an owner adds another's project: HTTP $code"; fi
+    code=$(form "$TL" /api/v1/uploads -F "file=@$SB")
+    if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/uploads: HTTP $code"; head -2 "$D/out"; fi
+    UB=$(sha256sum "$SB" | cut -d' ' -f1)
+    has "$D/out" "{\"upload\":\"$UB\",\"bytes\":$(wc -c <"$SB"),\"kind\":\"csv\"}" "an upload is named by its SHA-256"
+    code=$(form "$TY" /api/v1/uploads -F "file=@$SB")
+    if [ "$code" = 403 ]; then ok; else bad "a holder uploads: HTTP $code"; fi
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -F "file=@$SB" "$URL/api/v1/uploads")
+    if [ "$code" = 401 ]; then ok; else bad "an upload without a user: HTTP $code"; fi
+    code=$(form "$TL" /api/v1/orders -F "file=@$SB")
+    if [ "$code" = 415 ]; then ok; else bad "multipart to another route: HTTP $code"; fi
+    cp "$SB" "$D/inv.shp"
+    code=$(form "$TL" /api/v1/uploads -F "file=@$D/inv.shp")
+    if [ "$code" = 400 ]; then ok; else bad "a shapefile's .shp alone: HTTP $code"; fi
+    has "$D/out" "an inventory is uploaded as a .csv (or .txt) or a .gpkg file" "the kinds an upload may be"
+    code=$(form "$TL" /api/v1/projects/P3/reports -F "before=@$SB" -F "after=@$SA")
+    if [ "$code" = 201 ]; then ok; else bad "a report from two files: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" '"project":{"id":3,"code":"P0003","name":"P3"},"status":"submitted"' "submitted for the project"
+    grep -o '"credits_total":[0-9]*' "$D/out" >"$D/api.credits"
+    get sv-reports-p2 "/api/v1/reports?project=P2" 200
+    grep -o '"credits_total":[0-9]*' "$D/out" >"$D/cli.credits"
+    if [ -s "$D/api.credits" ] && cmp -s "$D/api.credits" "$D/cli.credits"; then ok; else bad "the API's measurement differs from tanhui report add's"; fi
+    UA=$(sha256sum "$SA" | cut -d' ' -f1)
+    code=$(send POST /api/v1/projects/P3/reports "$TL" "{\"before\":\"$UB\",\"after\":\"$UA\",\"by\":\"owner\",\"uncertainty_pct\":12}")
+    if [ "$code" = 201 ]; then ok; else bad "a report naming stored uploads: HTTP $code"; head -2 "$D/out"; fi
+    R3=$(sed 's/^{"id":\([0-9]*\),.*/\1/' "$D/out")
+    code=$(send POST /api/v1/projects/P3/reports "$TL" "{\"before\":\"$UB\",\"after\":\"$UA\",\"buffer_pct\":\"5\"}")
+    if [ "$code" = 400 ]; then ok; else bad "a report choosing its own buffer: HTTP $code"; fi
+    has "$D/out" "are the project's, not the report's" "the buffer is the project's"
+    code=$(send POST /api/v1/projects/P3/reports "$TL" "{\"before\":\"$UB\",\"after\":\"$(printf 'f%.0s' $(seq 64))\"}")
+    if [ "$code" = 404 ]; then ok; else bad "an upload that is not stored: HTTP $code"; fi
+    head -3 "$SB" >"$D/bad.csv"
+    sed -n 4p "$SB" | sed 's/,2\.25,/,abc,/' >>"$D/bad.csv"
+    code=$(form "$TL" /api/v1/projects/P3/reports -F "before=@$D/bad.csv" -F "after=@$SA")
+    if [ "$code" = 400 ]; then ok; else bad "a bad row: HTTP $code"; fi
+    has "$D/out" 'before:4: column area_ha, value' "a bad row named by field, line and column"
+    has "$D/out" '\"skip_invalid\": true' "the API's own words for skipping"
+    code=$(form "$TO" /api/v1/projects/P3/reports -F "before=@$SB" -F "after=@$SA")
+    if [ "$code" = 403 ]; then ok; else bad "an operator submits an owner's report: HTTP $code"; fi
+    get sv-reports "/api/v1/reports?status=submitted" 200
+    has "$D/out" "{\"reports\":[{\"id\":$R3," "the reports, newest first"
+    get sv-reports-bad "/api/v1/reports?status=lost" 400
+    get sv-report-one "/api/v1/reports/$R3" 200
+    has "$D/out" '"measurement":{"parcels":6,' "one report, with its measurement"
+    get sv-project-one /api/v1/projects/P3 200
+    has "$D/out" '"code":"P0003"' "one project"
+    code=$(send POST "/api/v1/reports/$R3/verify" "$TV" '{}')
+    if [ "$code" = 201 ] || [ "$code" = 200 ]; then ok; else bad "a verifier verifies the uploaded report: HTTP $code"; head -2 "$D/out"; fi
     # the writer settles the auction at its end, by itself
     for _ in $(seq 75); do
         curl -s -o "$D/out" "$URL/api/v1/auctions/4"

@@ -33,6 +33,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -323,6 +326,41 @@ static int run_wrk(const char *url, const char *script, int seconds, int conns, 
     return read_wrk(out, w);
 }
 
+/* A figure of the server's /metrics (GET over a socket of its own), or -1. */
+static long long metric(const char *url, const char *name)
+{
+    int port = atoi(strrchr(url, ':') + 1);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    long long v = -1;
+    /* from 127.0.0.2: wrk's connections take all that 127.0.0.1 may open */
+    struct sockaddr_in from = {.sin_family = AF_INET};
+    from.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&from, sizeof from) != 0 ||
+        connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    const char *req = "GET /metrics HTTP/1.0\r\n\r\n";
+    if (write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
+        static char buf[1 << 16];
+        size_t n = 0;
+        ssize_t k;
+        while (n < sizeof buf - 1 && (k = read(fd, buf + n, sizeof buf - 1 - n)) > 0)
+            n += (size_t)k;
+        buf[n] = 0;
+        char key[128];
+        snprintf(key, sizeof key, "\n%s ", name);
+        const char *q = strstr(buf, key);
+        if (q)
+            v = strtoll(q + strlen(key), NULL, 10);
+    }
+    close(fd);
+    return v;
+}
+
 static long rss_kib(pid_t pid)
 {
     char path[64];
@@ -485,12 +523,22 @@ int main(int argc, char **argv)
         pid_t wp = start(wa, out, err);
         if (wp < 0)
             return 1;
-        printf("{\"soak_rss_kib\":[");
+        /* every 10 s: the server's resident memory and SQLite's part of it */
+        static long rss[1000], lite[1000];
+        int ns = 0;
         for (int t = 0; waitpid(wp, NULL, WNOHANG) == 0; t++) {
-            if (t % 10 == 0)
-                printf("%s%ld", t ? "," : "", rss_kib(sp)), fflush(stdout);
+            if (t % 10 == 0 && ns < 1000) {
+                rss[ns] = rss_kib(sp);
+                lite[ns++] = (long)(metric(url, "tanhui_sqlite_memory_bytes") / 1024);
+            }
             sleep(1);
         }
+        printf("{\"soak_rss_kib\":[");
+        for (int i = 0; i < ns; i++)
+            printf("%s%ld", i ? "," : "", rss[i]);
+        printf("],\"soak_sqlite_kib\":[");
+        for (int i = 0; i < ns; i++)
+            printf("%s%ld", i ? "," : "", lite[i]);
         wrk_figures w;
         if (read_wrk(out, &w))
             return 1;

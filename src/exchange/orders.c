@@ -1011,9 +1011,12 @@ int th_orders_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *o
     if (th_account_find(db, ref, &a, e))
         return -1;
     /* each order's own reads use other statements: a statement of its own */
-    char sql[400];
+    char sql[1024];
     snprintf(sql, sizeof sql, "SELECT %s FROM orders WHERE account_id = ?1 AND id < ?2"
-                              " ORDER BY id DESC LIMIT ?3", order_cols);
+                              " AND (?4 IS NULL OR status = ?4) AND (?5 = 0 OR instrument_id = ?5)"
+                              " AND (?6 IS NULL OR created_at >= ?6)"
+                              " AND (?7 IS NULL OR created_at < ?7) ORDER BY id DESC LIMIT ?3",
+             order_cols);
     sqlite3_stmt *st;
     if (th_db_prepare(db, sql, &st, e))
         return -1;
@@ -1022,6 +1025,13 @@ int th_orders_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *o
     sqlite3_bind_int64(st, 1, a.id);
     sqlite3_bind_int64(st, 2, before);
     sqlite3_bind_int64(st, 3, limit);
+    if (pg && pg->status)
+        sqlite3_bind_text(st, 4, pg->status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, pg ? pg->instrument : 0);
+    if (pg && pg->from)
+        sqlite3_bind_text(st, 6, pg->from, -1, SQLITE_STATIC);
+    if (pg && pg->to)
+        sqlite3_bind_text(st, 7, pg->to, -1, SQLITE_STATIC);
     th_buf_printf(out, "{\"account\":%lld,\"orders\":[", (long long)a.id);
     int n = 0, r;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1152,20 +1162,23 @@ int th_trades_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *o
     if (ref && th_instrument_find(db, ref, &in, e))
         return -1;
     sqlite3_stmt *st;
-    if (th_db_stmt(db, ref ? "SELECT " TRADE_COLS " FROM trades t JOIN instruments i"
-                             " ON i.id = t.instrument_id WHERE t.instrument_id = ?1"
-                             " AND t.id < ?2 ORDER BY t.id DESC LIMIT ?3"
-                           : "SELECT " TRADE_COLS " FROM trades t JOIN instruments i"
-                             " ON i.id = t.instrument_id WHERE t.id < ?2 ORDER BY t.id DESC"
-                             " LIMIT ?3",
+    if (th_db_stmt(db, "SELECT " TRADE_COLS " FROM trades t JOIN instruments i"
+                       " ON i.id = t.instrument_id WHERE (?1 = 0 OR t.instrument_id = ?1)"
+                       " AND t.id < ?2 AND (?4 = 0 OR t.buyer_id = ?4 OR t.seller_id = ?4)"
+                       " AND (?5 IS NULL OR t.created_at >= ?5)"
+                       " AND (?6 IS NULL OR t.created_at < ?6) ORDER BY t.id DESC LIMIT ?3",
                    &st, e))
         return -1;
     int64_t before, limit;
     page_bounds(pg, &before, &limit);
-    if (ref)
-        sqlite3_bind_int64(st, 1, in.id);
+    sqlite3_bind_int64(st, 1, ref ? in.id : 0);
     sqlite3_bind_int64(st, 2, before);
     sqlite3_bind_int64(st, 3, limit);
+    sqlite3_bind_int64(st, 4, pg ? pg->account : 0);
+    if (pg && pg->from)
+        sqlite3_bind_text(st, 5, pg->from, -1, SQLITE_STATIC);
+    if (pg && pg->to)
+        sqlite3_bind_text(st, 6, pg->to, -1, SQLITE_STATIC);
     th_json j;
     th_json_init(&j, out);
     th_json_obj_begin(&j);

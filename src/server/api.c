@@ -112,8 +112,9 @@ static int get_book(const th_api_req *r, th_api_resp *out)
 
 enum { PAGE_DEFAULT = 100, PAGE_MAX = 1000 };
 
-/* ?limit=N (1..1000, default 100) and ?cursor=ID (from next_cursor); -1 with the 400 answer. */
-static int page_args(const th_api_req *r, th_api_resp *out, th_page *pg)
+/* ?limit=N (1..1000, default 100), ?cursor=ID (from next_cursor), and the filters ?from= and
+ * ?to= (ISO 8601 times with their zone, kept in times as UTC); -1 with the 400 answer. */
+static int page_args(const th_api_req *r, th_api_resp *out, th_page *pg, char times[2][32])
 {
     const char *limit = r->query(r->query_arg, "limit"), *cursor = r->query(r->query_arg, "cursor");
     int64_t n = PAGE_DEFAULT, c = 0;
@@ -121,6 +122,39 @@ static int page_args(const th_api_req *r, th_api_resp *out, th_page *pg)
         (cursor && th_api_number(out, "cursor", cursor, 1, INT64_MAX, &c)))
         return -1;
     *pg = (th_page){.before = c, .limit = (int)n};
+    static const char *const keys[2] = {"from", "to"};
+    for (int k = 0; k < 2; k++) {
+        const char *v = r->query(r->query_arg, keys[k]);
+        int64_t t;
+        if (!v)
+            continue;
+        if (th_time_parse(v, &t) != 0) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "%s '%.60s': an ISO 8601 time with its zone is expected, "
+                                      "like 2026-11-30T09:30:00+08:00",
+                     keys[k], v);
+            th_api_error(out, 400, "invalid", msg, keys[k]);
+            return -1;
+        }
+        th_utc_format(t, times[k]);
+        *(k ? &pg->to : &pg->from) = times[k];
+    }
+    return 0;
+}
+
+/* ?account= (an id or name): the trades it bought or sold; -1 with the answer. */
+static int account_arg(const th_api_req *r, th_api_resp *out, th_page *pg)
+{
+    const char *ref = r->query(r->query_arg, "account");
+    th_account a;
+    th_err e;
+    if (!ref)
+        return 0;
+    if (th_account_find(r->db, ref, &a, &e)) {
+        th_api_fail(out, &e);
+        return -1;
+    }
+    pg->account = a.id;
     return 0;
 }
 
@@ -128,19 +162,23 @@ static int get_trades_of(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
     th_page pg;
-    if (page_args(r, out, &pg))
+    char times[2][32];
+    if (page_args(r, out, &pg, times) || account_arg(r, out, &pg))
         return 0;
-    return th_api_answer(out, th_trades_page_json(r->db, th_api_param(r, "code"), &pg, &out->body, &e),
-                       &e);
+    return th_api_answer(
+        out, th_trades_page_json(r->db, th_api_param(r, "code"), &pg, &out->body, &e), &e);
 }
 
 static int get_trades(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
     th_page pg;
-    if (page_args(r, out, &pg))
+    char times[2][32];
+    if (page_args(r, out, &pg, times) || account_arg(r, out, &pg))
         return 0;
-    return th_api_answer(out, th_trades_page_json(r->db, NULL, &pg, &out->body, &e), &e);
+    return th_api_answer(
+        out, th_trades_page_json(r->db, r->query(r->query_arg, "instrument"), &pg, &out->body, &e),
+        &e);
 }
 
 static int get_bars(const th_api_req *r, th_api_resp *out)
@@ -311,11 +349,26 @@ static int get_orders(const th_api_req *r, th_api_resp *out)
 {
     th_account a;
     th_page pg;
-    if (th_api_own_account(r, out, th_api_param(r, "id"), true, &a) || page_args(r, out, &pg))
+    char times[2][32];
+    if (th_api_own_account(r, out, th_api_param(r, "id"), true, &a) ||
+        page_args(r, out, &pg, times))
         return 0;
+    th_err e;
+    const char *status = r->query(r->query_arg, "status");
+    const char *code = r->query(r->query_arg, "instrument");
+    if (status && strcmp(status, "open") && strcmp(status, "filled") &&
+        strcmp(status, "cancelled") && strcmp(status, "expired")) {
+        th_api_error(out, 400, "invalid", "status: an order is open, filled, cancelled or expired",
+                     "status");
+        return 0;
+    }
+    th_instrument in;
+    if (code && th_instrument_find(r->db, code, &in, &e))
+        return th_api_answer(out, -1, &e);
+    pg.status = status;
+    pg.instrument = code ? in.id : 0;
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)a.id);
-    th_err e;
     return th_api_answer(out, th_orders_page_json(r->db, id, &pg, &out->body, &e), &e);
 }
 
@@ -771,7 +824,8 @@ const th_api_route th_api_routes[] = {
                                                     "operator)", JSON},
     {"GET", "/api/v1/accounts/{id}/orders", get_orders, "An account's orders, newest first (its "
                                                         "user, or an operator; ?limit, "
-                                                        "?cursor)", JSON},
+                                                        "?cursor, ?status, ?instrument, "
+                                                        "?from, ?to)", JSON},
     {"GET", "/api/v1/accounts/{id}/payouts", get_payouts, "What an account received in benefit "
                                                           "shares (its user, or an operator)",
      JSON},
@@ -813,11 +867,13 @@ const th_api_route th_api_routes[] = {
     {"GET", "/api/v1/instruments/{code}/book", get_book, "An instrument's order book by price "
                                                          "level", JSON},
     {"GET", "/api/v1/instruments/{code}/trades", get_trades_of, "An instrument's trades, newest "
-                                                                "first (?limit, ?cursor)", JSON},
+                                                                "first (?limit, ?cursor, ?account, ?from, ?to)", JSON},
     {"GET", "/api/v1/instruments/{code}/bars", get_bars, "An instrument's bars (?interval=1m, "
                                                          "1h or 1d)", JSON},
     {"GET", "/api/v1/trades", get_trades, "Every trade, newest first (?limit=1..1000, "
-                                          "default 100; ?cursor=next_cursor)", JSON},
+                                          "default 100; ?cursor=next_cursor; filters "
+                                          "?instrument=CODE, ?account=ID, ?from=, ?to=: ISO "
+                                          "8601 times)", JSON},
     {"GET", "/api/v1/auctions", get_auctions, "One-way auctions, newest first", JSON},
     {"POST", "/api/v1/auctions", post_auction, "Open a one-way auction of the user's own "
                                                "credits ({\"seller\", \"instrument\", \"qty\", "

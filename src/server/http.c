@@ -25,6 +25,9 @@
 #include <unistd.h>
 
 enum { BODY_MAX = 1 << 20, ROUTE_SLOTS = 128, LAT_BUCKETS = 10, BUCKETS = 4096 };
+/* logins from one address: 10 a minute, in bursts of 10 */
+#define LOGIN_RATE (10.0 / 60)
+#define LOGIN_BURST 10.0
 
 /* A user's token bucket: rate a second, up to 2 s of it. */
 typedef struct {
@@ -276,6 +279,21 @@ static void metrics(server *s, th_buf *out)
                   (unsigned long long)st.last_batch);
     histogram(out, "tanhui_commit_seconds", th_sequencer_buckets, st.latency_count,
               TH_SEQ_BUCKETS, st.latency_sum);
+    /* memory: the process's, and SQLite's part of it (its page caches, across connections) */
+    long pages = 0, resident = 0;
+    FILE *statm = fopen("/proc/self/statm", "r");
+    if (statm) {
+        if (fscanf(statm, "%ld %ld", &pages, &resident) != 2)
+            resident = 0;
+        fclose(statm);
+    }
+    th_buf_printf(out, "# HELP process_resident_memory_bytes Resident memory.\n"
+                       "# TYPE process_resident_memory_bytes gauge\n"
+                       "process_resident_memory_bytes %lld\n"
+                       "# HELP tanhui_sqlite_memory_bytes Memory SQLite holds.\n"
+                       "# TYPE tanhui_sqlite_memory_bytes gauge\ntanhui_sqlite_memory_bytes %lld\n",
+                  (long long)resident * sysconf(_SC_PAGESIZE),
+                  (long long)sqlite3_memory_used());
     th_err e;
     th_db *db = thread_reader(s, &e);
     if (!db)
@@ -293,36 +311,47 @@ static void metrics(server *s, th_buf *out)
     th_db_done(db, q);
 }
 
-/* Take one request from the user's bucket: 0, or the seconds to wait for the next. */
-static double take(server *s, int64_t user, double now)
+/* Take one request from the bucket of key (a user's id; an address's, negative), which fills
+ * at rate a second up to burst: 0, or the seconds to wait for the next. */
+static double take(server *s, int64_t user, double rate, double burst, double now)
 {
     pthread_mutex_lock(&s->mu);
-    size_t i = (size_t)user * 2654435761u % BUCKETS;
+    size_t i = (size_t)(uint64_t)user * 2654435761u % BUCKETS;
     while (s->buckets[i].user && s->buckets[i].user != user)
         i = (i + 1) % BUCKETS;
     if (!s->buckets[i].user) {
         if (s->nbuckets >= BUCKETS / 2) { /* forget them all: each starts full again */
             memset(s->buckets, 0, sizeof s->buckets);
             s->nbuckets = 0;
-            i = (size_t)user * 2654435761u % BUCKETS;
+            i = (size_t)(uint64_t)user * 2654435761u % BUCKETS;
         }
-        s->buckets[i] = (bucket){user, 2 * s->rate, now};
+        s->buckets[i] = (bucket){user, burst, now};
         s->nbuckets++;
     }
     bucket *b = &s->buckets[i];
-    b->tokens += (now - b->at) * s->rate;
-    if (b->tokens > 2 * s->rate)
-        b->tokens = 2 * s->rate;
+    b->tokens += (now - b->at) * rate;
+    if (b->tokens > burst)
+        b->tokens = burst;
     b->at = now;
     double wait = 0;
     if (b->tokens >= 1)
         b->tokens -= 1;
     else {
-        wait = (1 - b->tokens) / s->rate;
+        wait = (1 - b->tokens) / rate;
         s->limited++;
     }
     pthread_mutex_unlock(&s->mu);
     return wait;
+}
+
+/* The client's IPv4 address (host order), or 0 when it is not one. */
+static uint32_t peer_v4(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr || ci->client_addr->sa_family != AF_INET)
+        return 0;
+    return ntohl(((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr.s_addr);
 }
 
 static const char *query_value(void *arg, const char *key)
@@ -587,16 +616,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         snprintf(msg, sizeof msg, "the request's body is over %d MiB",
                  rq->multipart ? TH_UPLOAD_MAX >> 20 : BODY_MAX >> 20);
         th_api_error(&r, 413, "too_large", msg, NULL);
-    } else if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0) {
-        route = "/metrics";
-        metrics(s, &r.body);
-        r.status = 200;
-        r.content_type = "text/plain; version=0.0.4";
     } else if (!(db = thread_reader(s, &e))) {
         th_api_fail(&r, &e);
     } else if (authenticate(c, db, &user, &r) != 0) {
         /* r holds the 401 */
-    } else if (user.id && (wait = take(s, user.id, now_s())) > 0) {
+    } else if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0) {
+        /* for the machine's own scraper, or an operator */
+        route = "/metrics";
+        if ((peer_v4(c) >> 24) == 127 || (user.id && strcmp(user.role, "operator") == 0)) {
+            metrics(s, &r.body);
+            r.status = 200;
+            r.content_type = "text/plain; version=0.0.4";
+        } else {
+            th_api_error(&r, user.id ? 403 : 401, user.id ? "forbidden" : "unauthorized",
+                         "the metrics are for a scraper on this machine or an operator", NULL);
+        }
+    } else if (strcmp(url, "/api/v1/login") == 0 &&
+               (wait = take(s, -(int64_t)peer_v4(c) - 1, LOGIN_RATE, LOGIN_BURST, now_s())) > 0) {
+        /* each login costs an Argon2id hash: a few from one address at a time */
+        route = "/api/v1/login";
+        th_api_error(&r, 429, "rate_limited",
+                     "too many logins from this address: 10 a minute at most", NULL);
+        snprintf(retry, sizeof retry, "%d", (int)wait + 1);
+    } else if (user.id && (wait = take(s, user.id, s->rate, 2 * s->rate, now_s())) > 0) {
         char msg[120];
         snprintf(msg, sizeof msg, "too many requests for this user: %g a second at most",
                  s->rate);

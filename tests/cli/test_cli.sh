@@ -1040,6 +1040,20 @@ if command -v curl >/dev/null 2>&1; then
     done
     if [ -s "$D/ids.all" ] && cmp -s "$D/ids.all" "$D/ids.paged"; then ok; else bad "pages of the tape differ from the whole"; fi
     has "$D/out" '"next_cursor":null' "the last page says so"
+    # filters: by account (bought or sold), instrument, and ISO 8601 times with their zone
+    get sv-tape-acct "/api/v1/trades?account=5&limit=1000" 200
+    n_all=$(grep -o '"id":[0-9]*,"instrument"' "$D/out" | wc -l)
+    n_acct=$(grep -o '"buyer":5,\|"seller":5,' "$D/out" | wc -l)
+    if [ "$n_all" -ge 1 ] && [ "$n_all" = "$n_acct" ]; then ok; else bad "?account=5: $n_all trades, $n_acct of account 5"; fi
+    get sv-tape-future "/api/v1/trades?from=2999-01-01T00:00:00%2B08:00" 200
+    has "$D/out" '{"trades":[],"next_cursor":null}' "nothing traded after a time to come"
+    get sv-tape-past "/api/v1/trades?to=2000-01-01T00:00:00Z&instrument=SG" 200
+    has "$D/out" '{"trades":[],' "nothing traded before 2000"
+    get sv-tape-since "/api/v1/trades?from=2000-01-01T08:00:00%2B08:00&limit=1000" 200
+    if [ "$(grep -o '"id":[0-9]*,"instrument"' "$D/out" | wc -l)" = "$(wc -l <"$D/ids.all")" ]; then ok; else bad "?from= in the past keeps every trade"; fi
+    get sv-tape-badtime "/api/v1/trades?from=yesterday" 400
+    has "$D/out" '"field":"from"' "a bad time names its field"
+    get sv-tape-noacct "/api/v1/trades?account=nobody" 404
     get sv-limit "/api/v1/trades?limit=0" 400
     has "$D/out" '"field":"limit"' "a bad limit"
     get sv-none /api/v1/nothing 404
@@ -1108,6 +1122,12 @@ if command -v curl >/dev/null 2>&1; then
     code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TL")" -X DELETE "$URL/api/v1/orders/$SELL")
     if [ "$code" = 200 ]; then ok; else bad "cancelling its own order: HTTP $code"; fi
     has "$D/out" '"filled":3,"remaining":0,"status":"cancelled"' "the rest of the sell cancelled"
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TL")" "$URL/api/v1/accounts/2/orders?status=cancelled&instrument=SG")
+    if [ "$code" = 200 ]; then ok; else bad "an account's cancelled orders: HTTP $code"; fi
+    has "$D/out" "{\"id\":$SELL," "the cancelled sell is there"
+    if grep -q '"status":"open"' "$D/out"; then bad "?status=cancelled lists an open order"; else ok; fi
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TL")" "$URL/api/v1/accounts/2/orders?status=lost")
+    if [ "$code" = 400 ]; then ok; else bad "a bad status filter: HTTP $code"; fi
     expect 0 sv-cli-cash -- "$T" --db "$W" cash balance 乙 --json
     has "$D/out" '"reserved_fen":0' "nothing left reserved"
     # the other writes: each for the user's own account, or the operator's
@@ -1296,7 +1316,7 @@ if command -v curl >/dev/null 2>&1; then
     rc=$?
     if [ "$rc" -eq 0 ]; then ok; else bad "the shutdown ends an open stream cleanly (curl exit $rc)"; fi
     # a user's requests beyond its rate: 429 with Retry-After
-    "$T" --db "$W" serve --listen 127.0.0.1:0 --rate 2 >"$D/serve.out" 2>"$D/serve.err" &
+    "$T" --db "$W" serve --listen 0.0.0.0:0 --rate 2 >"$D/serve.out" 2>"$D/serve.err" &
     SP=$!
     for _ in $(seq 100); do grep -q listening "$D/serve.out" && break; sleep 0.1; done
     URL=$(sed -n 's/^listening on //p' "$D/serve.out")
@@ -1310,6 +1330,23 @@ if command -v curl >/dev/null 2>&1; then
     has "$D/o429" '"code":"rate_limited"' "429 with the API's error"
     code=$(curl -s -o "$D/out" -w '%{http_code}' "$URL/api/v1/supply")
     if [ "$code" = 200 ]; then ok; else bad "the public is not limited by a user's rate: HTTP $code"; fi
+    # logins from one address: 10 a minute (each costs an Argon2id hash)
+    limited=0
+    for _ in $(seq 12); do
+        code=$(curl -s -o "$D/out" -w '%{http_code}' -X POST --data '{"name":"yi","password":"not the password"}' "$URL/api/v1/login")
+        [ "$code" = 429 ] && limited=$((limited + 1)) && cp "$D/out" "$D/o429"
+    done
+    if [ "$limited" -ge 1 ]; then ok; else bad "12 logins at once: none refused"; fi
+    has "$D/o429" "too many logins from this address" "logins are limited by address"
+    # /metrics: for a scraper on this machine, or an operator's token from elsewhere
+    IP=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -v '^127\.' | grep '^[0-9.]*$' | head -1)
+    PORT=${URL##*:}
+    if [ -n "$IP" ] && curl -s -o /dev/null --max-time 2 "http://$IP:$PORT/api/v1/supply"; then
+        code=$(curl -s -o "$D/out" -w '%{http_code}' "http://$IP:$PORT/metrics")
+        if [ "$code" = 401 ]; then ok; else bad "/metrics from another address: HTTP $code"; fi
+        code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TO")" "http://$IP:$PORT/metrics")
+        if [ "$code" = 200 ]; then ok; else bad "/metrics for an operator: HTTP $code"; fi
+    fi
     kill -TERM "$SP"
     wait "$SP"
     expect 0 sv-after-write -- "$T" --db "$W" cash deposit 甲 1

@@ -936,11 +936,6 @@ int th_orders_settle(th_db *db, th_books *bk, const th_instrument *in, const cha
 /* ---- reads ---- */
 
 /* The bounds of a page: ids below before, at most limit (-1: all). */
-static void page_bounds(const th_page *pg, int64_t *before, int64_t *limit)
-{
-    *before = pg && pg->before > 0 ? pg->before : INT64_MAX;
-    *limit = pg && pg->limit > 0 ? pg->limit : -1;
-}
 
 
 static void fills_of(th_db *db, int64_t order, th_buf *out)
@@ -1021,7 +1016,7 @@ int th_orders_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *o
     if (th_db_prepare(db, sql, &st, e))
         return -1;
     int64_t before, limit, last = 0;
-    page_bounds(pg, &before, &limit);
+    th_page_bounds(pg, &before, &limit);
     sqlite3_bind_int64(st, 1, a.id);
     sqlite3_bind_int64(st, 2, before);
     sqlite3_bind_int64(st, 3, limit);
@@ -1170,7 +1165,7 @@ int th_trades_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *o
                    &st, e))
         return -1;
     int64_t before, limit;
-    page_bounds(pg, &before, &limit);
+    th_page_bounds(pg, &before, &limit);
     sqlite3_bind_int64(st, 1, ref ? in.id : 0);
     sqlite3_bind_int64(st, 2, before);
     sqlite3_bind_int64(st, 3, limit);

@@ -35,6 +35,7 @@
 #include "exchange/instruments.h"
 #include "ledger/accounts.h"
 #include "store/db.h"
+#include "store/page.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -96,18 +97,6 @@ int th_orders_cross(th_db *db, const th_instrument *in, int64_t buy, int64_t sel
 int th_order_end(th_db *db, int64_t id, const char *status, const char *now, th_cjson *released,
                  th_err *e) __attribute__((warn_unused_result));
 
-/* A page of a list, newest first: the items whose ids are below `before` (0: from the newest),
- * at most `limit` (0: all), that pass the filters. The answer then has "next_cursor": the id to
- * give as `before` for the next page, or null on the last. */
-typedef struct {
-    int64_t before;
-    int limit;
-    /* filters (0 or NULL: none) */
-    int64_t account;      /* trades: the account bought or sold */
-    const char *from, *to; /* UTC "YYYY-MM-DDTHH:MM:SSZ": made at or after from, before to */
-    const char *status;   /* orders: of this status */
-    int64_t instrument;   /* orders: of this instrument (its id) */
-} th_page;
 int th_trades_page_json(th_db *db, const char *instrument, const th_page *pg, th_buf *out,
                         th_err *e) __attribute__((warn_unused_result));
 int th_orders_page_json(th_db *db, const char *account, const th_page *pg, th_buf *out,

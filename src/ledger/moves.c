@@ -455,3 +455,52 @@ int th_certificate_json(th_db *db, const char *ref, th_buf *out, th_err *e)
     free(c.parts);
     return rc;
 }
+
+int th_retirements_page_json(th_db *db, const th_page *pg, th_buf *out, th_err *e)
+{
+    sqlite3_stmt *st;
+    /* a statement of its own: each certificate's reads use the cached ones */
+    if (th_db_prepare(db, "SELECT m.id FROM moves m WHERE m.kind = 'retirement' AND m.id < ?1"
+                          " AND (?3 = 0 OR m.from_id = ?3)"
+                          " AND (?4 IS NULL OR m.created_at >= ?4)"
+                          " AND (?5 IS NULL OR m.created_at < ?5)"
+                          " AND (?6 = 0 AND ?7 = 0 OR EXISTS (SELECT 1 FROM move_parts p"
+                          " WHERE p.move_id = m.id AND (?6 = 0 OR p.project_id = ?6)"
+                          " AND (?7 = 0 OR p.vintage = ?7)))"
+                          " ORDER BY m.id DESC LIMIT ?2",
+                      &st, e))
+        return -1;
+    int64_t before, limit;
+    th_page_bounds(pg, &before, &limit);
+    sqlite3_bind_int64(st, 1, before);
+    sqlite3_bind_int64(st, 2, limit);
+    sqlite3_bind_int64(st, 3, pg ? pg->account : 0);
+    if (pg && pg->from)
+        sqlite3_bind_text(st, 4, pg->from, -1, SQLITE_STATIC);
+    if (pg && pg->to)
+        sqlite3_bind_text(st, 5, pg->to, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, pg ? pg->project : 0);
+    sqlite3_bind_int64(st, 7, pg ? pg->vintage : 0);
+    th_buf_puts(out, "{\"retirements\":[");
+    int r, n = 0, rc = 0;
+    int64_t last = 0;
+    while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n++)
+            th_buf_putc(out, ',');
+        last = sqlite3_column_int64(st, 0);
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)last);
+        rc = th_certificate_json(db, id, out, e);
+    }
+    sqlite3_finalize(st);
+    if (rc)
+        return -1;
+    if (r != SQLITE_DONE)
+        return th_db_fail(db, "cannot list the retirements", e);
+    th_buf_puts(out, "],\"next_cursor\":");
+    if (pg && pg->limit > 0 && n == pg->limit)
+        th_buf_printf(out, "%lld}", (long long)last);
+    else
+        th_buf_puts(out, "null}");
+    return 0;
+}

@@ -14,6 +14,7 @@
 #include "base/cjson.h"
 #include "base/err.h"
 #include "store/db.h"
+#include "store/page.h"
 
 #include <stdint.h>
 
@@ -33,6 +34,10 @@ int th_retire(th_db *db, const th_move *m, const char *now, th_buf *out, th_cjso
 /* A retirement certificate: {"id", "date", "account", "beneficiary", "reason", "jurisdiction",
  * "quantity", "blocks"}. */
 int th_certificate_json(th_db *db, const char *id, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
+/* {"retirements": [certificates...], "next_cursor"}: newest first, a page, filtered by who
+ * retired (account), the credits' project and vintage, and the time. */
+int th_retirements_page_json(th_db *db, const th_page *pg, th_buf *out, th_err *e)
     __attribute__((warn_unused_result));
 
 #endif

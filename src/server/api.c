@@ -181,6 +181,26 @@ static int get_trades(const th_api_req *r, th_api_resp *out)
         &e);
 }
 
+static int get_retirements(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    th_page pg;
+    char times[2][32];
+    if (page_args(r, out, &pg, times) || account_arg(r, out, &pg))
+        return 0;
+    const char *project = r->query(r->query_arg, "project");
+    const char *vintage = r->query(r->query_arg, "vintage");
+    th_project p;
+    int64_t v = 0;
+    if (project && th_project_find(r->db, project, &p, &e))
+        return th_api_answer(out, -1, &e);
+    if (vintage && th_api_number(out, "vintage", vintage, 1900, 9999, &v))
+        return 0;
+    pg.project = project ? p.id : 0;
+    pg.vintage = (int)v;
+    return th_api_answer(out, th_retirements_page_json(r->db, &pg, &out->body, &e), &e);
+}
+
 static int get_bars(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
@@ -859,6 +879,10 @@ const th_api_route th_api_routes[] = {
     {"POST", "/api/v1/auctions/{id}/bids", post_bid, "Bid in a one-way auction ({\"account\", "
                                                      "\"price\", \"qty\"})", JSON},
     {"GET", "/api/v1/certificates/{id}", get_certificate, "A retirement certificate", JSON},
+    {"GET", "/api/v1/retirements", get_retirements,
+     "Retirements, newest first, each as its certificate (?limit, ?cursor; filters ?account "
+     "(who retired), ?project, ?vintage, ?from, ?to)",
+     JSON},
     {"GET", "/api/v1/instruments", get_instruments, "Every instrument", JSON},
     {"POST", "/api/v1/instruments", post_instrument, "List an instrument (operator: {\"code\", "
                                                      "\"vintage\", \"ref_price\": \"58.50\", "
@@ -951,13 +975,17 @@ void th_api_openapi(th_buf *out)
     th_json_obj_begin(&j);
     for (size_t i = 0; i < th_api_nroutes; i++) {
         const th_api_route *rt = &th_api_routes[i];
-        if (i > 0 && strcmp(th_api_routes[i - 1].pattern, rt->pattern) == 0)
-            continue; /* written with the first of its methods */
+        size_t first = 0;
+        while (strcmp(th_api_routes[first].pattern, rt->pattern) != 0)
+            first++;
+        if (first < i)
+            continue; /* written with the first of its methods, wherever the table has them */
         th_json_key(&j, rt->pattern);
         th_json_obj_begin(&j);
-        for (size_t k = i; k < th_api_nroutes && strcmp(th_api_routes[k].pattern, rt->pattern) == 0;
-             k++) {
+        for (size_t k = i; k < th_api_nroutes; k++) {
             const th_api_route *m = &th_api_routes[k];
+            if (strcmp(m->pattern, rt->pattern) != 0)
+                continue;
             char lower[8];
             size_t n = strlen(m->method);
             for (size_t c = 0; c <= n && c < sizeof lower; c++)

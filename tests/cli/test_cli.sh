@@ -1141,6 +1141,13 @@ if command -v curl >/dev/null 2>&1; then
     code=$(send POST /api/v1/retirements "$TY" '{"from":5,"qty":1,"beneficiary":"乙公司 2026 年度排放","reason":"自愿抵消"}')
     if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/retirements: HTTP $code"; head -2 "$D/out"; fi
     has "$D/out" '"type":"retirement"' "a retirement through the API"
+    get sv-retirements "/api/v1/retirements?account=5&limit=1" 200
+    has "$D/out" '"beneficiary":"乙公司 2026 年度排放"' "the public list of retirements, as certificates"
+    get sv-retirements-v "/api/v1/retirements?vintage=1999" 200
+    has "$D/out" '{"retirements":[],"next_cursor":null}' "none of vintage 1999"
+    get sv-retirements-p "/api/v1/retirements?project=P1&vintage=2024&limit=1000" 200
+    if grep -q '"beneficiary":"乙公司 2026 年度排放"' "$D/out"; then ok; else bad "?project=P1&vintage=2024 keeps the retirement"; fi
+    get sv-retirements-bad "/api/v1/retirements?vintage=24" 400
     code=$(send POST /api/v1/retirements "$TY" '{"from":4,"qty":1,"beneficiary":"x","reason":"y"}')
     if [ "$code" = 403 ]; then ok; else bad "retiring another's credits: HTTP $code"; fi
     code=$(send POST /api/v1/cash/deposits "$TY" '{"account":5,"amount":"10.00"}')

@@ -1,0 +1,30 @@
+/* page.h — a page of a list for the API: a cursor, a size and filters, each list applying the
+ * filters it has. */
+#ifndef TH_PAGE_H
+#define TH_PAGE_H
+
+#include <stdint.h>
+
+/* A page of a list, newest first: the items whose ids are below `before` (0: from the newest),
+ * at most `limit` (0: all), that pass the filters. The answer then has "next_cursor": the id to
+ * give as `before` for the next page, or null on the last. */
+typedef struct {
+    int64_t before;
+    int limit;
+    /* filters (0 or NULL: none) */
+    int64_t account;      /* trades: the account bought or sold; retirements: retired */
+    const char *from, *to; /* UTC "YYYY-MM-DDTHH:MM:SSZ": made at or after from, before to */
+    const char *status;   /* orders: of this status */
+    int64_t instrument;   /* orders: of this instrument (its id) */
+    int64_t project;      /* retirements: of credits of this project (its id) */
+    int vintage;          /* retirements: of credits of this vintage */
+} th_page;
+
+/* The page's bounds as SQL takes them: ids below *before, at most *limit (-1: all). */
+static inline void th_page_bounds(const th_page *pg, int64_t *before, int64_t *limit)
+{
+    *before = pg && pg->before > 0 ? pg->before : INT64_MAX;
+    *limit = pg && pg->limit > 0 ? pg->limit : -1;
+}
+
+#endif

@@ -4,10 +4,11 @@
  * and the log; a user reads its own account's holdings, cash, orders and payouts (an operator
  * any account's), and a holder or owner places and cancels its own account's orders. */
 #include "server/api.h"
-#include "server/api_reports.h"
+#include "server/api_projects.h"
 #include "server/api_req.h"
 
 #include "base/json.h"
+#include "base/mem.h"
 #include "base/num.h"
 #include "exchange/auctions.h"
 #include "exchange/cash.h"
@@ -596,6 +597,103 @@ static int post_account(const th_api_req *r, th_api_resp *out)
     return 0;
 }
 
+static int get_accounts(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    if (th_api_need_role(r, out, "operator", "listing accounts"))
+        return 0;
+    return th_api_answer(out, th_account_list_json(r->db, &out->body, &e), &e);
+}
+
+static int get_account(const th_api_req *r, th_api_resp *out)
+{
+    th_account a;
+    if (th_api_own_account(r, out, th_api_param(r, "id"), true, &a))
+        return 0;
+    th_account_json(&a, &out->body);
+    out->status = 200;
+    out->content_type = "application/json";
+    return 0;
+}
+
+/* A list of texts of the body (NULL when absent); -1 marks the body bad. */
+static int str_list(th_api_body *b, const char *key, const char ***out, size_t *n)
+{
+    json_t *v = json_object_get(b->root, key);
+    *out = NULL;
+    *n = 0;
+    if (!v)
+        return 0;
+    if (!json_is_array(v) || json_array_size(v) > 1000) {
+        th_api_body_bad(b, key, "a list of dates YYYY-MM-DD is expected");
+        return -1;
+    }
+    *out = th_xcalloc(json_array_size(v) + 1, sizeof **out);
+    for (size_t i = 0; i < json_array_size(v); i++)
+        if (!((*out)[(*n)++] = json_string_value(json_array_get(v, i)))) {
+            th_api_body_bad(b, key, "a list of dates YYYY-MM-DD is expected");
+            return -1;
+        }
+    return 0;
+}
+
+/* Change the trading calendar (an operator): the members it names, as `calendar set` takes
+ * them; the zone is Asia/Shanghai or a UTC offset (the zone database is the command line's). */
+static int put_calendar(const th_api_req *r, th_api_resp *out)
+{
+    th_api_body b;
+    if (th_api_need_role(r, out, "operator", "the trading calendar") ||
+        th_api_body_open(r, out, &b))
+        return 0;
+    static const char *const members[] = {"enabled", "tz",    "days",         "pre_open",
+                                          "open",    "break", "close",        "holidays_add",
+                                          "holidays_remove"};
+    const char *key;
+    json_t *v;
+    json_object_foreach(b.root, key, v)
+    {
+        size_t k = 0;
+        while (k < sizeof members / sizeof *members && strcmp(key, members[k]) != 0)
+            k++;
+        if (k == sizeof members / sizeof *members)
+            th_api_body_bad(&b, key, "no such member of the calendar (enabled, tz, days, "
+                                     "pre_open, open, break, close, holidays_add, "
+                                     "holidays_remove)");
+    }
+    if (json_object_size(b.root) == 0)
+        th_api_body_bad(&b, "enabled", "name at least one member to change");
+    json_t *en = json_object_get(b.root, "enabled");
+    if (en && !json_is_boolean(en))
+        th_api_body_bad(&b, "enabled", "true or false is expected");
+    const char *tz = th_api_str(&b, "tz", false, false);
+    int min;
+    if (tz && strcmp(tz, "Asia/Shanghai") != 0 && th_calendar_parse_offset(tz, &min) != 0)
+        th_api_body_bad(&b, "tz", "Asia/Shanghai or a UTC offset like +08:00 (other zone names: "
+                                  "tanhui calendar set --tz, with the server stopped)");
+    const char **add = NULL, **rem = NULL;
+    size_t nadd = 0, nrem = 0;
+    th_cmd c = {.type = TH_CMD_CALENDAR_SET};
+    c.calendar = (th_calendar_change){.enabled = en ? json_is_true(en) : -1,
+                                      .tz = tz,
+                                      .days = th_api_str(&b, "days", false, false),
+                                      .pre_open = th_api_str(&b, "pre_open", false, false),
+                                      .open = th_api_str(&b, "open", false, false),
+                                      .brk = th_api_str(&b, "break", false, false),
+                                      .close = th_api_str(&b, "close", false, false)};
+    if (!b.bad && str_list(&b, "holidays_add", &add, &nadd) == 0 &&
+        str_list(&b, "holidays_remove", &rem, &nrem) == 0) {
+        c.calendar.add = add;
+        c.calendar.nadd = nadd;
+        c.calendar.remove = rem;
+        c.calendar.nremove = nrem;
+        th_api_submit(r, out, &c, 200);
+    }
+    free(add);
+    free(rem);
+    th_api_body_close(&b);
+    return 0;
+}
+
 static int post_instrument(const th_api_req *r, th_api_resp *out)
 {
     th_api_body b;
@@ -814,6 +912,13 @@ const th_api_route th_api_routes[] = {
      JSON},
     {"GET", "/api/v1/projects/{id}", th_api_get_project, "One project (by id, code or name)",
      JSON},
+    {"GET", "/api/v1/projects/{id}/beneficiaries", th_api_get_beneficiaries,
+     "Who shares the project's income, and by what weight", JSON},
+    {"PUT", "/api/v1/projects/{id}/beneficiaries", th_api_put_beneficiaries,
+     "Set who shares the project's income (its owner, or an operator): {\"from_report\": ID, "
+     "\"add_accounts\": \"household\"} or {\"beneficiaries\": [{\"account\", \"weight\": "
+     "\"2.5\"}]}",
+     JSON},
     {"POST", "/api/v1/projects/{id}/reports", th_api_post_report,
      "Submit a monitoring report of the user's own project: {\"before\", \"after\": upload "
      "ids, and the measurement's options before_date, after_date, area_unit, encoding, by, "
@@ -828,6 +933,9 @@ const th_api_route th_api_routes[] = {
     {"POST", "/api/v1/uploads", th_api_post_upload,
      "Upload an inventory (.csv or .gpkg) or a parameter table (.csv) as multipart/form-data, "
      "part file: {\"upload\": its SHA-256, \"bytes\", \"kind\"} (an owner or operator)",
+     JSON},
+    {"GET", "/api/v1/accounts", get_accounts, "Every account (an operator)", JSON},
+    {"GET", "/api/v1/accounts/{id}", get_account, "One account (its user, or an operator)",
      JSON},
     {"POST", "/api/v1/accounts", post_account, "Open an account (operator: {\"name\", "
                                                "\"kind\"})", JSON},
@@ -906,6 +1014,11 @@ const th_api_route th_api_routes[] = {
      JSON},
     {"GET", "/api/v1/sessions", get_sessions, "Every instrument's trading session", JSON},
     {"GET", "/api/v1/calendar", get_calendar, "The trading calendar", JSON},
+    {"PUT", "/api/v1/calendar", put_calendar,
+     "Change the trading calendar (an operator: {\"enabled\", \"tz\": \"+08:00\", \"days\": "
+     "\"mon-fri\", \"pre_open\", \"open\", \"break\": \"11:30-13:00\", \"close\", "
+     "\"holidays_add\", \"holidays_remove\"}, the members named)",
+     JSON},
     {"GET", "/api/v1/log/size", get_log_size, "The transparency log's size", JSON},
     {"GET", "/api/v1/log/entries/{index}", get_log_entry, "A log entry, its bytes exactly", JSON},
     {"GET", "/api/v1/log/checkpoint", get_log_checkpoint, "The latest signed checkpoint (or at "

@@ -1,4 +1,4 @@
-/* api_req.h — what the API's handlers share (server/api.c, server/api_reports.c): answers,
+/* api_req.h — what the API's handlers share (server/api.c, server/api_projects.c): answers,
  * the path's and query's values, the user and the account it acts for, the JSON body read member
  * by member, and writes through the sequencer. Internal to the server. */
 #ifndef TH_API_REQ_H

@@ -1302,6 +1302,32 @@ if command -v curl >/dev/null 2>&1; then
     has "$D/out" '"code":"P0003"' "one project"
     code=$(send POST "/api/v1/reports/$R3/verify" "$TV" '{}')
     if [ "$code" = 201 ] || [ "$code" = 200 ]; then ok; else bad "a verifier verifies the uploaded report: HTTP $code"; head -2 "$D/out"; fi
+    # accounts, beneficiaries and the calendar: what the command line writes, while the server
+    # holds the database
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TO")" "$URL/api/v1/accounts")
+    if [ "$code" = 200 ]; then ok; else bad "GET /api/v1/accounts as the operator: HTTP $code"; fi
+    has "$D/out" '"name":"乙"' "every account"
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TY")" "$URL/api/v1/accounts")
+    if [ "$code" = 403 ]; then ok; else bad "GET /api/v1/accounts as a holder: HTTP $code"; fi
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TY")" "$URL/api/v1/accounts/乙")
+    if [ "$code" = 200 ]; then ok; else bad "GET its own account: HTTP $code"; fi
+    code=$(send PUT /api/v1/projects/P2/beneficiaries "$TL" '{"beneficiaries":[{"account":"甲","weight":"1"},{"account":5,"weight":"2.5"}]}')
+    if [ "$code" = 200 ]; then ok; else bad "PUT beneficiaries: HTTP $code"; head -2 "$D/out"; fi
+    get sv-benef /api/v1/projects/P2/beneficiaries 200
+    has "$D/out" '"weight":2500000' "the weights, times 10^6"
+    code=$(send PUT /api/v1/projects/P2/beneficiaries "$TY" '{"beneficiaries":[{"account":5,"weight":"1"}]}')
+    if [ "$code" = 403 ]; then ok; else bad "a holder sets a project's beneficiaries: HTTP $code"; fi
+    code=$(send PUT /api/v1/projects/P2/beneficiaries "$TL" '{"beneficiaries":[{"account":5,"weight":"0"}]}')
+    if [ "$code" = 400 ]; then ok; else bad "a weight of 0: HTTP $code"; fi
+    code=$(send PUT /api/v1/calendar "$TO" '{"holidays_add":["2027-01-01"]}')
+    if [ "$code" = 200 ]; then ok; else bad "PUT /api/v1/calendar: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" '"holidays":["2027-01-01"]' "a holiday added through the API"
+    code=$(send PUT /api/v1/calendar "$TO" '{"colour":"red"}')
+    if [ "$code" = 400 ]; then ok; else bad "a calendar member that is not: HTTP $code"; fi
+    code=$(send PUT /api/v1/calendar "$TO" '{"tz":"Europe/Paris"}')
+    if [ "$code" = 400 ]; then ok; else bad "a zone name the API does not look up: HTTP $code"; fi
+    code=$(send PUT /api/v1/calendar "$TL" '{"enabled":true}')
+    if [ "$code" = 403 ]; then ok; else bad "an owner changes the calendar: HTTP $code"; fi
     # the writer settles the auction at its end, by itself
     for _ in $(seq 75); do
         curl -s -o "$D/out" "$URL/api/v1/auctions/4"

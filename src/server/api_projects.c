@@ -1,4 +1,4 @@
-/* api_reports.c — the API's projects, monitoring reports and uploads.
+/* api_projects.c — the API's projects, their beneficiaries, monitoring reports and uploads.
  *
  * An owner submits a report by uploading its two inventories (multipart/form-data, to
  * POST /api/v1/uploads or straight to the report's route: the HTTP layer stores each file part
@@ -7,12 +7,14 @@
  * request's thread (it is the slow part, and reads nothing the writer holds); the report then
  * goes through the sequencer like any other write. A bad row is a 400 that lists the findings,
  * each naming the field (before or after), line and column. */
-#include "server/api_reports.h"
+#include "server/api_projects.h"
 
+#include "base/mem.h"
 #include "base/num.h"
 #include "engine/report_draft.h"
 #include "inventory/measure_opts.h"
 #include "inventory/measure_report.h"
+#include "exchange/sharing.h"
 #include "ledger/projects.h"
 #include "ledger/reports.h"
 #include "server/api_req.h"
@@ -55,6 +57,24 @@ int th_api_get_report(const th_api_req *r, th_api_resp *out)
     if (th_api_number(out, "id", th_api_param(r, "id"), 1, INT64_MAX, &id))
         return 0;
     return th_api_answer(out, th_report_json(r->db, id, true, &out->body, &e), &e);
+}
+
+/* The project of the path, if it is the user's account's (or operator may, and the user is
+ * one); else -1 with the 403 or 404 answer. */
+static int own_project(const th_api_req *r, th_api_resp *out, bool operator, th_project *p)
+{
+    th_err e;
+    if (th_project_find(r->db, th_api_param(r, "id"), p, &e)) {
+        th_api_fail(out, &e);
+        return -1;
+    }
+    if (p->owner_id == r->user->account || (operator && !strcmp(r->user->role, "operator")))
+        return 0;
+    char msg[300];
+    snprintf(msg, sizeof msg, "user %s acts for account %lld; project %s is account %lld's",
+             r->user->name, (long long)r->user->account, p->code, (long long)p->owner_id);
+    th_api_error(out, 403, "forbidden", msg, "project");
+    return -1;
 }
 
 /* The stored upload the body names under key: its path; -1 with the answer when it has none. */
@@ -248,17 +268,8 @@ int th_api_post_report(const th_api_req *r, th_api_resp *out)
         return 0;
     th_err e;
     th_project p;
-    if (th_project_find(r->db, th_api_param(r, "id"), &p, &e)) {
-        th_api_fail(out, &e);
+    if (own_project(r, out, false, &p))
         return 0;
-    }
-    if (p.owner_id != r->user->account) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "user %s acts for account %lld; project %s is account %lld's",
-                 r->user->name, (long long)r->user->account, p.code, (long long)p.owner_id);
-        th_api_error(out, 403, "forbidden", msg, "project");
-        return 0;
-    }
     th_api_body b;
     if (th_api_body_open(r, out, &b))
         return 0;
@@ -282,6 +293,70 @@ int th_api_post_report(const th_api_req *r, th_api_resp *out)
             th_api_submit(r, out, &c, 201);
         th_report_draft_free(&d);
     }
+    th_api_body_close(&b);
+    return 0;
+}
+
+int th_api_get_beneficiaries(const th_api_req *r, th_api_resp *out)
+{
+    th_err e;
+    return th_api_answer(out, th_beneficiaries_json(r->db, th_api_param(r, "id"), &out->body, &e),
+                         &e);
+}
+
+/* Set who shares the project's income: {"from_report": ID, "add_accounts": KIND} or
+ * {"beneficiaries": [{"account": ID|NAME, "weight": "2.5"}, ...]} (the project's owner, or an
+ * operator). */
+int th_api_put_beneficiaries(const th_api_req *r, th_api_resp *out)
+{
+    if (th_api_need_role(r, out, "owner|operator", "setting beneficiaries"))
+        return 0;
+    th_project p;
+    if (own_project(r, out, true, &p))
+        return 0;
+    th_api_body b;
+    if (th_api_body_open(r, out, &b))
+        return 0;
+    const char *report = th_api_str(&b, "from_report", false, true);
+    const char *add = th_api_str(&b, "add_accounts", false, false);
+    json_t *list = json_object_get(b.root, "beneficiaries");
+    size_t n = json_is_array(list) ? json_array_size(list) : 0;
+    if (!b.bad && (report != NULL) == (list != NULL))
+        th_api_body_bad(&b, "beneficiaries", "give either from_report or beneficiaries");
+    else if (!b.bad && list && (!json_is_array(list) || n == 0 || n > 100000))
+        th_api_body_bad(&b, "beneficiaries", "a list of {\"account\", \"weight\"}, 1 or more");
+    else if (!b.bad && add && !report)
+        th_api_body_bad(&b, "add_accounts", "goes with from_report only");
+    const char **accounts = th_xcalloc(n + 1, sizeof *accounts);
+    int64_t *weights = th_xcalloc(n + 1, sizeof *weights);
+    char (*ids)[24] = th_xcalloc(n + 1, sizeof *ids);
+    for (size_t i = 0; !b.bad && i < n; i++) {
+        json_t *o = json_array_get(list, i), *a = json_object_get(o, "account");
+        json_t *w = json_object_get(o, "weight");
+        const char *ws = json_string_value(w);
+        if (json_is_integer(a)) {
+            snprintf(ids[i], sizeof ids[i], "%lld", (long long)json_integer_value(a));
+            accounts[i] = ids[i];
+        } else {
+            accounts[i] = json_string_value(a);
+        }
+        if (!accounts[i] || !ws || th_parse_fixed(ws, strlen(ws), 6, &weights[i]) != 0 ||
+            weights[i] <= 0)
+            th_api_body_bad(&b, "beneficiaries",
+                            "each is {\"account\": an id or name, \"weight\": more than 0 with "
+                            "at most 6 decimals, as a string, like \"2.5\"}");
+    }
+    if (!b.bad) {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)p.id);
+        th_cmd c = {.type = TH_CMD_PROJECT_SHARE};
+        c.share = (th_share_new){.project = id, .report = report, .add_accounts = add,
+                                 .accounts = accounts, .weights = weights, .n = n};
+        th_api_submit(r, out, &c, 200);
+    }
+    free(accounts);
+    free(weights);
+    free(ids);
     th_api_body_close(&b);
     return 0;
 }

@@ -174,9 +174,11 @@ static int setup(const char *tanhui, const char *db_path, char tokens[TRADERS][6
 
 /* The Lua script: random limit orders for the eight traders. For the soak (`delay_ms` > 0,
  * pacing each connection) every third request cancels the oldest order this wrk thread saw
- * rest, so that the book stays the same size however long it runs; a cancel that comes after
+ * rest; a cancel that comes after
  * its order has filled is refused (a 400 naming it) and counted as late, not as an error. Each
- * thread counts its answers; done() prints "answers: ok N late N bad N". */
+ * thread counts its answers; done() prints "answers: ok N late N bad N". A thread that has seen
+ * more than 200 orders rest cancels at every request until it has not, so the book stays some
+ * hundreds of orders deep (the soak measures memory: the state must not grow). */
 static int write_script(const char *path, char tokens[TRADERS][60], double delay_ms)
 {
     FILE *f = fopen(path, "w");
@@ -197,7 +199,7 @@ static int write_script(const char *path, char tokens[TRADERS][60], double delay
           "function request()\n"
           "  sent = sent + 1\n"
           "  local t = math.random(#tokens)\n"
-          "  if soak and sent % 3 == 0 and first <= last then\n"
+          "  if soak and first <= last and (sent % 3 == 0 or last - first >= 200) then\n"
           "    local o = rest[first]; rest[first] = nil; first = first + 1\n"
           "    return wrk.format('DELETE', '/api/v1/orders/' .. o[1], {['Authorization'] ="
           " 'Bearer ' .. tokens[o[2]]})\n"
@@ -524,12 +526,13 @@ int main(int argc, char **argv)
         if (wp < 0)
             return 1;
         /* every 10 s: the server's resident memory and SQLite's part of it */
-        static long rss[1000], lite[1000];
+        static long rss[1000], lite[1000], open[1000];
         int ns = 0;
         for (int t = 0; waitpid(wp, NULL, WNOHANG) == 0; t++) {
             if (t % 10 == 0 && ns < 1000) {
                 rss[ns] = rss_kib(sp);
-                lite[ns++] = (long)(metric(url, "tanhui_sqlite_memory_bytes") / 1024);
+                lite[ns] = (long)(metric(url, "tanhui_sqlite_memory_bytes") / 1024);
+                open[ns++] = (long)metric(url, "tanhui_open_orders");
             }
             sleep(1);
         }
@@ -539,6 +542,9 @@ int main(int argc, char **argv)
         printf("],\"soak_sqlite_kib\":[");
         for (int i = 0; i < ns; i++)
             printf("%s%ld", i ? "," : "", lite[i]);
+        printf("],\"soak_open_orders\":[");
+        for (int i = 0; i < ns; i++)
+            printf("%s%ld", i ? "," : "", open[i]);
         wrk_figures w;
         if (read_wrk(out, &w))
             return 1;

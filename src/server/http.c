@@ -718,7 +718,8 @@ int th_serve(const th_serve_opts *o, th_err *e)
     struct sockaddr_in addr;
     if (parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &addr, e))
         return -1;
-    int threads = o->threads > 0 ? o->threads : 4;
+    /* a write holds its thread until its batch commits: batches form from the writes in flight */
+    int threads = o->threads > 0 ? o->threads : 16;
     if (threads > 64)
         return th_fail(e, TH_EUSAGE, "serve: --threads is 1 to 64");
     /* signals are waited for here, never delivered to the threads started below */

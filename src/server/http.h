@@ -18,7 +18,7 @@
 typedef struct {
     const char *db_path;
     const char *listen;            /* "127.0.0.1:8080"; port 0: any free one */
-    int threads;                   /* request threads; 0: 4 */
+    int threads;                   /* request threads; 0: 16 */
     int rate;                      /* requests a second per token; 0: 500 (bursts of 2 s) */
     const th_note_signer *signer;  /* NULL: sign no checkpoints */
 } th_serve_opts;

@@ -497,10 +497,8 @@ int th_retirements_page_json(th_db *db, const th_page *pg, th_buf *out, th_err *
         return -1;
     if (r != SQLITE_DONE)
         return th_db_fail(db, "cannot list the retirements", e);
-    th_buf_puts(out, "],\"next_cursor\":");
-    if (pg && pg->limit > 0 && n == pg->limit)
-        th_buf_printf(out, "%lld}", (long long)last);
-    else
-        th_buf_puts(out, "null}");
+    th_buf_puts(out, "],");
+    th_page_cursor(pg, n, last, out);
+    th_buf_putc(out, '}');
     return 0;
 }

@@ -339,26 +339,42 @@ int th_report_decide(th_db *db, const char *report, const char *verifier, bool v
     return th_report_json(db, id, false, out, e);
 }
 
-int th_report_list_json(th_db *db, int64_t project, const char *status, th_buf *out, th_err *e)
+int th_report_list_json(th_db *db, int64_t project, const char *status, const th_page *pg,
+                        th_buf *out, th_err *e)
 {
     sqlite3_stmt *st;
     if (th_db_prepare(db, "SELECT id FROM reports WHERE (?1 = 0 OR project_id = ?1)"
-                          " AND (?2 IS NULL OR status = ?2) ORDER BY id DESC",
+                          " AND (?2 IS NULL OR status = ?2) AND id < ?3"
+                          " AND (?5 IS NULL OR created_at >= ?5)"
+                          " AND (?6 IS NULL OR created_at < ?6) ORDER BY id DESC LIMIT ?4",
                       &st, e))
         return -1;
+    int64_t before, limit, last = 0;
+    th_page_bounds(pg, &before, &limit);
     sqlite3_bind_int64(st, 1, project);
     if (status)
         sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, before);
+    sqlite3_bind_int64(st, 4, limit);
+    if (pg && pg->from)
+        sqlite3_bind_text(st, 5, pg->from, -1, SQLITE_STATIC);
+    if (pg && pg->to)
+        sqlite3_bind_text(st, 6, pg->to, -1, SQLITE_STATIC);
     th_buf_puts(out, "{\"reports\":[");
-    int r, n = 0, rc = 0;
+    int r = SQLITE_DONE, n = 0, rc = 0;
     while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
         if (n++)
             th_buf_putc(out, ',');
-        rc = th_report_json(db, sqlite3_column_int64(st, 0), false, out, e);
+        last = sqlite3_column_int64(st, 0);
+        rc = th_report_json(db, last, false, out, e);
     }
     sqlite3_finalize(st);
-    th_buf_puts(out, "]}");
     if (rc)
         return -1;
-    return r == SQLITE_DONE ? 0 : th_fail(e, TH_EIO, "cannot list the reports");
+    if (r != SQLITE_DONE)
+        return th_fail(e, TH_EIO, "cannot list the reports");
+    th_buf_puts(out, "],");
+    th_page_cursor(pg, n, last, out);
+    th_buf_putc(out, '}');
+    return 0;
 }

@@ -15,6 +15,7 @@
 #include "base/cjson.h"
 #include "base/err.h"
 #include "store/db.h"
+#include "store/page.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -61,9 +62,9 @@ int th_report_decide(th_db *db, const char *report, const char *verifier, bool v
 /* The report as JSON (without the measurement unless full). */
 int th_report_json(th_db *db, int64_t id, bool full, th_buf *out, th_err *e)
     __attribute__((warn_unused_result));
-/* {"reports": [...]}, newest first, without their measurements: a project's (0: every
- * project's), of one status (NULL: any). */
-int th_report_list_json(th_db *db, int64_t project, const char *status, th_buf *out, th_err *e)
-    __attribute__((warn_unused_result));
+/* {"reports": [...], "next_cursor"}, newest first, without their measurements: a project's
+ * (0: every project's), of one status (NULL: any), a page (pg NULL: all). */
+int th_report_list_json(th_db *db, int64_t project, const char *status, const th_page *pg,
+                        th_buf *out, th_err *e) __attribute__((warn_unused_result));
 
 #endif

@@ -111,37 +111,6 @@ static int get_book(const th_api_req *r, th_api_resp *out)
     return th_api_answer(out, th_book_view_json(r->db, th_api_param(r, "code"), &out->body, &e), &e);
 }
 
-enum { PAGE_DEFAULT = 100, PAGE_MAX = 1000 };
-
-/* ?limit=N (1..1000, default 100), ?cursor=ID (from next_cursor), and the filters ?from= and
- * ?to= (ISO 8601 times with their zone, kept in times as UTC); -1 with the 400 answer. */
-static int page_args(const th_api_req *r, th_api_resp *out, th_page *pg, char times[2][32])
-{
-    const char *limit = r->query(r->query_arg, "limit"), *cursor = r->query(r->query_arg, "cursor");
-    int64_t n = PAGE_DEFAULT, c = 0;
-    if ((limit && th_api_number(out, "limit", limit, 1, PAGE_MAX, &n)) ||
-        (cursor && th_api_number(out, "cursor", cursor, 1, INT64_MAX, &c)))
-        return -1;
-    *pg = (th_page){.before = c, .limit = (int)n};
-    static const char *const keys[2] = {"from", "to"};
-    for (int k = 0; k < 2; k++) {
-        const char *v = r->query(r->query_arg, keys[k]);
-        int64_t t;
-        if (!v)
-            continue;
-        if (th_time_parse(v, &t) != 0) {
-            char msg[200];
-            snprintf(msg, sizeof msg, "%s '%.60s': an ISO 8601 time with its zone is expected, "
-                                      "like 2026-11-30T09:30:00+08:00",
-                     keys[k], v);
-            th_api_error(out, 400, "invalid", msg, keys[k]);
-            return -1;
-        }
-        th_utc_format(t, times[k]);
-        *(k ? &pg->to : &pg->from) = times[k];
-    }
-    return 0;
-}
 
 /* ?account= (an id or name): the trades it bought or sold; -1 with the answer. */
 static int account_arg(const th_api_req *r, th_api_resp *out, th_page *pg)
@@ -164,7 +133,7 @@ static int get_trades_of(const th_api_req *r, th_api_resp *out)
     th_err e;
     th_page pg;
     char times[2][32];
-    if (page_args(r, out, &pg, times) || account_arg(r, out, &pg))
+    if (th_api_page_args(r, out, &pg, times) || account_arg(r, out, &pg))
         return 0;
     return th_api_answer(
         out, th_trades_page_json(r->db, th_api_param(r, "code"), &pg, &out->body, &e), &e);
@@ -175,7 +144,7 @@ static int get_trades(const th_api_req *r, th_api_resp *out)
     th_err e;
     th_page pg;
     char times[2][32];
-    if (page_args(r, out, &pg, times) || account_arg(r, out, &pg))
+    if (th_api_page_args(r, out, &pg, times) || account_arg(r, out, &pg))
         return 0;
     return th_api_answer(
         out, th_trades_page_json(r->db, r->query(r->query_arg, "instrument"), &pg, &out->body, &e),
@@ -187,7 +156,7 @@ static int get_retirements(const th_api_req *r, th_api_resp *out)
     th_err e;
     th_page pg;
     char times[2][32];
-    if (page_args(r, out, &pg, times) || account_arg(r, out, &pg))
+    if (th_api_page_args(r, out, &pg, times) || account_arg(r, out, &pg))
         return 0;
     const char *project = r->query(r->query_arg, "project");
     const char *vintage = r->query(r->query_arg, "vintage");
@@ -372,7 +341,7 @@ static int get_orders(const th_api_req *r, th_api_resp *out)
     th_page pg;
     char times[2][32];
     if (th_api_own_account(r, out, th_api_param(r, "id"), true, &a) ||
-        page_args(r, out, &pg, times))
+        th_api_page_args(r, out, &pg, times))
         return 0;
     th_err e;
     const char *status = r->query(r->query_arg, "status");
@@ -926,8 +895,8 @@ const th_api_route th_api_routes[] = {
      "the two files as parts before and after and the options as fields",
      JSON},
     {"GET", "/api/v1/reports", th_api_get_reports,
-     "Monitoring reports, newest first, without their measurements (?project=, "
-     "?status=submitted|verified|rejected|issued)",
+     "Monitoring reports, newest first, without their measurements (?limit, ?cursor; "
+     "?project=, ?status=submitted|verified|rejected|issued, ?from, ?to)",
      JSON},
     {"GET", "/api/v1/reports/{id}", th_api_get_report, "One report with its measurement", JSON},
     {"POST", "/api/v1/uploads", th_api_post_upload,

@@ -47,7 +47,11 @@ int th_api_get_reports(const th_api_req *r, th_api_resp *out)
                      "status: a report is submitted, verified, rejected or issued", "status");
         return 0;
     }
-    return th_api_answer(out, th_report_list_json(r->db, p.id, status, &out->body, &e), &e);
+    th_page pg;
+    char times[2][32];
+    if (th_api_page_args(r, out, &pg, times))
+        return 0;
+    return th_api_answer(out, th_report_list_json(r->db, p.id, status, &pg, &out->body, &e), &e);
 }
 
 int th_api_get_report(const th_api_req *r, th_api_resp *out)

@@ -1,7 +1,9 @@
 /* api_req.c — what the API's handlers share. See api_req.h. */
 #include "server/api_req.h"
 
+#include "base/date.h"
 #include "base/num.h"
+#include "exchange/calendar.h"
 #include "exchange/cash.h"
 
 #include <stdio.h>
@@ -105,10 +107,40 @@ int th_api_submit(const th_api_req *r, th_api_resp *out, th_cmd *c, int status)
     return 0;
 }
 
+/* How deep the JSON text nests its arrays and objects (strings skipped). */
+static int json_depth(const char *p, size_t n)
+{
+    int depth = 0, most = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > most)
+                most = depth;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+    return most;
+}
+
 int th_api_body_open(const th_api_req *r, th_api_resp *out, th_api_body *b)
 {
     memset(b, 0, sizeof *b);
     b->out = out;
+    if (r->body && json_depth(r->body, r->body_len) > TH_API_JSON_DEPTH) {
+        char msg[120];
+        snprintf(msg, sizeof msg, "the body nests deeper than %d levels", TH_API_JSON_DEPTH);
+        th_api_error(out, 400, "invalid", msg, NULL);
+        return -1;
+    }
     json_error_t je;
     b->root = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &je);
     if (json_is_object(b->root))
@@ -200,3 +232,36 @@ const char *th_api_acting_for(const th_api_req *r, th_api_resp *out, th_api_body
     snprintf(id, 24, "%lld", (long long)a.id);
     return id;
 }
+
+enum { PAGE_DEFAULT = 100, PAGE_MAX = 1000 };
+
+/* ?limit=N (1..1000, default 100), ?cursor=ID (from next_cursor), and the filters ?from= and
+ * ?to= (ISO 8601 times with their zone, kept in times as UTC); -1 with the 400 answer. */
+int th_api_page_args(const th_api_req *r, th_api_resp *out, th_page *pg, char times[2][32])
+{
+    const char *limit = r->query(r->query_arg, "limit"), *cursor = r->query(r->query_arg, "cursor");
+    int64_t n = PAGE_DEFAULT, c = 0;
+    if ((limit && th_api_number(out, "limit", limit, 1, PAGE_MAX, &n)) ||
+        (cursor && th_api_number(out, "cursor", cursor, 1, INT64_MAX, &c)))
+        return -1;
+    *pg = (th_page){.before = c, .limit = (int)n};
+    static const char *const keys[2] = {"from", "to"};
+    for (int k = 0; k < 2; k++) {
+        const char *v = r->query(r->query_arg, keys[k]);
+        int64_t t;
+        if (!v)
+            continue;
+        if (th_time_parse(v, &t) != 0) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "%s '%.60s': an ISO 8601 time with its zone is expected, "
+                                      "like 2026-11-30T09:30:00+08:00",
+                     keys[k], v);
+            th_api_error(out, 400, "invalid", msg, keys[k]);
+            return -1;
+        }
+        th_utc_format(t, times[k]);
+        *(k ? &pg->to : &pg->from) = times[k];
+    }
+    return 0;
+}
+

@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "ledger/accounts.h"
 #include "server/api.h"
+#include "store/page.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -38,7 +39,10 @@ int th_api_own_account(const th_api_req *r, th_api_resp *out, const char *ref, b
 /* A write through the sequencer: status on success; 409 when the Idempotency-Key was used
  * for another request. */
 int th_api_submit(const th_api_req *r, th_api_resp *out, th_cmd *c, int status);
-/* Open the body (a JSON object), else -1 with the 400 answer; close it when done. */
+/* A body nests its arrays and objects at most this deep (no request needs more than 3). */
+enum { TH_API_JSON_DEPTH = 16 };
+/* Open the body (a JSON object, at most TH_API_JSON_DEPTH deep), else -1 with the 400 answer;
+ * close it when done. */
 int th_api_body_open(const th_api_req *r, th_api_resp *out, th_api_body *b);
 void th_api_body_close(th_api_body *b);
 /* Mark the body bad (the first time: the 400 answer naming key). */
@@ -55,5 +59,8 @@ int th_api_need_role(const th_api_req *r, th_api_resp *out, const char *roles, c
 /* The id text of the account the body names under key, if the user acts for it. */
 const char *th_api_acting_for(const th_api_req *r, th_api_resp *out, th_api_body *b,
                               const char *key, char id[24]);
+/* ?limit=N (1..1000, default 100), ?cursor=ID (from next_cursor), and the filters ?from= and
+ * ?to= (ISO 8601 times with their zone, kept in times as UTC); -1 with the 400 answer. */
+int th_api_page_args(const th_api_req *r, th_api_resp *out, th_page *pg, char times[2][32]);
 
 #endif

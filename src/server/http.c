@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 enum { BODY_MAX = 1 << 20, ROUTE_SLOTS = 128, LAT_BUCKETS = 10, BUCKETS = 4096 };
+/* SQLite's memory in the server, its page caches for the most part */
+#define SQLITE_HEAP (48LL << 20)
 /* logins from one address: 10 a minute, in bursts of 10 */
 #define LOGIN_RATE (10.0 / 60)
 #define LOGIN_BURST 10.0
@@ -739,6 +741,10 @@ int th_serve(const th_serve_opts *o, th_err *e)
         return -1;
     }
     server s = {.db_path = o->db_path, .rate = o->rate > 0 ? o->rate : 500};
+    /* every request thread has a read connection, each with its page cache: bound them all
+     * together, so that the server's memory stays flat however many threads it runs (SQLite
+     * then reuses the caches' pages beyond it) */
+    sqlite3_soft_heap_limit64(SQLITE_HEAP);
     if (th_uploads_dir(o->db_path, s.uploads, sizeof s.uploads, e)) {
         th_db_close(wdb);
         close(lock);

@@ -3,6 +3,8 @@
 #ifndef TH_PAGE_H
 #define TH_PAGE_H
 
+#include "base/buf.h"
+
 #include <stdint.h>
 
 /* A page of a list, newest first: the items whose ids are below `before` (0: from the newest),
@@ -25,6 +27,15 @@ static inline void th_page_bounds(const th_page *pg, int64_t *before, int64_t *l
 {
     *before = pg && pg->before > 0 ? pg->before : INT64_MAX;
     *limit = pg && pg->limit > 0 ? pg->limit : -1;
+}
+
+/* "next_cursor": the last id of a full page, else null (n items were written). */
+static inline void th_page_cursor(const th_page *pg, int n, int64_t last, th_buf *out)
+{
+    if (pg && pg->limit > 0 && n == pg->limit)
+        th_buf_printf(out, "\"next_cursor\":%lld", (long long)last);
+    else
+        th_buf_puts(out, "\"next_cursor\":null");
 }
 
 #endif

@@ -1296,6 +1296,11 @@ if command -v curl >/dev/null 2>&1; then
     get sv-reports "/api/v1/reports?status=submitted" 200
     has "$D/out" "{\"reports\":[{\"id\":$R3," "the reports, newest first"
     get sv-reports-bad "/api/v1/reports?status=lost" 400
+    get sv-reports-page "/api/v1/reports?limit=1" 200
+    next=$(sed -n 's/.*"next_cursor":\([0-9]*\)}$/\1/p' "$D/out")
+    has "$D/out" "{\"reports\":[{\"id\":$R3," "a page of one report, the newest"
+    get sv-reports-page2 "/api/v1/reports?limit=1&cursor=$next" 200
+    if [ -n "$next" ] && ! grep -q "\"id\":$R3," "$D/out" && grep -q '"reports":\[{"id":' "$D/out"; then ok; else bad "the next page of the reports"; fi
     get sv-report-one "/api/v1/reports/$R3" 200
     has "$D/out" '"measurement":{"parcels":6,' "one report, with its measurement"
     get sv-project-one /api/v1/projects/P3 200

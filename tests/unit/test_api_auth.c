@@ -235,6 +235,8 @@ TEST(api_authorization_matrix_and_bad_input)
         "{\"account\":4,\"instrument\":\"SG\xff\xfe\",\"side\":\"buy\",\"price\":\"59.00\","
         "\"qty\":1}",
         "{\"account\":4,\"account\":5}",
+        /* nested deeper than any request needs */
+        "{\"account\":4,\"x\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}",
         "{\"account\":4,\"from\":4,\"seller\":4,\"instrument\":\"NOPE\",\"side\":\"sideways\","
         "\"price\":\"5a\",\"qty\":1,\"to\":\"nobody\",\"amount\":\"1.005\",\"code\":\"\","
         "\"vintage\":-3,\"ref_price\":\"0\",\"name\":\"\",\"kind\":\"dragon\","

@@ -148,6 +148,11 @@ int th_api_post_project(const th_api_req *r, th_api_resp *out)
         return 0;
     }
     snprintf(owner_id, sizeof owner_id, "%s", owner ? owner : self);
+    /* an uploaded table is named by its upload (the server's path is its own) */
+    char upload_name[80] = "";
+    if (has_params == 0)
+        snprintf(upload_name, sizeof upload_name, "upload %.64s",
+                 json_string_value(json_object_get(b.root, "params")));
     th_params *params;
     th_params_info pi;
     th_err e;
@@ -160,7 +165,7 @@ int th_api_post_project(const th_api_req *r, th_api_resp *out)
         c.project = (th_project_new){.name = name,
                                      .owner = owner_id,
                                      .buffer_pct_scaled = pct,
-                                     .params_name = has_params == 0 ? "uploaded" : pi.name,
+                                     .params_name = has_params == 0 ? upload_name : pi.name,
                                      .params_sha256 = pi.sha256,
                                      .params_csv = pi.text.p ? pi.text.p : ""};
         th_api_submit(r, out, &c, 201);

@@ -1253,6 +1253,11 @@ if command -v curl >/dev/null 2>&1; then
     code=$(send POST /api/v1/projects "$TL" '{"name":"P3","buffer_pct":"20"}')
     if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/projects: HTTP $code"; head -2 "$D/out"; fi
     has "$D/out" '"name":"P3"' "an owner adds its own project"
+    code=$(form "$TL" /api/v1/uploads -F "file=@data/params-default.csv")
+    UP=$(sha256sum data/params-default.csv | cut -d' ' -f1)
+    code=$(send POST /api/v1/projects "$TL" "{\"name\":\"P5\",\"params\":\"$UP\"}")
+    if [ "$code" = 201 ]; then ok; else bad "a project with an uploaded table: HTTP $code"; head -2 "$D/out"; fi
+    has "$D/out" "upload $UP" "the table named by its upload"
     code=$(send POST /api/v1/projects "$TL" '{"name":"P4","owner":"乙"}')
     if [ "$code" = 403 ]; then ok; else bad "an owner adds another's project: HTTP $code"; fi
     code=$(form "$TL" /api/v1/uploads -F "file=@$SB")

@@ -1032,6 +1032,7 @@ void th_api_dispatch(const char *method, const char *path, th_api_req *r, th_api
     if (allowed[0]) {
         snprintf(msg, sizeof msg, "%s is not allowed on %s (allowed: %s)", method, path, allowed);
         th_api_error(out, 405, "method_not_allowed", msg, NULL);
+        snprintf(out->allow, sizeof out->allow, "%s", allowed);
     } else {
         snprintf(msg, sizeof msg, "no such resource: %.150s (the routes are listed at "
                                   "/api/v1/openapi.json)", path);

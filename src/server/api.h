@@ -41,6 +41,7 @@ typedef struct {
     const char *content_type; /* static */
     th_buf body;
     char set_cookie[200]; /* a Set-Cookie header to send ("": none) */
+    char allow[64];       /* a 405's Allow header: the methods the path has */
     /* GET /api/v1/stream: the HTTP layer streams the events (server/events.h) instead of body */
     struct {
         bool on, resume;    /* resume: from `cursor` (Last-Event-ID), else from now */

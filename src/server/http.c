@@ -376,6 +376,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, const th_api_resp *r,
         MHD_add_response_header(resp, "Retry-After", retry_after);
     if (r->set_cookie[0])
         MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+    if (r->status == 405 && r->allow[0])
+        MHD_add_response_header(resp, "Allow", r->allow);
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ok;

@@ -1061,6 +1061,8 @@ if command -v curl >/dev/null 2>&1; then
     code=$(curl -s -o "$D/out" -w '%{http_code}' -X POST "$URL/api/v1/supply")
     if [ "$code" = 405 ]; then ok; else bad "POST on a read: HTTP $code"; fi
     has "$D/out" "allowed: GET" "405 names the methods"
+    curl -s -D "$D/headers" -o /dev/null -X DELETE "$URL/api/v1/supply"
+    has "$D/headers" "Allow: GET" "405 with an Allow header"
     get sv-openapi /api/v1/openapi.json 200
     has "$D/out" '"openapi":"3.1.0"' "the OpenAPI document"
     has "$D/out" '"/api/v1/log/proof/{index}":{"get":' "it lists the routes"

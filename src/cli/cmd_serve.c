@@ -10,14 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int th_cmd_serve(const th_global *g, int argc, char **argv)
 {
     th_err e;
     static const th_optspec spec[] = {
-        {"listen", true, false}, {"threads", true, false}, {"rate", true, false}};
+        {"listen", true, false}, {"threads", true, false}, {"rate", true, false},
+        {"web", true, false}};
     th_opts op;
-    if (th_opts_parse(&op, spec, 3, argc, argv, "serve", &e))
+    if (th_opts_parse(&op, spec, 4, argc, argv, "serve", &e))
         return th_cli_fail(&e);
     if (op.npos) {
         th_fail(&e, TH_EUSAGE, "serve takes options only (see tanhui help serve)");
@@ -47,6 +49,13 @@ int th_cmd_serve(const th_global *g, int argc, char **argv)
         }
         rate = (int)v;
     }
+    const char *web = th_opt(&op, "web");
+    struct stat st;
+    if (web && (stat(web, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        th_fail_at(&e, TH_EUSAGE, NULL, 0, "web", web, strlen(web),
+                   "serve: --web is a directory (the web app's files)");
+        return th_cli_fail(&e);
+    }
     /* the log's key, to sign checkpoints: read here, once, from the database's key file (opened
      * for writing: an older database is migrated first, unless a server holds it) */
     if (th_serve_lock_check(g->db, &e))
@@ -64,6 +73,7 @@ int th_cmd_serve(const th_global *g, int argc, char **argv)
                                                        : "127.0.0.1:8080",
                        .threads = threads,
                        .rate = rate,
+                       .web = web,
                        .signer = has_key ? &key : NULL};
     int rc = th_serve(&o, &e);
     OPENSSL_cleanse(&key, sizeof key);

@@ -408,6 +408,7 @@ static const char help_auction[] =
 
 static const char help_serve[] =
     "usage: tanhui [--db PATH] serve [--listen 127.0.0.1:8080] [--threads N] [--rate N]\n"
+    "                 [--web DIR]\n"
     "\n"
     "Serve the JSON API at /api/v1 (its routes: GET /api/v1/openapi.json, an OpenAPI 3.1\n"
     "document) and Prometheus metrics at /metrics, until SIGTERM or SIGINT: then it stops\n"
@@ -418,6 +419,9 @@ static const char help_serve[] =
     "(port 0: any free one; the address is printed, `listening on http://HOST:PORT`);\n"
     "--threads the request threads (default 16: a write holds its thread until its batch\n"
     "commits, and batches form from the writes in flight), each with its own read connection.\n"
+    "--web DIR serves the web app's files at / (GET and HEAD; / and the app's own routes\n"
+    "are DIR/index.html; /assets/ cached for good; nothing outside DIR; a Content-Security-\n"
+    "Policy of 'self' only, so the app works offline).\n"
     "One line per request on stderr: method, path, status, duration, account. Errors are {\"error\":\n"
     "{\"code\", \"message\", \"field\"}} with a 4xx status for what the request got wrong (404\n"
     "for what does not exist), 5xx for what failed here. Limits: bodies of 1 MiB (413; uploads\n"

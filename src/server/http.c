@@ -6,6 +6,7 @@
 #include "server/api.h"
 #include "server/events.h"
 #include "server/serve_lock.h"
+#include "server/static_files.h"
 #include "server/stream.h"
 #include "server/uploads.h"
 
@@ -20,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +51,7 @@ typedef struct {
 
 typedef struct {
     const char *db_path;
+    const char *web; /* the web app's root, or NULL */
     char uploads[4200]; /* the uploads directory */
     th_sequencer *seq;
     th_events *hub; /* the stream's events */
@@ -556,6 +560,54 @@ static int form_end(request *rq)
     return 0;
 }
 
+static bool is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A file of the web app (GET or HEAD of a path outside /api/ and /metrics): 404 when there is
+ * none. Public: the app's files hold no data; the API behind them checks who asks. */
+static enum MHD_Result serve_file(server *s, struct MHD_Connection *c, const char *url,
+                                  const char *method, request *rq)
+{
+    char path[4400];
+    int status = 404, fd = -1;
+    struct stat st;
+    if (th_static_path(s->web, url, is_file, path, sizeof path) &&
+        (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0 && fstat(fd, &st) == 0 &&
+        S_ISREG(st.st_mode))
+        status = 200;
+    struct MHD_Response *resp;
+    if (status == 200) {
+        resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+    } else {
+        if (fd >= 0)
+            close(fd);
+        static const char none[] = "no such file of the web app\n";
+        resp = MHD_create_response_from_buffer(sizeof none - 1, (void *)none,
+                                               MHD_RESPMEM_PERSISTENT);
+    }
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type",
+                            status == 200 ? th_static_type(path) : "text/plain; charset=utf-8");
+    MHD_add_response_header(resp, "Cache-Control", th_static_immutable(url)
+                                                       ? "public, max-age=31536000, immutable"
+                                                       : "no-cache");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    /* the app works offline: everything from here, nothing from elsewhere */
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self' "
+                            "'unsafe-inline'; frame-ancestors 'none'");
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    double took = now_s() - rq->t0;
+    count(s, "static", status, took);
+    fprintf(stderr, "%s %s %d %.1fms -\n", method, url, status, took * 1e3);
+    return ok;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **state)
@@ -591,6 +643,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
+    if (s->web && !rq->pp && strncmp(url, "/api/", 5) != 0 && strcmp(url, "/metrics") != 0 &&
+        (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
+        return serve_file(s, c, url, method, rq);
     if (rq->pp && rq->too_big) { /* nothing of it kept */
         th_upload_abort(rq->up);
         rq->up = NULL;
@@ -742,7 +797,7 @@ int th_serve(const th_serve_opts *o, th_err *e)
         close(lock);
         return -1;
     }
-    server s = {.db_path = o->db_path, .rate = o->rate > 0 ? o->rate : 500};
+    server s = {.db_path = o->db_path, .web = o->web, .rate = o->rate > 0 ? o->rate : 500};
     /* every request thread has a read connection, each with its page cache: bound them all
      * together, so that the server's memory stays flat however many threads it runs (SQLite
      * then reuses the caches' pages beyond it) */

@@ -21,6 +21,7 @@ typedef struct {
     int threads;                   /* request threads; 0: 16 */
     int rate;                      /* requests a second per token; 0: 500 (bursts of 2 s) */
     const th_note_signer *signer;  /* NULL: sign no checkpoints */
+    const char *web;               /* the web app's files, served at /; NULL: none */
 } th_serve_opts;
 
 /* Serve until a signal; prints "listening on http://HOST:PORT" on stdout once it accepts. */

@@ -1399,6 +1399,33 @@ if command -v curl >/dev/null 2>&1; then
     expect 0 sv-check -- "$T" --db "$W" check
     expect 2 sv-listen -- "$T" --db "$W" serve --listen localhost
     has "$D/err" "--listen is an IPv4 address and a port" "a bad address"
+    # the web app's files at / (--web DIR), beside the API
+    mkdir -p "$D/web/assets"
+    printf '<!doctype html><title>碳汇</title>\n' >"$D/web/index.html"
+    printf 'console.log(1)\n' >"$D/web/assets/app-1a2b.js"
+    expect 2 sv-web-bad -- "$T" --db "$W" serve --web "$D/nothing"
+    has "$D/err" "--web is a directory" "a web root that is not"
+    "$T" --db "$W" serve --listen 127.0.0.1:0 --web "$D/web" >"$D/serve.out" 2>"$D/serve.err" &
+    SP=$!
+    for _ in $(seq 100); do grep -q listening "$D/serve.out" && break; sleep 0.1; done
+    URL=$(sed -n 's/^listening on //p' "$D/serve.out")
+    get sv-web-index / 200
+    has "$D/out" "<title>碳汇</title>" "/ is the app's index.html"
+    curl -s -D "$D/headers" -o /dev/null "$URL/assets/app-1a2b.js"
+    has "$D/headers" "Content-Type: text/javascript" "a script as a script"
+    has "$D/headers" "immutable" "hashed assets cached for good"
+    has "$D/headers" "Content-Security-Policy: default-src 'self'" "nothing from elsewhere"
+    get sv-web-route /projects/7 200
+    has "$D/out" "<title>碳汇</title>" "an app route is the app's index"
+    get sv-web-missing /missing.css 404
+    code=$(curl -s --path-as-is -o "$D/out" -w '%{http_code}' "$URL/../../etc/passwd")
+    if [ "$code" = 404 ] || [ "$code" = 400 ]; then ok; else bad "a path out of the web root: HTTP $code"; fi
+    if grep -q "root:" "$D/out"; then bad "a file outside the web root was served"; else ok; fi
+    get sv-web-api /api/v1/supply 200
+    get sv-web-api-none /api/v1/nothing 404
+    has "$D/out" '"code":"not_found"' "the API's own 404 beside the app"
+    kill -TERM "$SP"
+    wait "$SP"
 else
     echo "skip: curl is not installed (scripts/deps.sh test installs it)"
 fi

@@ -998,7 +998,8 @@ const th_api_route th_api_routes[] = {
     {"GET", "/api/v1/log/consistency/{old}/{new}", get_log_consistency, "A consistency proof",
      JSON},
     {"GET", "/api/v1/stream", get_stream, "Server-Sent Events: \"trade\" (a trade of the tape), "
-                                          "\"book\" (an instrument's book after a change), "
+                                          "\"book\" (an instrument's book after a change, at "
+                                          "most 5 a second), "
                                           "\"checkpoint\" ({\"size\", \"note\"}); "
                                           "?instrument=CODE for one instrument's; resumes after "
                                           "the Last-Event-ID header", "text/event-stream"},

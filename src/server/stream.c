@@ -16,6 +16,13 @@
 
 enum { PING_SECONDS = 15 };
 
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int scalar(th_db *db, const char *sql, int64_t *v, th_err *e)
 {
     sqlite3_stmt *st;
@@ -29,6 +36,8 @@ static int scalar(th_db *db, const char *sql, int64_t *v, th_err *e)
 
 int th_stream_end(th_db *db, th_stream_marks *m, th_err *e)
 {
+    m->npending = 0;
+    m->books_at = -TH_STREAM_BOOK_GAP; /* the next books go at once */
     return scalar(db, "SELECT coalesce(max(idx) + 1, 0) FROM log_entries", &m->next_entry, e) ||
                    scalar(db, "SELECT coalesce(max(id), 0) FROM trades", &m->last_trade, e) ||
                    scalar(db, "SELECT coalesce(max(size), 0) FROM log_checkpoints",
@@ -49,17 +58,17 @@ static void publish_trade(void *arg, int64_t id, int64_t instrument, const char 
     p->last = id;
 }
 
-/* The instruments the entries from m->next_entry on name, into ids (distinct, at most cap). */
-static int touched(th_db *db, th_stream_marks *m, int64_t *ids, size_t cap, size_t *n,
-                   th_err *e)
+/* The instruments the entries from m->next_entry on name, added to m->pending (distinct). */
+static int touched(th_db *db, th_stream_marks *m, th_err *e)
 {
+    int64_t *ids = m->pending;
+    size_t cap = sizeof m->pending / sizeof *m->pending, *n = &m->npending;
     sqlite3_stmt *st;
     if (th_db_stmt(db, "SELECT idx, entry FROM log_entries WHERE idx >= ?1 ORDER BY idx", &st,
                    e))
         return -1;
     sqlite3_bind_int64(st, 1, m->next_entry);
     int r;
-    *n = 0;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         m->next_entry = sqlite3_column_int64(st, 0) + 1;
         const char *text = (const char *)sqlite3_column_text(st, 1);
@@ -127,20 +136,24 @@ static int publish_checkpoint(th_db *db, th_stream_marks *m, th_events *h, th_er
                                                : th_db_fail(db, "cannot read the checkpoints", e);
 }
 
-int th_stream_publish(th_db *db, th_stream_marks *m, th_events *h, th_err *e)
+int th_stream_publish(th_db *db, th_stream_marks *m, th_events *h, double now, th_err *e)
 {
     /* one snapshot: the trades, books and checkpoint agree */
     if (th_db_exec(db, "BEGIN", e))
         return -1;
     trade_pub tp = {h, m->last_trade};
-    int64_t ids[64];
-    size_t n = 0;
     int rc = th_trades_since(db, m->last_trade, publish_trade, &tp, e);
     m->last_trade = tp.last;
     if (rc == 0)
-        rc = touched(db, m, ids, sizeof ids / sizeof *ids, &n, e);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = publish_book(db, h, ids[i], e);
+        rc = touched(db, m, e);
+    if (rc == 0 && m->npending && now - m->books_at >= TH_STREAM_BOOK_GAP) {
+        for (size_t i = 0; rc == 0 && i < m->npending; i++)
+            rc = publish_book(db, h, m->pending[i], e);
+        if (rc == 0) {
+            m->npending = 0;
+            m->books_at = now;
+        }
+    }
     if (rc == 0)
         rc = publish_checkpoint(db, m, h, e);
     th_err e2;
@@ -165,10 +178,22 @@ static void *follow(void *arg)
     pthread_mutex_lock(&s->mu);
     while (!s->stopping) {
         if (!s->poked) {
+            /* books left pending: look again when they may go; else ping in a while */
+            bool books = s->marks.npending > 0;
             struct timespec until;
             clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += PING_SECONDS;
+            if (books) {
+                until.tv_nsec += (long)(TH_STREAM_BOOK_GAP * 1e9);
+                until.tv_sec += until.tv_nsec / 1000000000;
+                until.tv_nsec %= 1000000000;
+            } else {
+                until.tv_sec += PING_SECONDS;
+            }
             if (pthread_cond_timedwait(&s->cv, &s->mu, &until) == ETIMEDOUT) {
+                if (books) {
+                    s->poked = true;
+                    continue;
+                }
                 pthread_mutex_unlock(&s->mu);
                 th_events_ping(s->h);
                 pthread_mutex_lock(&s->mu);
@@ -178,8 +203,9 @@ static void *follow(void *arg)
         s->poked = false;
         pthread_mutex_unlock(&s->mu);
         th_err e;
-        int rc = th_events_listened(s->h) ? th_stream_publish(s->db, &s->marks, s->h, &e)
-                                          : th_stream_end(s->db, &s->marks, &e);
+        int rc = th_events_listened(s->h)
+                     ? th_stream_publish(s->db, &s->marks, s->h, mono_now(), &e)
+                     : th_stream_end(s->db, &s->marks, &e);
         if (rc)
             th_err_clear(&e); /* the next commit tries again from the same marks */
         pthread_mutex_lock(&s->mu);

@@ -1,6 +1,6 @@
 /* test_events.c — the stream: the hub's ring (events in order, an instrument's filter, a
  * subscriber that fell behind told how many it missed, parking and waking, pings, closing) and
- * the follower's events from a registry's commits (each trade, the book once per look, the
+ * the follower's events from a registry's commits (each trade, the book at most every 0.2 s, the
  * newest checkpoint; nothing twice). */
 #include "test.h"
 
@@ -179,7 +179,7 @@ TEST(events_follow_the_commits)
     o[1].order = (th_order_new){.account = "B", .instrument = "SG24", .side = "buy",
                                 .price = 5900, .qty = 3};
     CHECK_INT(apply(en, o, 2), 0);
-    CHECK_INT(th_stream_publish(db, &m, h, &e), 0);
+    CHECK_INT(th_stream_publish(db, &m, h, 100.0, &e), 0);
     th_buf out;
     th_buf_init(&out);
     drain(h, &s, &out);
@@ -194,17 +194,36 @@ TEST(events_follow_the_commits)
     CHECK(strstr(out.p, "event: trade") < strstr(out.p, "event: book") &&
           strstr(out.p, "event: book") < strstr(out.p, "event: checkpoint"));
     /* nothing new: nothing published */
-    CHECK_INT(th_stream_publish(db, &m, h, &e), 0);
+    CHECK_INT(th_stream_publish(db, &m, h, 100.0, &e), 0);
     drain(h, &s, &out);
     CHECK_STR(out.p, "");
     /* a cash deposit: no trade and no book, a new checkpoint */
     th_cmd d = {.type = TH_CMD_CASH_DEPOSIT};
     d.cash = (th_cash_cmd){.account = "B", .amount = 100};
     CHECK_INT(apply(en, &d, 1), 0);
-    CHECK_INT(th_stream_publish(db, &m, h, &e), 0);
+    CHECK_INT(th_stream_publish(db, &m, h, 100.0, &e), 0);
     drain(h, &s, &out);
     CHECK_INT(occurrences(out.p, "event: "), 1);
     CHECK_CONTAINS(out.p, "event: checkpoint");
+    /* books go at most every TH_STREAM_BOOK_GAP: an order 50 ms after the last book is told
+     * by its trade at once, its book once the gap has passed */
+    th_cmd o2 = {.type = TH_CMD_ORDER_ADD};
+    o2.order = (th_order_new){.account = "B", .instrument = "SG24", .side = "buy",
+                              .price = 5900, .qty = 2};
+    CHECK_INT(apply(en, &o2, 1), 0);
+    CHECK_INT(th_stream_publish(db, &m, h, 100.05, &e), 0);
+    drain(h, &s, &out);
+    CHECK_INT(occurrences(out.p, "event: trade\n"), 1);
+    CHECK_INT(occurrences(out.p, "event: book\n"), 0);
+    CHECK_INT((int)m.npending, 1);
+    CHECK_INT(th_stream_publish(db, &m, h, 100.1, &e), 0); /* still within the gap */
+    drain(h, &s, &out);
+    CHECK_STR(out.p, "");
+    CHECK_INT(th_stream_publish(db, &m, h, 100.25, &e), 0);
+    drain(h, &s, &out);
+    CHECK_INT(occurrences(out.p, "event: book\n"), 1);
+    CHECK_CONTAINS(out.p, "\"asks\":[{\"price_fen\":5900,\"price\":\"59.00\",\"qty\":5,");
+    CHECK_INT((int)m.npending, 0);
     th_events_unsubscribe(h, &s);
     th_events_free(h);
     th_buf_free(&out);

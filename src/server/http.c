@@ -5,6 +5,7 @@
 #include "base/mem.h"
 #include "server/api.h"
 #include "server/events.h"
+#include "server/http_form.h"
 #include "server/http_stream.h"
 #include "server/serve_lock.h"
 #include "server/static_files.h"
@@ -76,103 +77,9 @@ typedef struct {
     th_buf body;
     double t0;
     int too_big;
-    /* multipart/form-data: file parts stored as uploads, fields kept; the handler then gets
-     * them as a JSON object (a file part's name with its upload id) */
-    struct MHD_PostProcessor *pp;
-    json_t *form;
-    th_upload *up;
-    char up_key[64];
-    uint64_t form_bytes;
-    int form_failed; /* 1: ferr says why */
-    int multipart;
-    th_err ferr;
-    const char *uploads;
+    th_form *form; /* a multipart/form-data body being read (http_form.h), or NULL */
+    int multipart;  /* it was one */
 } request;
-
-/* The upload in progress complete: its part's name gets its id. */
-static int form_finish_file(request *rq)
-{
-    if (!rq->up)
-        return 0;
-    char id[65];
-    int64_t bytes;
-    th_upload *u = rq->up;
-    rq->up = NULL;
-    if (th_upload_finish(u, id, &bytes, &rq->ferr)) {
-        snprintf(rq->ferr.field, sizeof rq->ferr.field, "%s", rq->up_key);
-        return -1;
-    }
-    json_object_set_new(rq->form, rq->up_key, json_string(id));
-    return 0;
-}
-
-static enum MHD_Result form_fail(request *rq)
-{
-    rq->form_failed = 1;
-    return MHD_NO;
-}
-
-static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *filename, const char *content_type,
-                               const char *transfer_encoding, const char *data, uint64_t off,
-                               size_t size)
-{
-    (void)kind;
-    (void)content_type;
-    (void)transfer_encoding;
-    request *rq = cls;
-    if (rq->form_failed)
-        return MHD_NO;
-    if (!key || !*key || strlen(key) >= sizeof rq->up_key) {
-        th_fail(&rq->ferr, TH_EINPUT, "a form part needs a name of 1 to 63 bytes");
-        return form_fail(rq);
-    }
-    if (off == 0) { /* a part begins */
-        if (form_finish_file(rq))
-            return form_fail(rq);
-        if (json_object_get(rq->form, key)) {
-            th_fail(&rq->ferr, TH_EINPUT, "the form part %s comes twice", key);
-            snprintf(rq->ferr.field, sizeof rq->ferr.field, "%s", key);
-            return form_fail(rq);
-        }
-        if (filename) {
-            if (th_upload_begin(rq->uploads, filename, &rq->up, &rq->ferr)) {
-                snprintf(rq->ferr.field, sizeof rq->ferr.field, "%s", key);
-                return form_fail(rq);
-            }
-            snprintf(rq->up_key, sizeof rq->up_key, "%s", key);
-        }
-    }
-    if (filename) {
-        if (!rq->up || strcmp(rq->up_key, key) != 0) {
-            th_fail_at(&rq->ferr, TH_EINPUT, NULL, 0, key, "", 0, "a file part is cut");
-            return form_fail(rq);
-        }
-        if (size && th_upload_write(rq->up, data, size, &rq->ferr))
-            return form_fail(rq);
-        return MHD_YES;
-    }
-    /* a field, perhaps in pieces */
-    json_t *had = json_object_get(rq->form, key);
-    const char *old = had ? json_string_value(had) : "";
-    size_t n = strlen(old);
-    if (n + size > 4096) {
-        th_fail_at(&rq->ferr, TH_EINPUT, NULL, 0, key, "", 0, "a form field is at most 4 KiB");
-        return form_fail(rq);
-    }
-    char *v = th_xmalloc(n + size + 1);
-    memcpy(v, old, n);
-    memcpy(v + n, data, size);
-    v[n + size] = '\0';
-    json_t *js = json_stringn(v, n + size);
-    free(v);
-    if (!js) {
-        th_fail_at(&rq->ferr, TH_EINPUT, NULL, 0, key, "", 0, "a form field is UTF-8 text");
-        return form_fail(rq);
-    }
-    json_object_set_new(rq->form, key, js);
-    return MHD_YES;
-}
 
 static double now_s(void)
 {
@@ -456,36 +363,16 @@ static enum MHD_Result form_start(server *s, struct MHD_Connection *c, const cha
     else if (user.id && strcmp(user.role, "owner") != 0 && strcmp(user.role, "operator") != 0)
         th_api_error(&r, 403, "forbidden", "uploading is for an owner or an operator", NULL);
     else if (user.id) {
-        rq->pp = MHD_create_post_processor(c, 64 * 1024, on_part, rq);
-        if (!rq->pp)
+        rq->form = th_form_new(c, s->uploads);
+        rq->multipart = 1;
+        if (!rq->form)
             th_api_error(&r, 400, "invalid", "the multipart/form-data body has no boundary",
                          NULL);
-        rq->form = json_object();
-        rq->uploads = s->uploads;
     }
-    if (!rq->pp)
+    if (!rq->form)
         ok = respond(c, &r, NULL);
     th_buf_free(&r.body);
     return ok;
-}
-
-/* The form read: the upload in flight completed, the parts as the JSON body. */
-static int form_end(request *rq)
-{
-    if (!rq->form_failed && MHD_destroy_post_processor(rq->pp) != MHD_YES) {
-        th_fail(&rq->ferr, TH_EINPUT, "the multipart/form-data body is cut short");
-        rq->form_failed = 1;
-    } else if (rq->form_failed) {
-        MHD_destroy_post_processor(rq->pp);
-    }
-    rq->pp = NULL;
-    if (rq->form_failed || form_finish_file(rq))
-        return -1;
-    char *j = json_dumps(rq->form, JSON_COMPACT);
-    th_buf_reset(&rq->body);
-    th_buf_puts(&rq->body, j);
-    free(j);
-    return 0;
 }
 
 static bool is_file(const char *path)
@@ -503,8 +390,7 @@ static enum MHD_Result serve_file(server *s, struct MHD_Connection *c, const cha
     int status = 404, fd = -1;
     struct stat st;
     if (th_static_path(s->web, url, is_file, path, sizeof path) &&
-        (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0 && fstat(fd, &st) == 0 &&
-        S_ISREG(st.st_mode))
+        (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
         status = 200;
     struct MHD_Response *resp;
     if (status == 200) {
@@ -513,16 +399,16 @@ static enum MHD_Result serve_file(server *s, struct MHD_Connection *c, const cha
         if (fd >= 0)
             close(fd);
         static const char none[] = "no such file of the web app\n";
-        resp = MHD_create_response_from_buffer(sizeof none - 1, (void *)none,
-                                               MHD_RESPMEM_PERSISTENT);
+        resp =
+            MHD_create_response_from_buffer(sizeof none - 1, (void *)none, MHD_RESPMEM_PERSISTENT);
     }
     if (!resp)
         return MHD_NO;
     MHD_add_response_header(resp, "Content-Type",
                             status == 200 ? th_static_type(path) : "text/plain; charset=utf-8");
-    MHD_add_response_header(resp, "Cache-Control", th_static_immutable(url)
-                                                       ? "public, max-age=31536000, immutable"
-                                                       : "no-cache");
+    MHD_add_response_header(resp, "Cache-Control",
+                            th_static_immutable(url) ? "public, max-age=31536000, immutable"
+                                                     : "no-cache");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     /* the app works offline: everything from here, nothing from elsewhere */
     MHD_add_response_header(resp, "Content-Security-Policy",
@@ -554,15 +440,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (*upload_size) {
-        if (rq->pp) {
-            rq->form_bytes += *upload_size;
-            if (rq->form_bytes > TH_UPLOAD_MAX)
+        if (rq->form) {
+            if (th_form_feed(rq->form, upload, *upload_size))
                 rq->too_big = 1;
-            else if (!rq->form_failed && MHD_post_process(rq->pp, upload, *upload_size) != MHD_YES &&
-                     !rq->form_failed) {
-                th_fail(&rq->ferr, TH_EINPUT, "the multipart/form-data body is malformed");
-                rq->form_failed = 1;
-            }
         } else if (rq->body.len + *upload_size > BODY_MAX) {
             rq->too_big = 1;
         } else {
@@ -571,24 +451,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
-    if (s->web && !rq->pp && strncmp(url, "/api/", 5) != 0 && strcmp(url, "/metrics") != 0 &&
+    if (s->web && !rq->multipart && strncmp(url, "/api/", 5) != 0 && strcmp(url, "/metrics") != 0 &&
         (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
         return serve_file(s, c, url, method, rq);
-    if (rq->pp && rq->too_big) { /* nothing of it kept */
-        th_upload_abort(rq->up);
-        rq->up = NULL;
-        MHD_destroy_post_processor(rq->pp);
-        rq->pp = NULL;
-        rq->multipart = 1;
-    } else if (rq->pp && form_end(rq) != 0) {
-        th_api_resp r = {.status = 400, .content_type = "application/json"};
-        th_buf_init(&r.body);
-        th_api_fail(&r, &rq->ferr);
-        count(s, "multipart", r.status, now_s() - rq->t0);
-        fprintf(stderr, "%s %s %d %.1fms -\n", method, url, r.status, (now_s() - rq->t0) * 1e3);
-        enum MHD_Result ok = respond(c, &r, NULL);
-        th_buf_free(&r.body);
-        return ok;
+    if (rq->form) {
+        /* too big: nothing of it kept; else the parts become the JSON body */
+        th_err fe;
+        int rc = rq->too_big ? 0 : th_form_end(rq->form, &rq->body, &fe);
+        th_form_free(rq->form);
+        rq->form = NULL;
+        if (rc) {
+            th_api_resp r = {.status = 400, .content_type = "application/json"};
+            th_buf_init(&r.body);
+            th_api_fail(&r, &fe);
+            count(s, "multipart", r.status, now_s() - rq->t0);
+            fprintf(stderr, "%s %s %d %.1fms -\n", method, url, r.status,
+                    (now_s() - rq->t0) * 1e3);
+            enum MHD_Result ok = respond(c, &r, NULL);
+            th_buf_free(&r.body);
+            return ok;
+        }
     }
     th_api_resp r = {.status = 500, .content_type = "application/json"};
     th_buf_init(&r.body);
@@ -667,10 +549,7 @@ static void on_done(void *cls, struct MHD_Connection *c, void **state,
     (void)why;
     request *rq = *state;
     if (rq) {
-        if (rq->pp)
-            MHD_destroy_post_processor(rq->pp);
-        th_upload_abort(rq->up);
-        json_decref(rq->form);
+        th_form_free(rq->form);
         th_buf_free(&rq->body);
         free(rq);
         *state = NULL;

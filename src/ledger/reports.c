@@ -372,7 +372,7 @@ int th_report_list_json(th_db *db, int64_t project, const char *status, const th
     if (rc)
         return -1;
     if (r != SQLITE_DONE)
-        return th_fail(e, TH_EIO, "cannot list the reports");
+        return th_db_fail(db, "cannot list the reports", e);
     th_buf_puts(out, "],");
     th_page_cursor(pg, n, last, out);
     th_buf_putc(out, '}');

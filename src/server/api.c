@@ -580,9 +580,7 @@ static int get_account(const th_api_req *r, th_api_resp *out)
     if (th_api_own_account(r, out, th_api_param(r, "id"), true, &a))
         return 0;
     th_account_json(&a, &out->body);
-    out->status = 200;
-    out->content_type = "application/json";
-    return 0;
+    return th_api_answer(out, 0, NULL);
 }
 
 /* A list of texts of the body (NULL when absent); -1 marks the body bad. */

@@ -125,7 +125,7 @@ int th_api_post_project(const th_api_req *r, th_api_resp *out)
     if (th_api_need_role(r, out, "owner|operator", "adding projects") ||
         th_api_body_open(r, out, &b))
         return 0;
-    char self[24], owner_id[24], params_path[4400];
+    char self[24], params_path[4400];
     snprintf(self, sizeof self, "%lld", (long long)r->user->account);
     const char *name = th_api_str(&b, "name", true, false);
     const char *owner = th_api_str(&b, "owner", false, true);
@@ -147,7 +147,6 @@ int th_api_post_project(const th_api_req *r, th_api_resp *out)
         th_api_body_close(&b);
         return 0;
     }
-    snprintf(owner_id, sizeof owner_id, "%s", owner ? owner : self);
     /* an uploaded table is named by its upload (the server's path is its own) */
     char upload_name[80] = "";
     if (has_params == 0)
@@ -163,7 +162,7 @@ int th_api_post_project(const th_api_req *r, th_api_resp *out)
         th_params_free(params);
         th_cmd c = {.type = TH_CMD_PROJECT_ADD};
         c.project = (th_project_new){.name = name,
-                                     .owner = owner_id,
+                                     .owner = owner ? owner : self,
                                      .buffer_pct_scaled = pct,
                                      .params_name = has_params == 0 ? upload_name : pi.name,
                                      .params_sha256 = pi.sha256,

@@ -37,6 +37,8 @@ part "unit" build/test-unit
 part "unit (asan+ubsan)" build/asan/test-unit
 part "cli" tests/cli/test_cli.sh build/tanhui
 part "cli (asan+ubsan)" tests/cli/test_cli.sh build/asan/tanhui
+part "demo" tests/cli/test_demo.sh build/tanhui
+part "demo (asan+ubsan)" tests/cli/test_demo.sh build/asan/tanhui
 part "fuzz corpus (asan+ubsan)" build/fuzz-csv-replay tests/fuzz/corpus/csv
 part "book fuzz corpus (asan+ubsan)" build/fuzz-replay-replay tests/fuzz/corpus/replay
 part "request fuzz corpus (asan+ubsan)" build/fuzz-request-replay tests/fuzz/corpus/request

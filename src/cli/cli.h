@@ -85,6 +85,7 @@ int th_cmd_measure(const th_global *g, int argc, char **argv);
 int th_cmd_gen_inventory(const th_global *g, int argc, char **argv);
 int th_cmd_help(const th_global *g, int argc, char **argv);
 int th_cmd_init(const th_global *g, int argc, char **argv);
+int th_cmd_demo(const th_global *g, int argc, char **argv);
 int th_cmd_project(const th_global *g, int argc, char **argv);
 int th_cmd_report(const th_global *g, int argc, char **argv);
 int th_cmd_issue(const th_global *g, int argc, char **argv);

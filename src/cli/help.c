@@ -63,6 +63,26 @@ static const char help_gen[] =
     "  --format gpkg     GeoPackage, the inventory's own column names, polygons in EPSG:4490\n"
     "  --format shp      the same as a shapefile (with a .cpg saying UTF-8)\n";
 
+static const char help_demo[] =
+    "usage: tanhui [--db PATH] demo [--parcels N] [--seed S] [--days D] [--inventories DIR]\n"
+    "                              [--json]\n"
+    "\n"
+    "Create a new database holding a whole demo of the platform, made by the same commands a\n"
+    "real registry runs, each in the signed log: the registry's operator, a verifier, three\n"
+    "buying companies with cash, and in each of Shaoguan's ten counties a state forest farm\n"
+    "owning a project measured (by owner) from its part of a generated inventory pair of N\n"
+    "parcels (default 6000), its report verified and its credits issued, the parcel owners set\n"
+    "as beneficiaries; the instruments SGFC-2024 (any project) and NX-2024 (南雄市's project),\n"
+    "D weekdays of trading before today (default 5; each closed at 15:00, setting the next\n"
+    "reference price), a block trade, a one-way auction, a transfer, retirements, and today's\n"
+    "sessions open with orders on both sides of each book.\n"
+    "\n"
+    "The inventories are kept as CSV in DIR (default <db>.inventories), to upload again. Four\n"
+    "logins are made, one per role (operator, verifier, owner, holder), and their generated\n"
+    "passwords printed, once (--json: {\"logins\": [{\"role\", \"name\", \"password\",\n"
+    "\"account\"}], ...}). The same seed (default 2026) gives the same registry. Fails, changing\n"
+    "nothing, if a file is already at the database's path. `make run` serves this demo.\n";
+
 static const char help_init[] =
     "usage: tanhui [--db PATH] init [--log-key PATH] [--log-origin NAME] [--json]\n"
     "                              [--request-id ID]\n"
@@ -555,6 +575,7 @@ const th_command th_commands[] = {
     {"measure", th_cmd_measure, "forest carbon from two inventories", help_measure},
     {"gen-inventory", th_cmd_gen_inventory, "write a synthetic pair of inventories", help_gen},
     {"init", th_cmd_init, "create the registry database", help_init},
+    {"demo", th_cmd_demo, "create a database holding a whole demo, with logins", help_demo},
     {"account", th_cmd_account, "add or list accounts", help_account},
     {"project", th_cmd_project, "add or list projects; set who shares their income",
      help_project},

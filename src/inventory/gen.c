@@ -59,6 +59,11 @@ static const county_def counties[10] = {
     {"武江区", "440203", 0.04, 113.55, 24.79}, {"浈江区", "440204", 0.03, 113.62, 24.87},
 };
 
+const char *th_gen_county(int i)
+{
+    return i >= 0 && i < TH_GEN_COUNTIES ? counties[i].name : NULL;
+}
+
 typedef struct {
     const char *id, *zh;
     double share;

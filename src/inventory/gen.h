@@ -34,6 +34,10 @@ typedef struct {
 
 typedef struct th_gen th_gen;
 
+/* The ten counties and districts, in the order the generator makes their parcels. */
+enum { TH_GEN_COUNTIES = 10 };
+const char *th_gen_county(int i);
+
 th_gen *th_gen_new(uint64_t seed, int64_t parcels);
 void th_gen_free(th_gen *g);
 /* The next parcel: fills the records present; false when all parcels were given. */

@@ -257,6 +257,13 @@ static int gis_close(gis_out *o, bool ok, th_err *e)
 int th_gen_write(uint64_t seed, int64_t parcels, th_gen_format fmt, const char *before_path,
                  const char *after_path, th_gen_counts *counts, th_err *e)
 {
+    return th_gen_write_county(seed, parcels, fmt, NULL, before_path, after_path, counts, e);
+}
+
+int th_gen_write_county(uint64_t seed, int64_t parcels, th_gen_format fmt, const char *county,
+                        const char *before_path, const char *after_path, th_gen_counts *counts,
+                        th_err *e)
+{
     memset(counts, 0, sizeof *counts);
     if (strcmp(before_path, after_path) == 0)
         return th_fail(e, TH_EUSAGE, "gen-inventory: --before and --after name the same file");
@@ -273,6 +280,8 @@ int th_gen_write(uint64_t seed, int64_t parcels, th_gen_format fmt, const char *
     th_gen_record rb, ra;
     bool hb, ha;
     while (rc == 0 && th_gen_next(g, &rb, &hb, &ra, &ha)) {
+        if (county && strcmp(hb ? rb.county : ra.county, county) != 0)
+            continue;
         if (hb) {
             counts->before++;
             if (csv)

@@ -17,5 +17,9 @@ typedef struct {
 int th_gen_write(uint64_t seed, int64_t parcels, th_gen_format fmt, const char *before_path,
                  const char *after_path, th_gen_counts *counts, th_err *e)
     __attribute__((warn_unused_result));
+/* The same, keeping only the parcels of one county (its Chinese name; NULL: all). */
+int th_gen_write_county(uint64_t seed, int64_t parcels, th_gen_format fmt, const char *county,
+                        const char *before_path, const char *after_path, th_gen_counts *counts,
+                        th_err *e) __attribute__((warn_unused_result));
 
 #endif

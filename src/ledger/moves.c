@@ -37,6 +37,7 @@ typedef struct {
     const char *from_name, *to_name;
     const char *beneficiary, *reason, *jurisdiction; /* jurisdiction NULL: none */
     char registry[16];
+    int64_t log_index; /* its entry in the transparency log; -1: not known (before commit) */
     part *parts;
     size_t nparts, capparts;
 } certificate;
@@ -113,6 +114,10 @@ static void certificate_json(const certificate *c, th_buf *out)
         th_json_obj_end(&j);
     }
     th_json_arr_end(&j);
+    if (c->log_index >= 0) {
+        th_json_key(&j, "log_index");
+        th_json_int(&j, c->log_index);
+    }
     th_json_obj_end(&j);
 }
 
@@ -325,7 +330,7 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
     block_row rows[64];
     int64_t left = qty;
     int64_t done = 0;
-    certificate cert = {.id = mid, .qty = qty, .retirement = retire, .date = now,
+    certificate cert = {.id = mid, .log_index = -1, .qty = qty, .retirement = retire, .date = now,
                         .from_id = from.id, .to_id = to.id, .from_name = from.name,
                         .to_name = to.name, .beneficiary = m->beneficiary, .reason = m->reason,
                         .jurisdiction = m->jurisdiction};
@@ -432,6 +437,18 @@ int th_certificate_json(th_db *db, const char *ref, th_buf *out, th_err *e)
         .qty = sqlite3_column_int64(st, 9),
     };
     th_registry_code(db, c.registry);
+    /* the entry that logged the move (the partial index log_entries_move finds it) */
+    sqlite3_stmt *ls;
+    if (th_db_stmt(db, "SELECT idx FROM log_entries WHERE iif(json_valid(entry),"
+                          " json_extract(entry, '$.type'), NULL) IN ('transfer', 'retire')"
+                          " AND json_extract(entry, '$.move') = ?",
+                   &ls, e)) {
+        th_db_done(db, st);
+        return -1;
+    }
+    sqlite3_bind_int64(ls, 1, id);
+    c.log_index = sqlite3_step(ls) == SQLITE_ROW ? sqlite3_column_int64(ls, 0) : -1;
+    th_db_done(db, ls);
     sqlite3_stmt *ps;
     if (th_db_stmt(db, "SELECT project_id, vintage, first, last FROM move_parts WHERE"
                           " move_id = ? ORDER BY first", &ps, e)) {

@@ -953,7 +953,7 @@ const th_api_route th_api_routes[] = {
                                                               "the user's own account", JSON},
     {"POST", "/api/v1/auctions/{id}/bids", post_bid, "Bid in a one-way auction ({\"account\", "
                                                      "\"price\", \"qty\"})", JSON},
-    {"GET", "/api/v1/certificates/{id}", get_certificate, "A retirement certificate", JSON},
+    {"GET", "/api/v1/certificates/{id}", get_certificate, "A retirement certificate (log_index: the log entry that recorded it)", JSON},
     {"GET", "/api/v1/retirements", get_retirements,
      "Retirements, newest first, each as its certificate (?limit, ?cursor; filters ?account "
      "(who retired), ?project, ?vintage, ?from, ?to)",

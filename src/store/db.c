@@ -418,6 +418,11 @@ static const char *const migrations[] = {
     "ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'api'"
     "  CHECK (kind = 'api' OR kind = 'session');"
     "ALTER TABLE tokens ADD COLUMN expires_at TEXT;",
+    /* 20: a transfer's or retirement's log entry by its move id (a certificate's proof); an
+     * entry that is not JSON (none the engine writes) is simply not indexed */
+    "CREATE INDEX log_entries_move ON log_entries (json_extract(entry, '$.move'))"
+    "  WHERE iif(json_valid(entry), json_extract(entry, '$.type'), NULL) IN"
+    "  ('transfer', 'retire');",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

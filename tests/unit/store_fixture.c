@@ -35,6 +35,7 @@ static const char *const undo[] = {
            "DROP TABLE auctions;",
     [17] = "DROP TABLE tokens; DROP TABLE users;",
     [18] = "ALTER TABLE tokens DROP COLUMN expires_at; ALTER TABLE tokens DROP COLUMN kind;",
+    [19] = "DROP INDEX log_entries_move;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

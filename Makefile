@@ -1,7 +1,8 @@
 # tanhui — GNU Make build. `make` builds build/tanhui; `make test` runs the whole suite (plain and
-# ASan+UBSan builds); `make run` runs the main job; `make bench` the benchmarks; `make check-long`
-# the long tests; `make fuzz` libFuzzer builds of the CSV reader, the order book and the API's
-# request decoding. The public targets first make sure the Debian packages are there
+# ASan+UBSan builds, and the web app in Chromium); `make run` serves a fresh demo with the web app;
+# `make web` builds the web app; `make tour` walks through the command line; `make bench` the
+# benchmarks; `make check-long` the long tests; `make fuzz` libFuzzer builds of the CSV reader, the
+# order book and the API's request decoding. The public targets first make sure the Debian packages are there
 # (scripts/deps.sh), then build through a sub-make, so that the pkg-config flags are read only
 # once the packages exist.
 
@@ -36,13 +37,22 @@ obj = $(patsubst %.c,$(1)/%.o,$(2))
 REL := build/obj
 ASN := build/asan
 
-.PHONY: all build deps test test-run run bench bench-run check-long fuzz install uninstall clean
+.PHONY: all build web deps test test-run run tour bench bench-run check-long fuzz install uninstall \
+        clean
 
 all:
 	@scripts/deps.sh build
 	@$(MAKE) --no-print-directory build
 
 build: build/tanhui
+
+# The web app (web/: plain ES modules, and npm's ECharts and qrcode-generator) in build/web.
+WEB_SRC = web/index.html web/package.json web/package-lock.json $(shell find web/app -type f)
+build/web/index.html: $(WEB_SRC) scripts/web.sh
+	@echo "  WEB     build/web"
+	@scripts/web.sh
+
+web: build/web/index.html
 
 deps:
 	@scripts/deps.sh test
@@ -97,25 +107,30 @@ test:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(TEST_BINS)
+test-run: $(TEST_BINS) build/web/index.html
 	@tests/run.sh
 
 check-long:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory $(TEST_BINS)
+	@$(MAKE) --no-print-directory $(TEST_BINS) build/web/index.html
 	@TANHUI_LONG=1 tests/run.sh
 
 run:
+	@scripts/deps.sh web
+	@$(MAKE) --no-print-directory build build/web/index.html
+	@scripts/run.sh
+
+tour:
 	@scripts/deps.sh build
 	@$(MAKE) --no-print-directory build
-	@scripts/demo.sh
+	@scripts/tour.sh
 
 bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory bench-run
 
 bench-run: build/tanhui build/bench-measure build/bench-ledger build/bench-book build/bench-check \
-           build/bench-tlog build/bench-market build/bench-http
+           build/bench-tlog build/bench-market build/bench-http build/web/index.html
 	build/bench-measure
 	build/bench-ledger
 	build/bench-check
@@ -124,6 +139,7 @@ bench-run: build/tanhui build/bench-measure build/bench-ledger build/bench-book 
 	build/bench-http
 	build/bench-book --mix exchange-core
 	build/bench-book --mix liquibook
+	node bench/bench_web.mjs build/tanhui build/web
 
 fuzz:
 	@scripts/deps.sh fuzz

@@ -4,11 +4,14 @@
 #   scripts/deps.sh build    compiler, pkg-config, GDAL, OpenSSL's libcrypto, SQLite, jansson,
 #                            libmicrohttpd (tanhui serve), libsodium (Argon2id passwords),
 #                            tzdata (the trading calendar's zone names)
-#   scripts/deps.sh test     build + gdal-bin (the tests read GeoPackages back with ogrinfo),
-#                            sqlite3 (they tamper with a database to see `tanhui check` fail) and
-#                            nodejs (an independent verifier of the transparency log)
+#   scripts/deps.sh web      build + nodejs and npm (the web app's libraries come from npm)
+#   scripts/deps.sh test     web + gdal-bin (the tests read GeoPackages back with ogrinfo),
+#                            sqlite3 (they tamper with a database to see `tanhui check` fail),
+#                            curl, chromium (the web app's end-to-end tests) and a Chinese font
+#                            (fonts-wqy-microhei: the screenshots show the Chinese pages)
 #   scripts/deps.sh bench    the same (sqlite3 is also the baseline the benchmark compares with),
-#                            and wrk and nginx (bench-http: nginx's static file is the ceiling)
+#                            and wrk and nginx (bench-http: nginx's static file is the ceiling);
+#                            bench_web.mjs uses chromium
 #   scripts/deps.sh fuzz     build + clang and its libFuzzer runtime
 #
 # Runs apt-get as root, or through sudo otherwise. Prints nothing when all is there.
@@ -39,13 +42,22 @@ fi
 # the zone database: `calendar set --tz NAME` looks a zone up in it
 [ -e /usr/share/zoneinfo/Asia/Shanghai ] || need tzdata
 case $want in
+web | test | bench)
+    command -v node >/dev/null 2>&1 || need nodejs
+    command -v npm >/dev/null 2>&1 || need npm
+    ;;
+esac
+case $want in
 test | bench)
     command -v ogrinfo >/dev/null 2>&1 || need gdal-bin
     command -v sqlite3 >/dev/null 2>&1 || need sqlite3
-    command -v node >/dev/null 2>&1 || need nodejs
     command -v curl >/dev/null 2>&1 || need curl
     ;;
 esac
+if [ "$want" = test ] || [ "$want" = bench ]; then
+    [ -x /usr/bin/chromium ] || need chromium
+    [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need fonts-wqy-microhei
+fi
 if [ "$want" = bench ]; then
     command -v wrk >/dev/null 2>&1 || need wrk
     [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need nginx-light

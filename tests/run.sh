@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/run.sh — the whole suite, as `make test` runs it: unit tests and black-box CLI tests,
-# each under the plain build and the ASan+UBSan build, and the fuzz corpus replayed under the
-# sanitizers. Prints every part's summary, then one last line "N passed, N failed".
+# each under the plain build and the ASan+UBSan build, the web app's tests (its log checks under
+# Node, and end to end in Chromium, screenshots in build/e2e/), and the fuzz corpus replayed under
+# the sanitizers. Prints every part's summary, then one last line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS="abort_on_error=0:detect_leaks=1:${ASAN_OPTIONS:-}"
@@ -39,6 +40,9 @@ part "cli" tests/cli/test_cli.sh build/tanhui
 part "cli (asan+ubsan)" tests/cli/test_cli.sh build/asan/tanhui
 part "demo" tests/cli/test_demo.sh build/tanhui
 part "demo (asan+ubsan)" tests/cli/test_demo.sh build/asan/tanhui
+part "web: log checks" node tests/web/test_merkle.mjs build/tanhui
+part "web: locales" node tests/web/test_locales.mjs
+part "web: end to end (chromium)" node tests/e2e/e2e.mjs build/tanhui build/web build/e2e
 part "fuzz corpus (asan+ubsan)" build/fuzz-csv-replay tests/fuzz/corpus/csv
 part "book fuzz corpus (asan+ubsan)" build/fuzz-replay-replay tests/fuzz/corpus/replay
 part "request fuzz corpus (asan+ubsan)" build/fuzz-request-replay tests/fuzz/corpus/request

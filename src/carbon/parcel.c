@@ -18,6 +18,9 @@ void th_parcel_set_clear(th_parcel_set *s)
     s->n = s->cap = 0;
     free(s->index);
     s->index = NULL;
+    free(s->ring_xy);
+    s->ring_xy = NULL;
+    s->ring_n = s->ring_cap = 0;
     s->index_mask = 0;
     th_arena_free(&s->arena);
 }
@@ -41,4 +44,16 @@ th_parcel *th_parcel_set_push(th_parcel_set *s)
     p->match = -1;
     p->type = -1;
     return p;
+}
+
+void th_parcel_set_ring(th_parcel_set *s, const double *xy, size_t n)
+{
+    if (s->n == 0 || n == 0)
+        return;
+    if (2 * (s->ring_n + n) > s->ring_cap) /* ring_cap counts doubles */
+        th_grow((void **)&s->ring_xy, &s->ring_cap, 2 * (s->ring_n + n), sizeof *s->ring_xy);
+    memcpy(s->ring_xy + 2 * s->ring_n, xy, 2 * n * sizeof *xy);
+    s->v[s->n - 1].ring_at = (uint32_t)s->ring_n;
+    s->v[s->n - 1].ring_len = (uint32_t)n;
+    s->ring_n += n;
 }

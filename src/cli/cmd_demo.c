@@ -5,10 +5,10 @@
  * each of Shaoguan's ten counties a state forest farm owning a project, measured (by owner) from
  * its own part of a generated inventory pair (kept as CSV in <db>.inventories/ so that they can
  * be uploaded again through the web app), its report verified and issued, the parcel owners set
- * as its beneficiaries. demo_market.c then makes the days of trading. The clock starts the day
- * before the first trading day and moves forward with every step, so what the demo makes has
- * the times a real registry's would. A failure removes the new database and its key: a demo is
- * made whole or not at all. */
+ * as its beneficiaries; and a second project of the first farm, without a report yet. demo_market.c
+ * then makes the days of trading. The clock starts the day before the first trading day and moves
+ * forward with every step, so what the demo makes has the times a real registry's would. A failure
+ * removes the new database and its key: a demo is made whole or not at all. */
 #include "cli/cli.h"
 #include "cli/demo.h"
 #include "cli/log_key.h"
@@ -97,10 +97,10 @@ static int county_project(th_demo *d, int i, int64_t parcels, uint64_t seed, con
 {
     const char *county = th_gen_county(i);
     char before[4200], after[4200], name[200], id[24], report[24];
-    snprintf(before, sizeof before, "%s/%s-2019.csv", dir, county);
-    snprintf(after, sizeof after, "%s/%s-2024.csv", dir, county);
+    snprintf(before, sizeof before, "%s/%s-2019.gpkg", dir, county);
+    snprintf(after, sizeof after, "%s/%s-2024.gpkg", dir, county);
     th_gen_counts n;
-    if (th_gen_write_county(seed, parcels, TH_GEN_CSV, county, before, after, &n, e))
+    if (th_gen_write_county(seed, parcels, TH_GEN_GPKG, county, before, after, &n, e))
         return -1;
     snprintf(name, sizeof name, "%s森林碳汇项目", county);
     th_cmd c = {.type = TH_CMD_PROJECT_ADD};
@@ -199,6 +199,17 @@ static int build(th_demo *d, int64_t parcels, uint64_t seed, const char *dir, in
                  ? -1
                  : 0;
     }
+    /* a second project of the owner login's forest farm, without a report yet: an owner's
+     * first task in the web app is to submit one */
+    th_cmd second = {.type = TH_CMD_PROJECT_ADD};
+    second.project = (th_project_new){.name = "乐昌市国有林场新造林碳汇项目",
+                                      .owner = owners[0],
+                                      .buffer_pct_scaled = 20 * TH_PCT_SCALE,
+                                      .params_name = pi.name,
+                                      .params_sha256 = pi.sha256,
+                                      .params_csv = pi.text.p ? pi.text.p : ""};
+    if (rc == 0)
+        rc = th_demo_apply(d, &second, 1, "project add", NULL, e);
     th_params_info_free(&pi);
     for (int i = 0; i < TH_DEMO_COMPANIES && rc == 0; i++) {
         th_cmd c = {.type = TH_CMD_CASH_DEPOSIT};

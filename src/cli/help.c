@@ -72,16 +72,18 @@ static const char help_demo[] =
     "buying companies with cash, and in each of Shaoguan's ten counties a state forest farm\n"
     "owning a project measured (by owner) from its part of a generated inventory pair of N\n"
     "parcels (default 6000), its report verified and its credits issued, the parcel owners set\n"
-    "as beneficiaries; the instruments SGFC-2024 (any project) and NX-2024 (南雄市's project),\n"
-    "D weekdays of trading before today (default 5; each closed at 15:00, setting the next\n"
-    "reference price), a block trade, a one-way auction, a transfer, retirements, and today's\n"
-    "sessions open with orders on both sides of each book.\n"
+    "as beneficiaries; a second project of 乐昌市国有林场 without a report yet; the\n"
+    "instruments SGFC-2024 (any project) and NX-2024 (南雄市's project), D weekdays of trading\n"
+    "before today (default 5; each closed at 15:00, setting the next reference price), a block\n"
+    "trade, a one-way auction, a transfer, retirements, and today's sessions open with orders\n"
+    "on both sides of each book.\n"
     "\n"
-    "The inventories are kept as CSV in DIR (default <db>.inventories), to upload again. Four\n"
-    "logins are made, one per role (operator, verifier, owner, holder), and their generated\n"
-    "passwords printed, once (--json: {\"logins\": [{\"role\", \"name\", \"password\",\n"
-    "\"account\"}], ...}). The same seed (default 2026) gives the same registry. Fails, changing\n"
-    "nothing, if a file is already at the database's path. `make run` serves this demo.\n";
+    "The inventories are kept as GeoPackages in DIR (default <db>.inventories), to upload again\n"
+    "and to draw the projects' maps. Four logins are made, one per role (operator, verifier,\n"
+    "owner, holder), and their generated passwords printed, once (--json: {\"logins\":\n"
+    "[{\"role\", \"name\", \"password\", \"account\"}], ...}). The same seed (default 2026) gives\n"
+    "the same registry. Fails, changing nothing, if a file is already at the database's path.\n"
+    "`make run` serves this demo with the web app.\n";
 
 static const char help_init[] =
     "usage: tanhui [--db PATH] init [--log-key PATH] [--log-origin NAME] [--json]\n"

@@ -1099,6 +1099,32 @@ int th_book_view_json(th_db *db, const char *ref, th_buf *out, th_err *e)
     level_side(db, in.id, true, out);
     th_buf_puts(out, ",\"asks\":");
     level_side(db, in.id, false, out);
+    /* the listings a buyer may pick (挂牌点选): the best pick_depth sells, in priority */
+    th_buf_puts(out, ",\"listings\":");
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "SELECT id, price_fen, qty - filled, account_id FROM orders"
+                       " WHERE instrument_id = ? AND status = 'open' AND side = 'sell'"
+                       " AND auction_id IS NULL ORDER BY price_fen, priority LIMIT ?",
+                   &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, in.id);
+    sqlite3_bind_int(st, 2, in.pick_depth);
+    th_json_arr_begin(&j);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        th_json_obj_begin(&j);
+        th_json_key(&j, "id");
+        th_json_int(&j, sqlite3_column_int64(st, 0));
+        th_json_key(&j, "price_fen");
+        th_json_int(&j, sqlite3_column_int64(st, 1));
+        th_money_field(&j, "price", sqlite3_column_int64(st, 1));
+        th_json_key(&j, "qty");
+        th_json_int(&j, sqlite3_column_int64(st, 2));
+        th_json_key(&j, "seller");
+        th_json_int(&j, sqlite3_column_int64(st, 3));
+        th_json_obj_end(&j);
+    }
+    th_json_arr_end(&j);
+    th_db_done(db, st);
     th_buf_puts(out, "}");
     return 0;
 }

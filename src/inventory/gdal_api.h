@@ -28,7 +28,9 @@
     X(OGR_F_SetFieldDouble) X(OGR_F_SetFieldInteger) X(OGR_F_SetFieldString)                     \
     X(OGR_F_SetGeometryDirectly) X(OGR_Fld_Create) X(OGR_Fld_Destroy) X(OGR_Fld_GetNameRef)      \
     X(OGR_Fld_GetType) X(OGR_Fld_SetPrecision) X(OGR_Fld_SetWidth) X(OGR_G_AddGeometryDirectly)  \
-    X(OGR_G_AddPoint_2D) X(OGR_G_CreateGeometry) X(OGR_L_CreateFeature) X(OGR_L_CreateField)     \
+    X(OGR_G_AddPoint_2D) X(OGR_G_CreateGeometry) X(OGR_F_GetGeometryRef) X(OGR_G_GetGeometryRef) \
+    X(OGR_G_GetGeometryCount) X(OGR_G_GetGeometryType) X(OGR_G_GetPointCount) X(OGR_G_GetX)       \
+    X(OGR_G_GetY) X(OGR_GT_Flatten) X(OGR_L_CreateFeature) X(OGR_L_CreateField)     \
     X(OGR_L_GetLayerDefn) X(OGR_L_GetNextFeature) X(OGR_L_ResetReading)                          \
     X(OGR_L_SetIgnoredFields) X(OSRDestroySpatialReference) X(OSRImportFromEPSG)                 \
     X(OSRNewSpatialReference) X(OSRSetAxisMappingStrategy)
@@ -89,6 +91,14 @@ int th_gdal_load(th_err *e) __attribute__((warn_unused_result));
 #define OGR_G_AddGeometryDirectly th_gdal_fn.OGR_G_AddGeometryDirectly
 #define OGR_G_AddPoint_2D th_gdal_fn.OGR_G_AddPoint_2D
 #define OGR_G_CreateGeometry th_gdal_fn.OGR_G_CreateGeometry
+#define OGR_F_GetGeometryRef th_gdal_fn.OGR_F_GetGeometryRef
+#define OGR_G_GetGeometryRef th_gdal_fn.OGR_G_GetGeometryRef
+#define OGR_G_GetGeometryCount th_gdal_fn.OGR_G_GetGeometryCount
+#define OGR_G_GetGeometryType th_gdal_fn.OGR_G_GetGeometryType
+#define OGR_G_GetPointCount th_gdal_fn.OGR_G_GetPointCount
+#define OGR_G_GetX th_gdal_fn.OGR_G_GetX
+#define OGR_G_GetY th_gdal_fn.OGR_G_GetY
+#define OGR_GT_Flatten th_gdal_fn.OGR_GT_Flatten
 #define OGR_L_CreateFeature th_gdal_fn.OGR_L_CreateFeature
 #define OGR_L_CreateField th_gdal_fn.OGR_L_CreateField
 #define OGR_L_GetLayerDefn th_gdal_fn.OGR_L_GetLayerDefn

@@ -123,6 +123,7 @@ int th_measure_files(const th_measure_opts *o, th_measure_run *run, th_err *e)
         j->ropts.params = o->params;
         j->ropts.by = o->by;
         j->ropts.area_in_mu = o->area_in_mu;
+        j->ropts.rings = o->rings;
         j->ropts.has_default_date = k ? o->has_after_date : o->has_before_date;
         j->ropts.default_date = k ? o->after_date : o->before_date;
         th_rowerrs_init(&j->errs, TH_ROWERR_LIMIT);

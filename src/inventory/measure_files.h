@@ -18,6 +18,7 @@ typedef struct {
     bool area_in_mu;
     bool skip_invalid;
     bool has_before_date, has_after_date;
+    bool rings; /* keep the parcels' outlines (carbon/parcel.h) */
     int32_t before_date, after_date;
     th_deductions deductions;
 } th_measure_opts;

@@ -75,6 +75,35 @@ static const char *shapefile_encoding(const char *path)
     return enc;
 }
 
+enum { RING_MAX = 64 };
+
+/* The parcel's outline for the map: the exterior ring of its polygon (the first polygon of a
+ * multipolygon), at most RING_MAX points, evenly taken. */
+static void keep_ring(th_parcel_set *set, OGRGeometryH g)
+{
+    if (!g)
+        return;
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbMultiPolygon && OGR_G_GetGeometryCount(g) > 0) {
+        g = OGR_G_GetGeometryRef(g, 0);
+        t = wkbFlatten(OGR_G_GetGeometryType(g));
+    }
+    if (t != wkbPolygon || OGR_G_GetGeometryCount(g) < 1)
+        return;
+    OGRGeometryH ring = OGR_G_GetGeometryRef(g, 0);
+    int n = OGR_G_GetPointCount(ring);
+    if (n < 3)
+        return;
+    double xy[2 * RING_MAX];
+    int k = n < RING_MAX ? n : RING_MAX;
+    for (int i = 0; i < k; i++) {
+        int at = (int)((int64_t)i * (n - 1) / (k - 1)); /* the first and the last kept */
+        xy[2 * i] = OGR_G_GetX(ring, at);
+        xy[2 * i + 1] = OGR_G_GetY(ring, at);
+    }
+    th_parcel_set_ring(set, xy, (size_t)k);
+}
+
 int th_ogr_read(const char *path, th_encoding enc, th_row_ctx *ctx, const char **driver,
                 th_err *e)
 {
@@ -133,7 +162,8 @@ int th_ogr_read(const char *path, th_encoding enc, th_row_ctx *ctx, const char *
             if (!needed)
                 ignored[ni++] = hdr[i];
         }
-        ignored[ni++] = "OGR_GEOMETRY";
+        if (!ctx->opts->rings)
+            ignored[ni++] = "OGR_GEOMETRY";
         ignored[ni++] = "OGR_STYLE";
         OGR_L_SetIgnoredFields(layer, ignored);
         free(ignored);
@@ -201,7 +231,10 @@ int th_ogr_read(const char *path, th_encoding enc, th_row_ctx *ctx, const char *
             }
             }
         }
+        size_t had = ctx->set->n;
         th_row_accept(ctx, cells, line, bad);
+        if (ctx->opts->rings && ctx->set->n > had)
+            keep_ring(ctx->set, OGR_F_GetGeometryRef(feat));
         OGR_F_Destroy(feat);
     }
     rc = 0;

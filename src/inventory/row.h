@@ -23,6 +23,7 @@ typedef struct {
     bool area_in_mu;
     bool has_default_date;
     int32_t default_date;
+    bool rings; /* keep each parcel's outline (GIS files only): the project map's */
 } th_row_opts;
 
 /* One cell: text, or (from typed GIS fields) a number or a date. */

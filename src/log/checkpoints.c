@@ -2,6 +2,8 @@
 #include "log/checkpoints.h"
 
 #include "log/log_store.h"
+#include "base/json.h"
+#include "base/sha256.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -125,4 +127,47 @@ int th_log_checkpoint(th_db *db, int64_t size, th_buf *out, th_err *e)
     if (size < 0)
         return th_fail(e, TH_EINPUT, "the log has no signed checkpoint yet");
     return th_fail(e, TH_EINPUT, "no checkpoint was signed at size %lld", (long long)size);
+}
+
+int th_log_checkpoints_json(th_db *db, int64_t before, int64_t limit, th_buf *out, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "SELECT size, root, created_at FROM log_checkpoints WHERE size < ?"
+                       " ORDER BY size DESC LIMIT ?",
+                   &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, before > 0 ? before : INT64_MAX);
+    sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+    th_json j;
+    th_json_init(&j, out);
+    th_json_obj_begin(&j);
+    th_json_key(&j, "checkpoints");
+    th_json_arr_begin(&j);
+    int r, n = 0;
+    int64_t last = 0;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        char hex[2 * TH_HASH + 1];
+        th_hex(sqlite3_column_blob(st, 1), TH_HASH, hex);
+        last = sqlite3_column_int64(st, 0);
+        th_json_obj_begin(&j);
+        th_json_key(&j, "size");
+        th_json_int(&j, last);
+        th_json_key(&j, "root");
+        th_json_str(&j, hex);
+        th_json_key(&j, "created_at");
+        th_json_str(&j, (const char *)sqlite3_column_text(st, 2));
+        th_json_obj_end(&j);
+        n++;
+    }
+    th_db_done(db, st);
+    if (r != SQLITE_DONE)
+        return th_db_fail(db, "cannot list the checkpoints", e);
+    th_json_arr_end(&j);
+    th_json_key(&j, "next_cursor");
+    if (limit > 0 && n == limit && last > 0)
+        th_json_int(&j, last);
+    else
+        th_json_null(&j);
+    th_json_obj_end(&j);
+    return 0;
 }

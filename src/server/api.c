@@ -5,6 +5,7 @@
  * any account's), and a holder or owner places and cancels its own account's orders. */
 #include "server/api.h"
 #include "server/api_projects.h"
+#include "server/api_registry.h"
 #include "server/api_req.h"
 
 #include "base/json.h"
@@ -879,6 +880,13 @@ const th_api_route th_api_routes[] = {
      JSON},
     {"GET", "/api/v1/projects/{id}", th_api_get_project, "One project (by id, code or name)",
      JSON},
+    {"GET", "/api/v1/projects/{id}/issuances", th_api_get_issuances,
+     "A project's issuances, each with the serial blocks it made (the owner's, the buffer's)",
+     JSON},
+    {"GET", "/api/v1/projects/{id}/parcels", th_api_get_parcels,
+     "The parcels of the project's latest report: each one's change in carbon stock and, from "
+     "a GIS inventory, its outline (the files are checked against the report's SHA-256)",
+     JSON},
     {"GET", "/api/v1/projects/{id}/beneficiaries", th_api_get_beneficiaries,
      "Who shares the project's income, and by what weight", JSON},
     {"PUT", "/api/v1/projects/{id}/beneficiaries", th_api_put_beneficiaries,
@@ -986,6 +994,12 @@ const th_api_route th_api_routes[] = {
      "\"mon-fri\", \"pre_open\", \"open\", \"break\": \"11:30-13:00\", \"close\", "
      "\"holidays_add\", \"holidays_remove\"}, the members named)",
      JSON},
+    {"GET", "/api/v1/serials/{serial}", th_api_get_serial,
+     "The block holding a serial number (any number inside it, or a block's text) and the "
+     "serial's history: issuance, trades, transfers, retirement", JSON},
+    {"GET", "/api/v1/log/checkpoints", th_api_get_checkpoints,
+     "Every signed checkpoint, newest first (?limit=1..1000, ?cursor=next_cursor): size, root, "
+     "time", JSON},
     {"GET", "/api/v1/log/size", get_log_size, "The transparency log's size", JSON},
     {"GET", "/api/v1/log/entries/{index}", get_log_entry, "A log entry, its bytes exactly", JSON},
     {"GET", "/api/v1/log/checkpoint", get_log_checkpoint, "The latest signed checkpoint (or at "

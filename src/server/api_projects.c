@@ -17,6 +17,7 @@
 #include "exchange/sharing.h"
 #include "ledger/projects.h"
 #include "ledger/reports.h"
+#include "base/json.h"
 #include "server/api_req.h"
 #include "server/uploads.h"
 
@@ -176,7 +177,7 @@ int th_api_post_project(const th_api_req *r, th_api_resp *out)
 
 /* The measurement's options from the body's members (named with "_" for the options' "-"):
  * strings, or numbers where a number is meant; unknown members refused. */
-static int options(th_api_body *b, th_measure_opts *o, th_api_resp *out)
+static int options(th_api_body *b, th_measure_opts *o, bool *dry_run, th_api_resp *out)
 {
     const char *key;
     json_t *v;
@@ -184,14 +185,15 @@ static int options(th_api_body *b, th_measure_opts *o, th_api_resp *out)
     {
         if (strcmp(key, "before") == 0 || strcmp(key, "after") == 0)
             continue;
-        if (strcmp(key, "skip_invalid") == 0) {
+        if (strcmp(key, "skip_invalid") == 0 || strcmp(key, "dry_run") == 0) {
             /* a form's fields are text: "true" and "false" too */
             const char *t = json_is_string(v) ? json_string_value(v) : NULL;
             if (!json_is_boolean(v) && !(t && (!strcmp(t, "true") || !strcmp(t, "false")))) {
                 th_api_body_bad(b, key, "true or false is expected");
                 return -1;
             }
-            o->skip_invalid = json_is_true(v) || (t && !strcmp(t, "true"));
+            *(key[0] == 's' ? &o->skip_invalid : dry_run) =
+                json_is_true(v) || (t && !strcmp(t, "true"));
             continue;
         }
         char name[40], text[64];
@@ -206,7 +208,7 @@ static int options(th_api_body *b, th_measure_opts *o, th_api_resp *out)
         if (strchr(key, '-') || !th_measure_opt_known(name)) {
             th_api_body_bad(b, key, "no such member of a report (before, after, before_date, "
                                     "after_date, area_unit, encoding, by, baseline_tco2e, "
-                                    "leakage_pct, uncertainty_pct, skip_invalid)");
+                                    "leakage_pct, uncertainty_pct, skip_invalid, dry_run)");
             return -1;
         }
         if (json_is_string(v))
@@ -270,6 +272,45 @@ static void measure_failed(th_api_resp *out, const th_err *e, const th_measure_r
     th_buf_free(&all);
 }
 
+/* A dry run's answer: the report as it would be submitted, with its measurement, and nothing
+ * changed (the owner looks before submitting). */
+static void draft_answer(th_api_resp *out, int64_t project, const th_report_new *r,
+                         const th_report_draft *d, const char *before, const char *after)
+{
+    th_buf m;
+    th_buf_init(&m);
+    th_buf_put(&m, d->json.p, d->json.len);
+    rename_path(&m, before, "before");
+    rename_path(&m, after, "after");
+    th_json j;
+    th_json_init(&j, &out->body);
+    th_json_obj_begin(&j);
+    th_json_key(&j, "project");
+    th_json_int(&j, project);
+    th_json_key(&j, "dry_run");
+    th_json_bool(&j, true);
+    th_json_key(&j, "period_start");
+    th_json_str(&j, r->period_start);
+    th_json_key(&j, "period_end");
+    th_json_str(&j, r->period_end);
+    th_json_key(&j, "vintage");
+    th_json_int(&j, r->vintage);
+    th_json_key(&j, "net_tco2e");
+    th_json_double(&j, r->net_tco2e);
+    th_json_key(&j, "credits_total");
+    th_json_int(&j, r->credits_total);
+    th_json_key(&j, "buffer_credits");
+    th_json_int(&j, r->buffer_credits);
+    th_json_key(&j, "owner_credits");
+    th_json_int(&j, r->owner_credits);
+    th_json_key(&j, "measurement");
+    th_json_raw(&j, m.p, m.len);
+    th_json_obj_end(&j);
+    th_buf_free(&m);
+    out->status = 200;
+    out->content_type = "application/json";
+}
+
 int th_api_post_report(const th_api_req *r, th_api_resp *out)
 {
     if (th_api_need_role(r, out, "owner", "submitting reports"))
@@ -283,11 +324,12 @@ int th_api_post_report(const th_api_req *r, th_api_resp *out)
         return 0;
     char before[4400], after[4400];
     int64_t bytes;
+    bool dry_run = false;
     th_measure_opts o;
     th_measure_opts_default(&o);
     if (upload_of(r, out, &b, "before", true, before, sizeof before, &bytes) == 0 &&
         upload_of(r, out, &b, "after", true, after, sizeof after, &bytes) == 0 &&
-        options(&b, &o, out) == 0) {
+        options(&b, &o, &dry_run, out) == 0) {
         o.before_path = before;
         o.after_path = after;
         th_report_draft d;
@@ -297,6 +339,8 @@ int th_api_post_report(const th_api_req *r, th_api_resp *out)
         th_cmd c = {.type = TH_CMD_REPORT_ADD};
         if (th_report_draft_make(r->db, id, &o, &d, &c.report, &e))
             measure_failed(out, &e, d.measured ? &d.run : NULL, before, after);
+        else if (dry_run)
+            draft_answer(out, p.id, &c.report, &d, before, after);
         else
             th_api_submit(r, out, &c, 201);
         th_report_draft_free(&d);

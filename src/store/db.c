@@ -423,6 +423,9 @@ static const char *const migrations[] = {
     "CREATE INDEX log_entries_move ON log_entries (json_extract(entry, '$.move'))"
     "  WHERE iif(json_valid(entry), json_extract(entry, '$.type'), NULL) IN"
     "  ('transfer', 'retire');",
+    /* 21: a serial's history: the trades' and moves' ranges by their first serial */
+    "CREATE INDEX trade_parts_first ON trade_parts (first);"
+    "CREATE INDEX move_parts_first ON move_parts (first);",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

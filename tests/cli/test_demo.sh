@@ -19,11 +19,11 @@ cp "$D/out" "$D/a.json"
 [ "$(json 'o.logins.map(l=>l.role).sort().join()' <"$D/a.json")" = "holder,operator,owner,verifier" ] && ok || bad "demo: one login per role"
 [ "$(json 'o.logins.every(l=>l.password.length>=20)' <"$D/a.json")" = true ] && ok || bad "demo: strong passwords"
 [ "$(json 'o.trades>100' <"$D/a.json")" = true ] && ok || bad "demo: trading history"
-[ "$(ls "$D/a.db.inventories" | wc -l)" = 20 ] && ok || bad "demo: an inventory pair per county"
+[ "$(ls "$D/a.db.inventories"/*.gpkg | wc -l)" = 20 ] && ok || bad "demo: an inventory pair per county (GeoPackage)"
 expect 0 demo-check -- "$T" --db "$D/a.db" check
 expect 0 demo-log-verify -- "$T" --db "$D/a.db" log verify
 expect 0 demo-projects -- "$T" --db "$D/a.db" project list --json
-[ "$(json 'o.projects.length' <"$D/out")" = 10 ] && ok || bad "demo: ten county projects"
+[ "$(json 'o.projects.length' <"$D/out")" = 11 ] && ok || bad "demo: ten county projects and one without a report"
 [ "$(sqlite3 "$D/a.db" "SELECT count(*) FROM reports WHERE status = 'issued'")" = 10 ] && ok || bad "demo: ten reports issued"
 expect 0 demo-bars -- "$T" --db "$D/a.db" bars SGFC-2024 --interval 1d --json
 [ "$(json 'o.bars.map(b=>b.start).join()' <"$D/out")" = "2026-11-23,2026-11-24,2026-11-25,2026-11-26,2026-11-27,2026-11-30" ] && ok || bad "demo: weekdays before today, and today: $(json 'o.bars.map(b=>b.start).join()' <"$D/out")"

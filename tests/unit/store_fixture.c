@@ -36,6 +36,7 @@ static const char *const undo[] = {
     [17] = "DROP TABLE tokens; DROP TABLE users;",
     [18] = "ALTER TABLE tokens DROP COLUMN expires_at; ALTER TABLE tokens DROP COLUMN kind;",
     [19] = "DROP INDEX log_entries_move;",
+    [20] = "DROP INDEX trade_parts_first; DROP INDEX move_parts_first;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# scripts/demo.sh — `make run`: the main job until the server exists. Generates the synthetic
+# scripts/tour.sh — `make tour`: the command line, step by step. Generates the synthetic
 # Shaoguan demo inventory (two surveys five years apart, as CSV and GeoPackage) in ./demo and
 # measures it: the report by county; then registers it (demo/registry.db): a project, its report
 # (by owner) verified, credits issued, the owners set to share the sales, credits sold on the

@@ -8,6 +8,11 @@
 # fetched from elsewhere at run time: the app works offline.
 set -eu
 cd "$(dirname "$0")/.."
+# npm trusts the CAs the system trusts (Debian's store, with any local CA a network requires),
+# as apt and curl do, rather than only its own list
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+    export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
 if [ ! -f web/node_modules/.package-lock.json ] ||
     [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
     echo "tanhui: installing the web app's npm packages (web/package-lock.json)" >&2

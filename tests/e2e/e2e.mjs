@@ -106,6 +106,9 @@ await test('overview', async (page) => {
   check(issued.includes(groupInt(supply.issued)), `issued shows ${issued}, the registry ${supply.issued}`);
   check((await page.textContent('#fig-retired .figure-value')).includes(groupInt(supply.retired)), 'retired exact');
   check((await page.textContent('#fig-buffer .figure-value')).includes(groupInt(supply.buffer)), 'buffer exact');
+  const reports = (await api('/reports?limit=1000')).reports.filter((r) => r.status !== 'rejected');
+  const measured = Math.floor(reports.reduce((s, r) => s + r.net_tco2e, 0));
+  check((await page.textContent('#fig-measured .figure-value')).includes(groupInt(measured)), 'removals measured, exact');
   check((await page.textContent('#checkpoint')).startsWith('tanhui.local/registry'), 'the checkpoint shown');
   await page.waitForSelector('#price-chart[data-ready] canvas');
 });

@@ -8,10 +8,12 @@ import { el, figure, link, section, table } from '../ui.js';
 
 export async function overview(main) {
   const [supply, reports, instruments, retirements, checkpoint] = await Promise.all([
-    api('/supply'), api('/reports?status=issued&limit=1000'), api('/instruments'),
+    api('/supply'), api('/reports?limit=1000'), api('/instruments'),
     api('/retirements?limit=5'), api('/log/checkpoint', { text: true }),
   ]);
-  const measured = reports.reports.reduce((s, r) => s + Math.floor(r.net_tco2e), 0);
+  // net removals of every report not rejected (submitted, verified or issued), whole tonnes
+  const measured = Math.floor(reports.reports.filter((r) => r.status !== 'rejected')
+    .reduce((s, r) => s + r.net_tco2e, 0));
   const fig = (key, n, id) => figure(t(key), tonnes(n), abbrev(n), id);
   main.append(
     el('h1', {}, t('overview.title')),

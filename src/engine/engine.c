@@ -458,9 +458,17 @@ static int run(th_engine *en, const th_cmd *c, const char *now, th_buf *out, th_
     case TH_CMD_REPORT_ADD:
         return th_report_add(en->db, &c->report, now, out, ev, e);
     case TH_CMD_TRANSFER:
-        return th_transfer(en->db, &c->move, now, out, ev, e);
-    case TH_CMD_RETIRE:
-        return th_retire(en->db, &c->move, now, out, ev, e);
+    case TH_CMD_RETIRE: {
+        /* the move's entry comes after the batch's entries so far: its index is known now */
+        th_move m = c->move;
+        int64_t size = 0;
+        if (en->logging && th_log_size(en->db, &size, e))
+            return -1;
+        m.has_log_index = en->logging;
+        m.log_index = size + (int64_t)en->npend;
+        return c->type == TH_CMD_TRANSFER ? th_transfer(en->db, &m, now, out, ev, e)
+                                          : th_retire(en->db, &m, now, out, ev, e);
+    }
     case TH_CMD_CASH_DEPOSIT:
         return th_cash_deposit(en->db, c->cash.account ? c->cash.account : "", c->cash.amount,
                                c->cash.reference, now, out, ev, e);

@@ -37,7 +37,7 @@ typedef struct {
     const char *from_name, *to_name;
     const char *beneficiary, *reason, *jurisdiction; /* jurisdiction NULL: none */
     char registry[16];
-    int64_t log_index; /* its entry in the transparency log; -1: not known (before commit) */
+    int64_t log_index; /* its entry in the transparency log; -1: none (a move made unlogged) */
     part *parts;
     size_t nparts, capparts;
 } certificate;
@@ -264,8 +264,13 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
 
     sqlite3_stmt *st;
     if (th_db_stmt(db, "INSERT INTO moves (kind, from_id, to_id, quantity, beneficiary, reason,"
-                          " jurisdiction, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, e))
+                          " jurisdiction, created_at, log_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   &st, e))
         return -1;
+    if (m->has_log_index)
+        sqlite3_bind_int64(st, 9, m->log_index);
+    else
+        sqlite3_bind_null(st, 9);
     sqlite3_bind_text(st, 1, retire ? "retirement" : "transfer", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, from.id);
     if (retire)
@@ -330,9 +335,10 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
     block_row rows[64];
     int64_t left = qty;
     int64_t done = 0;
-    certificate cert = {.id = mid, .log_index = -1, .qty = qty, .retirement = retire, .date = now,
-                        .from_id = from.id, .to_id = to.id, .from_name = from.name,
-                        .to_name = to.name, .beneficiary = m->beneficiary, .reason = m->reason,
+    certificate cert = {.id = mid, .log_index = m->has_log_index ? m->log_index : -1,
+                        .qty = qty, .retirement = retire, .date = now, .from_id = from.id,
+                        .to_id = to.id, .from_name = from.name, .to_name = to.name,
+                        .beneficiary = m->beneficiary, .reason = m->reason,
                         .jurisdiction = m->jurisdiction};
     int rc = -1;
     for (;;) {
@@ -412,7 +418,7 @@ int th_certificate_json(th_db *db, const char *ref, th_buf *out, th_err *e)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "id", ref, strlen(ref), "not an id");
     sqlite3_stmt *st;
     if (th_db_stmt(db, "SELECT m.kind, m.created_at, a.id, a.name, t.id, t.name, m.beneficiary,"
-                          " m.reason, m.jurisdiction, m.quantity FROM moves m"
+                          " m.reason, m.jurisdiction, m.quantity, m.log_index FROM moves m"
                           " JOIN accounts a ON a.id = m.from_id"
                           " LEFT JOIN accounts t ON t.id = m.to_id WHERE m.id = ?", &st, e))
         return -1;
@@ -435,20 +441,9 @@ int th_certificate_json(th_db *db, const char *ref, th_buf *out, th_err *e)
         .reason = (const char *)sqlite3_column_text(st, 7),
         .jurisdiction = (const char *)sqlite3_column_text(st, 8),
         .qty = sqlite3_column_int64(st, 9),
+        .log_index = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10),
     };
     th_registry_code(db, c.registry);
-    /* the entry that logged the move (the partial index log_entries_move finds it) */
-    sqlite3_stmt *ls;
-    if (th_db_stmt(db, "SELECT idx FROM log_entries WHERE iif(json_valid(entry),"
-                          " json_extract(entry, '$.type'), NULL) IN ('transfer', 'retire')"
-                          " AND json_extract(entry, '$.move') = ?",
-                   &ls, e)) {
-        th_db_done(db, st);
-        return -1;
-    }
-    sqlite3_bind_int64(ls, 1, id);
-    c.log_index = sqlite3_step(ls) == SQLITE_ROW ? sqlite3_column_int64(ls, 0) : -1;
-    th_db_done(db, ls);
     sqlite3_stmt *ps;
     if (th_db_stmt(db, "SELECT project_id, vintage, first, last FROM move_parts WHERE"
                           " move_id = ? ORDER BY first", &ps, e)) {

@@ -16,6 +16,7 @@
 #include "store/db.h"
 #include "store/page.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct {
@@ -25,6 +26,10 @@ typedef struct {
     int vintage;                    /* 0: any */
     const char *serials;            /* NULL: lowest first; else one block's text */
     const char *beneficiary, *reason, *jurisdiction; /* retirements */
+    /* set by the engine, not by callers: the index the move's log entry will have (entries are
+     * appended in commit order, one per command), kept on the move for its certificate's proof */
+    bool has_log_index;
+    int64_t log_index;
 } th_move;
 
 int th_transfer(th_db *db, const th_move *m, const char *now, th_buf *out, th_cjson *ev,

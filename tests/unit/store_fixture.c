@@ -37,6 +37,10 @@ static const char *const undo[] = {
     [18] = "ALTER TABLE tokens DROP COLUMN expires_at; ALTER TABLE tokens DROP COLUMN kind;",
     [19] = "DROP INDEX log_entries_move;",
     [20] = "DROP INDEX trade_parts_first; DROP INDEX move_parts_first;",
+    [21] = "CREATE INDEX log_entries_move ON log_entries (json_extract(entry, '$.move'))"
+           "  WHERE iif(json_valid(entry), json_extract(entry, '$.type'), NULL) IN"
+           "  ('transfer', 'retire');"
+           "ALTER TABLE moves DROP COLUMN log_index;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

@@ -7,6 +7,7 @@
 #include "carbon/params_default.h"
 #include "engine/engine.h"
 #include "engine/log_replay.h"
+#include "ledger/moves.h"
 #include "log/checkpoints.h"
 #include "log/log_store.h"
 #include "log/log_verify.h"
@@ -165,6 +166,15 @@ TEST(log_entries_one_per_change)
     entry(db, 16, &b);
     CHECK_CONTAINS(b.p, "\"amount_fen\":50,\"cash_move\":2,\"reference\":null,\"request\":");
     CHECK_CONTAINS(b.p, "\"type\":\"cash.withdraw\"}");
+    /* a certificate names its move's entry: the transfer's 10 and, past the refused transfer
+     * of the same batch (whose entry went with it), the retirement's 11 */
+    th_buf_reset(&b);
+    th_err ce;
+    CHECK_INT(th_certificate_json(db, "1", &b, &ce), 0);
+    CHECK_CONTAINS(b.p, "\"log_index\":10}");
+    th_buf_reset(&b);
+    CHECK_INT(th_certificate_json(db, "2", &b, &ce), 0);
+    CHECK_CONTAINS(b.p, "\"log_index\":11}");
     th_buf_free(&b);
 
     /* the replay gives the same registry, and a changed row is named */

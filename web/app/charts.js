@@ -18,3 +18,9 @@ export async function chart(box, option) {
 
 export const GREEN = '#1f7a4d';
 export const RED = '#c0392b';
+
+// Text for a tooltip formatter (ECharts renders it as HTML): names from inventories and
+// parameter tables are the users' own text, never markup.
+export function esc(s) {
+  return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -2,7 +2,7 @@
 // geometry (no tile server), carbon by owner and by forest type, its monitoring reports with
 // their inputs' hashes, its issuances with their serial blocks, its beneficiaries and payouts.
 import { api } from '../api.js';
-import { chart, GREEN } from '../charts.js';
+import { chart, esc, GREEN } from '../charts.js';
 import { abbrev, currentLang, int, money, t, time, tonnes } from '../i18n.js';
 import { el, figure, link, section, table } from '../ui.js';
 
@@ -89,7 +89,7 @@ function drawMap(box, parcels) {
   }));
   const max = Math.max(1, ...data.map((d) => Math.abs(d.value)));
   chart(box, {
-    tooltip: { formatter: (p) => `${p.data.name}<br>${tonnes(Math.round(p.data.value))}` },
+    tooltip: { formatter: (p) => `${esc(p.data.name)}<br>${esc(tonnes(Math.round(p.data.value[2])))}` },
     xAxis: { type: 'value', scale: true, show: false }, yAxis: { type: 'value', scale: true, show: false },
     grid: { left: 5, right: 5, top: 5, bottom: 5 },
     visualMap: { min: -max, max, dimension: 2, inRange: { color: ['#c0392b', '#f3efe0', GREEN] },
@@ -113,7 +113,7 @@ function drawTypes(box, parcels) {
   }
   const rows = [...by].map(([key, change]) => ({ key, change_tco2e: change }));
   chart(box, {
-    tooltip: { trigger: 'item', formatter: (p) => `${p.name}: ${tonnes(Math.round(p.value))} (${p.percent}%)` },
+    tooltip: { trigger: 'item', formatter: (p) => esc(`${p.name}: ${tonnes(Math.round(p.value))} (${p.percent}%)`) },
     series: [{ type: 'pie', radius: ['35%', '70%'],
       data: rows.filter((r) => r.change_tco2e > 0).map((r) => ({ name: r.key, value: r.change_tco2e })) }],
   });

@@ -24,6 +24,7 @@
 #include "server/users.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -283,6 +284,15 @@ int th_cmd_demo(const th_global *g, int argc, char **argv)
                    strerror(errno));
         return th_cli_fail(&e);
     }
+    /* the reports record their inputs' paths, and the server reads them again for the maps:
+     * absolute, so that they hold from wherever it is started */
+    char abs[PATH_MAX];
+    if (!realpath(dir, abs) || strlen(abs) > 4000) {
+        th_fail_at(&e, TH_EIO, dir, 0, NULL, NULL, 0, "cannot resolve the directory: %s",
+                   strerror(errno));
+        return th_cli_fail(&e);
+    }
+    snprintf(dir, sizeof dir, "%s", abs);
     int64_t now;
     if (th_cli_now(now_s, &e) || th_utc_parse(now_s, &now))
         return th_cli_fail(&e);
@@ -335,10 +345,10 @@ int th_cmd_demo(const th_global *g, int argc, char **argv)
         th_buf_printf(&out,
                       "made the demo registry %s: %lld parcels in 10 county projects (their "
                       "inventories in %s),\n%lld commands in the log, %lld trades over %lld "
-                      "days\n"
+                      "trading day%s and today\n"
                       "demo logins (the passwords are shown only now):\n",
                       g->db, (long long)parcels, dir, (long long)d.commands, (long long)d.trades,
-                      (long long)days);
+                      (long long)days, days == 1 ? "" : "s");
         for (int i = 0; i < 4; i++)
             th_buf_printf(&out, "  %-8s  %-8s  password %s  (%s, %s)\n", logins[i].role,
                           logins[i].name, pw[i], logins[i].zh, logins[i].account);

@@ -25,6 +25,8 @@ expect 0 demo-log-verify -- "$T" --db "$D/a.db" log verify
 expect 0 demo-projects -- "$T" --db "$D/a.db" project list --json
 [ "$(json 'o.projects.length' <"$D/out")" = 11 ] && ok || bad "demo: ten county projects and one without a report"
 [ "$(sqlite3 "$D/a.db" "SELECT count(*) FROM reports WHERE status = 'issued'")" = 10 ] && ok || bad "demo: ten reports issued"
+expect 0 demo-report -- "$T" --db "$D/a.db" report show 1 --json
+has "$D/out" "\"path\":\"$(cd "$D" && pwd -P)/a.db.inventories/" "demo: a report names its inventories by absolute path (the maps read them again)"
 expect 0 demo-bars -- "$T" --db "$D/a.db" bars SGFC-2024 --interval 1d --json
 [ "$(json 'o.bars.map(b=>b.start).join()' <"$D/out")" = "2026-11-23,2026-11-24,2026-11-25,2026-11-26,2026-11-27,2026-11-30" ] && ok || bad "demo: weekdays before today, and today: $(json 'o.bars.map(b=>b.start).join()' <"$D/out")"
 expect 0 demo-book -- "$T" --db "$D/a.db" book SGFC-2024 --json

@@ -43,7 +43,7 @@ async function serialView(s) {
           el('dt', {}, t('col.quantity')), el('dd', {}, int(b.quantity)),
           el('dt', {}, t('col.state')), el('dd', { id: 'block-state' }, t(`state.${b.state}`)),
           el('dt', {}, t('col.holder')), el('dd', {}, b.account.name))),
-      section(t('registry.history', { n: int(r.serial) }), table(
+      section(t('registry.history', { n: String(r.serial) }), table(
         [t('col.date'), t('col.event'), t('col.detail')],
         r.history.map((h) => [time(h.time), t(`event.${h.kind}`), detail(h)]), { empty: t('empty') })));
   } catch (err) {

@@ -226,7 +226,9 @@ static int build(th_demo *d, int64_t parcels, uint64_t seed, const char *dir, in
     return rc;
 }
 
-static void remove_made(const char *db, const char *key)
+/* After a failure: the database, its key, the inventories written, and their directory when the
+ * demo made it. */
+static void remove_made(const char *db, const char *key, const char *dir, bool made_dir)
 {
     static const char *const tails[] = {"", "-wal", "-shm", "-journal"};
     char p[4200];
@@ -236,6 +238,13 @@ static void remove_made(const char *db, const char *key)
     }
     if (key[0])
         unlink(key);
+    for (int i = 0; i < TH_GEN_COUNTIES; i++)
+        for (int k = 0; k < 2; k++) {
+            snprintf(p, sizeof p, "%s/%s-%s.gpkg", dir, th_gen_county(i), k ? "2024" : "2019");
+            unlink(p);
+        }
+    if (made_dir)
+        rmdir(dir);
 }
 
 int th_cmd_demo(const th_global *g, int argc, char **argv)
@@ -279,7 +288,8 @@ int th_cmd_demo(const th_global *g, int argc, char **argv)
                    "too long");
         return th_cli_fail(&e);
     }
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+    bool made_dir = mkdir(dir, 0755) == 0;
+    if (!made_dir && errno != EEXIST) {
         th_fail_at(&e, TH_EIO, dir, 0, NULL, NULL, 0, "cannot make the directory: %s",
                    strerror(errno));
         return th_cli_fail(&e);
@@ -300,9 +310,13 @@ int th_cmd_demo(const th_global *g, int argc, char **argv)
     th_note_signer key;
     char key_path[TH_KEY_PATH_MAX] = "";
     th_db *db = NULL;
-    if (th_cli_key_create(g->db, NULL, TH_LOG_ORIGIN, &key, key_path, &e) ||
-        th_db_open(g->db, TH_DB_CREATE, &db, &e)) {
-        remove_made(g->db, key_path);
+    if (th_cli_key_create(g->db, NULL, TH_LOG_ORIGIN, &key, key_path, &e)) {
+        remove_made(g->db, "", dir, made_dir); /* a key file already there is not ours */
+        return th_cli_fail(&e);
+    }
+    if (th_db_open(g->db, TH_DB_CREATE, &db, &e)) {
+        OPENSSL_cleanse(&key, sizeof key);
+        remove_made(g->db, key_path, dir, made_dir);
         return th_cli_fail(&e);
     }
     th_demo d = {.db = db, .rng = (uint64_t)seed * 2654435761u + 1, .days = (int)days};
@@ -324,7 +338,7 @@ int th_cmd_demo(const th_global *g, int argc, char **argv)
     }
     th_db_close(db);
     if (rc != 0) {
-        remove_made(g->db, key_path);
+        remove_made(g->db, key_path, dir, made_dir);
         return th_cli_fail(&e);
     }
     json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:[]}", "db", g->db, "inventories", dir,

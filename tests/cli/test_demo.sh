@@ -68,6 +68,16 @@ has "$D/err" "--days 1..30" "demo: --days range said"
 [ -e "$D/d.db" ] && bad "demo: a bad call made a database" || ok
 expect 2 demo-parcels -- "$T" --db "$D/d.db" demo --parcels lots
 expect 2 demo-arg -- "$T" --db "$D/d.db" demo extra
+# a failure half way (an inventory cannot be written) leaves no database, key or inventory behind
+mkdir -p "$D/e.db.inventories/乐昌市-2019.gpkg"
+touch "$D/e.db.inventories/mine.txt"
+expect 1 demo-halfway -- "$T" --db "$D/e.db" demo --parcels 600 --days 1
+[ ! -e "$D/e.db" ] && [ ! -e "$D/e.db.key" ] && ok || bad "demo: a failed demo left its database or key"
+[ "$(ls "$D/e.db.inventories" | sort | tr '\n' ' ')" = "mine.txt 乐昌市-2019.gpkg " ] && ok || bad "demo: a failed demo left inventories: $(ls "$D/e.db.inventories")"
+# and the directory it made itself goes too
+touch "$D/f.db.key"
+expect 2 demo-key -- "$T" --db "$D/f.db" demo --parcels 600 --days 1
+[ ! -e "$D/f.db" ] && [ ! -e "$D/f.db.inventories" ] && [ -e "$D/f.db.key" ] && ok || bad "demo: a refused key left the directory, or took the file that was there"
 expect 0 demo-help -- "$T" help demo
 has "$D/out" "usage: tanhui [--db PATH] demo" "help demo"
 

@@ -28,6 +28,11 @@ spawnSync(tanhui, ['--db', db, 'demo', '--json'], { stdio: 'ignore' });
 const port = 30000 + (process.pid % 20000);
 const base = `http://127.0.0.1:${port}`;
 const server = spawn(tanhui, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--web', web], { stdio: 'ignore' });
+// a run that fails still stops its server and removes its files
+process.on('exit', () => {
+  server.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
 for (let i = 0; ; i++) {
   try { await fetch(`${base}/api/v1/supply`); break; } catch { if (i > 100) throw new Error('no server'); await new Promise((r) => setTimeout(r, 100)); }
 }

@@ -39,6 +39,11 @@ const server = spawn(tanhui, ['--db', db, 'serve', '--listen', `127.0.0.1:${port
   { stdio: ['ignore', 'ignore', 'pipe'] });
 let serverLog = '';
 server.stderr.on('data', (d) => { serverLog += d; });
+// a run that fails still stops its server and removes its files
+process.on('exit', () => {
+  server.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
 
 async function api(path, opts = {}) {
   const r = await fetch(`${base}/api/v1${path}`, opts);

@@ -24,8 +24,6 @@ typedef struct {
     int32_t date;       /* day number */
     int32_t type;       /* index into the parameter table; -1 when unknown */
     int32_t match;      /* index of the same parcel in the other survey, or -1 (set by the join) */
-    uint32_t ring_at;   /* its outline: points [ring_at, ring_at + ring_len) of the set's rings */
-    uint32_t ring_len;  /* 0: none (not asked for, or the file has no geometry) */
     uint32_t key_len;
     uint32_t group_len;
     uint8_t bad;
@@ -38,7 +36,14 @@ typedef struct {
     char *file;         /* the name used in messages */
     void *keep;         /* what strings may point into, released with the set */
     void (*keep_free)(void *keep);
-    double *ring_xy;    /* outline points (x, y pairs), when the reader was asked to keep them */
+    /* outlines, only when the reader was asked to keep them (the map's), beside the parcels
+     * rather than in them, which the measurement's loops walk: parcel i's points are
+     * ring_xy[2 * ring_of[i].at ...] (ring_of[i].len of them; 0: none) */
+    struct th_ring_ref {
+        uint32_t at, len;
+    } *ring_of;
+    size_t ring_of_cap;
+    double *ring_xy;
     size_t ring_n, ring_cap; /* points used; doubles allocated */
     uint64_t *index;    /* by key (carbon/measure.c), built once */
     size_t index_mask;
@@ -49,6 +54,8 @@ void th_parcel_set_free(th_parcel_set *s);
 th_parcel *th_parcel_set_push(th_parcel_set *s);
 /* Give the last parcel pushed an outline of n points (x, y pairs). */
 void th_parcel_set_ring(th_parcel_set *s, const double *xy, size_t n);
+/* Parcel i's outline: its points (x, y pairs), *n of them; NULL when it has none. */
+const double *th_parcel_ring(const th_parcel_set *s, size_t i, size_t *n);
 /* Empty the set of parcels (and their arena); what it keeps alive stays. */
 void th_parcel_set_clear(th_parcel_set *s);
 

@@ -46,9 +46,10 @@ static int inputs(json_t *m, th_measure_opts *o, th_err *e)
     return 0;
 }
 
-static void parcel(th_json *j, const th_params *params, const th_parcel_set *s, const th_parcel *p,
+static void parcel(th_json *j, const th_params *params, const th_parcel_set *s, size_t i,
                    double change)
 {
+    const th_parcel *p = &s->v[i];
     th_json_obj_begin(j);
     th_json_key(j, "key");
     th_json_strn(j, p->key, p->key_len);
@@ -67,14 +68,15 @@ static void parcel(th_json *j, const th_params *params, const th_parcel_set *s, 
     th_json_double(j, change);
     th_json_key(j, "area_ha");
     th_json_double(j, p->area_ha);
-    if (p->ring_len) {
+    size_t n;
+    const double *xy = th_parcel_ring(s, i, &n);
+    if (xy) {
         th_json_key(j, "ring");
         th_json_arr_begin(j);
-        for (uint32_t k = 0; k < p->ring_len; k++) {
-            const double *xy = s->ring_xy + 2 * (size_t)(p->ring_at + k);
+        for (size_t k = 0; k < n; k++) {
             th_json_arr_begin(j);
-            th_json_double(j, xy[0]);
-            th_json_double(j, xy[1]);
+            th_json_double(j, xy[2 * k]);
+            th_json_double(j, xy[2 * k + 1]);
             th_json_arr_end(j);
         }
         th_json_arr_end(j);
@@ -140,14 +142,16 @@ int th_parcel_map_json(th_db *db, const char *ref, th_buf *out, th_err *e)
         th_json_arr_begin(&j);
         const th_measure *ms = &run.m;
         for (size_t i = 0; i < ms->norder; i++) {
-            const th_parcel *b =
-                ms->order_before[i] >= 0 ? &run.before.v[ms->order_before[i]] : NULL;
-            const th_parcel *a = ms->order_after[i] >= 0 ? &run.after.v[ms->order_after[i]] : NULL;
-            double change = (a ? a->stock_tco2e : 0) - (b ? b->stock_tco2e : 0);
-            if (a && (a->ring_len || !b || !b->ring_len))
-                parcel(&j, params, &run.after, a, change);
+            int32_t bi = ms->order_before[i], ai = ms->order_after[i];
+            double change = (ai >= 0 ? run.after.v[ai].stock_tco2e : 0) -
+                            (bi >= 0 ? run.before.v[bi].stock_tco2e : 0);
+            /* the latest survey's record, unless only the earlier one has an outline */
+            size_t n = 0;
+            if (ai >= 0 && (th_parcel_ring(&run.after, (size_t)ai, &n) || bi < 0 ||
+                            !th_parcel_ring(&run.before, (size_t)bi, &n)))
+                parcel(&j, params, &run.after, (size_t)ai, change);
             else
-                parcel(&j, params, &run.before, b, change);
+                parcel(&j, params, &run.before, (size_t)bi, change);
         }
         th_json_arr_end(&j);
         th_json_obj_end(&j);

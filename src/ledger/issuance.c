@@ -45,8 +45,8 @@ void th_registry_code(th_db *db, char out[16])
     }
 }
 
-static void block_serial(th_db *db, int64_t project, int vintage, int64_t first, int64_t last,
-                         char out[TH_SERIAL_TEXT_MAX])
+void th_block_serial(th_db *db, int64_t project, int vintage, int64_t first, int64_t last,
+                     char out[TH_SERIAL_TEXT_MAX])
 {
     th_block b;
     memset(&b, 0, sizeof b);
@@ -87,7 +87,7 @@ static void json_block(th_json *j, th_db *db, int64_t project, int vintage, int6
                        int64_t last, const char *state, int64_t account)
 {
     char serial[TH_SERIAL_TEXT_MAX];
-    block_serial(db, project, vintage, first, last, serial);
+    th_block_serial(db, project, vintage, first, last, serial);
     th_json_obj_begin(j);
     th_json_key(j, "serial");
     th_json_str(j, serial);

@@ -16,10 +16,14 @@
 #include "base/buf.h"
 #include "base/cjson.h"
 #include "base/err.h"
+#include "ledger/serial.h"
 #include "store/db.h"
 
 /* The registry's code in serial numbers (meta registry_code, "SGFC"). */
 void th_registry_code(th_db *db, char out[16]);
+/* A serial range's text in this registry: "SGFC-P0007-2024-000000001-000000100". */
+void th_block_serial(th_db *db, int64_t project, int vintage, int64_t first, int64_t last,
+                     char out[TH_SERIAL_TEXT_MAX]);
 
 /* Push onto arr (NULL: nothing) a serial range of a log event: {"account" (left out when 0),
  * "first", "last", "project", "vintage"}. */

@@ -10,20 +10,11 @@
 
 #include <string.h>
 
-static void serial_text(const char *registry, int64_t project, int vintage, int64_t first,
-                        int64_t last, char out[TH_SERIAL_TEXT_MAX])
-{
-    th_block b = {.vintage = vintage, .first = first, .last = last};
-    memcpy(b.registry, registry, sizeof b.registry);
-    th_project_code(project, b.project);
-    th_block_format(&b, out);
-}
-
-static void range(th_json *j, const char *registry, int64_t project, int vintage, int64_t first,
-                  int64_t last, const char *role)
+static void range(th_json *j, th_db *db, int64_t project, int vintage, int64_t first, int64_t last,
+                  const char *role)
 {
     char s[TH_SERIAL_TEXT_MAX];
-    serial_text(registry, project, vintage, first, last, s);
+    th_block_serial(db, project, vintage, first, last, s);
     th_json_obj_begin(j);
     th_json_key(j, "serial");
     th_json_str(j, s);
@@ -43,8 +34,6 @@ int th_issuances_json(th_db *db, const char *ref, th_buf *out, th_err *e)
     th_project p;
     if (th_project_find(db, ref, &p, e))
         return -1;
-    char registry[16];
-    th_registry_code(db, registry);
     sqlite3_stmt *st;
     if (th_db_stmt(db,
                    "SELECT i.id, i.report_id, i.vintage, i.first, i.last, i.quantity,"
@@ -82,9 +71,9 @@ int th_issuances_json(th_db *db, const char *ref, th_buf *out, th_err *e)
         /* the owner's credits first, then the pooled buffer's (issuance.c) */
         if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
             if (owner > 0)
-                range(&j, registry, p.id, vintage, first, first + owner - 1, "owner");
+                range(&j, db, p.id, vintage, first, first + owner - 1, "owner");
             if (first + owner <= last)
-                range(&j, registry, p.id, vintage, first + owner, last, "buffer");
+                range(&j, db, p.id, vintage, first + owner, last, "buffer");
         }
         th_json_arr_end(&j);
         th_json_obj_end(&j);
@@ -191,22 +180,18 @@ static int history(th_db *db, int64_t n, int64_t issuance, int64_t from, th_json
 
 int th_serial_json(th_db *db, const char *ref, th_buf *out, th_err *e)
 {
-    /* a serial's text ends in its block's last number: take the digits at the end */
-    size_t len = strlen(ref), k = len;
-    while (k > 0 && ref[k - 1] >= '0' && ref[k - 1] <= '9')
-        k--;
+    /* a number, or a block's text (its first number) */
+    size_t len = strlen(ref);
     int64_t n;
-    if (k == len || th_parse_int64(ref + k, len - k, 1, TH_SERIAL_MAX, &n))
-        return th_fail_at(e, TH_EINPUT, NULL, 0, "serial", ref, len,
-                          "a serial number is a whole number from 1 (or a block's text)");
-    if (k > 0 && ref[k - 1] == '-') {
-        /* "...-000000001-000000052": the block's first number */
-        size_t m = k - 1;
-        while (m > 0 && ref[m - 1] >= '0' && ref[m - 1] <= '9')
-            m--;
-        int64_t first;
-        if (m < k - 1 && th_parse_int64(ref + m, k - 1 - m, 1, TH_SERIAL_MAX, &first) == 0)
-            n = first;
+    if (th_parse_int64(ref, len, 1, TH_SERIAL_MAX, &n) != 0) {
+        th_block blk;
+        th_err pe;
+        if (th_block_parse(ref, len, &blk, &pe) != 0)
+            return th_fail_at(e, TH_EINPUT, NULL, 0, "serial", ref, len,
+                              "a serial number is a whole number from 1, or a block's text like "
+                              "SGFC-P0001-2024-000000001-000000100 (%s)",
+                              pe.msg);
+        n = blk.first;
     }
     sqlite3_stmt *st;
     if (th_db_stmt(db,
@@ -224,13 +209,12 @@ int th_serial_json(th_db *db, const char *ref, th_buf *out, th_err *e)
         return th_fail_at(e, TH_EINPUT, NULL, 0, "serial", ref, len,
                           "no credit of the registry has this serial number");
     }
-    char registry[16], s[TH_SERIAL_TEXT_MAX];
-    th_registry_code(db, registry);
+    char s[TH_SERIAL_TEXT_MAX];
     int64_t project = sqlite3_column_int64(st, 0), first = sqlite3_column_int64(st, 2),
             last = sqlite3_column_int64(st, 3), issuance = sqlite3_column_int64(st, 8),
             from = sqlite3_column_int64(st, 9);
     int vintage = sqlite3_column_int(st, 1);
-    serial_text(registry, project, vintage, first, last, s);
+    th_block_serial(db, project, vintage, first, last, s);
     char code[24];
     th_project_code(project, code);
     th_json j;

@@ -129,15 +129,17 @@ int th_log_checkpoint(th_db *db, int64_t size, th_buf *out, th_err *e)
     return th_fail(e, TH_EINPUT, "no checkpoint was signed at size %lld", (long long)size);
 }
 
-int th_log_checkpoints_json(th_db *db, int64_t before, int64_t limit, th_buf *out, th_err *e)
+int th_log_checkpoints_json(th_db *db, const th_page *pg, th_buf *out, th_err *e)
 {
     sqlite3_stmt *st;
     if (th_db_stmt(db, "SELECT size, root, created_at FROM log_checkpoints WHERE size < ?"
                        " ORDER BY size DESC LIMIT ?",
                    &st, e))
         return -1;
-    sqlite3_bind_int64(st, 1, before > 0 ? before : INT64_MAX);
-    sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+    int64_t before, limit;
+    th_page_bounds(pg, &before, &limit);
+    sqlite3_bind_int64(st, 1, before);
+    sqlite3_bind_int64(st, 2, limit);
     th_json j;
     th_json_init(&j, out);
     th_json_obj_begin(&j);
@@ -163,11 +165,9 @@ int th_log_checkpoints_json(th_db *db, int64_t before, int64_t limit, th_buf *ou
     if (r != SQLITE_DONE)
         return th_db_fail(db, "cannot list the checkpoints", e);
     th_json_arr_end(&j);
-    th_json_key(&j, "next_cursor");
-    if (limit > 0 && n == limit && last > 0)
-        th_json_int(&j, last);
-    else
-        th_json_null(&j);
-    th_json_obj_end(&j);
+    th_buf_putc(out, ',');
+    /* a checkpoint of size 0 ends the list: nothing is below it */
+    th_page_cursor(last > 0 ? pg : NULL, n, last, out);
+    th_buf_putc(out, '}');
     return 0;
 }

@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "log/note.h"
 #include "store/db.h"
+#include "store/page.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,10 +35,9 @@ int th_log_sign(th_db *db, const th_note_signer *s, const char *now, int64_t *si
 /* The signed note of the checkpoint at `size` (-1: the latest), appended to out. */
 int th_log_checkpoint(th_db *db, int64_t size, th_buf *out, th_err *e)
     __attribute__((warn_unused_result));
-/* {"checkpoints": [{"size", "root" (hex), "created_at"}], "next_cursor"}: newest first, those
- * of size below `before` (0: all), at most `limit` (0: no limit); next_cursor is the size to
- * give as `before` for the next page, or null on the last. */
-int th_log_checkpoints_json(th_db *db, int64_t before, int64_t limit, th_buf *out, th_err *e)
+/* {"checkpoints": [{"size", "root" (hex), "created_at"}], "next_cursor"}: newest first, a page
+ * of them (store/page.h; the cursor is a size; pg NULL: all). */
+int th_log_checkpoints_json(th_db *db, const th_page *pg, th_buf *out, th_err *e)
     __attribute__((warn_unused_result));
 
 #endif

@@ -192,8 +192,11 @@ static int options(th_api_body *b, th_measure_opts *o, bool *dry_run, th_api_res
                 th_api_body_bad(b, key, "true or false is expected");
                 return -1;
             }
-            *(key[0] == 's' ? &o->skip_invalid : dry_run) =
-                json_is_true(v) || (t && !strcmp(t, "true"));
+            bool on = json_is_true(v) || (t && !strcmp(t, "true"));
+            if (strcmp(key, "dry_run") == 0)
+                *dry_run = on;
+            else
+                o->skip_invalid = on;
             continue;
         }
         char name[40], text[64];

@@ -28,8 +28,7 @@ int th_api_get_checkpoints(const th_api_req *r, th_api_resp *out)
     if (th_api_page_args(r, out, &pg, times))
         return 0;
     th_err e;
-    return th_api_answer(out, th_log_checkpoints_json(r->db, pg.before, pg.limit, &out->body, &e),
-                         &e);
+    return th_api_answer(out, th_log_checkpoints_json(r->db, &pg, &out->body, &e), &e);
 }
 
 int th_api_get_parcels(const th_api_req *r, th_api_resp *out)

@@ -10,16 +10,19 @@
  *                           `tanhui log prove --json` makes them
  *   ledger_slowdown_pct     durable transfers in batches of 1,000 (bench-ledger's grouped half)
  *                           with the log (an entry per transfer, a checkpoint signed per batch)
- *                           against without it: 9 pairs of runs on fresh databases, each pair
- *                           back to back; the median of the pairs' ratios (the throughputs
- *                           printed are each side's median)
+ *                           against without it: 9 pairs of runs (TANHUI_BENCH_PAIRS) on fresh
+ *                           databases, each pair back to back, in alternating order; the
+ *                           median of the pairs' ratios (the throughputs printed are each
+ *                           side's median)
  *
  * Prints one JSON line. The stored log lives in build/bench-data (or TANHUI_BENCH_DIR).
+ * TANHUI_BENCH_LANES=16|8|1 caps SHA-256's lanes (to compare the widths on one machine).
  * TANHUI_BENCH_ONLY=memory measures the first figure alone, TANHUI_BENCH_LEDGER=off|on runs one
  * side of the last (both to profile them). */
 #include "bench_registry.h"
 
 #include "base/mem.h"
+#include "base/sha256.h"
 #include "log/log_store.h"
 #include "log/merkle.h"
 #include "log/note.h"
@@ -195,6 +198,8 @@ int main(void)
                                                       : 10000;
     if (n < 2 || transfers < 1000)
         return 2;
+    if (getenv("TANHUI_BENCH_LANES"))
+        th_sha256_many_limit(atoi(getenv("TANHUI_BENCH_LANES")));
     mkdir("build", 0755);
     mkdir(dir, 0755);
     char path[600];
@@ -216,23 +221,33 @@ int main(void)
     th_err e;
     if (th_note_generate("bench.tanhui/log", &key, &e))
         return 1;
-    enum { PAIRS = 9 };
-    double off[PAIRS], on[PAIRS], ratio[PAIRS];
+    enum { PAIRS_MAX = 99 };
+    int PAIRS = getenv("TANHUI_BENCH_PAIRS") ? atoi(getenv("TANHUI_BENCH_PAIRS")) : 9;
+    if (PAIRS < 1 || PAIRS > PAIRS_MAX)
+        return 2;
+    double off[PAIRS_MAX], on[PAIRS_MAX], ratio[PAIRS_MAX];
     snprintf(path, sizeof path, "%s/tlog-ledger.db", dir);
     /* TANHUI_BENCH_LEDGER=off|on runs one side only (to profile it): the other reads 1 s */
     const char *side = getenv("TANHUI_BENCH_LEDGER");
     for (int k = 0; k < PAIRS; k++) {
         bool run_off = !side || strcmp(side, "on") != 0, run_on = !side || strcmp(side, "off");
-        off[k] = run_off ? ledger_run(path, false, &key, transfers) : 1;
-        on[k] = run_on ? ledger_run(path, true, &key, transfers) : 1;
+        /* every other pair runs the logged side first, so that neither side always follows
+         * the other (what the first run leaves in the OS's caches, the clock's drift) */
+        if (k % 2) {
+            on[k] = run_on ? ledger_run(path, true, &key, transfers) : 1;
+            off[k] = run_off ? ledger_run(path, false, &key, transfers) : 1;
+        } else {
+            off[k] = run_off ? ledger_run(path, false, &key, transfers) : 1;
+            on[k] = run_on ? ledger_run(path, true, &key, transfers) : 1;
+        }
         if (off[k] < 0 || on[k] < 0)
             return 1;
         ratio[k] = on[k] / off[k]; /* a pair runs back to back: the noise of the hour cancels */
     }
     th_db_unlink(path);
-    qsort(off, PAIRS, sizeof *off, by_value);
-    qsort(on, PAIRS, sizeof *on, by_value);
-    qsort(ratio, PAIRS, sizeof *ratio, by_value);
+    qsort(off, (size_t)PAIRS, sizeof *off, by_value);
+    qsort(on, (size_t)PAIRS, sizeof *on, by_value);
+    qsort(ratio, (size_t)PAIRS, sizeof *ratio, by_value);
     double t_off = off[PAIRS / 2], t_on = on[PAIRS / 2];
     printf("{\"bench\":\"tlog\",\"entries\":%lld,\"appends_per_sec\":%.0f,"
            "\"stored_appends_per_sec\":%.0f,\"proofs_per_sec\":%.0f,\"transfers\":%ld,"

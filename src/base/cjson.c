@@ -19,7 +19,10 @@ typedef struct {
     const char *key;
     th_cjson *value; /* NULL: the scalar at vals[off, off + len) */
     size_t off, len;
-    bool ascii;      /* the key is ASCII: compared with strcmp */
+    uint64_t pfx;    /* an ASCII key's first 8 bytes, big-endian, zero-padded: most keys of an
+                        event differ there, so sorting compares integers, not strings */
+    uint32_t klen;   /* the key's length */
+    bool ascii;      /* the key is ASCII: compared by pfx, then byte by byte */
     bool plain;      /* ... and needs no escaping: written as it is */
     bool bad;        /* the scalar was a string of invalid UTF-8 */
 } member;
@@ -36,6 +39,7 @@ struct th_cjson {
     member *m; /* object members, or array items (key NULL): m_in until it overflows */
     size_t n, cap;
     th_buf vals;
+    th_cjson *spare; /* emptied containers kept by th_cjson_reset, for th_cjson_set_array */
     member m_in[INLINE_MEMBERS];
     char text[];
 };
@@ -50,6 +54,7 @@ static th_cjson *make(kind k)
     v->m = v->m_in;
     v->n = 0;
     v->cap = INLINE_MEMBERS;
+    v->spare = NULL;
     th_buf_init(&v->vals);
     if (k == V_OBJECT || k == V_ARRAY)
         th_buf_reserve(&v->vals, 240);
@@ -103,13 +108,18 @@ static member *add(th_cjson *c, const char *key)
         }
     }
     bool plain = true, ascii = true;
-    for (const char *k = key; k && *k && ascii; k++) {
-        unsigned char u = (unsigned char)*k;
-        ascii = u < 0x80;
+    uint64_t pfx = 0;
+    size_t kl = 0;
+    for (; key && key[kl]; kl++) {
+        unsigned char u = (unsigned char)key[kl];
+        ascii &= u < 0x80;
         plain &= u >= 0x20 && u != '"' && u != '\\';
+        if (kl < 8)
+            pfx |= (uint64_t)u << (56 - 8 * kl);
     }
     member *m = &c->m[c->n++];
-    *m = (member){.key = key, .ascii = ascii, .plain = plain && ascii, .off = c->vals.len};
+    *m = (member){.key = key, .ascii = ascii, .plain = plain && ascii, .off = c->vals.len,
+                  .pfx = pfx, .klen = (uint32_t)kl};
     return m;
 }
 
@@ -186,13 +196,28 @@ void th_cjson_push_ints(th_cjson *arr, const char *const *keys, const int64_t *v
 {
     if (!arr)
         return;
-    /* keys plain and in order: the object's canonical bytes written at once */
-    bool sorted = true;
-    for (size_t i = 0; i < n && sorted; i++) {
-        for (const char *k = keys[i]; *k && sorted; k++)
-            sorted = (unsigned char)*k >= 0x20 && (unsigned char)*k < 0x80 && *k != '"' &&
-                     *k != '\\';
-        sorted = sorted && (i == 0 || strcmp(keys[i - 1], keys[i]) < 0);
+    /* keys plain and in order: the object's canonical bytes written at once. The callers pass
+     * the same static key arrays again and again: the last one found good is remembered, with
+     * its keys' lengths. */
+    static _Thread_local const char *const *good;
+    static _Thread_local size_t good_n, good_len[8];
+    bool sorted = keys == good && n == good_n;
+    size_t klen[8];
+    if (!sorted && n <= 8) {
+        sorted = true;
+        for (size_t i = 0; i < n && sorted; i++) {
+            size_t kl = 0;
+            for (const char *k = keys[i]; *k && sorted; k++, kl++)
+                sorted = (unsigned char)*k >= 0x20 && (unsigned char)*k < 0x80 && *k != '"' &&
+                         *k != '\\';
+            klen[i] = kl;
+            sorted = sorted && (i == 0 || strcmp(keys[i - 1], keys[i]) < 0);
+        }
+        if (sorted) {
+            good = keys;
+            good_n = n;
+            memcpy(good_len, klen, n * sizeof *klen);
+        }
     }
     if (!sorted) {
         th_cjson *o = th_cjson_object();
@@ -205,7 +230,7 @@ void th_cjson_push_ints(th_cjson *arr, const char *const *keys, const int64_t *v
     th_buf *b = &arr->vals;
     size_t need = 2;
     for (size_t i = 0; i < n; i++)
-        need += strlen(keys[i]) + 4 + 21;
+        need += good_len[i] + 4 + 21;
     th_buf_reserve(b, need);
     char *p = b->p + b->len, *start = p;
     *p++ = '{';
@@ -213,7 +238,7 @@ void th_cjson_push_ints(th_cjson *arr, const char *const *keys, const int64_t *v
         if (i)
             *p++ = ',';
         *p++ = '"';
-        size_t kl = strlen(keys[i]);
+        size_t kl = good_len[i];
         memcpy(p, keys[i], kl);
         p += kl;
         *p++ = '"';
@@ -245,10 +270,73 @@ void th_cjson_set_str(th_cjson *obj, const char *key, const char *s)
     }
 }
 
+/* Empty container v, moving its nested containers (emptied) and their spares onto *spare. */
+static void empty_into(th_cjson *v, th_cjson **spare)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        th_cjson *c = v->m[i].value;
+        if (c) {
+            empty_into(c, spare);
+            c->spare = *spare;
+            *spare = c;
+        }
+    }
+    while (v->spare) {
+        th_cjson *c = v->spare;
+        v->spare = c->spare;
+        c->spare = *spare;
+        *spare = c;
+    }
+    v->n = 0;
+    v->vals.len = 0;
+    if (v->vals.p)
+        v->vals.p[0] = '\0';
+}
+
+void th_cjson_reset(th_cjson *obj)
+{
+    if (!obj)
+        return;
+    th_cjson *spare = NULL;
+    empty_into(obj, &spare);
+    obj->spare = spare;
+}
+
+th_cjson *th_cjson_set_array(th_cjson *obj, const char *key)
+{
+    if (!obj)
+        return NULL;
+    th_cjson *a = obj->spare;
+    if (a) {
+        obj->spare = a->spare;
+        a->spare = NULL;
+        a->k = V_ARRAY;
+    } else {
+        a = make(V_ARRAY);
+    }
+    add(obj, key)->value = a;
+    return a;
+}
+
+void th_cjson_set_raw(th_cjson *obj, const char *key, const char *canonical, size_t n)
+{
+    if (!obj)
+        return;
+    member *m = add(obj, key);
+    th_buf_put(&obj->vals, canonical, n);
+    m->len = obj->vals.len - m->off;
+}
+
 void th_cjson_free(th_cjson *v)
 {
     if (!v)
         return;
+    while (v->spare) {
+        th_cjson *c = v->spare;
+        v->spare = c->spare;
+        c->spare = NULL;
+        th_cjson_free(c);
+    }
     for (size_t i = 0; i < v->n; i++)
         th_cjson_free(v->m[i].value);
     if (v->m != v->m_in)
@@ -354,8 +442,13 @@ static int put_string(th_buf *out, const char *s, size_t n)
 
 static int key_cmp(const member *a, const member *b)
 {
-    if (a->ascii && b->ascii)
-        return strcmp(a->key, b->key); /* UTF-16 order is byte order below U+0080 */
+    if (a->ascii && b->ascii) { /* UTF-16 order is byte order below U+0080 */
+        if (a->pfx != b->pfx)
+            return a->pfx < b->pfx ? -1 : 1;
+        /* the same first 8 bytes: the same key if either is that short (no key holds a NUL) */
+        return a->klen <= 8 || b->klen <= 8 ? (int)(a->klen > b->klen) - (int)(a->klen < b->klen)
+                                            : strcmp(a->key + 8, b->key + 8);
+    }
     return by_key(a, b);
 }
 
@@ -402,7 +495,7 @@ static int write_value(const th_cjson *v, th_buf *out)
         size_t *order = v->n <= 16 ? small : th_xmalloc(v->n * sizeof *order);
         int rc = 0;
         for (size_t i = 0; i < v->n && rc == 0; i++)
-            if (!v->m[i].ascii && !th_utf8_valid(v->m[i].key, strlen(v->m[i].key)))
+            if (!v->m[i].ascii && !th_utf8_valid(v->m[i].key, v->m[i].klen))
                 rc = -1;
         for (size_t i = 0; i < v->n && rc == 0; i++) {
             size_t j = i;
@@ -415,25 +508,37 @@ static int write_value(const th_cjson *v, th_buf *out)
         th_buf_putc(out, '{');
         for (size_t i = 0; i < v->n && rc == 0; i++) {
             const member *m = &v->m[order[i]];
-            if (i && strcmp(v->m[order[i - 1]].key, m->key) == 0) {
+            if (i && key_cmp(&v->m[order[i - 1]], m) == 0) {
                 rc = -1; /* a key twice */
                 break;
             }
+            if (m->plain) { /* ,"key": and a scalar value, with one reservation */
+                size_t kl = m->klen, vl = m->value ? 0 : m->len;
+                th_buf_reserve(out, kl + 4 + vl);
+                char *p = out->p + out->len;
+                if (i)
+                    *p++ = ',';
+                *p++ = '"';
+                memcpy(p, m->key, kl);
+                p += kl;
+                *p++ = '"';
+                *p++ = ':';
+                if (!m->value) {
+                    memcpy(p, v->vals.p + m->off, vl);
+                    p += vl;
+                }
+                out->len = (size_t)(p - out->p);
+                out->p[out->len] = '\0';
+                if (m->value)
+                    rc = write_value(m->value, out);
+                else if (m->bad)
+                    rc = -1;
+                continue;
+            }
             if (i)
                 th_buf_putc(out, ',');
-            if (m->plain) {
-                size_t kl = strlen(m->key);
-                th_buf_reserve(out, kl + 3);
-                out->p[out->len] = '"';
-                memcpy(out->p + out->len + 1, m->key, kl);
-                out->p[out->len + 1 + kl] = '"';
-                out->p[out->len + 2 + kl] = ':';
-                out->len += kl + 3;
-                out->p[out->len] = '\0';
-            } else {
-                rc = put_string(out, m->key, strlen(m->key));
-                th_buf_putc(out, ':');
-            }
+            rc = put_string(out, m->key, m->klen);
+            th_buf_putc(out, ':');
             if (rc == 0)
                 rc = write_member(v, m, out);
         }

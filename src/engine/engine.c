@@ -32,7 +32,11 @@ struct th_engine {
     th_buf pending;
     size_t *pend_off;
     size_t npend, cappend;
-    th_books *books; /* the exchange's order books, a cache of the open orders */
+    th_cjson *event;     /* the command's event: emptied and built again for each command */
+    char ev_now[32];     /* the time the events were last stamped with, */
+    char ev_now_json[40]; /* ... as a JSON string (a batch's commands share their time) */
+    size_t ev_now_len;   /* 0: it needs escaping (cjson does it then) */
+    th_books *books;     /* the exchange's order books, a cache of the open orders */
 };
 
 static const char *const type_names[] = {
@@ -86,6 +90,7 @@ void th_engine_free(th_engine *en)
     if (!en)
         return;
     th_books_free(en->books);
+    th_cjson_free(en->event);
     th_buf_free(&en->pending);
     free(en->pend_off);
     OPENSSL_cleanse(&en->signer, sizeof en->signer);
@@ -546,12 +551,38 @@ static int store_request(th_engine *en, const th_cmd *c, const th_buf *text, con
     return r == SQLITE_DONE ? 0 : th_db_fail(en->db, "cannot record the request", e);
 }
 
+/* s as a JSON string into q (room for cap bytes) when every byte of it is printable ASCII
+ * other than '"' and '\\' (written as it is); its length, or 0 when it is not so plain. */
+static size_t quote_plain(const char *s, char *q, size_t cap)
+{
+    size_t n = 0;
+    q[n++] = '"';
+    for (; *s; s++) {
+        unsigned char u = (unsigned char)*s;
+        if (u < 0x20 || u >= 0x80 || u == '"' || u == '\\' || n + 2 >= cap)
+            return 0;
+        q[n++] = *s;
+    }
+    q[n++] = '"';
+    q[n] = '\0';
+    return n;
+}
+
 /* Complete the command's event and add its bytes to the batch's entries. */
 static int log_event(th_engine *en, const th_cmd *c, const char *request_text, const char *now,
                      th_cjson *ev, th_err *e)
 {
     th_cjson_set_str(ev, "type", type_names[c->type]);
-    th_cjson_set_str(ev, "time", now);
+    if (strcmp(now, en->ev_now) != 0) {
+        snprintf(en->ev_now, sizeof en->ev_now, "%s", now);
+        en->ev_now_len = strlen(now) < sizeof en->ev_now
+                             ? quote_plain(now, en->ev_now_json, sizeof en->ev_now_json)
+                             : 0;
+    }
+    if (en->ev_now_len)
+        th_cjson_set_raw(ev, "time", en->ev_now_json, en->ev_now_len);
+    else
+        th_cjson_set_str(ev, "time", now);
     if (c->request_id) {
         th_cjson_set_str(ev, "request_id", c->request_id);
         th_cjson_set_str(ev, "request", request_text);
@@ -647,12 +678,17 @@ static int apply_one(th_engine *en, const th_cmd *c, const char *now, th_cmd_res
         return 0;
     }
     size_t pend_mark = en->npend, memo_mark = th_db_memo_mark(en->db);
-    th_cjson *ev = en->logging ? th_cjson_object() : NULL;
+    th_cjson *ev = NULL;
+    if (en->logging) { /* the last command's event emptied: its memory serves again */
+        if (!en->event)
+            en->event = th_cjson_object();
+        th_cjson_reset(en->event);
+        ev = en->event;
+    }
     int64_t touched;
     r->status = run(en, c, now, &r->result, ev, &touched, &r->err);
     if (r->status == 0 && ev)
         r->status = log_event(en, c, text->p, now, ev, &r->err);
-    th_cjson_free(ev);
     if (r->status == 0 && c->request_id)
         r->status = store_request(en, c, text, &r->result, &r->err);
     th_err ignored;

@@ -307,8 +307,7 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
             if (m->jurisdiction)
                 th_cjson_set_str(ev, "jurisdiction", m->jurisdiction);
         }
-        ranges = th_cjson_array();
-        th_cjson_set(ev, "blocks", ranges);
+        ranges = th_cjson_set_array(ev, "blocks");
     }
 
     /* the blocks to take from: the one holding the named serials, or the lowest first */

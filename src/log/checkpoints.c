@@ -74,8 +74,8 @@ int th_log_sign(th_db *db, const th_note_signer *s, const char *now, int64_t *si
                                         "signed: refusing to sign", (long long)size,
                        (long long)last);
     uint8_t root[TH_HASH];
-    if (last > 0) {
-        if (th_log_root(db, last, root, e))
+    if (last > 0) { /* from the stored hashes alone: they are what later proofs are read from */
+        if (th_log_root_stored(db, last, root, e))
             return -1;
         if (memcmp(root, last_root, TH_HASH) != 0)
             return th_fail(e, TH_EINTERNAL, "the stored tree no longer has the root of the "

@@ -51,6 +51,79 @@ int th_log_get_hash(void *arg, int level, int64_t index, uint8_t out[TH_HASH])
     return rc;
 }
 
+/* The tree's right edge, kept with the writing connection (th_db_cache) so that appending a
+ * batch and signing its checkpoint read no stored hash: for each level, the tile that holds the
+ * level's last complete subtree, which is the tile the level's next node joins (unless it is
+ * full), and which holds every hash a root of the current size needs. It is valid while `size` is
+ * the log's size and no transaction has rolled back on the connection since it was made (a
+ * rolled-back batch takes its hashes with it); otherwise it is read again from the tiles, one
+ * read a level. The hashes of complete subtrees never change, so reading through it (edge_get)
+ * gives what the store gives, as long as nobody changes the store under the log: a checkpoint's
+ * consistency with the last one is checked against the stored hashes alone
+ * (th_log_root_stored), and a stored tile of the edge that was changed is written over with the
+ * right hashes by the next append. */
+enum { EDGE_LEVELS = 64 };
+typedef struct {
+    bool valid;
+    uint64_t rollbacks;
+    int64_t size;
+    int64_t tile[EDGE_LEVELS];
+    int n[EDGE_LEVELS]; /* 0: the level has no subtree yet */
+    uint8_t h[EDGE_LEVELS][TH_TILE][TH_HASH];
+} edge;
+
+typedef struct {
+    th_db *db;
+    edge *g; /* NULL: read the store alone */
+} source;
+
+static int edge_get(void *arg, int level, int64_t index, uint8_t out[TH_HASH])
+{
+    const source *src = arg;
+    const edge *g = src->g;
+    if (g && level < EDGE_LEVELS && g->n[level] > 0 && index / TH_TILE == g->tile[level] &&
+        index % TH_TILE < g->n[level]) {
+        memcpy(out, g->h[level][index % TH_TILE], TH_HASH);
+        return 0;
+    }
+    return th_log_get_hash(src->db, level, index, out);
+}
+
+/* The edge if it describes the log as it is (size entries), else NULL. */
+static edge *edge_current(th_db *db, int64_t size)
+{
+    edge *g = th_db_cache(db, sizeof(edge), false);
+    return g && g->valid && g->rollbacks == th_db_rollbacks(db) && g->size == size ? g : NULL;
+}
+
+/* The edge of a log of size entries whose hashes are all stored, read from the tiles when it is
+ * not current. NULL (not an error) when the connection keeps none. */
+static int edge_ready(th_db *db, int64_t size, edge **out, th_err *e)
+{
+    *out = edge_current(db, size);
+    edge *g = th_db_cache(db, sizeof(edge), true);
+    if (*out || !g)
+        return 0;
+    g->valid = false;
+    for (int l = 0; l < EDGE_LEVELS; l++) {
+        int64_t count = l < 63 ? size >> l : 0;
+        g->n[l] = 0;
+        if (count == 0)
+            continue;
+        g->tile[l] = (count - 1) / TH_TILE;
+        if (th_log_tile(db, l, g->tile[l], g->h[l], &g->n[l], e))
+            return -1;
+        if (g->n[l] != (int)((count - 1) % TH_TILE) + 1)
+            return th_fail(e, TH_EINTERNAL, "the log's tile %d/%lld holds %d hashes, not %d", l,
+                           (long long)g->tile[l], g->n[l], (int)((count - 1) % TH_TILE) + 1);
+    }
+    g->size = size;
+    g->rollbacks = th_db_rollbacks(db);
+    g->valid = true;
+    *out = g;
+    return 0;
+}
+
 int th_log_stored_hashes(th_db *db, int64_t *n, th_err *e)
 {
     sqlite3_stmt *st;
@@ -134,14 +207,21 @@ static int sealed_size(th_db *db, int64_t *n, th_err *e)
                                                : th_db_fail(db, "cannot read the log's tree", e);
 }
 
-/* Put run nodes (one level, one tile, consecutive) into their tile, after what it holds. */
-static int store_tile(th_db *db, const th_merkle_node *nd, size_t run, th_err *e)
+/* Put run nodes (one level, one tile, consecutive) into their tile, after what it holds (known
+ * from the edge g when there is one, which then takes the tile). */
+static int store_tile(th_db *db, edge *g, const th_merkle_node *nd, size_t run, th_err *e)
 {
     int level = nd->level;
     int64_t tile = nd->index / TH_TILE;
     int have = (int)(nd->index % TH_TILE), n;
-    uint8_t hashes[TH_TILE][TH_HASH];
-    if (have > 0) {
+    uint8_t own[TH_TILE][TH_HASH];
+    bool edged = g && level < EDGE_LEVELS;
+    uint8_t(*hashes)[TH_HASH] = edged ? g->h[level] : own;
+    if (edged && have > 0 && (g->n[level] != have || g->tile[level] != tile))
+        return th_fail(e, TH_EINTERNAL, "the log's edge at level %d holds %d hashes of tile "
+                                        "%lld, not %d of tile %lld",
+                       level, g->n[level], (long long)g->tile[level], have, (long long)tile);
+    if (have > 0 && !edged) {
         if (th_log_tile(db, level, tile, hashes, &n, e))
             return -1;
         if (n != have)
@@ -157,17 +237,25 @@ static int store_tile(th_db *db, const th_merkle_node *nd, size_t run, th_err *e
     sqlite3_bind_blob(st, 2, hashes, (have + (int)run) * TH_HASH, SQLITE_STATIC);
     int r = sqlite3_step(st);
     th_db_done(db, st);
+    if (edged) {
+        g->tile[level] = tile;
+        g->n[level] = have + (int)run;
+    }
     return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot store the log's tree", e);
 }
 
-/* Store the hashes of entries from..from+k (their bytes given). */
-static int seal(th_db *db, int64_t from, const uint8_t *const *msg, const size_t *len, size_t k,
-                th_err *e)
+/* Store the hashes of entries from..from+k (their bytes given); g, the edge at from (or NULL),
+ * follows. A failure leaves g invalid (the caller's transaction is rolled back). */
+static int seal(th_db *db, edge *g, int64_t from, const uint8_t *const *msg, const size_t *len,
+                size_t k, th_err *e)
 {
     th_merkle_node *nodes = th_xmalloc((2 * k + 64) * sizeof *nodes);
     size_t nn = 0;
     int rc = 0;
-    if (th_merkle_append_entries(from, msg, len, k, th_log_get_hash, db, nodes, &nn))
+    source src = {db, g};
+    if (g)
+        g->valid = false; /* until it is whole again */
+    if (th_merkle_append_entries(from, msg, len, k, edge_get, &src, nodes, &nn))
         rc = th_fail(e, TH_EINTERNAL, "the log's tree is missing a stored hash below %lld",
                      (long long)from);
     /* the nodes come level by level in index order: one tile write per run of a tile */
@@ -178,10 +266,14 @@ static int seal(th_db *db, int64_t from, const uint8_t *const *msg, const size_t
         while (j + run < nn && nodes[j + run].level == level &&
                nodes[j + run].index / TH_TILE == tile)
             run++;
-        rc = store_tile(db, &nodes[j], run, e);
+        rc = store_tile(db, g, &nodes[j], run, e);
         j += run;
     }
     free(nodes);
+    if (rc == 0 && g) {
+        g->size = from + (int64_t)k;
+        g->valid = true;
+    }
     return rc;
 }
 
@@ -211,7 +303,7 @@ static int seal_stored(th_db *db, th_err *e)
     th_db_done(db, st);
     int rc = got < k ? th_fail(e, TH_EINTERNAL, "the log's entry %lld cannot be read",
                                (long long)(from + (int64_t)got))
-                     : seal(db, from, (const uint8_t *const *)msg, len, k, e);
+                     : seal(db, NULL, from, (const uint8_t *const *)msg, len, k, e);
     for (size_t j = 0; j < got; j++)
         free(msg[j]);
     free(msg);
@@ -223,15 +315,21 @@ int th_log_append_many(th_db *db, const uint8_t *const *msg, const size_t *len, 
                        int64_t *first, th_err *e)
 {
     int64_t size = 0, sealed = 0;
-    if (th_log_size(db, &size, e) || sealed_size(db, &sealed, e))
+    if (th_log_size(db, &size, e))
         return -1;
+    /* one indexed look-up a batch: the hashes stored must reach as far as the entries (and as
+     * the edge, which is not trusted beyond them) */
+    if (sealed_size(db, &sealed, e))
+        return -1;
+    edge *g = sealed == size ? edge_current(db, size) : NULL;
     /* entries stored without their hashes (a database migrated to tiles): hash those first */
     if (sealed < size && seal_stored(db, e))
         return -1;
     *first = size;
     if (k == 0)
         return 0;
-    if (insert_entries(db, size, msg, len, k, e) || seal(db, size, msg, len, k, e))
+    if ((!g && edge_ready(db, size, &g, e)) || insert_entries(db, size, msg, len, k, e) ||
+        seal(db, g, size, msg, len, k, e))
         return -1;
     int64_t next = size + (int64_t)k;
     th_db_memo_put(db, size_memo, &next, sizeof next);
@@ -259,24 +357,39 @@ int th_log_entry(th_db *db, int64_t i, th_buf *out, th_err *e)
     return 0;
 }
 
-static int check_size(th_db *db, int64_t size, th_err *e)
+/* That the log holds at least size entries; *have (when not NULL) gets how many it holds. */
+static int check_size(th_db *db, int64_t size, int64_t *have, th_err *e)
 {
-    int64_t have;
-    if (th_log_size(db, &have, e))
+    int64_t n;
+    if (th_log_size(db, &n, e))
         return -1;
-    if (size < 0 || size > have)
-        return th_fail(e, TH_EINPUT, "the log has %lld entries, not %lld", (long long)have,
+    if (have)
+        *have = n;
+    if (size < 0 || size > n)
+        return th_fail(e, TH_EINPUT, "the log has %lld entries, not %lld", (long long)n,
                        (long long)size);
     return 0;
 }
 
-int th_log_root(th_db *db, int64_t size, uint8_t root[TH_HASH], th_err *e)
+static int root(th_db *db, int64_t size, bool stored_only, uint8_t out[TH_HASH], th_err *e)
 {
-    if (check_size(db, size, e))
+    int64_t have;
+    if (check_size(db, size, &have, e))
         return -1;
-    if (th_merkle_root(size, th_log_get_hash, db, root))
+    source src = {db, stored_only ? NULL : edge_current(db, have)};
+    if (th_merkle_root(size, edge_get, &src, out))
         return th_fail(e, TH_EINTERNAL, "the log's tree is missing a stored hash");
     return 0;
+}
+
+int th_log_root(th_db *db, int64_t size, uint8_t out[TH_HASH], th_err *e)
+{
+    return root(db, size, false, out, e);
+}
+
+int th_log_root_stored(th_db *db, int64_t size, uint8_t out[TH_HASH], th_err *e)
+{
+    return root(db, size, true, out, e);
 }
 
 static void json_hash(th_json *j, const uint8_t h[TH_HASH])
@@ -297,7 +410,7 @@ static void json_proof(th_json *j, uint8_t (*p)[TH_HASH], int n)
 
 int th_log_prove_json(th_db *db, int64_t index, int64_t size, th_buf *out, th_err *e)
 {
-    if (check_size(db, size, e))
+    if (check_size(db, size, NULL, e))
         return -1;
     if (index < 0 || index >= size)
         return th_fail(e, TH_EINPUT, "entry %lld is not in a log of %lld entries",
@@ -326,7 +439,7 @@ int th_log_prove_json(th_db *db, int64_t index, int64_t size, th_buf *out, th_er
 int th_log_consistency_json(th_db *db, int64_t old_size, int64_t new_size, th_buf *out,
                             th_err *e)
 {
-    if (check_size(db, new_size, e))
+    if (check_size(db, new_size, NULL, e))
         return -1;
     if (old_size < 1 || old_size > new_size)
         return th_fail(e, TH_EINPUT, "a consistency proof runs from a size of at least 1 to a "

@@ -39,8 +39,12 @@ int th_log_append(th_db *db, const char *entry, size_t n, int64_t *index, th_err
     __attribute__((warn_unused_result));
 /* Entry i, its bytes exactly, appended to out. */
 int th_log_entry(th_db *db, int64_t i, th_buf *out, th_err *e) __attribute__((warn_unused_result));
-/* The root of the first `size` entries (size <= the log's size). */
+/* The root of the first `size` entries (size <= the log's size). The writing connection keeps
+ * the tree's right edge in memory (log_store.c); th_log_root_stored reads every hash from the
+ * store, so that a hash changed under the log shows (a checkpoint is never signed over one). */
 int th_log_root(th_db *db, int64_t size, uint8_t root[TH_HASH], th_err *e)
+    __attribute__((warn_unused_result));
+int th_log_root_stored(th_db *db, int64_t size, uint8_t root[TH_HASH], th_err *e)
     __attribute__((warn_unused_result));
 /* {"index":N,"size":S,"leaf_hash":hex,"proof":[hex,…],"root":hex} */
 int th_log_prove_json(th_db *db, int64_t index, int64_t size, th_buf *out, th_err *e)

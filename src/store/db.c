@@ -41,6 +41,9 @@ struct th_db {
     cached_stmt *cache;
     size_t ncache, capcache;
     size_t by_addr[256]; /* hash of a text's address -> 1 + index into cache (0: none) */
+    void *mcache;        /* th_db_cache's block (NULL until asked for) */
+    size_t mcache_size;
+    uint64_t rollbacks;  /* transactions rolled back so far */
 };
 
 static size_t addr_slot(const void *p)
@@ -590,7 +593,23 @@ void th_db_memo_put(th_db *db, const char *key, const void *value, size_t len)
 
 static void on_rollback(void *arg)
 {
-    th_db_memo_clear(arg);
+    th_db *db = arg;
+    th_db_memo_clear(db);
+    db->rollbacks++;
+}
+
+void *th_db_cache(th_db *db, size_t size, bool make)
+{
+    if (!db->mcache && make) {
+        db->mcache = th_xcalloc(1, size);
+        db->mcache_size = size;
+    }
+    return db->mcache && db->mcache_size == size ? db->mcache : NULL;
+}
+
+uint64_t th_db_rollbacks(th_db *db)
+{
+    return db->rollbacks;
 }
 
 int th_db_json_list(th_db *db, const char *sql, const int64_t *bind, const char *key,
@@ -773,6 +792,7 @@ void th_db_close(th_db *db)
     db->memo = NULL; /* closing may roll back, and the hook clears the memo */
     db->used = NULL;
     sqlite3_close_v2(db->h);
+    free(db->mcache);
     free(db->path);
     free(db);
 }

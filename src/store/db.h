@@ -59,6 +59,12 @@ void th_db_memo_clear(th_db *db);
  * fact known before was rewritten, or the memo cleared, since the mark, all of it is forgotten. */
 size_t th_db_memo_mark(th_db *db);
 void th_db_memo_rewind(th_db *db, size_t mark);
+/* A block of memory that a module above the store keeps with the connection (the log's right
+ * edge: log_store.c), zeroed when first made and freed with the connection; NULL if it is not
+ * made (and make is false) or was made with another size. th_db_rollbacks counts the transactions rolled back on the
+ * connection: what such a cache learnt inside one is void once the count has moved. */
+void *th_db_cache(th_db *db, size_t size, bool make);
+uint64_t th_db_rollbacks(th_db *db);
 /* Copy text column `col` of the current row into out (cap bytes, NUL-terminated), cut at a
  * UTF-8 character boundary if it does not fit; NULL gives "". No printf: rows are read on the
  * ledger's hot path. */

@@ -256,8 +256,23 @@ TEST(sha256_known_vectors)
 }
 
 /* The many-at-once SHA-256 against libcrypto's, one by one: random lengths around every block
- * boundary the padding has (55, 56, 63, 64...), groups of every size, both prefixes. */
+ * boundary the padding has (55, 56, 63, 64...), groups of every size, both prefixes, at every
+ * width the CPU has (16 lanes, 8, and libcrypto's one at a time). */
+static void sha256_many_at(int lanes);
+
 TEST(sha256_many_matches_one_at_a_time)
+{
+    int widest = th_sha256_many_limit(16);
+    for (int lanes = 16; lanes >= 1; lanes /= 2) {
+        if (lanes == 4 || lanes == 2 || lanes > widest)
+            continue;
+        CHECK_INT(th_sha256_many_limit(lanes), lanes);
+        sha256_many_at(lanes);
+    }
+    th_sha256_many_limit(16);
+}
+
+static void sha256_many_at(int lanes)
 {
     uint64_t x = 0x9E3779B97F4A7C15u;
     enum { MAX = 40 };
@@ -284,8 +299,9 @@ TEST(sha256_many_matches_one_at_a_time)
             memcpy(buf + 1, data[i], len[i]);
             th_sha256(buf, len[i] + 1, one);
             if (memcmp(one, many[i], 32) != 0) {
-                th_test_fail(__FILE__, __LINE__, "message %zu of %zu (%zu bytes) differs", i,
-                             count, len[i]);
+                th_test_fail(__FILE__, __LINE__,
+                             "%d lanes: message %zu of %zu (%zu bytes) differs", lanes, i, count,
+                             len[i]);
                 return;
             }
         }

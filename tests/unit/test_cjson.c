@@ -105,3 +105,40 @@ TEST(cjson_refusals)
     th_cjson_free(o);
     th_buf_free(&b);
 }
+
+/* Keys that share their first eight bytes (sorting compares those as one integer first), keys
+ * that are prefixes of others, a long key given twice, and a key set remembered by push_ints
+ * that is then passed with fewer keys or swapped for another. */
+TEST(cjson_long_keys_and_remembered_key_sets)
+{
+    th_cjson *o = th_cjson_object();
+    th_cjson_set_int(o, "transfer_b", 1);
+    th_cjson_set_int(o, "transfer", 2);
+    th_cjson_set_int(o, "transfer_a", 3);
+    th_cjson_set_int(o, "transfe", 4);
+    th_cjson_set_int(o, "transfer_ab", 5);
+    th_cjson_set_int(o, "transferZ", 6);
+    th_cjson_set_int(o, "trans", 7);
+    check_write(o, "{\"trans\":7,\"transfe\":4,\"transfer\":2,\"transferZ\":6,\"transfer_a\":3,"
+                   "\"transfer_ab\":5,\"transfer_b\":1}");
+    th_buf b;
+    th_buf_init(&b);
+    o = th_cjson_object();
+    th_cjson_set_int(o, "beneficiary_x", 1);
+    th_cjson_set_int(o, "beneficiary_y", 2);
+    th_cjson_set_int(o, "beneficiary_x", 3);
+    CHECK_INT(th_cjson_write(o, &b), -1); /* a key twice, beyond the first eight bytes */
+    th_cjson_free(o);
+    th_buf_free(&b);
+    static const char *const three[] = {"first", "last", "project"};
+    static const char *const other[] = {"account", "first"};
+    th_cjson *a = th_cjson_array();
+    th_cjson_push_ints(a, three, (const int64_t[]){1, 2, 3}, 3);
+    th_cjson_push_ints(a, three, (const int64_t[]){4, 5, 6}, 3);
+    th_cjson_push_ints(a, three, (const int64_t[]){7, 8}, 2);
+    th_cjson_push_ints(a, other, (const int64_t[]){9, 10}, 2);
+    th_cjson_push_ints(a, three, (const int64_t[]){11, 12, 13}, 3);
+    check_write(a, "[{\"first\":1,\"last\":2,\"project\":3},{\"first\":4,\"last\":5,\"project\":6},"
+                   "{\"first\":7,\"last\":8},{\"account\":9,\"first\":10},"
+                   "{\"first\":11,\"last\":12,\"project\":13}]");
+}

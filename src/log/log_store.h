@@ -5,7 +5,9 @@
  * Tables: log_entries(idx, entry) — entry i is the i-th state change, verbatim;
  * log_tiles(id, hashes) — the hashes of the complete subtrees of one level (merkle.h's (level,
  * index)) in tiles of TH_TILE consecutive ones: tile t of level l has id l * 2^40 + t and holds
- * the hashes of indexes 64t, 64t + 1, ... (fewer while the level's last tile fills);
+ * the hashes of indexes 63t, 63t + 1, ... (fewer while the level's last tile fills). 63, not a
+ * power of two: two such rows (2,016 bytes of hashes and their cells' headers) fill a 4 KiB page,
+ * where one of 64 took a page alone (migration 23);
  * log_checkpoints(size, root, note, created_at). */
 #ifndef TH_LOG_STORE_H
 #define TH_LOG_STORE_H
@@ -17,7 +19,7 @@
 
 #include <stdint.h>
 
-enum { TH_TILE = 64 };
+enum { TH_TILE = 63 };
 #define TH_TILE_ID(level, tile) ((int64_t)(level) * ((int64_t)1 << 40) + (tile))
 
 /* Tile `tile` of `level`: its hashes into out (room for TH_TILE), *n how many (0: none yet). */

@@ -436,6 +436,12 @@ static const char *const migrations[] = {
     "  json_extract(entry, '$.type'), NULL) IN ('transfer', 'retire')"
     "  AND json_extract(entry, '$.move') = moves.id);"
     "DROP INDEX log_entries_move;",
+    /* 23: tiles of 63 hashes, not 64: a tile of 64 (2,048 bytes and its cell's header) left no
+     * room for a second on a 4 KiB page, so every full tile took a page of its own, half empty;
+     * two of 63 fill one. The hashes of each level are cut again into runs of 63, in order (new
+     * tile t takes old tile a = 63t / 64 from hash o = 63t % 64 on, and the rest from tile a + 1;
+     * blob substr counts bytes, and || of blobs cast back to a blob keeps them) */
+    TH_DB_RETILE_SQL(64, 63),
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

@@ -87,4 +87,25 @@ int th_db_exec1(th_db *db, const char *sql, th_err *e) __attribute__((warn_unuse
 /* Turn the last SQLite failure into e (TH_EIO) with what was being done. */
 int th_db_fail(th_db *db, const char *doing, th_err *e);
 
+/* The stored tree's hashes cut again from tiles of OLD hashes into tiles of NEW (NEW <= OLD + 1,
+ * so a new tile spans at most two old ones): migration 23, and the test fixture's undo of it (so both are the same
+ * statement). */
+#define TH_DB_RETILE_SQL(OLD, NEW)                                                                      \
+    "CREATE TABLE log_tiles_new (id INTEGER PRIMARY KEY, hashes BLOB NOT NULL);"                  \
+    "WITH RECURSIVE lv (level, n) AS (SELECT id >> 40, sum(length(hashes)) / 32 FROM log_tiles"   \
+    "  GROUP BY id >> 40),"                                                                       \
+    " k (level, n, t) AS (SELECT level, n, 0 FROM lv WHERE n > 0"                                 \
+    "  UNION ALL SELECT level, n, t + 1 FROM k WHERE (t + 1) * " #NEW " < n)"                     \
+    " INSERT INTO log_tiles_new (id, hashes)"                                                     \
+    " SELECT (k.level << 40) + k.t, CAST("                                                        \
+    "  substr(a.hashes, (k.t * " #NEW " % " #OLD ") * 32 + 1,"                                    \
+    "         min(" #OLD " - k.t * " #NEW " % " #OLD ", " #NEW ") * 32)"                           \
+    "  || coalesce(substr(b.hashes, 1,"                                                           \
+    "         max(" #NEW " - (" #OLD " - k.t * " #NEW " % " #OLD "), 0) * 32), X'') AS BLOB)"     \
+    " FROM k JOIN log_tiles a ON a.id = (k.level << 40) + k.t * " #NEW " / " #OLD                 \
+    " LEFT JOIN log_tiles b ON b.id = a.id + 1;"                                                  \
+    "DELETE FROM log_tiles;"                                                                      \
+    "INSERT INTO log_tiles (id, hashes) SELECT id, hashes FROM log_tiles_new;"                    \
+    "DROP TABLE log_tiles_new;"
+
 #endif

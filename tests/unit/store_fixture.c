@@ -41,6 +41,7 @@ static const char *const undo[] = {
            "  WHERE iif(json_valid(entry), json_extract(entry, '$.type'), NULL) IN"
            "  ('transfer', 'retire');"
            "ALTER TABLE moves DROP COLUMN log_index;",
+    [22] = TH_DB_RETILE_SQL(63, 64),
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

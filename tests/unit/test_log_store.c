@@ -130,3 +130,72 @@ TEST(log_store_append_read_prove)
     th_buf_free(&b);
     th_db_close(db);
 }
+
+/* Migration 23 cuts the stored tree's tiles of 64 hashes into tiles of 63 (two to a page): a log
+ * written in tiles of 64 (the fixture's undo of 23) gives the same roots after it, its tiles hold
+ * 63 hashes each but the last of a level, and it takes further entries. The log's size ends
+ * mid-tile in both layouts, and on a tile of 64's end at level 0 too. */
+TEST(log_store_retiles_to_63)
+{
+    static const int64_t sizes[] = {4096, 4095, 4097, 2017};
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+        int64_t n = sizes[s];
+        char name[32];
+        snprintf(name, sizeof name, "retile-%lld.db", (long long)n);
+        th_db *db = th_test_db_new(name);
+        if (!db)
+            return;
+        th_err e;
+        uint8_t(*leaf)[TH_HASH] = calloc((size_t)n + 1, TH_HASH);
+        char entry[48];
+        CHECK_INT(th_db_exec(db, "BEGIN", &e), 0);
+        for (int64_t i = 0; i < n; i++) {
+            int len = snprintf(entry, sizeof entry, "{\"i\":%lld}", (long long)i);
+            int64_t idx;
+            CHECK_INT(th_log_append(db, entry, (size_t)len, &idx, &e), 0);
+            th_merkle_leaf_hash(entry, (size_t)len, leaf[i]);
+        }
+        CHECK_INT(th_db_exec(db, "COMMIT", &e), 0);
+        CHECK_INT(th_test_downgrade(db, 22, &e), 0);
+        CHECK_INT(th_test_scalar(db, "SELECT length(hashes) FROM log_tiles WHERE id = 0"), 2048);
+        th_db_close(db);
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", th_test_tmpdir(), name);
+        CHECK_INT(th_db_open(path, TH_DB_WRITE, &db, &e), 0);
+        if (!db) {
+            free(leaf);
+            return;
+        }
+        CHECK_INT(th_test_scalar(db, "SELECT count(*) FROM log_tiles t WHERE length(hashes) <> 2016"
+                                     " AND EXISTS (SELECT 1 FROM log_tiles u WHERE u.id = t.id + 1)"),
+                  0);
+        CHECK_INT(th_test_scalar(db, "SELECT length(hashes) / 32 FROM log_tiles WHERE id < 1 << 40"
+                                     " ORDER BY id DESC LIMIT 1"),
+                  n % 63 ? n % 63 : 63);
+        int64_t stored;
+        CHECK_INT(th_log_stored_hashes(db, &stored, &e), 0);
+        CHECK_INT(stored, 2 * n - __builtin_popcountll((unsigned long long)n));
+        for (int64_t m = 1; m <= n; m += m < 70 ? 1 : 61) {
+            uint8_t want[TH_HASH], got[TH_HASH];
+            th_test_merkle_root(leaf, m, want);
+            CHECK_INT(th_log_root(db, m, got, &e), 0);
+            if (memcmp(want, got, TH_HASH) != 0) {
+                th_test_fail(__FILE__, __LINE__, "log of %lld: the root of %lld differs",
+                             (long long)n, (long long)m);
+                break;
+            }
+        }
+        CHECK_INT(th_db_exec(db, "BEGIN", &e), 0);
+        int64_t idx;
+        CHECK_INT(th_log_append(db, "{\"i\":\"next\"}", 12, &idx, &e), 0);
+        CHECK_INT(th_db_exec(db, "COMMIT", &e), 0);
+        CHECK_INT(idx, n);
+        th_merkle_leaf_hash("{\"i\":\"next\"}", 12, leaf[n]);
+        uint8_t want[TH_HASH], got[TH_HASH];
+        th_test_merkle_root(leaf, n + 1, want);
+        CHECK_INT(th_log_root(db, n + 1, got, &e), 0);
+        CHECK(memcmp(want, got, TH_HASH) == 0);
+        free(leaf);
+        th_db_close(db);
+    }
+}

@@ -29,6 +29,11 @@ static inline th_engine *bench_engine(const char *path, th_db **db)
         fprintf(stderr, "bench: %s\n", e.msg);
         return NULL;
     }
+    /* the WAL checkpointed on a thread of its own, as by `tanhui serve` */
+    if (th_db_checkpoint_in_background(*db, &e)) {
+        fprintf(stderr, "bench: %s\n", e.msg);
+        return NULL;
+    }
     th_engine *en = th_engine_new(*db);
     th_engine_set_signer(en, &key, 0);
     return en;

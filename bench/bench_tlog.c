@@ -17,6 +17,8 @@
  *
  * Prints one JSON line. The stored log lives in build/bench-data (or TANHUI_BENCH_DIR).
  * TANHUI_BENCH_LANES=16|8|1 caps SHA-256's lanes (to compare the widths on one machine).
+ * The ledger's database checkpoints its WAL on a thread of its own, as `tanhui serve` does;
+ * TANHUI_BENCH_CHECKPOINTS=writer leaves them in the commits (SQLite's default).
  * TANHUI_BENCH_ONLY=memory measures the first figure alone, TANHUI_BENCH_LEDGER=off|on runs one
  * side of the last (both to profile them). */
 #include "bench_registry.h"
@@ -154,6 +156,10 @@ static double ledger_run(const char *path, bool logged, const th_note_signer *ke
     th_db *db;
     th_err e;
     if (th_db_open(path, TH_DB_CREATE, &db, &e))
+        return fprintf(stderr, "bench: %s\n", e.msg), -1;
+    /* checkpoints on their own thread, as the server runs them, unless told otherwise */
+    const char *ck = getenv("TANHUI_BENCH_CHECKPOINTS");
+    if (!(ck && strcmp(ck, "writer") == 0) && th_db_checkpoint_in_background(db, &e))
         return fprintf(stderr, "bench: %s\n", e.msg), -1;
     th_engine *en = th_engine_new(db);
     th_engine_set_logging(en, logged);

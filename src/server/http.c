@@ -56,6 +56,7 @@ typedef struct {
     const char *web; /* the web app's root, or NULL */
     char uploads[4200]; /* the uploads directory */
     th_sequencer *seq;
+    th_db *wdb;     /* the sequencer's connection (its checkpoints are counted) */
     th_events *hub; /* the stream's events */
     pthread_mutex_t mu; /* the readers and the metrics */
     th_db **readers;
@@ -208,6 +209,11 @@ static void metrics(server *s, th_buf *out)
                        "# TYPE tanhui_sqlite_memory_bytes gauge\ntanhui_sqlite_memory_bytes %lld\n",
                   (long long)resident * sysconf(_SC_PAGESIZE),
                   (long long)sqlite3_memory_used());
+    th_buf_printf(out, "# HELP tanhui_wal_checkpoints_total WAL checkpoints run by the "
+                       "checkpoint thread.\n"
+                       "# TYPE tanhui_wal_checkpoints_total counter\n"
+                       "tanhui_wal_checkpoints_total %ld\n",
+                  s->wdb ? th_db_background_checkpoints(s->wdb) : 0L);
     th_err e;
     th_db *db = thread_reader(s, &e);
     if (!db)
@@ -604,7 +610,15 @@ int th_serve(const th_serve_opts *o, th_err *e)
         close(lock);
         return -1;
     }
-    server s = {.db_path = o->db_path, .web = o->web, .rate = o->rate > 0 ? o->rate : 500};
+    /* the sequencer commits batch after batch: the WAL's pages are copied into the database
+     * by a thread of their own, not in the commits (store/checkpointer.h) */
+    if (th_db_checkpoint_in_background(wdb, e)) {
+        th_db_close(wdb);
+        close(lock);
+        return -1;
+    }
+    server s = {.db_path = o->db_path, .web = o->web, .rate = o->rate > 0 ? o->rate : 500,
+                .wdb = wdb};
     /* every request thread has a read connection, each with its page cache: bound them all
      * together, so that the server's memory stays flat however many threads it runs (SQLite
      * then reuses the caches' pages beyond it) */

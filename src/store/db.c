@@ -2,6 +2,7 @@
 #include "store/db.h"
 
 #include "base/mem.h"
+#include "store/checkpointer.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -41,6 +42,7 @@ struct th_db {
     cached_stmt *cache;
     size_t ncache, capcache;
     size_t by_addr[256]; /* hash of a text's address -> 1 + index into cache (0: none) */
+    th_checkpointer *ckpt; /* NULL: SQLite checkpoints in the writer's commits */
     void *mcache;        /* th_db_cache's block (NULL until asked for) */
     size_t mcache_size;
     uint64_t rollbacks;  /* transactions rolled back so far */
@@ -604,6 +606,19 @@ static void on_rollback(void *arg)
     db->rollbacks++;
 }
 
+int th_db_checkpoint_in_background(th_db *db, th_err *e)
+{
+    if (db->ckpt)
+        return 0;
+    db->ckpt = th_checkpointer_start(db->h, db->path, e);
+    return db->ckpt ? 0 : -1;
+}
+
+long th_db_background_checkpoints(th_db *db)
+{
+    return db->ckpt ? th_checkpointer_runs(db->ckpt) : -1;
+}
+
 void *th_db_cache(th_db *db, size_t size, bool make)
 {
     if (!db->mcache && make) {
@@ -787,6 +802,8 @@ void th_db_close(th_db *db)
 {
     if (!db)
         return;
+    th_checkpointer_stop(db->ckpt); /* its connection closes first: this one is then the last,
+                                       which checkpoints the rest and removes the WAL */
     for (size_t i = 0; i < db->ncache; i++) {
         sqlite3_finalize(db->cache[i].st);
         free(db->cache[i].sql);

@@ -59,6 +59,11 @@ void th_db_memo_clear(th_db *db);
  * fact known before was rewritten, or the memo cleared, since the mark, all of it is forgotten. */
 size_t th_db_memo_mark(th_db *db);
 void th_db_memo_rewind(th_db *db, size_t mark);
+/* Checkpoint the WAL on a thread of its own (store/checkpointer.h) instead of in the commits
+ * that fill it: for a long-running writer (the server's sequencer). Idempotent; undone by
+ * th_db_close. th_db_background_checkpoints: how many it ran (-1: none is running). */
+int th_db_checkpoint_in_background(th_db *db, th_err *e) __attribute__((warn_unused_result));
+long th_db_background_checkpoints(th_db *db);
 /* A block of memory that a module above the store keeps with the connection (the log's right
  * edge: log_store.c), zeroed when first made and freed with the connection; NULL if it is not
  * made (and make is false) or was made with another size. th_db_rollbacks counts the transactions rolled back on the

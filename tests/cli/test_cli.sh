@@ -1337,6 +1337,7 @@ if command -v curl >/dev/null 2>&1; then
     has "$D/out" 'tanhui_http_requests_total{route="/api/v1/supply",status="200"} 1' "metrics by route and status"
     has "$D/out" "tanhui_commit_seconds_bucket" "commit latency"
     has "$D/out" "tanhui_log_size " "the log's size"
+    has "$D/out" "tanhui_wal_checkpoints_total " "the checkpoint thread's count"
     has "$D/serve.err" "GET /api/v1/supply 200 " "one line per request"
     kill -TERM "$SP"
     wait "$SP"

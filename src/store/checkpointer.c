@@ -1,0 +1,107 @@
+/* checkpointer.c — WAL checkpoints on their own thread. See checkpointer.h. */
+#include "store/checkpointer.h"
+
+#include "base/mem.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+struct th_checkpointer {
+    sqlite3 *writer, *h;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool due, stop;
+    long runs;
+};
+
+/* The writer's WAL hook, after each commit: wake the thread once the WAL holds TH_WAL_PAGES
+ * pages; past TH_WAL_LIMIT, checkpoint here (the thread has fallen behind). */
+static int on_commit(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    th_checkpointer *c = arg;
+    if (pages >= TH_WAL_LIMIT) {
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        return SQLITE_OK;
+    }
+    if (pages >= TH_WAL_PAGES) {
+        pthread_mutex_lock(&c->mu);
+        c->due = true;
+        pthread_cond_signal(&c->cv);
+        pthread_mutex_unlock(&c->mu);
+    }
+    return SQLITE_OK;
+}
+
+static void *run(void *arg)
+{
+    th_checkpointer *c = arg;
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        while (!c->due && !c->stop)
+            pthread_cond_wait(&c->cv, &c->mu);
+        if (c->stop)
+            break;
+        c->due = false;
+        pthread_mutex_unlock(&c->mu);
+        /* BUSY (another checkpoint running) or a reader holding old pages: the next commit
+         * asks again */
+        sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&c->mu);
+        c->runs++;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+th_checkpointer *th_checkpointer_start(sqlite3 *writer, const char *path, th_err *e)
+{
+    th_checkpointer *c = th_xcalloc(1, sizeof *c);
+    c->writer = writer;
+    if (sqlite3_open_v2(path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        th_fail(e, TH_EIO, "cannot open the database for checkpoints: %s",
+                c->h ? sqlite3_errmsg(c->h) : "out of memory");
+        sqlite3_close_v2(c->h);
+        free(c);
+        return NULL;
+    }
+    sqlite3_busy_timeout(c->h, 5000);
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
+    if (pthread_create(&c->thread, NULL, run, c) != 0) {
+        th_fail(e, TH_EIO, "cannot start the checkpoint thread");
+        pthread_cond_destroy(&c->cv);
+        pthread_mutex_destroy(&c->mu);
+        sqlite3_close_v2(c->h);
+        free(c);
+        return NULL;
+    }
+    sqlite3_wal_hook(writer, on_commit, c); /* replaces SQLite's own checkpoint-on-commit */
+    return c;
+}
+
+void th_checkpointer_stop(th_checkpointer *c)
+{
+    if (!c)
+        return;
+    sqlite3_wal_autocheckpoint(c->writer, TH_WAL_PAGES); /* the writer's own hook again */
+    pthread_mutex_lock(&c->mu);
+    c->stop = true;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(c->thread, NULL);
+    pthread_cond_destroy(&c->cv);
+    pthread_mutex_destroy(&c->mu);
+    sqlite3_close_v2(c->h);
+    free(c);
+}
+
+long th_checkpointer_runs(th_checkpointer *c)
+{
+    pthread_mutex_lock(&c->mu);
+    long n = c->runs;
+    pthread_mutex_unlock(&c->mu);
+    return n;
+}

@@ -270,27 +270,57 @@ void th_cjson_set_str(th_cjson *obj, const char *key, const char *s)
     }
 }
 
-/* Empty container v, moving its nested containers (emptied) and their spares onto *spare. */
-static void empty_into(th_cjson *v, th_cjson **spare)
+/* What a reset keeps, so that one huge event (a report's thousands of parcels) does not hold
+ * its memory for the engine's lifetime: this many spare containers, each with at most this
+ * much of its buffers. */
+enum { SPARE_MAX = 32, KEEP_BYTES = 16384, KEEP_MEMBERS = 64 };
+
+/* Empty container v (its buffers cut back to what a reset keeps). */
+static void empty(th_cjson *v)
+{
+    v->n = 0;
+    if (v->vals.cap > KEEP_BYTES)
+        th_buf_free(&v->vals);
+    v->vals.len = 0;
+    if (v->vals.p)
+        v->vals.p[0] = '\0';
+    if (v->m != v->m_in && v->cap > KEEP_MEMBERS) {
+        free(v->m);
+        v->m = v->m_in;
+        v->cap = INLINE_MEMBERS;
+    }
+}
+
+/* Empty container v, moving its nested containers (emptied) and their spares onto *spare, up
+ * to SPARE_MAX of them (*kept counts them); the others are freed. */
+static void empty_into(th_cjson *v, th_cjson **spare, size_t *kept)
 {
     for (size_t i = 0; i < v->n; i++) {
         th_cjson *c = v->m[i].value;
-        if (c) {
-            empty_into(c, spare);
+        if (!c)
+            continue;
+        empty_into(c, spare, kept);
+        if (*kept < SPARE_MAX) {
             c->spare = *spare;
             *spare = c;
+            ++*kept;
+        } else {
+            th_cjson_free(c);
         }
     }
     while (v->spare) {
         th_cjson *c = v->spare;
         v->spare = c->spare;
-        c->spare = *spare;
-        *spare = c;
+        c->spare = NULL;
+        if (*kept < SPARE_MAX) {
+            c->spare = *spare;
+            *spare = c;
+            ++*kept;
+        } else {
+            th_cjson_free(c);
+        }
     }
-    v->n = 0;
-    v->vals.len = 0;
-    if (v->vals.p)
-        v->vals.p[0] = '\0';
+    empty(v);
 }
 
 void th_cjson_reset(th_cjson *obj)
@@ -298,7 +328,8 @@ void th_cjson_reset(th_cjson *obj)
     if (!obj)
         return;
     th_cjson *spare = NULL;
-    empty_into(obj, &spare);
+    size_t kept = 0;
+    empty_into(obj, &spare, &kept);
     obj->spare = spare;
 }
 

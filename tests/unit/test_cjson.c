@@ -142,3 +142,50 @@ TEST(cjson_long_keys_and_remembered_key_sets)
                    "{\"first\":7,\"last\":8},{\"account\":9,\"first\":10},"
                    "{\"first\":11,\"last\":12,\"project\":13}]");
 }
+
+/* An object emptied and built again (as the engine builds one event per command): the same bytes
+ * as a new one, its arrays taken from what the reset kept, and after a huge value (a thousand
+ * nested containers, a long string) only a bounded part is kept (ASan sees the rest freed). */
+TEST(cjson_reset_and_build_again)
+{
+    th_cjson *o = th_cjson_object();
+    static const char *const keys[] = {"first", "last"};
+    for (int round = 0; round < 3; round++) {
+        th_cjson_reset(o);
+        th_cjson_set_int(o, "to", round);
+        th_cjson *a = th_cjson_set_array(o, "blocks");
+        th_cjson_push_ints(a, keys, (const int64_t[]){round, round + 1}, 2);
+        th_cjson *inner = th_cjson_object();
+        th_cjson_set_str(inner, "s", "x");
+        th_cjson_set(inner, "list", th_cjson_array());
+        th_cjson_push(a, inner);
+        th_cjson_set_raw(o, "time", "\"T\"", 3);
+        th_buf b;
+        th_buf_init(&b);
+        CHECK_INT(th_cjson_write(o, &b), 0);
+        char want[160];
+        snprintf(want, sizeof want,
+                 "{\"blocks\":[{\"first\":%d,\"last\":%d},{\"list\":[],\"s\":\"x\"}],\"time\":\"T\","
+                 "\"to\":%d}",
+                 round, round + 1, round);
+        CHECK_STR(b.p, want);
+        th_buf_free(&b);
+    }
+    th_cjson_reset(o);
+    th_cjson *big = th_cjson_set_array(o, "many");
+    for (int i = 0; i < 1000; i++) {
+        th_cjson *one = th_cjson_object();
+        th_cjson_set(one, "a", th_cjson_array());
+        th_cjson_set_str(one, "s", "a long enough string to grow the buffers a little");
+        th_cjson_push(big, one);
+    }
+    th_cjson_reset(o);
+    th_cjson_set_array(o, "again");
+    th_buf b;
+    th_buf_init(&b);
+    CHECK_INT(th_cjson_write(o, &b), 0);
+    CHECK_STR(b.p, "{\"again\":[]}");
+    th_buf_free(&b);
+    th_cjson_free(o);
+    CHECK(th_cjson_set_array(NULL, "k") == NULL);
+}

@@ -10,7 +10,7 @@
  *                           `tanhui log prove --json` makes them
  *   ledger_slowdown_pct     durable transfers in batches of 1,000 (bench-ledger's grouped half)
  *                           with the log (an entry per transfer, a checkpoint signed per batch)
- *                           against without it: 9 pairs of runs (TANHUI_BENCH_PAIRS) on fresh
+ *                           against without it: 15 pairs of runs (TANHUI_BENCH_PAIRS) on fresh
  *                           databases, each pair back to back, in alternating order; the
  *                           median of the pairs' ratios (the throughputs printed are each
  *                           side's median)
@@ -201,7 +201,7 @@ int main(void)
     const char *dir = getenv("TANHUI_BENCH_DIR") ? getenv("TANHUI_BENCH_DIR") : "build/bench-data";
     int64_t n = getenv("TANHUI_BENCH_APPENDS") ? atoll(getenv("TANHUI_BENCH_APPENDS")) : 1000000;
     long transfers = getenv("TANHUI_BENCH_TRANSFERS") ? atol(getenv("TANHUI_BENCH_TRANSFERS"))
-                                                      : 10000;
+                                                      : 20000;
     if (n < 2 || transfers < 1000)
         return 2;
     if (getenv("TANHUI_BENCH_LANES"))
@@ -228,7 +228,7 @@ int main(void)
     if (th_note_generate("bench.tanhui/log", &key, &e))
         return 1;
     enum { PAIRS_MAX = 99 };
-    int PAIRS = getenv("TANHUI_BENCH_PAIRS") ? atoi(getenv("TANHUI_BENCH_PAIRS")) : 9;
+    int PAIRS = getenv("TANHUI_BENCH_PAIRS") ? atoi(getenv("TANHUI_BENCH_PAIRS")) : 15;
     if (PAIRS < 1 || PAIRS > PAIRS_MAX)
         return 2;
     double off[PAIRS_MAX], on[PAIRS_MAX], ratio[PAIRS_MAX];

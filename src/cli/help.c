@@ -444,6 +444,8 @@ static const char help_serve[] =
     "--web DIR serves the web app's files at / (GET and HEAD; / and the app's own routes\n"
     "are DIR/index.html; /assets/ cached for good; nothing outside DIR; a Content-Security-\n"
     "Policy of 'self' only, so the app works offline).\n"
+    "The WAL's pages are copied into the database file by a thread of their own (checkpoints,\n"
+    "counted by tanhui_wal_checkpoints_total in /metrics), not inside the writer's commits.\n"
     "One line per request on stderr: method, path, status, duration, account. Errors are {\"error\":\n"
     "{\"code\", \"message\", \"field\"}} with a 4xx status for what the request got wrong (404\n"
     "for what does not exist), 5xx for what failed here. Limits: bodies of 1 MiB (413; uploads\n"

@@ -17,7 +17,9 @@ struct th_checkpointer {
 };
 
 /* The writer's WAL hook, after each commit: wake the thread once the WAL holds TH_WAL_PAGES
- * pages; past TH_WAL_LIMIT, checkpoint here (the thread has fallen behind). */
+ * pages; past TH_WAL_LIMIT, checkpoint here what the thread has not copied yet, so that the WAL
+ * starts over at the next transaction (BUSY while the thread runs one: the next commit tries
+ * again). */
 static int on_commit(void *arg, sqlite3 *db, const char *name, int pages)
 {
     th_checkpointer *c = arg;

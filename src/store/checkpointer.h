@@ -10,9 +10,11 @@
  * through a connection of its own. Durability is the commit's, as before (the WAL is synced by
  * COMMIT); the checkpoint only moves pages that are already safe.
  *
- * Bounded: a PASSIVE checkpoint copies what was committed when it began, and the WAL starts
- * again from its beginning once a checkpoint has caught up. Should the writer outrun the thread
- * and the WAL pass TH_WAL_LIMIT pages, the writer checkpoints itself, as SQLite would have. */
+ * Bounded: a PASSIVE checkpoint copies what was committed when it began, and the WAL file starts
+ * again from its beginning only when the next write transaction begins with every page copied.
+ * Under steady load the thread is always a commit behind, so the WAL would only grow: once it
+ * holds TH_WAL_LIMIT pages the writer checkpoints after its commit itself, which copies the few
+ * pages the thread has not (the rest it already has) and lets the WAL start over. */
 #ifndef TH_CHECKPOINTER_H
 #define TH_CHECKPOINTER_H
 
@@ -20,7 +22,7 @@
 
 #include <sqlite3.h>
 
-enum { TH_WAL_PAGES = 1000, TH_WAL_LIMIT = 20000 };
+enum { TH_WAL_PAGES = 1000, TH_WAL_LIMIT = 4000 };
 
 typedef struct th_checkpointer th_checkpointer;
 

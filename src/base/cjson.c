@@ -196,28 +196,17 @@ void th_cjson_push_ints(th_cjson *arr, const char *const *keys, const int64_t *v
 {
     if (!arr)
         return;
-    /* keys plain and in order: the object's canonical bytes written at once. The callers pass
-     * the same static key arrays again and again: the last one found good is remembered, with
-     * its keys' lengths. */
-    static _Thread_local const char *const *good;
-    static _Thread_local size_t good_n, good_len[8];
-    bool sorted = keys == good && n == good_n;
+    /* keys plain and in order: the object's canonical bytes written at once (their lengths
+     * found on the way) */
+    bool sorted = n <= 8;
     size_t klen[8];
-    if (!sorted && n <= 8) {
-        sorted = true;
-        for (size_t i = 0; i < n && sorted; i++) {
-            size_t kl = 0;
-            for (const char *k = keys[i]; *k && sorted; k++, kl++)
-                sorted = (unsigned char)*k >= 0x20 && (unsigned char)*k < 0x80 && *k != '"' &&
-                         *k != '\\';
-            klen[i] = kl;
-            sorted = sorted && (i == 0 || strcmp(keys[i - 1], keys[i]) < 0);
-        }
-        if (sorted) {
-            good = keys;
-            good_n = n;
-            memcpy(good_len, klen, n * sizeof *klen);
-        }
+    for (size_t i = 0; i < n && sorted; i++) {
+        size_t kl = 0;
+        for (const char *k = keys[i]; *k && sorted; k++, kl++)
+            sorted = (unsigned char)*k >= 0x20 && (unsigned char)*k < 0x80 && *k != '"' &&
+                     *k != '\\';
+        klen[i] = kl;
+        sorted = sorted && (i == 0 || strcmp(keys[i - 1], keys[i]) < 0);
     }
     if (!sorted) {
         th_cjson *o = th_cjson_object();
@@ -230,7 +219,7 @@ void th_cjson_push_ints(th_cjson *arr, const char *const *keys, const int64_t *v
     th_buf *b = &arr->vals;
     size_t need = 2;
     for (size_t i = 0; i < n; i++)
-        need += good_len[i] + 4 + 21;
+        need += klen[i] + 4 + 21;
     th_buf_reserve(b, need);
     char *p = b->p + b->len, *start = p;
     *p++ = '{';
@@ -238,7 +227,7 @@ void th_cjson_push_ints(th_cjson *arr, const char *const *keys, const int64_t *v
         if (i)
             *p++ = ',';
         *p++ = '"';
-        size_t kl = good_len[i];
+        size_t kl = klen[i];
         memcpy(p, keys[i], kl);
         p += kl;
         *p++ = '"';
@@ -291,34 +280,35 @@ static void empty(th_cjson *v)
     }
 }
 
+/* Put emptied container c (its own spares already taken) on *spare, or free it when SPARE_MAX
+ * are kept (*kept counts them). */
+static void keep(th_cjson *c, th_cjson **spare, size_t *kept)
+{
+    c->spare = NULL;
+    if (*kept == SPARE_MAX) {
+        th_cjson_free(c);
+        return;
+    }
+    c->spare = *spare;
+    *spare = c;
+    ++*kept;
+}
+
 /* Empty container v, moving its nested containers (emptied) and their spares onto *spare, up
- * to SPARE_MAX of them (*kept counts them); the others are freed. */
+ * to SPARE_MAX of them; the others are freed. */
 static void empty_into(th_cjson *v, th_cjson **spare, size_t *kept)
 {
     for (size_t i = 0; i < v->n; i++) {
         th_cjson *c = v->m[i].value;
-        if (!c)
-            continue;
-        empty_into(c, spare, kept);
-        if (*kept < SPARE_MAX) {
-            c->spare = *spare;
-            *spare = c;
-            ++*kept;
-        } else {
-            th_cjson_free(c);
+        if (c) {
+            empty_into(c, spare, kept);
+            keep(c, spare, kept);
         }
     }
     while (v->spare) {
         th_cjson *c = v->spare;
         v->spare = c->spare;
-        c->spare = NULL;
-        if (*kept < SPARE_MAX) {
-            c->spare = *spare;
-            *spare = c;
-            ++*kept;
-        } else {
-            th_cjson_free(c);
-        }
+        keep(c, spare, kept);
     }
     empty(v);
 }
@@ -347,15 +337,6 @@ th_cjson *th_cjson_set_array(th_cjson *obj, const char *key)
     }
     add(obj, key)->value = a;
     return a;
-}
-
-void th_cjson_set_raw(th_cjson *obj, const char *key, const char *canonical, size_t n)
-{
-    if (!obj)
-        return;
-    member *m = add(obj, key);
-    th_buf_put(&obj->vals, canonical, n);
-    m->len = obj->vals.len - m->off;
 }
 
 void th_cjson_free(th_cjson *v)

@@ -42,12 +42,9 @@ void th_cjson_push_ints(th_cjson *arr, const char *const *keys, const int64_t *v
 /* Reuse: th_cjson_reset empties an object or array and keeps its memory, and that of the
  * containers nested in it, so that building the next value allocates nothing (the engine builds
  * one event per command). th_cjson_set_array adds an empty array as obj's member key, taken
- * from what a reset kept when it can, and returns it (NULL when obj is NULL). th_cjson_set_raw
- * adds a value already written in canonical form (n bytes; the caller vouches for them: the
- * engine writes a batch's time once for all its events). */
+ * from what a reset kept when it can, and returns it (NULL when obj is NULL). */
 void th_cjson_reset(th_cjson *obj);
 th_cjson *th_cjson_set_array(th_cjson *obj, const char *key);
-void th_cjson_set_raw(th_cjson *obj, const char *key, const char *canonical, size_t n);
 /* Write the canonical bytes; -1 (nothing written) if an object has a key twice or a string is
  * not valid UTF-8. */
 int th_cjson_write(const th_cjson *v, th_buf *out) __attribute__((warn_unused_result));

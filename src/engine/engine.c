@@ -32,11 +32,8 @@ struct th_engine {
     th_buf pending;
     size_t *pend_off;
     size_t npend, cappend;
-    th_cjson *event;     /* the command's event: emptied and built again for each command */
-    char ev_now[32];     /* the time the events were last stamped with, */
-    char ev_now_json[40]; /* ... as a JSON string (a batch's commands share their time) */
-    size_t ev_now_len;   /* 0: it needs escaping (cjson does it then) */
-    th_books *books;     /* the exchange's order books, a cache of the open orders */
+    th_cjson *event; /* the command's event: emptied and built again for each command */
+    th_books *books; /* the exchange's order books, a cache of the open orders */
 };
 
 static const char *const type_names[] = {
@@ -551,38 +548,12 @@ static int store_request(th_engine *en, const th_cmd *c, const th_buf *text, con
     return r == SQLITE_DONE ? 0 : th_db_fail(en->db, "cannot record the request", e);
 }
 
-/* s as a JSON string into q (room for cap bytes) when every byte of it is printable ASCII
- * other than '"' and '\\' (written as it is); its length, or 0 when it is not so plain. */
-static size_t quote_plain(const char *s, char *q, size_t cap)
-{
-    size_t n = 0;
-    q[n++] = '"';
-    for (; *s; s++) {
-        unsigned char u = (unsigned char)*s;
-        if (u < 0x20 || u >= 0x80 || u == '"' || u == '\\' || n + 2 >= cap)
-            return 0;
-        q[n++] = *s;
-    }
-    q[n++] = '"';
-    q[n] = '\0';
-    return n;
-}
-
 /* Complete the command's event and add its bytes to the batch's entries. */
 static int log_event(th_engine *en, const th_cmd *c, const char *request_text, const char *now,
                      th_cjson *ev, th_err *e)
 {
     th_cjson_set_str(ev, "type", type_names[c->type]);
-    if (strcmp(now, en->ev_now) != 0) {
-        snprintf(en->ev_now, sizeof en->ev_now, "%s", now);
-        en->ev_now_len = strlen(now) < sizeof en->ev_now
-                             ? quote_plain(now, en->ev_now_json, sizeof en->ev_now_json)
-                             : 0;
-    }
-    if (en->ev_now_len)
-        th_cjson_set_raw(ev, "time", en->ev_now_json, en->ev_now_len);
-    else
-        th_cjson_set_str(ev, "time", now);
+    th_cjson_set_str(ev, "time", now);
     if (c->request_id) {
         th_cjson_set_str(ev, "request_id", c->request_id);
         th_cjson_set_str(ev, "request", request_text);

@@ -2,7 +2,7 @@
  * reserved, matched and settled (credits, cash, fees) in its batch's one transaction, logged with
  * a signed checkpoint per batch, and acknowledged only once the batch has committed.
  *
- * The load (TANHUI_BENCH_ORDERS, default 100,000, in batches of 1,000): 200 accounts holding
+ * The load (TANHUI_BENCH_ORDERS, default 100,000, in batches of 1,000, or TANHUI_BENCH_BATCH): 200 accounts holding
  * credits and cash trade one instrument. Most orders rest (priced away from the touch: 70 %),
  * some cross and trade (15 %), some cancel an order resting from before (15 %), so the book
  * keeps a few thousand orders over some hundred price levels.
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { ACCOUNTS = 200, BATCH = 1000 };
+enum { ACCOUNTS = 200, BATCH_MAX = 1000 };
 
 static uint64_t next(uint64_t *x)
 {
@@ -32,8 +32,13 @@ static int by_double(const void *a, const void *b)
 int main(void)
 {
     long orders = getenv("TANHUI_BENCH_ORDERS") ? atol(getenv("TANHUI_BENCH_ORDERS")) : 100000;
-    if (orders < BATCH)
-        orders = BATCH;
+    /* TANHUI_BENCH_BATCH: orders a batch (default and most 1,000; the server's batches hold
+     * as many as there are writes in flight, a few dozen) */
+    int batch = getenv("TANHUI_BENCH_BATCH") ? atoi(getenv("TANHUI_BENCH_BATCH")) : BATCH_MAX;
+    if (batch < 1 || batch > BATCH_MAX)
+        batch = BATCH_MAX;
+    if (orders < batch)
+        orders = batch;
     char dir[] = "/tmp/tanhui-bench-market.XXXXXX";
     if (!mkdtemp(dir))
         return 1;
@@ -44,14 +49,14 @@ int main(void)
     th_engine *en = bench_engine(path, &db);
     if (!en)
         return 1;
-    th_cmd_result *r = malloc(BATCH * sizeof *r);
-    for (int i = 0; i < BATCH; i++)
+    th_cmd_result *r = malloc(batch * sizeof *r);
+    for (int i = 0; i < batch; i++)
         th_cmd_result_init(&r[i]);
     if (bench_registry(en, 10000000, r))
         return 1;
     /* the accounts: credits from O, cash deposited */
     static char names[ACCOUNTS][16];
-    th_cmd *c = calloc(BATCH, sizeof *c);
+    th_cmd *c = calloc(batch, sizeof *c);
     for (int a = 0; a < ACCOUNTS; a++) {
         snprintf(names[a], sizeof names[a], "T%03d", a);
         th_cmd s[3] = {{.type = TH_CMD_ACCOUNT_ADD, .name = names[a], .kind = "company"},
@@ -70,13 +75,13 @@ int main(void)
 
     uint64_t x = 0x9E3779B97F4A7C15ull;
     int64_t next_id = 1;
-    long batches = orders / BATCH;
+    long batches = orders / batch;
     double *lat = malloc((size_t)batches * sizeof *lat);
-    static char ids[BATCH][24];
+    static char ids[BATCH_MAX][24];
     double t0 = bench_now();
     long failed = 0;
     for (long b = 0; b < batches; b++) {
-        for (int i = 0; i < BATCH; i++) {
+        for (int i = 0; i < batch; i++) {
             uint64_t k = next(&x) % 100;
             memset(&c[i], 0, sizeof c[i]);
             if (k < 15 && next_id > 100) { /* cancel an order placed a while ago */
@@ -98,12 +103,12 @@ int main(void)
             next_id++;
         }
         double s = bench_now();
-        if (th_engine_apply(en, c, BATCH, r, &e) != 0) {
+        if (th_engine_apply(en, c, batch, r, &e) != 0) {
             fprintf(stderr, "bench: %s\n", e.msg);
             return 1;
         }
         lat[b] = bench_now() - s;
-        for (int i = 0; i < BATCH; i++)
+        for (int i = 0; i < batch; i++)
             failed += r[i].status != 0 && c[i].type == TH_CMD_ORDER_ADD;
     }
     double elapsed = bench_now() - t0;
@@ -122,9 +127,9 @@ int main(void)
     printf("{\"bench\":\"market\",\"orders\":%ld,\"batch\":%d,\"durable_orders_per_sec\":%.0f,"
            "\"trades\":%lld,\"orders_refused\":%ld,\"open_orders\":%lld,\"p99_ack_us\":%.0f,"
            "\"median_batch_ms\":%.1f}\n",
-           batches * BATCH, BATCH, (double)(batches * BATCH) / elapsed, (long long)trades,
+           batches * batch, batch, (double)(batches * batch) / elapsed, (long long)trades,
            failed, (long long)open, p99 * 1e6, lat[batches / 2] * 1e3);
-    for (int i = 0; i < BATCH; i++)
+    for (int i = 0; i < batch; i++)
         th_cmd_result_free(&r[i]);
     free(r);
     free(c);

@@ -231,7 +231,7 @@ static int record_trade(settling *s, const th_instrument *in, const trade_new *t
     sqlite3_stmt *st;
     if (th_db_stmt(db, "INSERT INTO trades (instrument_id, buy_order_id, sell_order_id, buyer_id,"
                        " seller_id, price_fen, qty, aggressor, buyer_fee_fen, seller_fee_fen,"
-                       " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                       " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, in->id);
@@ -248,9 +248,9 @@ static int record_trade(settling *s, const th_instrument *in, const trade_new *t
     sqlite3_bind_int64(st, 10, tn->seller_fee);
     sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
     int r = sqlite3_step(st);
-    s->trade = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    s->trade = r == SQLITE_DONE ? sqlite3_last_insert_rowid(th_db_handle(db)) : 0;
     th_db_done(db, st);
-    if (r != SQLITE_ROW)
+    if (r != SQLITE_DONE)
         return th_db_fail(db, "cannot record the trade", e);
     th_cjson *t = NULL;
     if (s->trades) {
@@ -554,7 +554,7 @@ static int place(th_db *db, const th_account *a, const th_instrument *in, bool b
     if (th_db_stmt(db, "INSERT INTO orders (instrument_id, account_id, side, type, tif, price_fen,"
                        " qty, status, reserved_fen, priority, created_at, auction_id) VALUES (?, ?,"
                        " ?, ?, ?, ?, ?, 'open', ?, (SELECT coalesce(max(id), 0) + 1 FROM orders),"
-                       " ?, ?) RETURNING id",
+                       " ?, ?)",
                    &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, in->id);
@@ -571,10 +571,10 @@ static int place(th_db *db, const th_account *a, const th_instrument *in, bool b
     else
         sqlite3_bind_null(st, 10);
     int r = sqlite3_step(st);
-    int64_t id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int64_t id = r == SQLITE_DONE ? sqlite3_last_insert_rowid(th_db_handle(db)) : 0;
     *out_id = id;
     th_db_done(db, st);
-    if (r != SQLITE_ROW)
+    if (r != SQLITE_DONE)
         return th_db_fail(db, "cannot record the order", e);
 
     /* the event: the input as resolved, then what the order did */

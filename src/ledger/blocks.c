@@ -16,7 +16,8 @@ static const char *sql_for(int what, const th_block_source *s)
     char *q = texts[what][r * 8 + p * 4 + v * 2 + t];
     if (!q[0])
         snprintf(q, sizeof texts[0][0], "%s FROM blocks WHERE %s%s%s%s%s",
-                 what == SELECT ? "SELECT id, issuance_id, project_id, vintage, first, last"
+                 what == SELECT ? "SELECT id, issuance_id, project_id, vintage, first, last,"
+                                  " account_id"
                                 : "SELECT coalesce(sum(last - first + 1), 0)",
                  r ? "order_id = ?4 AND state = 'reserved'"
                    : "account_id = ?1 AND state = 'available'",
@@ -61,7 +62,7 @@ int th_blocks_count(th_db *db, const th_block_source *src, int64_t *n, th_err *e
 typedef struct {
     int64_t id, issuance, project;
     int vintage;
-    int64_t first, last;
+    int64_t first, last, account;
 } row;
 
 static void bind_dest(sqlite3_stmt *st, int at, const th_block_dest *d)
@@ -80,8 +81,13 @@ static int carve(th_db *db, const row *b, int64_t take, const th_block_source *s
                  const th_block_dest *dst, th_err *e)
 {
     sqlite3_stmt *st;
-    if (th_db_stmt(db, "UPDATE blocks SET last = ?1, account_id = ?2, state = ?3, order_id = ?4"
-                       " WHERE id = ?5", &st, e))
+    /* the holder is set only when it changes: a reservation or its release keeps it, and an
+     * unchanged column costs neither its foreign key's lookup nor the index's churn */
+    if (th_db_stmt(db, b->account == dst->account
+                           ? "UPDATE blocks SET last = ?1, state = ?3, order_id = ?4 WHERE id = ?5"
+                           : "UPDATE blocks SET last = ?1, account_id = ?2, state = ?3,"
+                             " order_id = ?4 WHERE id = ?5",
+                   &st, e))
         return -1;
     sqlite3_bind_int64(st, 1, b->first + take - 1);
     bind_dest(st, 2, dst);
@@ -131,6 +137,7 @@ int th_blocks_hand(th_db *db, const th_block_source *src, int64_t qty, const th_
             b->vintage = sqlite3_column_int(st, 3);
             b->first = sqlite3_column_int64(st, 4);
             b->last = sqlite3_column_int64(st, 5);
+            b->account = sqlite3_column_int64(st, 6);
             sum += b->last - b->first + 1;
         }
         th_db_done(db, st);

@@ -20,7 +20,7 @@
  * memory sampled every 10 s, errors, and `tanhui check` after
  *
  * TANHUI_BENCH_SECONDS (default 10), TANHUI_BENCH_CONNS (64),
- * TANHUI_BENCH_THREADS (the server's request threads, 64). Needs wrk and nginx
+ * TANHUI_BENCH_THREADS (the server's request threads, 16: its default). Needs wrk and nginx
  * (scripts/deps.sh bench). */
 #include "bench_registry.h"
 #include "server/users.h"
@@ -382,7 +382,7 @@ static pid_t serve(const char *tanhui, const char *db_path, char *url, size_t n)
     char out[300], err[300], threads[16];
     at(out, sizeof out, "serve.out");
     at(err, sizeof err, "serve.err");
-    snprintf(threads, sizeof threads, "%d", envint("TANHUI_BENCH_THREADS", 64));
+    snprintf(threads, sizeof threads, "%d", envint("TANHUI_BENCH_THREADS", 16));
     char *argv[] = {(char *)tanhui,
                     (char *)"--db",
                     (char *)db_path,

@@ -34,6 +34,12 @@ typedef struct {
     void *credentials_arg;
     const char *last_event_id;  /* the Last-Event-ID header (a stream resumed), or NULL */
     const char *uploads_dir;    /* where uploaded inventories are kept (uploads.h), or NULL */
+    /* Order entry set aside instead of waiting (th_api_submit): defer(defer_arg, c, status)
+     * keeps a copy of c for the HTTP layer, which hands it to the sequencer once the request is
+     * suspended and answers (th_api_submitted) when its batch has committed; 0 when it took it.
+     * NULL: every write waits on the request's thread. */
+    int (*defer)(void *arg, const th_cmd *c, int status);
+    void *defer_arg;
 } th_api_req;
 
 typedef struct {
@@ -42,6 +48,7 @@ typedef struct {
     th_buf body;
     char set_cookie[200]; /* a Set-Cookie header to send ("": none) */
     char allow[64];       /* a 405's Allow header: the methods the path has */
+    bool deferred;        /* the write was set aside (defer): no answer yet */
     /* GET /api/v1/stream: the HTTP layer streams the events (server/events.h) instead of body */
     struct {
         bool on, resume;    /* resume: from `cursor` (Last-Event-ID), else from now */
@@ -74,6 +81,9 @@ extern const size_t th_api_nroutes;
  * request log and the metrics. */
 void th_api_dispatch(const char *method, const char *path, th_api_req *r, th_api_resp *out,
                      const char **route);
+/* The answer to a write the sequencer has done: status and its result, 409 for an
+ * Idempotency-Key used for another request, or the error. */
+void th_api_submitted(th_api_resp *out, const th_cmd_result *res, int status);
 /* The error answer; field may be NULL. */
 void th_api_error(th_api_resp *out, int status, const char *code, const char *message,
                   const char *field);

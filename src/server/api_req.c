@@ -90,21 +90,34 @@ int th_api_submit(const th_api_req *r, th_api_resp *out, th_cmd *c, int status)
         th_api_error(out, 503, "unavailable", "this server takes no writes", NULL);
         return 0;
     }
+    /* order entry, the busy writes, holds no thread while its batch commits: the HTTP layer
+     * suspends the request and answers it from the writer's result */
+    bool trading = c->type == TH_CMD_ORDER_ADD || c->type == TH_CMD_ORDER_CANCEL ||
+                   c->type == TH_CMD_ORDER_REPLACE || c->type == TH_CMD_ORDER_PICK;
+    if (trading && r->defer && r->defer(r->defer_arg, c, status) == 0) {
+        out->deferred = true;
+        return 0;
+    }
     th_cmd_result res;
     th_cmd_result_init(&res);
     th_sequencer_submit(r->seq, c, &res);
-    if (res.status == 0) {
-        th_buf_put(&out->body, res.result.p, res.result.len);
+    th_api_submitted(out, &res, status);
+    th_cmd_result_free(&res);
+    return 0;
+}
+
+void th_api_submitted(th_api_resp *out, const th_cmd_result *res, int status)
+{
+    if (res->status == 0) {
+        th_buf_put(&out->body, res->result.p, res->result.len);
         out->status = status;
         out->content_type = "application/json";
-    } else if (strcmp(res.err.field, "request_id") == 0) {
+    } else if (strcmp(res->err.field, "request_id") == 0) {
         th_api_error(out, 409, "conflict", "this Idempotency-Key was used for a different request",
                      "Idempotency-Key");
     } else {
-        th_api_fail(out, &res.err);
+        th_api_fail(out, &res->err);
     }
-    th_cmd_result_free(&res);
-    return 0;
 }
 
 /* How deep the JSON text nests its arrays and objects (strings skipped). */

@@ -69,10 +69,28 @@ typedef struct {
     bucket buckets[BUCKETS]; /* open addressing by user id; a full table resets */
     size_t nbuckets;
     uint64_t limited;
+    /* order entry set aside while its batch commits (a suspended connection each); at shutdown
+     * no more is set aside, and MHD stops only once these are resumed */
+    size_t set_aside;
+    bool draining;
+    pthread_cond_t resumed;
 } server;
 
 static __thread th_db *reader; /* this request thread's read connection */
 static __thread th_db *writer; /* ... and its connection for logins (opened when first needed) */
+
+/* A write set aside (order entry): its command, with its texts copied (the handler's are gone
+ * when it returns), and what the answer needs once the writer has its result. */
+enum { DEFERRED_TEXTS = 7 };
+typedef struct {
+    th_cmd cmd;
+    char *texts[DEFERRED_TEXTS];
+    th_cmd_result res;
+    int status;        /* the answer's status on success */
+    const char *route; /* for the log line and the metrics */
+    int64_t account;   /* the user's (0: none) */
+    bool done;         /* res holds the outcome */
+} deferred;
 
 typedef struct {
     th_buf body;
@@ -80,6 +98,9 @@ typedef struct {
     int too_big;
     th_form *form; /* a multipart/form-data body being read (http_form.h), or NULL */
     int multipart;  /* it was one */
+    deferred *w;    /* a write set aside, or NULL */
+    server *s;
+    struct MHD_Connection *conn;
 } request;
 
 static double now_s(void)
@@ -428,6 +449,86 @@ static enum MHD_Result serve_file(server *s, struct MHD_Connection *c, const cha
     return ok;
 }
 
+static char *copy_text(deferred *w, int *n, const char *t)
+{
+    if (!t)
+        return NULL;
+    return w->texts[(*n)++] = th_xstrdup(t);
+}
+
+/* th_api_req.defer: keep the command (order entry's fields only: th_api_submit sets aside
+ * nothing else), unless the server is stopping. */
+static int defer_write(void *arg, const th_cmd *c, int status)
+{
+    request *rq = arg;
+    server *s = rq->s;
+    pthread_mutex_lock(&s->mu);
+    bool take = !s->draining;
+    if (take)
+        s->set_aside++;
+    pthread_mutex_unlock(&s->mu);
+    if (!take)
+        return -1;
+    deferred *w = th_xcalloc(1, sizeof *w);
+    int n = 0;
+    w->cmd = (th_cmd){.type = c->type, .order = c->order};
+    w->cmd.request_id = copy_text(w, &n, c->request_id);
+    w->cmd.order_id = copy_text(w, &n, c->order_id);
+    w->cmd.order.account = copy_text(w, &n, c->order.account);
+    w->cmd.order.instrument = copy_text(w, &n, c->order.instrument);
+    w->cmd.order.side = copy_text(w, &n, c->order.side);
+    w->cmd.order.type = copy_text(w, &n, c->order.type);
+    w->cmd.order.tif = copy_text(w, &n, c->order.tif);
+    th_cmd_result_init(&w->res);
+    w->status = status;
+    rq->w = w;
+    return 0;
+}
+
+/* The writer's call once a set-aside write is done: the request goes on (MHD calls on_request
+ * again, which answers it). Nothing of rq is touched after the resume: it may be gone. */
+static void write_done(void *arg)
+{
+    request *rq = arg;
+    server *s = rq->s;
+    struct MHD_Connection *c = rq->conn;
+    rq->w->done = true;
+    MHD_resume_connection(c);
+    pthread_mutex_lock(&s->mu);
+    s->set_aside--;
+    pthread_cond_broadcast(&s->resumed);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* The answer of a write set aside, once the writer is done with it. */
+static enum MHD_Result answer_deferred(server *s, struct MHD_Connection *c, const char *method,
+                                       const char *url, request *rq)
+{
+    deferred *w = rq->w;
+    th_api_resp r = {.status = 500, .content_type = "application/json"};
+    th_buf_init(&r.body);
+    th_api_submitted(&r, &w->res, w->status);
+    double took = now_s() - rq->t0;
+    count(s, w->route, r.status, took);
+    char who[24] = "-";
+    if (w->account)
+        snprintf(who, sizeof who, "%lld", (long long)w->account);
+    fprintf(stderr, "%s %s %d %.1fms %s\n", method, url, r.status, took * 1e3, who);
+    enum MHD_Result ok = respond(c, &r, NULL);
+    th_buf_free(&r.body);
+    return ok;
+}
+
+static void deferred_free(deferred *w)
+{
+    if (!w)
+        return;
+    for (int i = 0; i < DEFERRED_TEXTS; i++)
+        free(w->texts[i]);
+    th_cmd_result_free(&w->res);
+    free(w);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **state)
@@ -435,10 +536,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
     server *s = cls;
     request *rq = *state;
+    if (rq && rq->w) /* a write set aside: resumed once the writer is done with it */
+        return rq->w->done ? answer_deferred(s, c, method, url, rq) : MHD_YES;
     if (!rq) {
         rq = th_xcalloc(1, sizeof *rq);
         th_buf_init(&rq->body);
         rq->t0 = now_s();
+        rq->s = s;
+        rq->conn = c;
         *state = rq;
         const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
         if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
@@ -531,8 +636,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                           .credentials_arg = s,
                           .last_event_id = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                                        "Last-Event-ID"),
-                          .uploads_dir = s->uploads};
+                          .uploads_dir = s->uploads,
+                          .defer = defer_write,
+                          .defer_arg = rq};
         th_api_dispatch(method, url, &req, &r, &route);
+    }
+    if (r.deferred) {
+        /* suspended before the writer can be done with it (its resume must find it so) */
+        rq->w->route = route;
+        rq->w->account = user.id ? user.account : 0;
+        th_buf_free(&r.body);
+        MHD_suspend_connection(c);
+        if (th_sequencer_submit_async(s->seq, &rq->w->cmd, &rq->w->res, write_done, rq) != 0)
+            write_done(rq);
+        return MHD_YES;
     }
     double took = now_s() - rq->t0;
     count(s, route, r.status, took);
@@ -557,6 +674,7 @@ static void on_done(void *cls, struct MHD_Connection *c, void **state,
     if (rq) {
         th_form_free(rq->form);
         th_buf_free(&rq->body);
+        deferred_free(rq->w);
         free(rq);
         *state = NULL;
     }
@@ -629,6 +747,7 @@ int th_serve(const th_serve_opts *o, th_err *e)
         return -1;
     }
     pthread_mutex_init(&s.mu, NULL);
+    pthread_cond_init(&s.resumed, NULL);
     s.seq = th_sequencer_start(wdb, o->signer, 1000, e);
     if (!s.seq) {
         th_db_close(wdb);
@@ -669,6 +788,13 @@ int th_serve(const th_serve_opts *o, th_err *e)
         fprintf(stderr, "tanhui serve: %s: finishing the requests in flight\n",
                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
         MHD_socket listener = MHD_quiesce_daemon(d); /* no new connections */
+        /* the writes set aside are answered (a suspended connection would stop MHD's stop);
+         * those that come now wait on their threads, which MHD's stop waits for */
+        pthread_mutex_lock(&s.mu);
+        s.draining = true;
+        while (s.set_aside > 0)
+            pthread_cond_wait(&s.resumed, &s.mu);
+        pthread_mutex_unlock(&s.mu);
         th_events_close(s.hub); /* the streams end (none stays suspended)... */
         th_events_drain(s.hub, 2000); /* ...and are given 2 s to send their last chunk */
         MHD_stop_daemon(d);           /* the requests in flight finish first */
@@ -681,6 +807,7 @@ int th_serve(const th_serve_opts *o, th_err *e)
     for (size_t i = 0; i < s.nreaders; i++)
         th_db_close(s.readers[i]);
     free(s.readers);
+    pthread_cond_destroy(&s.resumed);
     pthread_mutex_destroy(&s.mu);
     close(lock);
     return rc;

@@ -7,6 +7,14 @@
  * batch committed), stops the writer (a checkpoint signed over what is left) and returns 0.
  * One line per request on stderr: method, path, status, duration, account ("-" when none).
  *
+ * Order entry holds no request thread while its batch commits: the handler's command is copied
+ * into the request, the connection suspended and the command handed to the sequencer, whose
+ * writer resumes the connection once the batch has committed; the request is then answered from
+ * the writer's result. So a batch takes every order in flight, not one per thread, and a few
+ * threads serve many trading connections. Invariant: a suspended request is counted until its
+ * resume, and at shutdown no request is set aside any more and MHD stops only once the count is
+ * zero (it cannot stop with a suspended connection).
+ *
  * Limits: a body of 1 MiB (413), 30 s for a slow client, 1,024 connections in all and 64 from
  * one address, and a token bucket per user (429 with Retry-After when it is empty). */
 #ifndef TH_HTTP_H

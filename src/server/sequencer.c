@@ -17,6 +17,8 @@ typedef struct item {
     th_cmd_result *res;
     int done; /* 1 applied, -1 refused (stopping) */
     pthread_cond_t cv; /* its own, so that a commit wakes only its submitters */
+    void (*fn)(void *arg); /* submitted without waiting: called once the result is in res */
+    void *arg;
     struct item *next;
 } item;
 
@@ -103,13 +105,26 @@ static void *writer(void *arg)
         pthread_mutex_lock(&s->mu);
         if (rc == 0)
             record(s, n, took);
+        size_t nasync = 0;
         for (size_t i = 0; i < n; i++) {
             /* the result moves to the submitter; ours starts afresh */
             th_cmd_result_free(taken[i]->res);
             *taken[i]->res = res[i];
             th_cmd_result_init(&res[i]);
-            taken[i]->done = 1;
-            pthread_cond_signal(&taken[i]->cv);
+            if (taken[i]->fn) {
+                taken[nasync++] = taken[i]; /* told below, out of the lock */
+            } else {
+                taken[i]->done = 1;
+                pthread_cond_signal(&taken[i]->cv);
+            }
+        }
+        if (nasync) {
+            pthread_mutex_unlock(&s->mu);
+            for (size_t i = 0; i < nasync; i++) {
+                taken[i]->fn(taken[i]->arg); /* the submitter's memory may go from here on */
+                free(taken[i]);
+            }
+            pthread_mutex_lock(&s->mu);
         }
     }
     pthread_mutex_unlock(&s->mu);
@@ -141,28 +156,48 @@ th_sequencer *th_sequencer_start(th_db *db, const th_note_signer *signer, size_t
     return s;
 }
 
-int th_sequencer_submit(th_sequencer *s, const th_cmd *c, th_cmd_result *res)
+/* Queue it (the lock held; the lock still held on return): 0, or -1 with res failed when the
+ * sequencer is stopping. */
+static int enqueue(th_sequencer *s, item *it)
 {
-    item it = {.c = c, .res = res};
-    pthread_mutex_lock(&s->mu);
     if (s->stopping) {
-        pthread_mutex_unlock(&s->mu);
-        res->status = -1;
-        th_fail(&res->err, TH_EIO, "the server is shutting down");
+        it->res->status = -1;
+        th_fail(&it->res->err, TH_EIO, "the server is shutting down");
         return -1;
     }
     if (s->tail)
-        s->tail->next = &it;
+        s->tail->next = it;
     else
-        s->head = &it;
-    s->tail = &it;
-    pthread_cond_init(&it.cv, NULL);
+        s->head = it;
+    s->tail = it;
     pthread_cond_signal(&s->work);
-    while (!it.done)
+    return 0;
+}
+
+int th_sequencer_submit(th_sequencer *s, const th_cmd *c, th_cmd_result *res)
+{
+    item it = {.c = c, .res = res};
+    pthread_cond_init(&it.cv, NULL);
+    pthread_mutex_lock(&s->mu);
+    int rc = enqueue(s, &it);
+    while (rc == 0 && !it.done)
         pthread_cond_wait(&it.cv, &s->mu);
     pthread_mutex_unlock(&s->mu);
     pthread_cond_destroy(&it.cv);
-    return 0;
+    return rc;
+}
+
+int th_sequencer_submit_async(th_sequencer *s, const th_cmd *c, th_cmd_result *res,
+                              void (*done)(void *arg), void *arg)
+{
+    item *it = th_xcalloc(1, sizeof *it);
+    *it = (item){.c = c, .res = res, .fn = done, .arg = arg};
+    pthread_mutex_lock(&s->mu);
+    int rc = enqueue(s, it);
+    pthread_mutex_unlock(&s->mu);
+    if (rc)
+        free(it);
+    return rc;
 }
 
 void th_sequencer_on_commit(th_sequencer *s, void (*fn)(void *arg), void *arg)

@@ -1,6 +1,7 @@
 /* sequencer.h — the server's one writer: a thread that owns the engine and the write connection.
  *
- * Request threads submit commands and wait; the writer takes everything queued (up to a batch),
+ * Request threads submit commands and wait, or hand them over with a function to call when they
+ * are done; the writer takes everything queued (up to a batch),
  * applies it as one batch (th_engine_apply: one transaction, one commit, a checkpoint signed),
  * and only then wakes each submitter with its command's result: a response is sent only after
  * its batch has committed. While idle it wakes every second to make the clock's changes (the
@@ -25,6 +26,12 @@ th_sequencer *th_sequencer_start(th_db *db, const th_note_signer *signer, size_t
 /* Apply c in the next batch and wait for its commit; *res gets its outcome (init'ed by the
  * caller). Returns -1 (res->err says why) when the sequencer is stopping. */
 int th_sequencer_submit(th_sequencer *s, const th_cmd *c, th_cmd_result *res);
+/* The same without waiting: done(arg) is called on the writer thread once *res holds the
+ * outcome (after the batch's commit, or its failure); c and res stay the caller's and must live
+ * until then. -1 (res->err says why, done is not called) when the sequencer is stopping. The
+ * server's order entry: a request is set aside, not a thread held, until its batch commits. */
+int th_sequencer_submit_async(th_sequencer *s, const th_cmd *c, th_cmd_result *res,
+                              void (*done)(void *arg), void *arg);
 /* Call fn(arg) on the writer thread after each commit (before the submitters are woken); set it
  * before any command is submitted. */
 void th_sequencer_on_commit(th_sequencer *s, void (*fn)(void *arg), void *arg);

@@ -1118,6 +1118,28 @@ if command -v curl >/dev/null 2>&1; then
     if [ "$code" = 400 ]; then ok; else bad "a bad status filter: HTTP $code"; fi
     expect 0 sv-cli-cash -- "$T" --db "$W" cash balance 乙 --json
     has "$D/out" '"reserved_fen":0' "nothing left reserved"
+    # order entry holds no request thread while its batch commits: 12 orders at once over the
+    # server's 2 threads, then their 12 cancels at once; each answered, nothing left reserved
+    pids=""
+    for i in $(seq 12); do
+        curl -s -o "$D/burst-body.$i" -w '%{http_code}' -H "$(auth "$TY")" -H 'Content-Type: application/json' -X POST --data '{"account":5,"instrument":"SG","side":"buy","price":"53.00","qty":1}' "$URL/api/v1/orders" >"$D/burst-code.$i" &
+        pids="$pids $!"
+    done
+    wait $pids
+    n=$(cat "$D"/burst-code.* | grep -o 201 | wc -l)
+    if [ "$n" = 12 ]; then ok; else bad "12 orders at once over 2 threads: $n answered 201"; fi
+    sed -n 's/^{"id":\([0-9]*\),.*"status":"open".*/\1/p' "$D"/burst-body.* | sort -u >"$D/burst-ids"
+    if [ "$(wc -l <"$D/burst-ids")" = 12 ]; then ok; else bad "12 open orders, each its own id"; fi
+    pids=""
+    for id in $(cat "$D/burst-ids"); do
+        curl -s -o "$D/burst-body.$id" -w '%{http_code}' -H "$(auth "$TY")" -X DELETE "$URL/api/v1/orders/$id" >"$D/burst-code.$id" &
+        pids="$pids $!"
+    done
+    wait $pids
+    n=$(for id in $(cat "$D/burst-ids"); do cat "$D/burst-code.$id"; echo; done | grep -c '^200$')
+    if [ "$n" = 12 ]; then ok; else bad "12 cancels at once: $n answered 200"; fi
+    expect 0 sv-cli-cash-burst -- "$T" --db "$W" cash balance 乙 --json
+    has "$D/out" '"reserved_fen":0' "the cancels gave back every reservation"
     # the other writes: each for the user's own account, or the operator's
     send() { # METHOD PATH TOKEN BODY
         curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$3")" -X "$1" --data "$4" "$URL$2"
@@ -1339,10 +1361,24 @@ if command -v curl >/dev/null 2>&1; then
     has "$D/out" "tanhui_log_size " "the log's size"
     has "$D/out" "tanhui_wal_checkpoints_total " "the checkpoint thread's count"
     has "$D/serve.err" "GET /api/v1/supply 200 " "one line per request"
+    # SIGTERM with orders in flight: each is answered and in the store, or never taken
+    code=$(send POST /api/v1/instruments/SG/session "$TO" '{"to":"open"}')
+    if [ "$code" = 200 ]; then ok; else bad "the session opened by hand: HTTP $code"; fi
+    pids=""
+    for i in $(seq 12); do
+        curl -s -o "$D/term-body.$i" -w '%{http_code}\n' -H "$(auth "$TY")" -H 'Content-Type: application/json' -X POST --data '{"account":5,"instrument":"SG","side":"buy","price":"53.90","qty":1}' "$URL/api/v1/orders" >"$D/term-code.$i" &
+        pids="$pids $!"
+    done
+    sleep 0.05
     kill -TERM "$SP"
+    wait $pids
     wait "$SP"
     rc=$?
     if [ "$rc" -eq 0 ]; then ok; else bad "serve exits 0 on SIGTERM, not $rc"; fi
+    n=$(cat "$D"/term-code.* | grep -o 201 | wc -l)
+    m=$(sqlite3 "$W" "SELECT count(*) FROM orders WHERE price_fen = 5390")
+    if [ "$n" = "$m" ]; then ok; else bad "orders in flight at SIGTERM: $n answered 201, $m in the store"; fi
+    if cat "$D"/term-code.* | grep -qv '^\(201\|000\)$'; then bad "an order in flight at SIGTERM answered neither 201 nor nothing"; cat "$D"/term-code.*; else ok; fi
     has "$D/serve.err" "SIGTERM: finishing the requests in flight" "a graceful shutdown"
     wait "$CP"
     rc=$?

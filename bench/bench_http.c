@@ -14,19 +14,23 @@
  *
  *   build/bench-http                 the throughput run and the nginx run: one
  * JSON line with orders_per_sec, nginx_static_per_sec, ratio, p50_ms, p99_ms,
- *                                    errors (non-2xx answers), and `tanhui
+ *                                    errors (non-2xx answers), mean_batch (orders a
+ *                                    batch), and `tanhui
  * check`'s verdict after build/bench-http --soak SECONDS --rate N a soak at
  * about N orders a second (wrk's per-request delay): the server's resident
  * memory sampled every 10 s, errors, and `tanhui check` after
  *
- * TANHUI_BENCH_SECONDS (default 10), TANHUI_BENCH_CONNS (64),
+ * TANHUI_BENCH_SECONDS (default 10), TANHUI_BENCH_CONNS (64), TANHUI_BENCH_KEEP (keep the
+ * run's directory, which is otherwise removed at the end),
  * TANHUI_BENCH_THREADS (the server's request threads, 16: its default). Needs wrk and nginx
  * (scripts/deps.sh bench). */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "bench_registry.h"
 #include "server/users.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -470,6 +474,24 @@ static pid_t nginx(int *port)
     return -1;
 }
 
+static int remove_one(const char *p, const struct stat *st, int flag, struct FTW *at)
+{
+    (void)st;
+    (void)flag;
+    (void)at;
+    return remove(p);
+}
+
+/* At exit the run's directory goes (its database grows to hundreds of MB in a soak), unless
+ * TANHUI_BENCH_KEEP asks to look into it. */
+static void remove_run(void)
+{
+    if (getenv("TANHUI_BENCH_KEEP"))
+        fprintf(stderr, "bench-http: kept %s\n", dir);
+    else
+        nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int main(int argc, char **argv)
 {
     int soak = 0, rate = 0;
@@ -496,6 +518,7 @@ int main(int argc, char **argv)
     strcpy(strrchr(tanhui, '/') + 1, "tanhui");
     if (!mkdtemp(dir))
         return 1;
+    atexit(remove_run);
     chmod(dir, 0755); /* nginx's workers read its files */
     char db_path[300], script[300];
     at(db_path, sizeof db_path, "http.db");
@@ -560,6 +583,10 @@ int main(int argc, char **argv)
     wrk_figures o, g;
     if (run_wrk(url, script, seconds, conns, "orders.out", &o))
         return 1;
+    /* the orders a batch took, on average (the server counts from its start: the registry was
+     * made before it) */
+    long long batches = metric(url, "tanhui_batches_total"),
+              commands = metric(url, "tanhui_batch_commands_total");
     int served = stop(sp);
     int checked = check(tanhui, db_path);
     int port;
@@ -575,10 +602,11 @@ int main(int argc, char **argv)
         return 1;
     printf("{\"orders_per_sec\":%.0f,\"nginx_static_per_sec\":%.0f,\"ratio\":%.3f,"
            "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"nginx_p99_ms\":%.2f,\"orders\":%ld,"
-           "\"errors\":%ld,"
+           "\"errors\":%ld,\"mean_batch\":%.1f,"
            "\"connections\":%d,\"seconds\":%d,\"serve_exit\":%d,\"check_exit\":%d}"
            "\n",
-           o.rps, g.rps, o.rps / g.rps, o.p50_ms, o.p99_ms, g.p99_ms, o.requests, o.errors, conns,
+           o.rps, g.rps, o.rps / g.rps, o.p50_ms, o.p99_ms, g.p99_ms, o.requests, o.errors,
+           batches > 0 && commands >= 0 ? (double)commands / (double)batches : -1.0, conns,
            seconds, served, checked);
     return o.errors || served || checked;
 }

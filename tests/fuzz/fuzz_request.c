@@ -21,22 +21,25 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static th_db *db;
+static char dir[] = "/tmp/tanhui-fuzz-request.XXXXXX", db_path[128];
 
+/* At exit the database goes, and its directory with it: a run leaves nothing in /tmp. */
 static void close_db(void)
 {
     th_db_close(db);
+    th_db_unlink(db_path);
+    rmdir(dir);
 }
 
 static th_db *registry(void)
 {
     if (db)
         return db;
-    char dir[] = "/tmp/tanhui-fuzz-request.XXXXXX", path[128];
     if (!mkdtemp(dir))
         abort();
-    snprintf(path, sizeof path, "%s/fuzz.db", dir);
+    snprintf(db_path, sizeof db_path, "%s/fuzz.db", dir);
     th_err e;
-    if (th_db_open(path, TH_DB_CREATE, &db, &e) != 0)
+    if (th_db_open(db_path, TH_DB_CREATE, &db, &e) != 0)
         abort();
     atexit(close_db);
     return db;

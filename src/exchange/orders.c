@@ -607,7 +607,7 @@ static int place(th_db *db, const th_account *a, const th_instrument *in, bool b
             th_err ignored;
             th_block_source held = {.account = a->id, .project = in->project,
                                     .vintage = in->vintage};
-            th_block_source taken = {.reserved = true, .order = id};
+            th_block_source taken = {.account = a->id, .reserved = true, .order = id};
             if (th_blocks_count(db, &held, &have, &ignored) != 0 ||
                 th_blocks_count(db, &taken, &mine, &ignored) != 0 ||
                 th_blocks_count(db, &src, &sellable, &ignored) != 0)

@@ -19,8 +19,8 @@ static const char *sql_for(int what, const th_block_source *s)
                  what == SELECT ? "SELECT id, issuance_id, project_id, vintage, first, last,"
                                   " account_id"
                                 : "SELECT coalesce(sum(last - first + 1), 0)",
-                 r ? "order_id = ?4 AND state = 'reserved'"
-                   : "account_id = ?1 AND state = 'available'",
+                 r ? "account_id = ?1 AND state = 'reserved' AND order_id = ?4"
+                   : "account_id = ?1 AND state = 'available' AND order_id IS NULL",
                  p ? " AND project_id = ?2" : "", v ? " AND vintage = ?3" : "",
                  t ? " AND NOT EXISTS (SELECT 1 FROM trades t JOIN trade_parts tp"
                      " ON tp.trade_id = t.id WHERE t.buyer_id = ?1 AND t.id > ?5"
@@ -35,8 +35,7 @@ static int prepare(th_db *db, int what, const th_block_source *s, sqlite3_stmt *
     int r = s->reserved, p = !r && s->project, v = !r && s->vintage, t = !r && s->t_plus_one;
     if (th_db_stmt(db, sql_for(what, s), st, e))
         return -1;
-    if (!r)
-        sqlite3_bind_int64(*st, 1, s->account);
+    sqlite3_bind_int64(*st, 1, s->account);
     if (p)
         sqlite3_bind_int64(*st, 2, s->project);
     if (v)

@@ -19,7 +19,7 @@
 
 typedef struct {
     int64_t account;
-    bool reserved;   /* the reserved blocks of `order`; else the account's available ones */
+    bool reserved;   /* the account's blocks reserved for `order`; else its available ones */
     int64_t order;
     int64_t project; /* available: 0 any */
     int vintage;     /* available: 0 any */

@@ -131,7 +131,8 @@ int th_registry_check(th_db *db, th_buf *out, th_err *e)
         {"an open sell order's reserved credits are not what it has left",
          "SELECT o.id AS sell_order, o.qty - o.filled AS left,"
          " coalesce(sum(b.last - b.first + 1), 0) AS reserved FROM orders o"
-         " LEFT JOIN blocks b ON b.order_id = o.id WHERE o.side = 'sell' AND o.status = 'open'"
+         " LEFT JOIN blocks b ON b.account_id = o.account_id AND b.state = 'reserved'"
+         " AND b.order_id = o.id WHERE o.side = 'sell' AND o.status = 'open'"
          " GROUP BY o.id HAVING o.qty - o.filled <> coalesce(sum(b.last - b.first + 1), 0)"},
         {"a buy order's reservation is not its price and largest fee per credit left",
          /* per credit: the price and the higher fee on it, rounded up (orders.c, per_credit) */

@@ -42,6 +42,9 @@ static const char *const undo[] = {
            "  ('transfer', 'retire');"
            "ALTER TABLE moves DROP COLUMN log_index;",
     [22] = TH_DB_RETILE_SQL(63, 64),
+    [23] = "DROP INDEX blocks_taking; CREATE INDEX blocks_taking ON blocks (account_id, state,"
+           " first); CREATE INDEX blocks_order ON blocks (order_id, first)"
+           " WHERE order_id IS NOT NULL;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

@@ -229,11 +229,10 @@ int th_auction_settle(th_db *db, const char *ref, bool by_clock, const char *now
                                 strcmp(au.pricing, "uniform") == 0 ? TH_PRICE_UNIFORM
                                                                    : TH_PRICE_PAY_AS_BID,
                                 awards, &nawards, &clearing, e);
-    th_cjson *trades = ev ? th_cjson_array() : NULL, *released = ev ? th_cjson_array() : NULL;
+    th_cjson *trades = th_cjson_set_array(ev, "trades"),
+             *released = th_cjson_set_array(ev, "released");
     th_cjson_set_int(ev, "auction", au.id);
     th_cjson_set_str(ev, "by", by_clock ? "clock" : "hand");
-    th_cjson_set(ev, "trades", trades);
-    th_cjson_set(ev, "released", released);
     for (size_t i = 0; rc == 0 && i < nawards; i++) {
         rc = th_orders_cross(db, &in, awards[i].bid_id, au.offer, awards[i].price, awards[i].qty,
                              now, trades, e);

@@ -176,8 +176,7 @@ int th_block_accept(th_db *db, const char *ref, const char *buyer_ref, const cha
         return -1;
     th_cjson_set_int(ev, "block", id);
     th_cjson_set_int(ev, "buyer", buyer.id);
-    th_cjson *trades = ev ? th_cjson_array() : NULL;
-    th_cjson_set(ev, "trades", trades);
+    th_cjson *trades = th_cjson_set_array(ev, "trades");
     int64_t trade;
     if (th_trade_direct(db, &in, buyer.id, seller, price, qty, now, trades, &trade, e))
         return -1;

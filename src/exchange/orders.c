@@ -497,10 +497,8 @@ static int conclude(th_db *db, th_books *bk, const th_instrument *in, int64_t id
     if (own)
         s.own = *own;
     th_buf_init(&s.fills);
-    if (ev) {
-        s.trades = th_cjson_array();
-        s.released = th_cjson_array();
-    }
+    s.trades = th_cjson_set_array(ev, "trades"); /* NULL without an event */
+    s.released = th_cjson_set_array(ev, "released");
     int rc = apply_events(&s, bk, in, now, "cancelled", e);
     order_row done = s.own;
     if (rc == 0 && !own)
@@ -510,8 +508,6 @@ static int conclude(th_db *db, th_books *bk, const th_instrument *in, int64_t id
         th_cjson_set_int(ev, "filled", done.filled);
         order_answer(&done, in, s.fills.p, out);
     }
-    th_cjson_set(ev, "trades", s.trades);
-    th_cjson_set(ev, "released", s.released);
     th_buf_free(&s.fills);
     free(s.ranges);
     return rc;
@@ -592,8 +588,7 @@ static int place(th_db *db, const th_account *a, const th_instrument *in, bool b
             return -1;
         th_cjson_set_int(ev, "reserved_fen", need);
     } else {
-        th_cjson *ranges = ev ? th_cjson_array() : NULL;
-        th_cjson_set(ev, "reserved_blocks", ranges);
+        th_cjson *ranges = th_cjson_set_array(ev, "reserved_blocks");
         th_block_source src = {.account = a->id, .project = in->project, .vintage = in->vintage,
                                .t_plus_one = in->t_plus_one, .bought_after = in->session_from};
         th_block_dest dst = {.account = a->id, .reserved = true, .order = id};
@@ -791,8 +786,8 @@ int th_order_replace(th_db *db, th_books *bk, const char *ref, int64_t price, in
         th_block_source fewer = {.account = o.account, .reserved = true, .order = o.id};
         th_block_dest to_order = {.account = o.account, .reserved = true, .order = o.id};
         th_block_dest back = {.account = o.account};
-        th_cjson *ranges = ev ? th_cjson_array() : NULL;
-        th_cjson_set(ev, qty > left ? "reserved_blocks" : "released_blocks", ranges);
+        th_cjson *ranges = th_cjson_set_array(ev, qty > left ? "reserved_blocks"
+                                                             : "released_blocks");
         int handed = th_blocks_hand(db, qty > left ? &more : &fewer,
                                     qty > left ? qty - left : left - qty,
                                     qty > left ? &to_order : &back,

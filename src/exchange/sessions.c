@@ -129,7 +129,8 @@ int th_session_change(th_db *db, th_books *bk, const char *ref, const char *to, 
     if (th_books_get(bk, db, &in, &b, e))
         return -1;
     int rc = 0;
-    th_cjson *trades = ev ? th_cjson_array() : NULL, *released = ev ? th_cjson_array() : NULL;
+    th_cjson *trades = th_cjson_set_array(ev, "trades"),
+             *released = th_cjson_set_array(ev, "released");
     if (preopen) {
         rc = last_trade(db, &in.session_from, e); /* a new day: T+1 frees what was bought */
     } else if (open) {
@@ -172,13 +173,9 @@ int th_session_change(th_db *db, th_books *bk, const char *ref, const char *to, 
     }
     if (strcmp(was, "pre_open") == 0 || preopen)
         th_books_drop(bk, in.id); /* its mode changes: it loads again from the store */
-    if (ev) {
-        th_cjson_set(ev, "trades", trades);
-        th_cjson_set(ev, "released", released);
-        if (close) {
-            th_cjson_set_int(ev, "ref_price_fen", new_ref);
-            th_cjson_set_int(ev, "continuous_qty", qty);
-        }
+    if (close) {
+        th_cjson_set_int(ev, "ref_price_fen", new_ref);
+        th_cjson_set_int(ev, "continuous_qty", qty);
     }
     if (rc)
         return -1;

@@ -205,9 +205,7 @@ int th_issue_report(th_db *db, const char *report, const char *now, th_buf *out,
     th_cjson_set_int(ev, "report", rid);
     th_cjson_set_int(ev, "project", project);
     th_cjson_set_int(ev, "vintage", vintage);
-    th_cjson *ranges = ev ? th_cjson_array() : NULL;
-    if (ev)
-        th_cjson_set(ev, reversal > 0 ? "cancelled_blocks" : "blocks", ranges);
+    th_cjson *ranges = th_cjson_set_array(ev, reversal > 0 ? "cancelled_blocks" : "blocks");
 
     if (reversal > 0) {
         /* a reversal: cancel the loss from the pooled buffer */

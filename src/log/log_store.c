@@ -315,11 +315,9 @@ int th_log_append_many(th_db *db, const uint8_t *const *msg, const size_t *len, 
                        int64_t *first, th_err *e)
 {
     int64_t size = 0, sealed = 0;
-    if (th_log_size(db, &size, e))
-        return -1;
-    /* one indexed look-up a batch: the hashes stored must reach as far as the entries (and as
-     * the edge, which is not trusted beyond them) */
-    if (sealed_size(db, &sealed, e))
+    /* the hashes stored must reach as far as the entries (the edge is not trusted beyond them):
+     * one indexed look-up a batch */
+    if (th_log_size(db, &size, e) || sealed_size(db, &sealed, e))
         return -1;
     edge *g = sealed == size ? edge_current(db, size) : NULL;
     /* entries stored without their hashes (a database migrated to tiles): hash those first */

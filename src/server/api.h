@@ -34,10 +34,11 @@ typedef struct {
     void *credentials_arg;
     const char *last_event_id;  /* the Last-Event-ID header (a stream resumed), or NULL */
     const char *uploads_dir;    /* where uploaded inventories are kept (uploads.h), or NULL */
-    /* Order entry set aside instead of waiting (th_api_submit): defer(defer_arg, c, status)
+    /* A write set aside instead of waited for (th_api_submit): defer(defer_arg, c, status)
      * keeps a copy of c for the HTTP layer, which hands it to the sequencer once the request is
-     * suspended and answers (th_api_submitted) when its batch has committed; 0 when it took it.
-     * NULL: every write waits on the request's thread. */
+     * suspended and answers (th_api_submitted) when its batch has committed; 0 when it took it,
+     * -1 for a command it does not set aside (it takes order entry alone). NULL: every write
+     * waits on the request's thread. */
     int (*defer)(void *arg, const th_cmd *c, int status);
     void *defer_arg;
 } th_api_req;

@@ -90,11 +90,9 @@ int th_api_submit(const th_api_req *r, th_api_resp *out, th_cmd *c, int status)
         th_api_error(out, 503, "unavailable", "this server takes no writes", NULL);
         return 0;
     }
-    /* order entry, the busy writes, holds no thread while its batch commits: the HTTP layer
-     * suspends the request and answers it from the writer's result */
-    bool trading = c->type == TH_CMD_ORDER_ADD || c->type == TH_CMD_ORDER_CANCEL ||
-                   c->type == TH_CMD_ORDER_REPLACE || c->type == TH_CMD_ORDER_PICK;
-    if (trading && r->defer && r->defer(r->defer_arg, c, status) == 0) {
+    /* a write the HTTP layer sets aside (order entry, the busy writes) holds no thread while its
+     * batch commits: the request is suspended and answered from the writer's result */
+    if (r->defer && r->defer(r->defer_arg, c, status) == 0) {
         out->deferred = true;
         return 0;
     }

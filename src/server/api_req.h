@@ -37,8 +37,8 @@ int th_api_need_user(const th_api_req *r, th_api_resp *out);
 int th_api_own_account(const th_api_req *r, th_api_resp *out, const char *ref, bool reading,
                        th_account *a);
 /* A write through the sequencer: status on success; 409 when the Idempotency-Key was used
- * for another request. Order entry (add, cancel, replace, pick) is set aside when the request
- * can be (r->defer): out->deferred, and the answer comes from th_api_submitted later. */
+ * for another request. When the HTTP layer sets it aside (r->defer: order entry),
+ * out->deferred, and the answer comes from th_api_submitted later. */
 int th_api_submit(const th_api_req *r, th_api_resp *out, th_cmd *c, int status);
 /* A body nests its arrays and objects at most this deep (no request needs more than 3). */
 enum { TH_API_JSON_DEPTH = 16 };

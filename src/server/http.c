@@ -456,10 +456,13 @@ static char *copy_text(deferred *w, int *n, const char *t)
     return w->texts[(*n)++] = th_xstrdup(t);
 }
 
-/* th_api_req.defer: keep the command (order entry's fields only: th_api_submit sets aside
- * nothing else), unless the server is stopping. */
+/* th_api_req.defer: keep an order entry command (its fields are the ones copied below), unless
+ * the server is stopping; any other write waits on its thread. */
 static int defer_write(void *arg, const th_cmd *c, int status)
 {
+    if (c->type != TH_CMD_ORDER_ADD && c->type != TH_CMD_ORDER_CANCEL &&
+        c->type != TH_CMD_ORDER_REPLACE && c->type != TH_CMD_ORDER_PICK)
+        return -1;
     request *rq = arg;
     server *s = rq->s;
     pthread_mutex_lock(&s->mu);

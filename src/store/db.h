@@ -66,8 +66,9 @@ int th_db_checkpoint_in_background(th_db *db, th_err *e) __attribute__((warn_unu
 long th_db_background_checkpoints(th_db *db);
 /* A block of memory that a module above the store keeps with the connection (the log's right
  * edge: log_store.c), zeroed when first made and freed with the connection; NULL if it is not
- * made (and make is false) or was made with another size. th_db_rollbacks counts the transactions rolled back on the
- * connection: what such a cache learnt inside one is void once the count has moved. */
+ * made (and make is false) or was made with another size. th_db_rollbacks counts the
+ * transactions rolled back on the connection: what such a cache learnt inside one is void once
+ * the count has moved. */
 void *th_db_cache(th_db *db, size_t size, bool make);
 uint64_t th_db_rollbacks(th_db *db);
 /* Copy text column `col` of the current row into out (cap bytes, NUL-terminated), cut at a
@@ -93,8 +94,8 @@ int th_db_exec1(th_db *db, const char *sql, th_err *e) __attribute__((warn_unuse
 int th_db_fail(th_db *db, const char *doing, th_err *e);
 
 /* The stored tree's hashes cut again from tiles of OLD hashes into tiles of NEW (NEW <= OLD + 1,
- * so a new tile spans at most two old ones): migration 23, and the test fixture's undo of it (so both are the same
- * statement). */
+ * so a new tile spans at most two old ones): migration 23, and the test fixture's undo of it (so
+ * both are the same statement). */
 #define TH_DB_RETILE_SQL(OLD, NEW)                                                                      \
     "CREATE TABLE log_tiles_new (id INTEGER PRIMARY KEY, hashes BLOB NOT NULL);"                  \
     "WITH RECURSIVE lv (level, n) AS (SELECT id >> 40, sum(length(hashes)) / 32 FROM log_tiles"   \

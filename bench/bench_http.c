@@ -554,7 +554,7 @@ int main(int argc, char **argv)
         for (int t = 0; waitpid(wp, NULL, WNOHANG) == 0; t++) {
             if (t % 10 == 0 && ns < 1000) {
                 rss[ns] = rss_kib(sp);
-                lite[ns] = (long)(metric(url, "tanhui_sqlite_memory_bytes") / 1024);
+                lite[ns] = (long)(metric(url, "tanhui_sqlite_page_cache_bytes") / 1024);
                 open[ns++] = (long)metric(url, "tanhui_open_orders");
             }
             sleep(1);
@@ -562,7 +562,7 @@ int main(int argc, char **argv)
         printf("{\"soak_rss_kib\":[");
         for (int i = 0; i < ns; i++)
             printf("%s%ld", i ? "," : "", rss[i]);
-        printf("],\"soak_sqlite_kib\":[");
+        printf("],\"soak_page_cache_kib\":[");
         for (int i = 0; i < ns; i++)
             printf("%s%ld", i ? "," : "", lite[i]);
         printf("],\"soak_open_orders\":[");

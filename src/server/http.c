@@ -226,10 +226,11 @@ static void metrics(server *s, th_buf *out)
     th_buf_printf(out, "# HELP process_resident_memory_bytes Resident memory.\n"
                        "# TYPE process_resident_memory_bytes gauge\n"
                        "process_resident_memory_bytes %lld\n"
-                       "# HELP tanhui_sqlite_memory_bytes Memory SQLite holds.\n"
-                       "# TYPE tanhui_sqlite_memory_bytes gauge\ntanhui_sqlite_memory_bytes %lld\n",
+                       "# HELP tanhui_sqlite_page_cache_bytes Memory of SQLite's page caches.\n"
+                       "# TYPE tanhui_sqlite_page_cache_bytes gauge\n"
+                       "tanhui_sqlite_page_cache_bytes %lld\n",
                   (long long)resident * sysconf(_SC_PAGESIZE),
-                  (long long)sqlite3_memory_used());
+                  (long long)th_db_page_cache_bytes());
     th_buf_printf(out, "# HELP tanhui_wal_checkpoints_total WAL checkpoints run by the "
                        "checkpoint thread.\n"
                        "# TYPE tanhui_wal_checkpoints_total counter\n"

@@ -5,6 +5,7 @@
 #include "store/checkpointer.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +16,16 @@
 /* The statement cache: every SQL text the program uses, prepared once per connection. The
  * program has a finite set of texts (a few are assembled from fixed parts), so the cache is never
  * evicted, and a statement handed out is never finalized under its user. Look-ups go first by the
- * text's address (most are literals), checked by content, then by content alone. */
+ * text's address (most are literals), checked by content, then by the content's hash (texts
+ * built in a buffer on the stack share its address). */
 typedef struct {
     const char *key; /* the address last asked with (content checked on use) */
     char *sql;
+    uint64_t hash;
     sqlite3_stmt *st;
 } cached_stmt;
+
+enum { ADDR_SLOTS = 1024, TEXT_SLOTS = 2048 };
 
 typedef struct {
     char *key; /* NULL: empty slot */
@@ -41,7 +46,8 @@ struct th_db {
     bool memo_kept;   /* since the last mark, no fact was rewritten and the memo not cleared */
     cached_stmt *cache;
     size_t ncache, capcache;
-    size_t by_addr[256]; /* hash of a text's address -> 1 + index into cache (0: none) */
+    uint16_t by_addr[ADDR_SLOTS]; /* hash of a text's address -> 1 + index into cache (0: none) */
+    uint16_t by_text[TEXT_SLOTS]; /* hash of a text, open addressing -> 1 + index into cache */
     th_checkpointer *ckpt; /* NULL: SQLite checkpoints in the writer's commits */
     void *mcache;        /* th_db_cache's block (NULL until asked for) */
     size_t mcache_size;
@@ -53,8 +59,9 @@ static size_t addr_slot(const void *p)
     uintptr_t x = (uintptr_t)p;
     x ^= x >> 17;
     x *= UINT64_C(0x9E3779B97F4A7C15);
-    return (size_t)(x >> 56);
+    return (size_t)(x >> 54);
 }
+_Static_assert(ADDR_SLOTS == 1024, "addr_slot gives 10 bits");
 
 /* Each migration takes the schema from version i to i + 1. Never edit one that has shipped:
  * add another. */
@@ -482,32 +489,64 @@ int th_db_prepare(th_db *db, const char *sql, sqlite3_stmt **st, th_err *e)
 
 sqlite3 *th_db_handle(th_db *db) { return db->h; }
 
+static uint64_t text_hash(const char *sql)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * UINT64_C(1099511628211);
+    return h;
+}
+
+/* The cached statement of this text (by its hash; NULL: none); *slot: where it is or goes. */
+static cached_stmt *by_text(th_db *db, const char *sql, uint64_t h, size_t *slot)
+{
+    size_t i = (size_t)(h >> 53) & (TEXT_SLOTS - 1);
+    for (;; i = (i + 1) & (TEXT_SLOTS - 1)) {
+        size_t k = db->by_text[i];
+        if (k == 0) {
+            *slot = i;
+            return NULL;
+        }
+        cached_stmt *c = &db->cache[k - 1];
+        if (c->hash == h && strcmp(c->sql, sql) == 0) {
+            *slot = i;
+            return c;
+        }
+    }
+}
+
 int th_db_stmt(th_db *db, const char *sql, sqlite3_stmt **st, th_err *e)
 {
-    size_t slot = addr_slot(sql);
+    size_t slot = addr_slot(sql), tslot;
     cached_stmt *c = NULL;
     size_t hit = db->by_addr[slot];
     if (hit && db->cache[hit - 1].key == sql && strcmp(db->cache[hit - 1].sql, sql) == 0)
         c = &db->cache[hit - 1];
-    for (size_t i = 0; !c && i < db->ncache; i++)
-        if (strcmp(db->cache[i].sql, sql) == 0)
-            c = &db->cache[i];
+    uint64_t h = 0;
+    if (!c) {
+        h = text_hash(sql);
+        c = by_text(db, sql, h, &tslot);
+    }
     if (c) {
         c->key = sql;
-        db->by_addr[slot] = (size_t)(c - db->cache) + 1;
+        db->by_addr[slot] = (uint16_t)(c - db->cache + 1);
         *st = c->st;
         sqlite3_reset(*st);
         sqlite3_clear_bindings(*st);
         return 0;
     }
+    /* the table stays at most half full: the program's texts number a few hundred */
+    if (db->ncache >= TEXT_SLOTS / 2)
+        return th_fail(e, TH_EINTERNAL, "too many SQL texts for the statement cache");
     if (th_db_prepare(db, sql, st, e))
         return -1;
     if (db->ncache == db->capcache) {
         db->capcache = db->capcache ? db->capcache * 2 : 32;
         db->cache = th_xrealloc(db->cache, db->capcache * sizeof *db->cache);
     }
-    db->cache[db->ncache] = (cached_stmt){.key = sql, .sql = th_xstrdup(sql), .st = *st};
-    db->by_addr[slot] = ++db->ncache;
+    db->cache[db->ncache] = (cached_stmt){.key = sql, .sql = th_xstrdup(sql), .hash = h, .st = *st};
+    db->by_addr[slot] = (uint16_t)++db->ncache;
+    db->by_text[tslot] = (uint16_t)db->ncache;
     return 0;
 }
 
@@ -518,13 +557,6 @@ void th_db_done(th_db *db, sqlite3_stmt *st)
         sqlite3_reset(st); /* every statement th_db_stmt hands out is a cached one */
 }
 
-static uint64_t memo_hash(const char *key)
-{
-    uint64_t h = UINT64_C(14695981039346656037);
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-        h = (h ^ *p) * UINT64_C(1099511628211);
-    return h;
-}
 
 void th_db_memo_clear(th_db *db)
 {
@@ -567,7 +599,7 @@ const void *th_db_memo_get(th_db *db, const char *key, size_t *len)
 {
     if (!db->memo)
         return NULL;
-    uint64_t h = memo_hash(key);
+    uint64_t h = text_hash(key);
     for (size_t i = h % MEMO_SLOTS;; i = (i + 1) % MEMO_SLOTS) {
         memo_entry *m = &db->memo[i];
         if (!m->key)
@@ -588,7 +620,7 @@ void th_db_memo_put(th_db *db, const char *key, const void *value, size_t len)
     }
     if (db->nmemo >= MEMO_MAX)
         th_db_memo_clear(db); /* the table stays at most half full, so probes stay short */
-    uint64_t h = memo_hash(key);
+    uint64_t h = text_hash(key);
     size_t i = h % MEMO_SLOTS;
     for (; db->memo[i].key; i = (i + 1) % MEMO_SLOTS)
         if (db->memo[i].hash == h && strcmp(db->memo[i].key, key) == 0)
@@ -762,8 +794,25 @@ void th_db_unlink(const char *path)
     unlink(side);
 }
 
+/* SQLite's memory statistics take a global mutex on every allocation (this build of SQLite has
+ * no lookaside, so that is several times a statement): 7 % of an order's instructions. They must
+ * be switched off before SQLite starts; the page caches are still counted (th_db_page_cache_bytes). */
+static void configure_sqlite(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* refused once started: a cost, not an error */
+}
+
+int64_t th_db_page_cache_bytes(void)
+{
+    sqlite3_int64 cur = 0, hi = 0;
+    sqlite3_status64(SQLITE_STATUS_PAGECACHE_OVERFLOW, &cur, &hi, 0);
+    return cur;
+}
+
 int th_db_open(const char *path, th_db_mode mode, th_db **out, th_err *e)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_sqlite);
     *out = NULL;
     struct stat st;
     bool exists = stat(path, &st) == 0;

@@ -26,6 +26,9 @@ typedef enum {
 int th_db_open(const char *path, th_db_mode mode, th_db **out, th_err *e)
     __attribute__((warn_unused_result));
 void th_db_close(th_db *db);
+/* The bytes SQLite's page caches hold, all connections of the process together (SQLite's other
+ * memory is not counted: its statistics are off, for speed). */
+int64_t th_db_page_cache_bytes(void);
 /* Remove a database file and its WAL side files (closed databases only). */
 void th_db_unlink(const char *path);
 sqlite3 *th_db_handle(th_db *db);

@@ -6,6 +6,7 @@
 #include "base/num.h"
 #include "exchange/cash.h"
 #include "exchange/instruments.h"
+#include "exchange/order_rows.h"
 #include "exchange/schedule.h"
 #include "exchange/sharing.h"
 #include "ledger/accounts.h"
@@ -21,54 +22,8 @@
  * int64 sums of fen could overflow. */
 #define ORDER_FEN_MAX ((int64_t)1000000000000000000)
 
-typedef struct {
-    int64_t id, instrument, account;
-    bool buy;
-    char type[8], tif[8], status[12];
-    int64_t price, qty, filled, reserved;
-    char created_at[32], closed_at[32];
-    int64_t auction; /* a one-way auction's offer or bid (kept out of the book); 0: none */
-} order_row;
-
-static const char order_cols[] =
-    "id, instrument_id, account_id, side, type, tif, price_fen, qty, filled, status,"
-    " reserved_fen, created_at, coalesce(closed_at, ''), coalesce(auction_id, 0)";
-
-static void order_from(sqlite3_stmt *st, order_row *o)
-{
-    o->id = sqlite3_column_int64(st, 0);
-    o->instrument = sqlite3_column_int64(st, 1);
-    o->account = sqlite3_column_int64(st, 2);
-    o->buy = strcmp((const char *)sqlite3_column_text(st, 3), "buy") == 0;
-    th_db_column_text(st, 4, o->type, sizeof o->type);
-    th_db_column_text(st, 5, o->tif, sizeof o->tif);
-    o->price = sqlite3_column_int64(st, 6);
-    o->qty = sqlite3_column_int64(st, 7);
-    o->filled = sqlite3_column_int64(st, 8);
-    th_db_column_text(st, 9, o->status, sizeof o->status);
-    o->reserved = sqlite3_column_int64(st, 10);
-    th_db_column_text(st, 11, o->created_at, sizeof o->created_at);
-    th_db_column_text(st, 12, o->closed_at, sizeof o->closed_at);
-    o->auction = sqlite3_column_int64(st, 13);
-}
-
-static int order_load(th_db *db, int64_t id, order_row *o, th_err *e)
-{
-    char sql[300];
-    snprintf(sql, sizeof sql, "SELECT %s FROM orders WHERE id = ?", order_cols);
-    sqlite3_stmt *st;
-    if (th_db_stmt(db, sql, &st, e))
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        order_from(st, o);
-    th_db_done(db, st);
-    if (r == SQLITE_ROW)
-        return 0;
-    return r == SQLITE_DONE ? th_fail(e, TH_EINPUT, "no order has the id %lld", (long long)id)
-                            : th_db_fail(db, "cannot read the order", e);
-}
+/* An order's row, read and written through the batch (order_rows.h). */
+typedef th_order_row order_row;
 
 static int order_find(th_db *db, const char *ref, order_row *o, th_err *e)
 {
@@ -76,7 +31,7 @@ static int order_find(th_db *db, const char *ref, order_row *o, th_err *e)
     if (th_parse_int64(ref, strlen(ref), 1, INT64_MAX, &id))
         return th_fail_at(e, TH_EINPUT, NULL, 0, "order", ref, strlen(ref),
                           "an order is named by its id, a whole number");
-    return order_load(db, id, o, e);
+    return th_order_rows_get(db, id, o, e);
 }
 
 /* bps of notional, rounded up to the fen (no overflow for notional <= ORDER_FEN_MAX) */
@@ -105,29 +60,7 @@ typedef struct {
     size_t nranges, capranges;
     th_err *e;
     int rc;
-    order_row own; /* the command's own order as it stands (has_own), not read again */
-    bool has_own;
 } settling;
-
-/* An order of a trade or cancel: the command's own from memory, another from the store. */
-static int load_via(settling *s, int64_t id, order_row *o, th_err *e)
-{
-    if (s->has_own && s->own.id == id) {
-        *o = s->own;
-        return 0;
-    }
-    return order_load(s->db, id, o, e);
-}
-
-/* After o was written to the store (at now): keep the command's own order up to date. */
-static void keep_own(settling *s, const order_row *o, const char *now)
-{
-    if (!s->has_own || s->own.id != o->id)
-        return;
-    s->own = *o;
-    if (strcmp(o->status, "open") != 0)
-        snprintf(s->own.closed_at, sizeof s->own.closed_at, "%s", now);
-}
 
 static void part_delivered(const th_range *r, void *arg)
 {
@@ -162,23 +95,12 @@ static void part_delivered(const th_range *r, void *arg)
         s->rc = th_db_fail(s->db, "cannot record the trade's serials", s->e);
 }
 
-/* An order's row after a fill or its end: filled, status, what it still reserves. */
-static int order_update(th_db *db, const order_row *o, const char *now, th_err *e)
+/* An order's row after a fill or its end: filled, status, what it still reserves, and when it
+ * closed. */
+static int order_update(th_db *db, order_row *o, const char *now, th_err *e)
 {
-    sqlite3_stmt *st;
-    if (th_db_stmt(db, "UPDATE orders SET filled = ?, status = ?, reserved_fen = ?,"
-                       " closed_at = CASE WHEN ? = 'open' THEN NULL ELSE ? END WHERE id = ?",
-                   &st, e))
-        return -1;
-    sqlite3_bind_int64(st, 1, o->filled);
-    sqlite3_bind_text(st, 2, o->status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, o->reserved);
-    sqlite3_bind_text(st, 4, o->status, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, o->id);
-    int r = sqlite3_step(st);
-    th_db_done(db, st);
-    return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot update the order", e);
+    snprintf(o->closed_at, sizeof o->closed_at, "%s", strcmp(o->status, "open") ? now : "");
+    return th_order_rows_put(db, o, false, e);
 }
 
 /* An order leaves the book with `left` credits unfilled: it gives back what it reserves. */
@@ -300,7 +222,7 @@ static int settle(settling *s, const th_instrument *in, const th_book_event *ev,
 {
     th_db *db = s->db;
     order_row buy, sell;
-    if (load_via(s, ev->id, &buy, e) || load_via(s, ev->sell_id, &sell, e))
+    if (th_order_rows_get(s->db, ev->id, &buy, e) || th_order_rows_get(s->db, ev->sell_id, &sell, e))
         return -1;
     int64_t p = ev->price, q = ev->qty, notional = p * q;
     /* the aggressor pays the taker's rate; in the call auction's uncross nobody takes */
@@ -330,7 +252,6 @@ static int settle(settling *s, const th_instrument *in, const th_book_event *ev,
         }
         if (order_update(db, o, now, e))
             return -1;
-        keep_own(s, o, now);
     }
     /* the fill as the answer shows it: from the point of view of the command's order */
     th_json j;
@@ -376,11 +297,9 @@ static int apply_events(settling *s, th_books *bk, const th_instrument *in, cons
             rc = settle(s, in, ev, now, e);
         } else if (ev->type == TH_EV_CANCELLED) {
             order_row o;
-            rc = load_via(s, ev->id, &o, e);
+            rc = th_order_rows_get(s->db, ev->id, &o, e);
             if (rc == 0)
                 rc = release(s, &o, cancel_status, now, e);
-            if (rc == 0)
-                keep_own(s, &o, now);
         }
     }
     free(copy);
@@ -491,18 +410,16 @@ static void reserved_range(const th_range *r, void *arg)
 /* After the book has acted on an order: settle what it did, then answer with the order and this
  * command's fills; the event gets the trades, what was released, the status and the fills. */
 static int conclude(th_db *db, th_books *bk, const th_instrument *in, int64_t id,
-                    const order_row *own, const char *now, th_buf *out, th_cjson *ev, th_err *e)
+                    const char *now, th_buf *out, th_cjson *ev, th_err *e)
 {
-    settling s = {.db = db, .has_own = own != NULL};
-    if (own)
-        s.own = *own;
+    settling s = {.db = db};
     th_buf_init(&s.fills);
     s.trades = th_cjson_set_array(ev, "trades"); /* NULL without an event */
     s.released = th_cjson_set_array(ev, "released");
     int rc = apply_events(&s, bk, in, now, "cancelled", e);
-    order_row done = s.own;
-    if (rc == 0 && !own)
-        rc = order_load(db, id, &done, e);
+    order_row done;
+    if (rc == 0)
+        rc = th_order_rows_get(db, id, &done, e);
     if (rc == 0) {
         th_cjson_set_str(ev, "status", done.status);
         th_cjson_set_int(ev, "filled", done.filled);
@@ -546,32 +463,16 @@ static int place(th_db *db, const th_account *a, const th_instrument *in, bool b
                  const char *type, const char *tif, int64_t price, int64_t qty, int64_t need,
                  int64_t auction, const char *now, th_cjson *ev, int64_t *out_id, th_err *e)
 {
-    sqlite3_stmt *st;
-    if (th_db_stmt(db, "INSERT INTO orders (instrument_id, account_id, side, type, tif, price_fen,"
-                       " qty, status, reserved_fen, priority, created_at, auction_id) VALUES (?, ?,"
-                       " ?, ?, ?, ?, ?, 'open', ?, (SELECT coalesce(max(id), 0) + 1 FROM orders),"
-                       " ?, ?)",
-                   &st, e))
+    order_row o = {.instrument = in->id, .account = a->id, .buy = buy, .price = price, .qty = qty,
+                   .reserved = need, .auction = auction};
+    snprintf(o.type, sizeof o.type, "%s", type);
+    snprintf(o.tif, sizeof o.tif, "%s", tif);
+    snprintf(o.status, sizeof o.status, "open");
+    snprintf(o.created_at, sizeof o.created_at, "%s", now);
+    if (th_order_rows_add(db, &o, e))
         return -1;
-    sqlite3_bind_int64(st, 1, in->id);
-    sqlite3_bind_int64(st, 2, a->id);
-    sqlite3_bind_text(st, 3, buy ? "buy" : "sell", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, tif, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, price);
-    sqlite3_bind_int64(st, 7, qty);
-    sqlite3_bind_int64(st, 8, need);
-    sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
-    if (auction)
-        sqlite3_bind_int64(st, 10, auction);
-    else
-        sqlite3_bind_null(st, 10);
-    int r = sqlite3_step(st);
-    int64_t id = r == SQLITE_DONE ? sqlite3_last_insert_rowid(th_db_handle(db)) : 0;
+    int64_t id = o.id;
     *out_id = id;
-    th_db_done(db, st);
-    if (r != SQLITE_DONE)
-        return th_db_fail(db, "cannot record the order", e);
 
     /* the event: the input as resolved, then what the order did */
     th_cjson_set_int(ev, "order", id);
@@ -700,14 +601,7 @@ static int add_order(th_db *db, th_books *bk, const th_order_new *o, int64_t lis
         return th_fail(e, TH_EINPUT, "order refused: %s",
                        n ? reject_reason(evs[n - 1].reject) : "refused by the book");
     }
-    /* the order as placed: the answer and its trades need not read it back */
-    order_row own = {.id = id, .instrument = in.id, .account = a.id, .buy = buy, .price = price,
-                     .qty = o->qty, .reserved = need};
-    snprintf(own.type, sizeof own.type, "%s", type);
-    snprintf(own.tif, sizeof own.tif, "%s", tif);
-    snprintf(own.status, sizeof own.status, "open");
-    snprintf(own.created_at, sizeof own.created_at, "%s", now);
-    return conclude(db, bk, &in, id, &own, now, out, ev, e);
+    return conclude(db, bk, &in, id, now, out, ev, e);
 }
 
 int th_order_add(th_db *db, th_books *bk, const th_order_new *o, const char *now, th_buf *out,
@@ -743,7 +637,7 @@ int th_order_cancel(th_db *db, th_books *bk, const char *ref, const char *now, t
                        (long long)o.id);
     }
     th_cjson_set_int(ev, "order", o.id);
-    return conclude(db, bk, &in, o.id, NULL, now, out, ev, e);
+    return conclude(db, bk, &in, o.id, now, out, ev, e);
 }
 
 int th_order_replace(th_db *db, th_books *bk, const char *ref, int64_t price, int64_t qty,
@@ -800,20 +694,10 @@ int th_order_replace(th_db *db, th_books *bk, const char *ref, int64_t price, in
     }
     /* the book's rule: the same price and no more keeps the place; else to the back */
     bool keeps = price == o.price && qty <= left;
-    sqlite3_stmt *st;
-    if (th_db_stmt(db, keeps ? "UPDATE orders SET qty = ?1, reserved_fen = ?2 WHERE id = ?4"
-                             : "UPDATE orders SET qty = ?1, reserved_fen = ?2, price_fen = ?3,"
-                               " priority = (SELECT max(priority) + 1 FROM orders) WHERE id = ?4",
-                   &st, e))
+    o.qty = o.filled + qty;
+    o.price = price;
+    if (th_order_rows_put(db, &o, !keeps, e))
         return -1;
-    sqlite3_bind_int64(st, 1, o.filled + qty);
-    sqlite3_bind_int64(st, 2, o.reserved);
-    sqlite3_bind_int64(st, 3, price);
-    sqlite3_bind_int64(st, 4, o.id);
-    int r = sqlite3_step(st);
-    th_db_done(db, st);
-    if (r != SQLITE_DONE)
-        return th_db_fail(db, "cannot replace the order", e);
     th_books_clear_events(bk);
     *touched = in.id;
     if (th_book_replace(b, o.id, price, qty) != 0) {
@@ -823,7 +707,7 @@ int th_order_replace(th_db *db, th_books *bk, const char *ref, int64_t price, in
         return th_fail(e, TH_EINPUT, "replace refused: %s",
                        n ? reject_reason(evs[n - 1].reject) : "refused by the book");
     }
-    return conclude(db, bk, &in, o.id, NULL, now, out, ev, e);
+    return conclude(db, bk, &in, o.id, now, out, ev, e);
 }
 
 int th_order_pick(th_db *db, th_books *bk, const char *account, const char *listing, int64_t qty,
@@ -907,7 +791,7 @@ int th_order_end(th_db *db, int64_t id, const char *status, const char *now, th_
                  th_err *e)
 {
     order_row o;
-    if (order_load(db, id, &o, e))
+    if (th_order_rows_get(db, id, &o, e))
         return -1;
     if (strcmp(o.status, "open") != 0)
         return 0;
@@ -965,7 +849,7 @@ static void fills_of(th_db *db, int64_t order, th_buf *out)
 static void order_item(th_db *db, sqlite3_stmt *st, th_buf *out)
 {
     order_row o;
-    order_from(st, &o);
+    th_order_row_from(st, &o);
     th_instrument in;
     th_err e;
     bool have = th_instrument_get(db, o.instrument, &in, &e) == 0;
@@ -1001,12 +885,11 @@ int th_orders_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *o
     if (th_account_find(db, ref, &a, e))
         return -1;
     /* each order's own reads use other statements: a statement of its own */
-    char sql[1024];
-    snprintf(sql, sizeof sql, "SELECT %s FROM orders WHERE account_id = ?1 AND id < ?2"
-                              " AND (?4 IS NULL OR status = ?4) AND (?5 = 0 OR instrument_id = ?5)"
-                              " AND (?6 IS NULL OR created_at >= ?6)"
-                              " AND (?7 IS NULL OR created_at < ?7) ORDER BY id DESC LIMIT ?3",
-             order_cols);
+    static const char sql[] =
+        "SELECT " TH_ORDER_ROW_COLS " FROM orders WHERE account_id = ?1 AND id < ?2"
+        " AND (?4 IS NULL OR status = ?4) AND (?5 = 0 OR instrument_id = ?5)"
+        " AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7)"
+        " ORDER BY id DESC LIMIT ?3";
     sqlite3_stmt *st;
     if (th_db_prepare(db, sql, &st, e))
         return -1;

@@ -92,7 +92,7 @@ static int edge_get(void *arg, int level, int64_t index, uint8_t out[TH_HASH])
 /* The edge if it describes the log as it is (size entries), else NULL. */
 static edge *edge_current(th_db *db, int64_t size)
 {
-    edge *g = th_db_cache(db, sizeof(edge), false);
+    edge *g = th_db_cache(db, TH_DB_CACHE_LOG, sizeof(edge), false);
     return g && g->valid && g->rollbacks == th_db_rollbacks(db) && g->size == size ? g : NULL;
 }
 
@@ -101,7 +101,7 @@ static edge *edge_current(th_db *db, int64_t size)
 static int edge_ready(th_db *db, int64_t size, edge **out, th_err *e)
 {
     *out = edge_current(db, size);
-    edge *g = th_db_cache(db, sizeof(edge), true);
+    edge *g = th_db_cache(db, TH_DB_CACHE_LOG, sizeof(edge), true);
     if (*out || !g)
         return 0;
     g->valid = false;

@@ -49,8 +49,11 @@ struct th_db {
     uint16_t by_addr[ADDR_SLOTS]; /* hash of a text's address -> 1 + index into cache (0: none) */
     uint16_t by_text[TEXT_SLOTS]; /* hash of a text, open addressing -> 1 + index into cache */
     th_checkpointer *ckpt; /* NULL: SQLite checkpoints in the writer's commits */
-    void *mcache;        /* th_db_cache's block (NULL until asked for) */
-    size_t mcache_size;
+    struct {
+        void *block; /* NULL until asked for */
+        size_t size;
+        void (*release)(void *block);
+    } mcache[TH_DB_CACHES]; /* th_db_cache's blocks */
     uint64_t rollbacks;  /* transactions rolled back so far */
 };
 
@@ -459,6 +462,20 @@ static const char *const migrations[] = {
     "DROP INDEX blocks_order;"
     "DROP INDEX blocks_taking;"
     "CREATE INDEX blocks_taking ON blocks (account_id, state, order_id, first);",
+    /* 25: the orders' rows of a batch are written at its end (exchange/order_rows.c), after the
+     * trades and reservations that name them: the trades' and blocks' foreign keys to orders go
+     * (`tanhui check` verifies both references). Removing a foreign key leaves the stored format
+     * as it is, so the tables' texts are edited in place, the way SQLite documents; the schema
+     * is read again, and a table made and dropped moves the schema cookie for other
+     * connections. Priorities come from a counter of their own: a replace took max(priority)
+     * + 1, which could equal the next new order's */
+    "PRAGMA writable_schema = ON;"
+    "UPDATE sqlite_schema SET sql = replace(sql, ' REFERENCES orders (id)', '')"
+    "  WHERE type = 'table' AND name IN ('blocks', 'trades');"
+    "PRAGMA writable_schema = RESET;"
+    "CREATE TABLE schema_moved (x); DROP TABLE schema_moved;"
+    "INSERT INTO meta (key, value) VALUES ('order_priority',"
+    "  (SELECT coalesce(max(priority), 0) FROM orders));",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };
@@ -659,13 +676,18 @@ long th_db_background_checkpoints(th_db *db)
     return db->ckpt ? th_checkpointer_runs(db->ckpt) : -1;
 }
 
-void *th_db_cache(th_db *db, size_t size, bool make)
+void *th_db_cache(th_db *db, th_db_cache_key key, size_t size, bool make)
 {
-    if (!db->mcache && make) {
-        db->mcache = th_xcalloc(1, size);
-        db->mcache_size = size;
+    if (!db->mcache[key].block && make) {
+        db->mcache[key].block = th_xcalloc(1, size);
+        db->mcache[key].size = size;
     }
-    return db->mcache && db->mcache_size == size ? db->mcache : NULL;
+    return db->mcache[key].block && db->mcache[key].size == size ? db->mcache[key].block : NULL;
+}
+
+void th_db_cache_release(th_db *db, th_db_cache_key key, void (*release)(void *block))
+{
+    db->mcache[key].release = release;
 }
 
 uint64_t th_db_rollbacks(th_db *db)
@@ -872,7 +894,11 @@ void th_db_close(th_db *db)
     db->memo = NULL; /* closing may roll back, and the hook clears the memo */
     db->used = NULL;
     sqlite3_close_v2(db->h);
-    free(db->mcache);
+    for (int k = 0; k < TH_DB_CACHES; k++) {
+        if (db->mcache[k].block && db->mcache[k].release)
+            db->mcache[k].release(db->mcache[k].block);
+        free(db->mcache[k].block);
+    }
     free(db->path);
     free(db);
 }

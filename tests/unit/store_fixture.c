@@ -45,6 +45,12 @@ static const char *const undo[] = {
     [23] = "DROP INDEX blocks_taking; CREATE INDEX blocks_taking ON blocks (account_id, state,"
            " first); CREATE INDEX blocks_order ON blocks (order_id, first)"
            " WHERE order_id IS NOT NULL;",
+    [24] = "PRAGMA writable_schema = ON;"
+           "UPDATE sqlite_schema SET sql = replace(sql, 'order_id INTEGER,',"
+           "  'order_id INTEGER REFERENCES orders (id),')"
+           "  WHERE type = 'table' AND name IN ('blocks', 'trades');"
+           "PRAGMA writable_schema = RESET;"
+           "DELETE FROM meta WHERE key = 'order_priority';",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

@@ -6,7 +6,7 @@
 #include "base/mem.h"
 #include "base/sha256.h"
 #include "exchange/cash.h"
-#include "exchange/order_rows.h"
+#include "exchange/batch_rows.h"
 #include "ledger/accounts.h"
 #include "ledger/issuance.h"
 #include "log/checkpoints.h"
@@ -35,8 +35,8 @@ struct th_engine {
     size_t npend, cappend;
     th_cjson *event; /* the command's event: emptied and built again for each command */
     th_books *books; /* the exchange's order books, a cache of the open orders */
-    bool flush_orders; /* a failed command dropped a book: the next one flushes the orders' rows
-                          first, so that loading it again reads them (order_rows.h) */
+    bool flush_orders; /* a failed command dropped a book: the next one flushes the kept rows
+                          first, so that loading it again reads them (batch_rows.h) */
 };
 
 static const char *const type_names[] = {
@@ -647,24 +647,24 @@ static int apply_one(th_engine *en, const th_cmd *c, const char *now, th_cmd_res
             return 0;
         }
     }
-    /* the order commands keep their orders' rows to the batch's end; any other command reads
-     * the orders table, so it finds them written first */
+    /* the order commands keep their orders' rows and balances to the batch's end; any other
+     * command reads those tables, so it finds them written first */
     bool deferred = c->type == TH_CMD_ORDER_ADD || c->type == TH_CMD_ORDER_CANCEL ||
                     c->type == TH_CMD_ORDER_REPLACE || c->type == TH_CMD_ORDER_PICK;
     if (!deferred || en->flush_orders) {
-        if (th_order_rows_flush(en->db, &r->err) != 0) {
+        if (th_batch_rows_flush(en->db, &r->err) != 0) {
             r->status = -1;
             return -1;
         }
         en->flush_orders = false;
     }
-    th_order_rows_defer(en->db, deferred);
+    th_batch_rows_defer(en->db, deferred);
     if (th_db_exec1(en->db, "SAVEPOINT cmd", &r->err)) {
         r->status = -1;
         return 0;
     }
     size_t pend_mark = en->npend, memo_mark = th_db_memo_mark(en->db);
-    size_t rows_mark = th_order_rows_mark(en->db);
+    th_batch_mark rows_mark = th_batch_rows_mark(en->db);
     th_cjson *ev = NULL;
     if (en->logging) { /* the last command's event emptied: its memory serves again */
         if (!en->event)
@@ -688,7 +688,7 @@ static int apply_one(th_engine *en, const th_cmd *c, const char *now, th_cmd_res
         if (th_db_exec1(en->db, "ROLLBACK TO cmd", &ignored) != 0)
             return -1;
         th_db_memo_rewind(en->db, memo_mark); /* what the command read may be undone */
-        th_order_rows_rewind(en->db, rows_mark);
+        th_batch_rows_rewind(en->db, rows_mark);
         if (touched) { /* its book holds what the store no longer does */
             th_books_drop(en->books, touched);
             en->flush_orders = true;
@@ -771,7 +771,7 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
             goto abort;
     }
     th_buf_free(&text);
-    if (th_order_rows_flush(en->db, e) == 0 && append_and_sign(en, now, e) == 0 &&
+    if (th_batch_rows_flush(en->db, e) == 0 && append_and_sign(en, now, e) == 0 &&
         th_db_exec1(en->db, "COMMIT", e) == 0)
         return 0;
     goto fail_all;
@@ -783,7 +783,7 @@ fail_all: {
     if (th_db_exec(en->db, "ROLLBACK", &ignored) != 0)
         th_err_clear(&ignored);
     th_books_drop_all(en->books); /* they hold the batch's orders, which the store does not */
-    th_order_rows_drop(en->db);
+    th_batch_rows_drop(en->db);
     en->flush_orders = false;
     for (size_t i = 0; i < n; i++) {
         res[i].status = -1;

@@ -4,6 +4,7 @@
 #include "base/json.h"
 #include "base/num.h"
 #include "base/text.h"
+#include "base/versions.h"
 #include "ledger/accounts.h"
 
 #include <stdio.h>
@@ -38,8 +39,44 @@ size_t th_money_format(int64_t fen, char out[32])
     return n;
 }
 
-int th_cash_get(th_db *db, int64_t account, th_cash *c, th_err *e)
+/* The balances the batch changed, kept until its flush (cash.h): versions by account. */
+typedef struct {
+    th_cash c;
+    bool stored; /* the store has the account's row: an UPDATE writes it */
+} kept;
+
+typedef struct {
+    th_versions vs;
+    bool defer;
+    uint64_t rollbacks;
+} balances;
+
+static void release(void *block) { th_versions_free(&((balances *)block)->vs); }
+
+static balances *balances_of(th_db *db)
 {
+    balances *b = th_db_cache(db, TH_DB_CACHE_CASH, sizeof(balances), true);
+    if (!b->vs.size) {
+        th_db_cache_release(db, TH_DB_CACHE_CASH, release);
+        th_versions_init(&b->vs, sizeof(kept));
+        b->rollbacks = th_db_rollbacks(db);
+    }
+    if (b->rollbacks != th_db_rollbacks(db)) { /* what was kept was rolled back */
+        th_versions_clear(&b->vs);
+        b->rollbacks = th_db_rollbacks(db);
+    }
+    return b;
+}
+
+/* The account's cash as the batch left it; *stored: whether the store has its row. */
+static int cash_read(th_db *db, int64_t account, th_cash *c, bool *stored, th_err *e)
+{
+    const kept *k = th_versions_latest(&balances_of(db)->vs, account);
+    if (k) {
+        *c = k->c;
+        *stored = k->stored;
+        return 0;
+    }
     sqlite3_stmt *st;
     if (th_db_stmt(db, "SELECT balance_fen, reserved_fen FROM cash WHERE account_id = ?", &st, e))
         return -1;
@@ -48,8 +85,51 @@ int th_cash_get(th_db *db, int64_t account, th_cash *c, th_err *e)
     *c = (th_cash){0, 0};
     if (r == SQLITE_ROW)
         *c = (th_cash){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)};
+    *stored = r == SQLITE_ROW;
     th_db_done(db, st);
     return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot read cash", e);
+}
+
+int th_cash_get(th_db *db, int64_t account, th_cash *c, th_err *e)
+{
+    bool stored;
+    return cash_read(db, account, c, &stored, e);
+}
+
+void th_cash_defer(th_db *db, bool on) { balances_of(db)->defer = on; }
+
+size_t th_cash_mark(th_db *db) { return th_versions_count(&balances_of(db)->vs); }
+
+void th_cash_rewind(th_db *db, size_t mark) { th_versions_rewind(&balances_of(db)->vs, mark, NULL, NULL); }
+
+void th_cash_drop(th_db *db) { th_versions_clear(&balances_of(db)->vs); }
+
+int th_cash_flush(th_db *db, th_err *e)
+{
+    balances *b = balances_of(db);
+    for (size_t i = 0; i < th_versions_count(&b->vs); i++) {
+        int64_t account;
+        bool latest;
+        const kept *k = th_versions_at(&b->vs, i, &account, &latest);
+        if (!latest)
+            continue;
+        sqlite3_stmt *st;
+        if (th_db_stmt(db, k->stored ? "UPDATE cash SET balance_fen = ?2, reserved_fen = ?3"
+                                       " WHERE account_id = ?1"
+                                     : "INSERT INTO cash (account_id, balance_fen, reserved_fen)"
+                                       " VALUES (?1, ?2, ?3)",
+                       &st, e))
+            return -1;
+        sqlite3_bind_int64(st, 1, account);
+        sqlite3_bind_int64(st, 2, k->c.balance);
+        sqlite3_bind_int64(st, 3, k->c.reserved);
+        int r = sqlite3_step(st);
+        th_db_done(db, st);
+        if (r != SQLITE_DONE)
+            return th_db_fail(db, "cannot change the cash balance", e);
+    }
+    th_versions_clear(&b->vs);
+    return 0;
 }
 
 int th_cash_require(th_db *db, int64_t account, int64_t need, const char *why, th_err *e)
@@ -101,32 +181,22 @@ static void balance_fields(th_json *j, const th_account *a, const th_cash *c)
 
 int th_cash_change(th_db *db, int64_t account, int64_t d_balance, int64_t d_reserved, th_err *e)
 {
-    /* the row if there is one, else a new row (an upsert would check its VALUES row against the
-     * CHECKs first, refusing a reservation added to an existing balance) */
-    sqlite3_stmt *st;
-    if (th_db_stmt(db, "UPDATE cash SET balance_fen = balance_fen + ?2,"
-                       " reserved_fen = reserved_fen + ?3 WHERE account_id = ?1", &st, e))
+    th_cash c;
+    bool stored;
+    if (cash_read(db, account, &c, &stored, e))
         return -1;
-    sqlite3_bind_int64(st, 1, account);
-    sqlite3_bind_int64(st, 2, d_balance);
-    sqlite3_bind_int64(st, 3, d_reserved);
-    int r = sqlite3_step(st);
-    th_db_done(db, st);
-    if (r != SQLITE_DONE)
-        return th_db_fail(db, "cannot change the cash balance", e);
-    if (sqlite3_changes(th_db_handle(db)) == 1)
-        return 0;
-    if (d_balance < 0 || d_reserved < 0)
+    if (!stored && (d_balance < 0 || d_reserved < 0))
         return th_fail(e, TH_EINTERNAL, "account %lld has no cash to take", (long long)account);
-    if (th_db_stmt(db, "INSERT INTO cash (account_id, balance_fen, reserved_fen) VALUES (?, ?, ?)",
-                   &st, e))
-        return -1;
-    sqlite3_bind_int64(st, 1, account);
-    sqlite3_bind_int64(st, 2, d_balance);
-    sqlite3_bind_int64(st, 3, d_reserved);
-    r = sqlite3_step(st);
-    th_db_done(db, st);
-    return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot change the cash balance", e);
+    c.balance += d_balance;
+    c.reserved += d_reserved;
+    /* the table's CHECKs, here too: a kept balance meets them only at the flush */
+    if (c.balance < 0 || c.reserved < 0 || c.reserved > c.balance)
+        return th_fail(e, TH_EINTERNAL, "account %lld's cash would be %lld fen with %lld "
+                                        "reserved", (long long)account, (long long)c.balance,
+                       (long long)c.reserved);
+    balances *b = balances_of(db);
+    th_versions_push(&b->vs, account, &(kept){.c = c, .stored = stored});
+    return b->defer ? 0 : th_cash_flush(db, e); /* not deferred: written at once */
 }
 
 static int cash_move(th_db *db, const char *ref, int64_t amount, const char *reference,

@@ -21,6 +21,8 @@
 #include "base/json.h"
 #include "store/db.h"
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The most one amount may be: 10^15 fen (ten trillion yuan), far past any account, and far
@@ -51,9 +53,22 @@ int th_cash_require(th_db *db, int64_t account, int64_t need, const char *why, t
     __attribute__((warn_unused_result));
 
 /* Change an account's balance and reservation by these amounts (a row made when it has none);
- * the table refuses a balance below 0 or below the reservation. The exchange's settlement. */
+ * refused (TH_EINTERNAL: the callers check first) for a balance below 0 or below the
+ * reservation, as the table's CHECKs would. The exchange's settlement. */
 int th_cash_change(th_db *db, int64_t account, int64_t d_balance, int64_t d_reserved, th_err *e)
     __attribute__((warn_unused_result));
+
+/* The balances the exchange's order commands change are kept with the writing connection and
+ * written once each when the batch ends, as the orders' rows are (order_rows.h; the engine
+ * switches both, through batch_rows.h): th_cash_defer(true) keeps them, th_cash_flush writes
+ * them, th_cash_mark and th_cash_rewind undo a failed command's, th_cash_drop forgets them (a
+ * batch rolled back; also on its own when the connection's rollback count has moved). Not
+ * deferred (the default), th_cash_change writes at once. th_cash_get reads the kept balance. */
+void th_cash_defer(th_db *db, bool on);
+int th_cash_flush(th_db *db, th_err *e) __attribute__((warn_unused_result));
+size_t th_cash_mark(th_db *db);
+void th_cash_rewind(th_db *db, size_t mark);
+void th_cash_drop(th_db *db);
 
 /* Deposit or withdraw (amount > 0) for an account named by id or name; reference: the
  * operator's note (a bank transfer's number), may be NULL. Writes the movement and the new

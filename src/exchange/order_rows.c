@@ -1,13 +1,10 @@
 /* order_rows.c — the orders' rows, kept through the batch. See order_rows.h.
  *
- * The rows are a journal: every change appends the order's new version, which supersedes the
- * last one of the same id. A table by id (open addressing) finds an order's latest version. A
- * rewind pops versions, last first: an id whose first version is popped leaves the table, which
- * linear probing allows because ids leave in the reverse of the order they came in (no id still
- * in the table was placed past a slot that is emptied). */
+ * The rows are versions by order id (base/versions.h): every change pushes the order's new
+ * version, which a rewind pops again. */
 #include "exchange/order_rows.h"
 
-#include "base/mem.h"
+#include "base/versions.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,74 +12,33 @@
 
 typedef struct {
     th_order_row row;
-    int32_t prev;                /* the id's version before this one (-1: this is its first) */
-    bool superseded;             /* a later version of the id follows */
-    bool stored;                 /* the store has the id's row: an UPDATE writes it */
+    bool stored;                        /* the store has the id's row: an UPDATE writes it */
     int64_t id_before, priority_before; /* the counters before this version */
-} version;
+} kept;
 
 typedef struct {
-    version *v;
-    size_t n, cap;
-    int32_t *slot; /* 1 + index into v of an id's latest version (0: empty) */
-    size_t nslots; /* a power of two, at least twice the ids kept */
-    size_t nids;
-    bool loaded;   /* next_id and next_priority are read for this batch */
+    th_versions vs;
+    bool loaded; /* next_id and next_priority are read for this batch */
     int64_t next_id, next_priority, stored_priority;
     bool defer;
     uint64_t rollbacks;
 } rows;
 
-static void release(void *block)
-{
-    rows *r = block;
-    free(r->v);
-    free(r->slot);
-}
+static void release(void *block) { th_versions_free(&((rows *)block)->vs); }
 
-static size_t home(const rows *r, int64_t id)
-{
-    return (size_t)(((uint64_t)id * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & (r->nslots - 1);
-}
-
-/* The slot of id, or the empty one where it would go. */
-static size_t find(const rows *r, int64_t id)
-{
-    size_t k = home(r, id);
-    while (r->slot[k] && r->v[r->slot[k] - 1].row.id != id)
-        k = (k + 1) & (r->nslots - 1);
-    return k;
-}
-
-/* Twice the slots; the ids go back in the order they came (see the file's comment). */
-static void grow(rows *r)
-{
-    free(r->slot);
-    r->nslots *= 2;
-    r->slot = th_xcalloc(r->nslots, sizeof *r->slot);
-    for (size_t i = 0; i < r->n; i++)
-        r->slot[find(r, r->v[i].row.id)] = (int32_t)i + 1;
-}
-
-/* Every kept row forgotten: the ids leave the table last first, as in a rewind. */
+/* Every kept row forgotten; the counters are read again. */
 static void forget(rows *r)
 {
-    while (r->n > 0) {
-        version *v = &r->v[--r->n];
-        if (v->prev < 0)
-            r->slot[find(r, v->row.id)] = 0;
-    }
-    r->nids = 0;
+    th_versions_clear(&r->vs);
     r->loaded = false;
 }
 
 static rows *rows_of(th_db *db)
 {
     rows *r = th_db_cache(db, TH_DB_CACHE_ORDERS, sizeof(rows), true);
-    if (!r->nslots) {
+    if (!r->vs.size) {
         th_db_cache_release(db, TH_DB_CACHE_ORDERS, release);
-        r->nslots = 1024;
-        r->slot = th_xcalloc(r->nslots, sizeof *r->slot);
+        th_versions_init(&r->vs, sizeof(kept));
         r->rollbacks = th_db_rollbacks(db);
     }
     if (r->rollbacks != th_db_rollbacks(db)) { /* what was kept was rolled back */
@@ -162,7 +118,7 @@ static const char *insert_sql(int n)
     return q;
 }
 
-static int insert_rows(th_db *db, const version *const *v, int n, th_err *e)
+static int insert_rows(th_db *db, const kept *const *v, int n, th_err *e)
 {
     sqlite3_stmt *st;
     if (th_db_stmt(db, insert_sql(n), &st, e))
@@ -200,11 +156,12 @@ int th_order_rows_flush(th_db *db, th_err *e)
     rows *r = rows_of(db);
     /* each order's latest version: the new ones MANY to a statement (a row then costs half of
      * what it does alone), the others one UPDATE each */
-    const version *fresh[MANY];
+    const kept *fresh[MANY];
     int nfresh = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        const version *v = &r->v[i];
-        if (v->superseded)
+    for (size_t i = 0; i < th_versions_count(&r->vs); i++) {
+        bool latest;
+        const kept *v = th_versions_at(&r->vs, i, NULL, &latest);
+        if (!latest)
             continue;
         if (v->stored) {
             if (update_row(db, &v->row, e))
@@ -240,25 +197,10 @@ int th_order_rows_flush(th_db *db, th_err *e)
 static int keep(th_db *db, rows *r, const th_order_row *o, bool stored, int64_t id_before,
                 int64_t priority_before, th_err *e)
 {
-    if (r->n == r->cap) {
-        r->cap = r->cap ? 2 * r->cap : 256;
-        r->v = th_xrealloc(r->v, r->cap * sizeof *r->v);
-    }
-    size_t k = find(r, o->id);
-    version *v = &r->v[r->n];
-    *v = (version){.row = *o, .prev = -1, .stored = stored, .id_before = id_before,
-                   .priority_before = priority_before};
-    if (r->slot[k]) {
-        version *last = &r->v[r->slot[k] - 1];
-        v->prev = r->slot[k] - 1;
-        v->stored = last->stored;
-        last->superseded = true;
-    } else {
-        r->nids++;
-    }
-    r->slot[k] = (int32_t)++r->n;
-    if (2 * r->nids > r->nslots)
-        grow(r);
+    const kept *last = th_versions_latest(&r->vs, o->id);
+    kept k = {.row = *o, .stored = last ? last->stored : stored, .id_before = id_before,
+              .priority_before = priority_before};
+    th_versions_push(&r->vs, o->id, &k);
     if (!r->defer) /* written at once: the next statement may read it */
         return th_order_rows_flush(db, e);
     return 0;
@@ -286,9 +228,9 @@ void th_order_row_from(sqlite3_stmt *st, th_order_row *o)
 int th_order_rows_get(th_db *db, int64_t id, th_order_row *o, th_err *e)
 {
     rows *r = rows_of(db);
-    size_t k = find(r, id);
-    if (r->slot[k]) {
-        *o = r->v[r->slot[k] - 1].row;
+    const kept *k = th_versions_latest(&r->vs, id);
+    if (k) {
+        *o = k->row;
         return 0;
     }
     sqlite3_stmt *st;
@@ -329,26 +271,17 @@ int th_order_rows_put(th_db *db, th_order_row *o, bool to_back, th_err *e)
 
 void th_order_rows_defer(th_db *db, bool on) { rows_of(db)->defer = on; }
 
-size_t th_order_rows_mark(th_db *db) { return rows_of(db)->n; }
+size_t th_order_rows_mark(th_db *db) { return th_versions_count(&rows_of(db)->vs); }
 
 void th_order_rows_rewind(th_db *db, size_t mark)
 {
     rows *r = rows_of(db);
-    if (mark >= r->n)
+    if (mark >= th_versions_count(&r->vs))
         return;
-    r->next_id = r->v[mark].id_before;
-    r->next_priority = r->v[mark].priority_before;
-    while (r->n > mark) {
-        version *v = &r->v[--r->n];
-        size_t k = find(r, v->row.id);
-        if (v->prev < 0) {
-            r->slot[k] = 0;
-            r->nids--;
-        } else {
-            r->slot[k] = v->prev + 1;
-            r->v[v->prev].superseded = false;
-        }
-    }
+    const kept *k = th_versions_at(&r->vs, mark, NULL, NULL);
+    r->next_id = k->id_before;
+    r->next_priority = k->priority_before;
+    th_versions_rewind(&r->vs, mark, NULL, NULL);
 }
 
 void th_order_rows_drop(th_db *db) { forget(rows_of(db)); }

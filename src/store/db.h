@@ -68,11 +68,16 @@ void th_db_memo_rewind(th_db *db, size_t mark);
 int th_db_checkpoint_in_background(th_db *db, th_err *e) __attribute__((warn_unused_result));
 long th_db_background_checkpoints(th_db *db);
 /* Blocks of memory that modules above the store keep with the connection, one per key (the log's
- * right edge: log_store.c; the orders' rows of the batch: order_rows.c), zeroed when first made
+ * right edge: log_store.c; the orders' rows and cash balances of the batch: order_rows.c, cash.c), zeroed when first made
  * and freed with the connection, release (when set) first; NULL if it is not made (and make is
  * false) or was made with another size. th_db_rollbacks counts the transactions rolled back on
  * the connection: what such a cache learnt inside one is void once the count has moved. */
-typedef enum { TH_DB_CACHE_LOG, TH_DB_CACHE_ORDERS, TH_DB_CACHES } th_db_cache_key;
+typedef enum {
+    TH_DB_CACHE_LOG,
+    TH_DB_CACHE_ORDERS,
+    TH_DB_CACHE_CASH,
+    TH_DB_CACHES
+} th_db_cache_key;
 void *th_db_cache(th_db *db, th_db_cache_key key, size_t size, bool make);
 void th_db_cache_release(th_db *db, th_db_cache_key key, void (*release)(void *block));
 uint64_t th_db_rollbacks(th_db *db);

@@ -69,11 +69,12 @@ typedef struct {
     bucket buckets[BUCKETS]; /* open addressing by user id; a full table resets */
     size_t nbuckets;
     uint64_t limited;
-    /* order entry set aside while its batch commits (a suspended connection each); at shutdown
-     * no more is set aside, and MHD stops only once these are resumed */
-    size_t set_aside;
+    /* the writes taken and not yet answered (order entry among them set aside while its batch
+     * commits, a suspended connection each); at shutdown no more is taken, and MHD stops only
+     * once these are answered */
+    size_t writing;
     bool draining;
-    pthread_cond_t resumed;
+    pthread_cond_t answered;
 } server;
 
 static __thread th_db *reader; /* this request thread's read connection */
@@ -99,6 +100,7 @@ typedef struct {
     th_form *form; /* a multipart/form-data body being read (http_form.h), or NULL */
     int multipart;  /* it was one */
     deferred *w;    /* a write set aside, or NULL */
+    bool writing;   /* a write taken (counted in server.writing until done) */
     server *s;
     struct MHD_Connection *conn;
 } request;
@@ -457,21 +459,23 @@ static char *copy_text(deferred *w, int *n, const char *t)
     return w->texts[(*n)++] = th_xstrdup(t);
 }
 
-/* th_api_req.defer: keep an order entry command (its fields are the ones copied below), unless
- * the server is stopping; any other write waits on its thread. */
+/* th_api_req.defer: refuse every write once the server is stopping; count the others as in
+ * flight until MHD is done with them (on_done); keep an order entry command (its fields are the
+ * ones copied below), and let any other write wait on its thread. */
 static int defer_write(void *arg, const th_cmd *c, int status)
 {
-    if (c->type != TH_CMD_ORDER_ADD && c->type != TH_CMD_ORDER_CANCEL &&
-        c->type != TH_CMD_ORDER_REPLACE && c->type != TH_CMD_ORDER_PICK)
-        return -1;
     request *rq = arg;
     server *s = rq->s;
     pthread_mutex_lock(&s->mu);
     bool take = !s->draining;
     if (take)
-        s->set_aside++;
+        s->writing++;
     pthread_mutex_unlock(&s->mu);
     if (!take)
+        return 1;
+    rq->writing = true;
+    if (c->type != TH_CMD_ORDER_ADD && c->type != TH_CMD_ORDER_CANCEL &&
+        c->type != TH_CMD_ORDER_REPLACE && c->type != TH_CMD_ORDER_PICK)
         return -1;
     deferred *w = th_xcalloc(1, sizeof *w);
     int n = 0;
@@ -490,18 +494,14 @@ static int defer_write(void *arg, const th_cmd *c, int status)
 }
 
 /* The writer's call once a set-aside write is done: the request goes on (MHD calls on_request
- * again, which answers it). Nothing of rq is touched after the resume: it may be gone. */
+ * again, which answers it). Nothing of rq is touched after the resume: it may be gone. It stays
+ * counted in flight until MHD is done with it (on_done): stopping MHD between the resume and
+ * the answer would close a connection whose order was committed, unanswered. */
 static void write_done(void *arg)
 {
     request *rq = arg;
-    server *s = rq->s;
-    struct MHD_Connection *c = rq->conn;
     rq->w->done = true;
-    MHD_resume_connection(c);
-    pthread_mutex_lock(&s->mu);
-    s->set_aside--;
-    pthread_cond_broadcast(&s->resumed);
-    pthread_mutex_unlock(&s->mu);
+    MHD_resume_connection(rq->conn);
 }
 
 /* The answer of a write set aside, once the writer is done with it. */
@@ -676,6 +676,13 @@ static void on_done(void *cls, struct MHD_Connection *c, void **state,
     (void)why;
     request *rq = *state;
     if (rq) {
+        if (rq->writing) { /* a write is answered (or its client gone) */
+            server *s = rq->s;
+            pthread_mutex_lock(&s->mu);
+            s->writing--;
+            pthread_cond_broadcast(&s->answered);
+            pthread_mutex_unlock(&s->mu);
+        }
         th_form_free(rq->form);
         th_buf_free(&rq->body);
         deferred_free(rq->w);
@@ -751,7 +758,7 @@ int th_serve(const th_serve_opts *o, th_err *e)
         return -1;
     }
     pthread_mutex_init(&s.mu, NULL);
-    pthread_cond_init(&s.resumed, NULL);
+    pthread_cond_init(&s.answered, NULL);
     s.seq = th_sequencer_start(wdb, o->signer, 1000, e);
     if (!s.seq) {
         th_db_close(wdb);
@@ -792,12 +799,13 @@ int th_serve(const th_serve_opts *o, th_err *e)
         fprintf(stderr, "tanhui serve: %s: finishing the requests in flight\n",
                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
         MHD_socket listener = MHD_quiesce_daemon(d); /* no new connections */
-        /* the writes set aside are answered (a suspended connection would stop MHD's stop);
-         * those that come now wait on their threads, which MHD's stop waits for */
+        /* the writes taken are answered, their responses sent (a suspended connection would
+         * stop MHD's stop, and a connection stopped before its answer would lose it); the writes
+         * that come now are refused (503) */
         pthread_mutex_lock(&s.mu);
         s.draining = true;
-        while (s.set_aside > 0)
-            pthread_cond_wait(&s.resumed, &s.mu);
+        while (s.writing > 0)
+            pthread_cond_wait(&s.answered, &s.mu);
         pthread_mutex_unlock(&s.mu);
         th_events_close(s.hub); /* the streams end (none stays suspended)... */
         th_events_drain(s.hub, 2000); /* ...and are given 2 s to send their last chunk */
@@ -811,7 +819,7 @@ int th_serve(const th_serve_opts *o, th_err *e)
     for (size_t i = 0; i < s.nreaders; i++)
         th_db_close(s.readers[i]);
     free(s.readers);
-    pthread_cond_destroy(&s.resumed);
+    pthread_cond_destroy(&s.answered);
     pthread_mutex_destroy(&s.mu);
     close(lock);
     return rc;

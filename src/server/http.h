@@ -11,9 +11,11 @@
  * into the request, the connection suspended and the command handed to the sequencer, whose
  * writer resumes the connection once the batch has committed; the request is then answered from
  * the writer's result. So a batch takes every order in flight, not one per thread, and a few
- * threads serve many trading connections. Invariant: a suspended request is counted until its
- * resume, and at shutdown no request is set aside any more and MHD stops only once the count is
- * zero (it cannot stop with a suspended connection).
+ * threads serve many trading connections. Invariant: every write taken (set aside or waiting on
+ * its thread) is counted until MHD is done with its request, its answer sent; at shutdown no
+ * write is taken any more (503) and MHD stops only once the count is zero (it cannot stop with a
+ * suspended connection, and stopping between a write's commit and its answer would lose the
+ * answer).
  *
  * Limits: a body of 1 MiB (413), 30 s for a slow client, 1,024 connections in all and 64 from
  * one address, and a token bucket per user (429 with Retry-After when it is empty). */

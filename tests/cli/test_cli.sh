@@ -1361,7 +1361,8 @@ if command -v curl >/dev/null 2>&1; then
     has "$D/out" "tanhui_log_size " "the log's size"
     has "$D/out" "tanhui_wal_checkpoints_total " "the checkpoint thread's count"
     has "$D/serve.err" "GET /api/v1/supply 200 " "one line per request"
-    # SIGTERM with orders in flight: each is answered and in the store, or never taken
+    # SIGTERM with orders in flight: each is answered and in the store, or never taken (no
+    # connection, or 503 once the server is stopping)
     code=$(send POST /api/v1/instruments/SG/session "$TO" '{"to":"open"}')
     if [ "$code" = 200 ]; then ok; else bad "the session opened by hand: HTTP $code"; fi
     pids=""
@@ -1378,7 +1379,10 @@ if command -v curl >/dev/null 2>&1; then
     n=$(cat "$D"/term-code.* | grep -o 201 | wc -l)
     m=$(sqlite3 "$W" "SELECT count(*) FROM orders WHERE price_fen = 5390")
     if [ "$n" = "$m" ]; then ok; else bad "orders in flight at SIGTERM: $n answered 201, $m in the store"; fi
-    if cat "$D"/term-code.* | grep -qv '^\(201\|000\)$'; then bad "an order in flight at SIGTERM answered neither 201 nor nothing"; cat "$D"/term-code.*; else ok; fi
+    if cat "$D"/term-code.* | grep -qv '^\(201\|503\|000\)$'; then bad "an order in flight at SIGTERM answered neither 201, 503 nor nothing"; cat "$D"/term-code.*; else ok; fi
+    for i in $(seq 12); do
+        if [ "$(cat "$D/term-code.$i")" = 503 ] && ! grep -q '"code":"unavailable"' "$D/term-body.$i"; then bad "a 503 at SIGTERM without its error"; fi
+    done
     has "$D/serve.err" "SIGTERM: finishing the requests in flight" "a graceful shutdown"
     wait "$CP"
     rc=$?

@@ -68,8 +68,24 @@ void th_json_key(th_json *j, const char *key)
 static void put_escaped(th_buf *b, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
-    th_buf_putc(b, '"');
+    /* the common case, printable ASCII throughout (every key, most values): quoted and copied
+     * in one pass into room made once */
+    if (b->len + n + 3 > b->cap)
+        th_buf_reserve(b, n + 2);
+    char *d = b->p + b->len;
     size_t i = 0;
+    d[0] = '"';
+    while (i < n && u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' && u[i] != '\\') {
+        d[i + 1] = (char)u[i];
+        i++;
+    }
+    if (i == n) {
+        d[n + 1] = '"';
+        b->len += n + 2;
+        b->p[b->len] = '\0';
+        return;
+    }
+    b->len += i + 1; /* the quote and the plain run so far; the rest the long way */
     while (i < n) {
         /* the common case, printable ASCII, is copied a run at a time */
         size_t run = i;

@@ -140,3 +140,24 @@ uint64_t th_hash64(const void *p, size_t n)
     h ^= h >> 29;
     return h;
 }
+
+size_t th_text_copy(char *dst, size_t cap, const char *prefix, const char *s)
+{
+    const char *parts[2] = {prefix, s};
+    size_t n = 0;
+    for (int k = 0; k < 2; k++) {
+        size_t len = strlen(parts[k]);
+        if (n + len >= cap) {
+            len = cap - 1 - n;
+            while (len > 0 && ((unsigned char)parts[k][len] & 0xC0) == 0x80) /* no half char */
+                len--;
+            memcpy(dst + n, parts[k], len);
+            n += len;
+            break;
+        }
+        memcpy(dst + n, parts[k], len);
+        n += len;
+    }
+    dst[n] = '\0';
+    return n;
+}

@@ -20,6 +20,9 @@ static inline void th_trim(const char **s, size_t *n)
 bool th_eq_nocase(const char *a, size_t an, const char *b, size_t bn);
 /* Copy with ASCII letters lowered; out must have n bytes. */
 void th_lower_ascii(char *out, const char *s, size_t n);
+/* prefix then s into dst (cap bytes, at least 1), NUL-terminated, cut at a character boundary
+ * when it does not fit; returns the length. No printf: a few of these run for every order. */
+size_t th_text_copy(char *dst, size_t cap, const char *prefix, const char *s);
 /* Length of the valid UTF-8 sequence starting at s (n bytes available), 0 if invalid. */
 size_t th_utf8_seq(const unsigned char *s, size_t n);
 /* The whole buffer is valid UTF-8 (no overlongs, no surrogates). */

@@ -3,6 +3,7 @@
 
 #include "base/json.h"
 #include "base/num.h"
+#include "base/text.h"
 #include "exchange/calendar.h"
 #include "exchange/cash.h"
 #include "ledger/serial.h"
@@ -19,7 +20,7 @@ static const char columns[] = "id, code, vintage, coalesce(project_id, 0), ref_p
 int th_instrument_get(th_db *db, int64_t id, th_instrument *in, th_err *e)
 {
     char ref[24];
-    snprintf(ref, sizeof ref, "%lld", (long long)id);
+    ref[th_format_int64(id, ref)] = '\0';
     return th_instrument_find(db, ref, in, e);
 }
 
@@ -197,7 +198,7 @@ int th_instrument_find(th_db *db, const char *ref, th_instrument *in, th_err *e)
     size_t n = strlen(ref);
     char key[64];
     size_t len;
-    snprintf(key, sizeof key, "instrument %.40s", ref);
+    th_text_copy(key, sizeof key, "instrument ", ref);
     const void *m = n <= 40 ? th_db_memo_get(db, key, &len) : NULL;
     if (m && len == sizeof *in) {
         memcpy(in, m, sizeof *in);

@@ -4,6 +4,7 @@
 #include "base/json.h"
 #include "base/mem.h"
 #include "base/num.h"
+#include "base/text.h"
 #include "exchange/cash.h"
 #include "exchange/instruments.h"
 #include "exchange/order_rows.h"
@@ -99,7 +100,7 @@ static void part_delivered(const th_range *r, void *arg)
  * closed. */
 static int order_update(th_db *db, order_row *o, const char *now, th_err *e)
 {
-    snprintf(o->closed_at, sizeof o->closed_at, "%s", strcmp(o->status, "open") ? now : "");
+    th_text_copy(o->closed_at, sizeof o->closed_at, "", strcmp(o->status, "open") ? now : "");
     return th_order_rows_put(db, o, false, e);
 }
 
@@ -126,7 +127,7 @@ static int release(settling *s, order_row *o, const char *status, const char *no
         th_cjson_push(s->released, r);
     }
     o->reserved = 0;
-    snprintf(o->status, sizeof o->status, "%s", status);
+    th_text_copy(o->status, sizeof o->status, "", status);
     return order_update(db, o, now, e);
 }
 
@@ -248,7 +249,7 @@ static int settle(settling *s, const th_instrument *in, const th_book_event *ev,
             if (o->buy && o->reserved && th_cash_change(db, o->account, 0, -o->reserved, e))
                 return -1;
             o->reserved = 0;
-            snprintf(o->status, sizeof o->status, "filled");
+            th_text_copy(o->status, sizeof o->status, "", "filled");
         }
         if (order_update(db, o, now, e))
             return -1;
@@ -465,10 +466,10 @@ static int place(th_db *db, const th_account *a, const th_instrument *in, bool b
 {
     order_row o = {.instrument = in->id, .account = a->id, .buy = buy, .price = price, .qty = qty,
                    .reserved = need, .auction = auction};
-    snprintf(o.type, sizeof o.type, "%s", type);
-    snprintf(o.tif, sizeof o.tif, "%s", tif);
-    snprintf(o.status, sizeof o.status, "open");
-    snprintf(o.created_at, sizeof o.created_at, "%s", now);
+    th_text_copy(o.type, sizeof o.type, "", type);
+    th_text_copy(o.tif, sizeof o.tif, "", tif);
+    th_text_copy(o.status, sizeof o.status, "", "open");
+    th_text_copy(o.created_at, sizeof o.created_at, "", now);
     if (th_order_rows_add(db, &o, e))
         return -1;
     int64_t id = o.id;

@@ -117,7 +117,7 @@ int th_account_find(th_db *db, const char *ref, th_account *a, th_err *e)
 {
     char key[440];
     size_t len;
-    snprintf(key, sizeof key, "account %s", ref);
+    th_text_copy(key, sizeof key, "account ", ref);
     const void *m = strlen(ref) < 420 ? th_db_memo_get(db, key, &len) : NULL;
     if (m && len == sizeof *a) {
         memcpy(a, m, sizeof *a);

@@ -856,10 +856,13 @@ int th_db_open(const char *path, th_db_mode mode, th_db **out, th_err *e)
     }
     sqlite3_busy_timeout(db->h, 5000);
     sqlite3_rollback_hook(db->h, on_rollback, db);
+    /* temp_store: a batch's savepoints journal the pages their commands change again; past
+     * 64 KiB SQLite spills that journal to a temporary file, made, written and removed in every
+     * batch, unless it is kept in memory (a batch's pages: a few MB at most) */
     const char *pragmas = mode == TH_DB_READ
                               ? "PRAGMA foreign_keys = ON"
                               : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                                "PRAGMA foreign_keys = ON";
+                                "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY";
     if (th_db_exec(db, pragmas, e) || (mode != TH_DB_READ && migrate(db, e))) {
         th_db_close(db);
         if (mode == TH_DB_CREATE)

@@ -342,3 +342,21 @@ TEST(error_values_are_shown_as_text)
     th_copy_utf8(out, sizeof out, NULL, 5);
     CHECK_STR(out, "");
 }
+
+TEST(text_copy_joins_and_cuts_at_a_character)
+{
+    char out[12];
+    CHECK_INT((int64_t)th_text_copy(out, sizeof out, "", ""), 0); /* one literal, twice */
+    CHECK_STR(out, "");
+    CHECK_INT((int64_t)th_text_copy(out, sizeof out, "account ", "42"), 10);
+    CHECK_STR(out, "account 42");
+    /* 11 bytes fit: "碳汇" is 6, "林场" would end past them, so it is cut before its second
+     * character */
+    CHECK_INT((int64_t)th_text_copy(out, sizeof out, "碳汇", "林场"), 9);
+    CHECK_STR(out, "碳汇林");
+    CHECK_INT((int64_t)th_text_copy(out, sizeof out, "a prefix too long", "x"), 11);
+    CHECK_STR(out, "a prefix to");
+    char one[1];
+    CHECK_INT((int64_t)th_text_copy(one, sizeof one, "abc", "def"), 0);
+    CHECK_STR(one, "");
+}

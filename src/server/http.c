@@ -30,8 +30,10 @@
 #include <unistd.h>
 
 enum { BODY_MAX = 1 << 20, ROUTE_SLOTS = 128, LAT_BUCKETS = 10, BUCKETS = 4096 };
-/* SQLite's memory in the server, its page caches for the most part */
-#define SQLITE_HEAP (48LL << 20)
+/* SQLite's page caches in the server, all connections together (KiB); the writer's and the
+ * checkpointer's keep SQLite's default of 2 MiB each, the request threads share the rest */
+#define SQLITE_CACHES_KIB (48 << 10)
+#define OWN_CACHE_KIB 2048
 /* logins from one address: 10 a minute, in bursts of 10 */
 #define LOGIN_RATE (10.0 / 60)
 #define LOGIN_BURST 10.0
@@ -53,6 +55,7 @@ typedef struct {
 
 typedef struct {
     const char *db_path;
+    int cache_kib; /* each request thread connection's page cache */
     const char *web; /* the web app's root, or NULL */
     char uploads[4200]; /* the uploads directory */
     th_sequencer *seq;
@@ -124,12 +127,23 @@ static void keep(server *s, th_db *db)
     pthread_mutex_unlock(&s->mu);
 }
 
+/* A request thread's connection takes its share of the server's page caches. */
+static void bound_cache(server *s, th_db *db)
+{
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", s->cache_kib);
+    th_err ignored;
+    if (th_db_exec(db, sql, &ignored) != 0) /* a cache of the default size: more memory, no harm */
+        th_err_clear(&ignored);
+}
+
 static th_db *thread_reader(server *s, th_err *e)
 {
     if (reader)
         return reader;
     if (th_db_open(s->db_path, TH_DB_READ, &reader, e) != 0)
         return NULL;
+    bound_cache(s, reader);
     keep(s, reader);
     return reader;
 }
@@ -140,8 +154,10 @@ static th_db *thread_writer(void *arg)
 {
     server *s = arg;
     th_err e;
-    if (!writer && th_db_open(s->db_path, TH_DB_WRITE, &writer, &e) == 0)
+    if (!writer && th_db_open(s->db_path, TH_DB_WRITE, &writer, &e) == 0) {
+        bound_cache(s, writer);
         keep(s, writer);
+    }
     return writer;
 }
 
@@ -748,10 +764,13 @@ int th_serve(const th_serve_opts *o, th_err *e)
     }
     server s = {.db_path = o->db_path, .web = o->web, .rate = o->rate > 0 ? o->rate : 500,
                 .wdb = wdb};
-    /* every request thread has a read connection, each with its page cache: bound them all
-     * together, so that the server's memory stays flat however many threads it runs (SQLite
-     * then reuses the caches' pages beyond it) */
-    sqlite3_soft_heap_limit64(SQLITE_HEAP);
+    /* every request thread has a read connection and may open one for logins, each with its
+     * page cache: they share what the writer's and the checkpointer's leave, so that the
+     * server's memory stays flat however many threads it runs (SQLite's soft heap limit would
+     * need its memory statistics, which are off: store/db.c) */
+    s.cache_kib = (SQLITE_CACHES_KIB - 2 * OWN_CACHE_KIB) / (2 * threads);
+    if (s.cache_kib > OWN_CACHE_KIB)
+        s.cache_kib = OWN_CACHE_KIB;
     if (th_uploads_dir(o->db_path, s.uploads, sizeof s.uploads, e)) {
         th_db_close(wdb);
         close(lock);

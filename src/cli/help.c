@@ -540,8 +540,8 @@ static const char help_check[] =
     "their retired blocks; outstanding reversals are what the buffer could not cover; no cash\n"
     "balance is below what it reserves, and the balances add up to deposits less withdrawals;\n"
     "every reserved block belongs to an open sell order of its holder, and every trade to the\n"
-    "orders it filled. Exits 0, or 1 naming the first violation. It reads only, and can run while another process\n"
-    "writes.\n"
+    "orders it filled. Exits 0, or 1 naming the first violation. It reads only, and can run\n"
+    "while another process writes.\n"
     "It also runs every check of `tanhui log verify`.\n";
 
 static const char help_log[] =

@@ -5,8 +5,8 @@
 #include "base/json.h"
 #include "base/mem.h"
 #include "base/sha256.h"
-#include "exchange/cash.h"
 #include "exchange/batch_rows.h"
+#include "exchange/cash.h"
 #include "ledger/accounts.h"
 #include "ledger/issuance.h"
 #include "log/checkpoints.h"
@@ -771,6 +771,7 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
             goto abort;
     }
     th_buf_free(&text);
+    th_batch_rows_defer(en->db, false); /* what runs between batches writes at once */
     if (th_batch_rows_flush(en->db, e) == 0 && append_and_sign(en, now, e) == 0 &&
         th_db_exec1(en->db, "COMMIT", e) == 0)
         return 0;
@@ -784,6 +785,7 @@ fail_all: {
         th_err_clear(&ignored);
     th_books_drop_all(en->books); /* they hold the batch's orders, which the store does not */
     th_batch_rows_drop(en->db);
+    th_batch_rows_defer(en->db, false);
     en->flush_orders = false;
     for (size_t i = 0; i < n; i++) {
         res[i].status = -1;

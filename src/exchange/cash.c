@@ -100,7 +100,10 @@ void th_cash_defer(th_db *db, bool on) { balances_of(db)->defer = on; }
 
 size_t th_cash_mark(th_db *db) { return th_versions_count(&balances_of(db)->vs); }
 
-void th_cash_rewind(th_db *db, size_t mark) { th_versions_rewind(&balances_of(db)->vs, mark, NULL, NULL); }
+void th_cash_rewind(th_db *db, size_t mark)
+{
+    th_versions_rewind(&balances_of(db)->vs, mark, NULL, NULL);
+}
 
 void th_cash_drop(th_db *db) { th_versions_clear(&balances_of(db)->vs); }
 

@@ -223,7 +223,8 @@ static int settle(settling *s, const th_instrument *in, const th_book_event *ev,
 {
     th_db *db = s->db;
     order_row buy, sell;
-    if (th_order_rows_get(s->db, ev->id, &buy, e) || th_order_rows_get(s->db, ev->sell_id, &sell, e))
+    if (th_order_rows_get(s->db, ev->id, &buy, e) ||
+        th_order_rows_get(s->db, ev->sell_id, &sell, e))
         return -1;
     int64_t p = ev->price, q = ev->qty, notional = p * q;
     /* the aggressor pays the taker's rate; in the call auction's uncross nobody takes */

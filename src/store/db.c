@@ -817,11 +817,13 @@ void th_db_unlink(const char *path)
 }
 
 /* SQLite's memory statistics take a global mutex on every allocation (this build of SQLite has
- * no lookaside, so that is several times a statement): 7 % of an order's instructions. They must
- * be switched off before SQLite starts; the page caches are still counted (th_db_page_cache_bytes). */
+ * no lookaside, so that is several times a statement): 7 % of an order's instructions. They
+ * must be switched off before SQLite starts; the page caches are still counted
+ * (th_db_page_cache_bytes). */
 static void configure_sqlite(void)
 {
-    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* refused once started: a cost, not an error */
+    /* refused once SQLite has started: then a cost, not an error */
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 int64_t th_db_page_cache_bytes(void)

@@ -68,10 +68,11 @@ void th_db_memo_rewind(th_db *db, size_t mark);
 int th_db_checkpoint_in_background(th_db *db, th_err *e) __attribute__((warn_unused_result));
 long th_db_background_checkpoints(th_db *db);
 /* Blocks of memory that modules above the store keep with the connection, one per key (the log's
- * right edge: log_store.c; the orders' rows and cash balances of the batch: order_rows.c, cash.c), zeroed when first made
- * and freed with the connection, release (when set) first; NULL if it is not made (and make is
- * false) or was made with another size. th_db_rollbacks counts the transactions rolled back on
- * the connection: what such a cache learnt inside one is void once the count has moved. */
+ * right edge: log_store.c; the batch's orders' rows and cash balances: order_rows.c, cash.c),
+ * zeroed when first made and freed with the connection, release (when set) first; NULL if it is
+ * not made (and make is false) or was made with another size. th_db_rollbacks counts the
+ * transactions rolled back on the connection: what such a cache learnt inside one is void once
+ * the count has moved. */
 typedef enum {
     TH_DB_CACHE_LOG,
     TH_DB_CACHE_ORDERS,

@@ -233,7 +233,8 @@ TEST(order_rows_a_failed_command_reloads_its_book_with_the_batch_before_it)
                                  " AND qty = 2 AND price_fen = 5900"), 1);
     CHECK_INT(th_test_scalar(db, "SELECT filled FROM orders WHERE id = 1"), 2);
     CHECK_INT(th_test_scalar(db, "SELECT count(*) FROM orders WHERE status = 'open'"), 2);
-    CHECK_INT(th_test_scalar(db, "SELECT count(*) FROM orders"), 3); /* the failed one's id reused */
+    /* the failed order's id was taken again */
+    CHECK_INT(th_test_scalar(db, "SELECT count(*) FROM orders"), 3);
     th_buf out;
     th_buf_init(&out);
     CHECK_INT(th_registry_check(db, &out, &e), 0);

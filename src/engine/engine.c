@@ -60,6 +60,12 @@ const char *th_cmd_type_name(th_cmd_type t)
     return (size_t)t < sizeof type_names / sizeof *type_names ? type_names[t] : "unknown";
 }
 
+bool th_cmd_order_entry(th_cmd_type t)
+{
+    return t == TH_CMD_ORDER_ADD || t == TH_CMD_ORDER_CANCEL || t == TH_CMD_ORDER_REPLACE ||
+           t == TH_CMD_ORDER_PICK;
+}
+
 static int64_t monotonic_ms(void)
 {
     struct timespec ts;
@@ -649,8 +655,7 @@ static int apply_one(th_engine *en, const th_cmd *c, const char *now, th_cmd_res
     }
     /* the order commands keep their orders' rows and balances to the batch's end; any other
      * command reads those tables, so it finds them written first */
-    bool deferred = c->type == TH_CMD_ORDER_ADD || c->type == TH_CMD_ORDER_CANCEL ||
-                    c->type == TH_CMD_ORDER_REPLACE || c->type == TH_CMD_ORDER_PICK;
+    bool deferred = th_cmd_order_entry(c->type);
     if (!deferred || en->flush_orders) {
         if (th_batch_rows_flush(en->db, &r->err) != 0) {
             r->status = -1;
@@ -658,7 +663,7 @@ static int apply_one(th_engine *en, const th_cmd *c, const char *now, th_cmd_res
         }
         en->flush_orders = false;
     }
-    th_batch_rows_defer(en->db, deferred);
+    th_db_keep_rows(en->db, deferred);
     if (th_db_exec1(en->db, "SAVEPOINT cmd", &r->err)) {
         r->status = -1;
         return 0;
@@ -771,7 +776,7 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
             goto abort;
     }
     th_buf_free(&text);
-    th_batch_rows_defer(en->db, false); /* what runs between batches writes at once */
+    th_db_keep_rows(en->db, false); /* what runs between batches writes at once */
     if (th_batch_rows_flush(en->db, e) == 0 && append_and_sign(en, now, e) == 0 &&
         th_db_exec1(en->db, "COMMIT", e) == 0)
         return 0;
@@ -784,8 +789,7 @@ fail_all: {
     if (th_db_exec(en->db, "ROLLBACK", &ignored) != 0)
         th_err_clear(&ignored);
     th_books_drop_all(en->books); /* they hold the batch's orders, which the store does not */
-    th_batch_rows_drop(en->db);
-    th_batch_rows_defer(en->db, false);
+    th_db_keep_rows(en->db, false); /* the rollback emptied the kept rows */
     en->flush_orders = false;
     for (size_t i = 0; i < n; i++) {
         res[i].status = -1;

@@ -4,7 +4,6 @@
 #include "base/json.h"
 #include "base/num.h"
 #include "base/text.h"
-#include "base/versions.h"
 #include "ledger/accounts.h"
 
 #include <stdio.h>
@@ -45,33 +44,15 @@ typedef struct {
     bool stored; /* the store has the account's row: an UPDATE writes it */
 } kept;
 
-typedef struct {
-    th_versions vs;
-    bool defer;
-    uint64_t rollbacks;
-} balances;
-
-static void release(void *block) { th_versions_free(&((balances *)block)->vs); }
-
-static balances *balances_of(th_db *db)
+static th_versions *kept_balances(th_db *db)
 {
-    balances *b = th_db_cache(db, TH_DB_CACHE_CASH, sizeof(balances), true);
-    if (!b->vs.size) {
-        th_db_cache_release(db, TH_DB_CACHE_CASH, release);
-        th_versions_init(&b->vs, sizeof(kept));
-        b->rollbacks = th_db_rollbacks(db);
-    }
-    if (b->rollbacks != th_db_rollbacks(db)) { /* what was kept was rolled back */
-        th_versions_clear(&b->vs);
-        b->rollbacks = th_db_rollbacks(db);
-    }
-    return b;
+    return th_db_kept(db, TH_DB_KEPT_CASH, sizeof(kept));
 }
 
 /* The account's cash as the batch left it; *stored: whether the store has its row. */
 static int cash_read(th_db *db, int64_t account, th_cash *c, bool *stored, th_err *e)
 {
-    const kept *k = th_versions_latest(&balances_of(db)->vs, account);
+    const kept *k = th_versions_latest(kept_balances(db), account);
     if (k) {
         *c = k->c;
         *stored = k->stored;
@@ -96,24 +77,20 @@ int th_cash_get(th_db *db, int64_t account, th_cash *c, th_err *e)
     return cash_read(db, account, c, &stored, e);
 }
 
-void th_cash_defer(th_db *db, bool on) { balances_of(db)->defer = on; }
-
-size_t th_cash_mark(th_db *db) { return th_versions_count(&balances_of(db)->vs); }
+size_t th_cash_mark(th_db *db) { return th_versions_count(kept_balances(db)); }
 
 void th_cash_rewind(th_db *db, size_t mark)
 {
-    th_versions_rewind(&balances_of(db)->vs, mark, NULL, NULL);
+    th_versions_rewind(kept_balances(db), mark, NULL, NULL);
 }
-
-void th_cash_drop(th_db *db) { th_versions_clear(&balances_of(db)->vs); }
 
 int th_cash_flush(th_db *db, th_err *e)
 {
-    balances *b = balances_of(db);
-    for (size_t i = 0; i < th_versions_count(&b->vs); i++) {
+    th_versions *vs = kept_balances(db);
+    for (size_t i = 0; i < th_versions_count(vs); i++) {
         int64_t account;
         bool latest;
-        const kept *k = th_versions_at(&b->vs, i, &account, &latest);
+        const kept *k = th_versions_at(vs, i, &account, &latest);
         if (!latest)
             continue;
         sqlite3_stmt *st;
@@ -131,7 +108,7 @@ int th_cash_flush(th_db *db, th_err *e)
         if (r != SQLITE_DONE)
             return th_db_fail(db, "cannot change the cash balance", e);
     }
-    th_versions_clear(&b->vs);
+    th_versions_clear(vs);
     return 0;
 }
 
@@ -197,9 +174,8 @@ int th_cash_change(th_db *db, int64_t account, int64_t d_balance, int64_t d_rese
         return th_fail(e, TH_EINTERNAL, "account %lld's cash would be %lld fen with %lld "
                                         "reserved", (long long)account, (long long)c.balance,
                        (long long)c.reserved);
-    balances *b = balances_of(db);
-    th_versions_push(&b->vs, account, &(kept){.c = c, .stored = stored});
-    return b->defer ? 0 : th_cash_flush(db, e); /* not deferred: written at once */
+    th_versions_push(kept_balances(db), account, &(kept){.c = c, .stored = stored});
+    return th_db_keeps_rows(db) ? 0 : th_cash_flush(db, e); /* else written at once */
 }
 
 static int cash_move(th_db *db, const char *ref, int64_t amount, const char *reference,

@@ -58,17 +58,15 @@ int th_cash_require(th_db *db, int64_t account, int64_t need, const char *why, t
 int th_cash_change(th_db *db, int64_t account, int64_t d_balance, int64_t d_reserved, th_err *e)
     __attribute__((warn_unused_result));
 
-/* The balances the exchange's order commands change are kept with the writing connection and
- * written once each when the batch ends, as the orders' rows are (order_rows.h; the engine
- * switches both, through batch_rows.h): th_cash_defer(true) keeps them, th_cash_flush writes
- * them, th_cash_mark and th_cash_rewind undo a failed command's, th_cash_drop forgets them (a
- * batch rolled back; also on its own when the connection's rollback count has moved). Not
- * deferred (the default), th_cash_change writes at once. th_cash_get reads the kept balance. */
-void th_cash_defer(th_db *db, bool on);
+/* The balances the exchange's order commands change are kept with the writing connection
+ * (th_db_kept) and written once each when the batch ends, as the orders' rows are (order_rows.h;
+ * the engine switches both, through batch_rows.h): th_cash_flush writes them, th_cash_mark and
+ * th_cash_rewind undo a failed command's; a rolled-back transaction empties them. When the
+ * connection does not keep rows (th_db_keep_rows, the default), th_cash_change writes at once.
+ * th_cash_get reads the kept balance. */
 int th_cash_flush(th_db *db, th_err *e) __attribute__((warn_unused_result));
 size_t th_cash_mark(th_db *db);
 void th_cash_rewind(th_db *db, size_t mark);
-void th_cash_drop(th_db *db);
 
 /* Deposit or withdraw (amount > 0) for an account named by id or name; reference: the
  * operator's note (a bank transfer's number), may be NULL. Writes the movement and the new

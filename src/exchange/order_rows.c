@@ -16,57 +16,41 @@ typedef struct {
     int64_t id_before, priority_before; /* the counters before this version */
 } kept;
 
+/* The next order's id and priority, read from the store by the batch's first order: while any
+ * row is kept (kept_rows > 0) they are the batch's, else the store's are read again. */
 typedef struct {
-    th_versions vs;
-    bool loaded; /* next_id and next_priority are read for this batch */
     int64_t next_id, next_priority, stored_priority;
-    bool defer;
-    uint64_t rollbacks;
-} rows;
+} counters;
 
-static void release(void *block) { th_versions_free(&((rows *)block)->vs); }
+static th_versions *kept_rows(th_db *db) { return th_db_kept(db, TH_DB_KEPT_ORDERS, sizeof(kept)); }
 
-/* Every kept row forgotten; the counters are read again. */
-static void forget(rows *r)
+static counters *counters_of(th_db *db)
 {
-    th_versions_clear(&r->vs);
-    r->loaded = false;
+    return th_db_cache(db, TH_DB_CACHE_ORDERS, sizeof(counters), true);
 }
 
-static rows *rows_of(th_db *db)
+/* The counters, read from the store unless rows are kept already (their batch's). */
+static counters *load_counters(th_db *db, th_err *e)
 {
-    rows *r = th_db_cache(db, TH_DB_CACHE_ORDERS, sizeof(rows), true);
-    if (!r->vs.size) {
-        th_db_cache_release(db, TH_DB_CACHE_ORDERS, release);
-        th_versions_init(&r->vs, sizeof(kept));
-        r->rollbacks = th_db_rollbacks(db);
-    }
-    if (r->rollbacks != th_db_rollbacks(db)) { /* what was kept was rolled back */
-        forget(r);
-        r->rollbacks = th_db_rollbacks(db);
-    }
-    return r;
-}
-
-static int load_counters(th_db *db, rows *r, th_err *e)
-{
-    if (r->loaded)
-        return 0;
+    counters *c = counters_of(db);
+    if (th_versions_count(kept_rows(db)) > 0)
+        return c;
     sqlite3_stmt *st;
     if (th_db_stmt(db, "SELECT (SELECT coalesce(max(id), 0) FROM orders), (SELECT value FROM"
                        " meta WHERE key = 'order_priority')", &st, e))
-        return -1;
+        return NULL;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        r->next_id = sqlite3_column_int64(st, 0) + 1;
-        r->stored_priority = sqlite3_column_int64(st, 1);
-        r->next_priority = r->stored_priority + 1;
+        c->next_id = sqlite3_column_int64(st, 0) + 1;
+        c->stored_priority = sqlite3_column_int64(st, 1);
+        c->next_priority = c->stored_priority + 1;
     }
     th_db_done(db, st);
-    if (rc != SQLITE_ROW)
-        return th_db_fail(db, "cannot read the next order's id", e);
-    r->loaded = true;
-    return 0;
+    if (rc != SQLITE_ROW) {
+        th_db_fail(db, "cannot read the next order's id", e);
+        return NULL;
+    }
+    return c;
 }
 
 enum { COLS = 15, MANY = 32 }; /* an INSERT's columns; the rows of a multi-row INSERT */
@@ -153,14 +137,16 @@ static int update_row(th_db *db, const th_order_row *o, th_err *e)
 
 int th_order_rows_flush(th_db *db, th_err *e)
 {
-    rows *r = rows_of(db);
+    th_versions *vs = kept_rows(db);
+    if (th_versions_count(vs) == 0)
+        return 0;
     /* each order's latest version: the new ones MANY to a statement (a row then costs half of
      * what it does alone), the others one UPDATE each */
     const kept *fresh[MANY];
     int nfresh = 0;
-    for (size_t i = 0; i < th_versions_count(&r->vs); i++) {
+    for (size_t i = 0; i < th_versions_count(vs); i++) {
         bool latest;
-        const kept *v = th_versions_at(&r->vs, i, NULL, &latest);
+        const kept *v = th_versions_at(vs, i, NULL, &latest);
         if (!latest)
             continue;
         if (v->stored) {
@@ -178,30 +164,31 @@ int th_order_rows_flush(th_db *db, th_err *e)
     for (int k = 0; k < nfresh; k++)
         if (insert_rows(db, &fresh[k], 1, e))
             return -1;
-    if (r->loaded && r->next_priority - 1 != r->stored_priority) {
+    const counters *c = counters_of(db);
+    if (c->next_priority - 1 != c->stored_priority) {
         sqlite3_stmt *st;
         if (th_db_stmt(db, "INSERT INTO meta (key, value) VALUES ('order_priority', ?)"
                            " ON CONFLICT (key) DO UPDATE SET value = excluded.value", &st, e))
             return -1;
-        sqlite3_bind_int64(st, 1, r->next_priority - 1);
+        sqlite3_bind_int64(st, 1, c->next_priority - 1);
         int rc = sqlite3_step(st);
         th_db_done(db, st);
         if (rc != SQLITE_DONE)
             return th_db_fail(db, "cannot record the orders' priority", e);
     }
-    forget(r);
+    th_versions_clear(vs);
     return 0;
 }
 
 /* Keep o as its id's latest version (stored: the store has a row of that id already). */
-static int keep(th_db *db, rows *r, const th_order_row *o, bool stored, int64_t id_before,
-                int64_t priority_before, th_err *e)
+static int keep(th_db *db, const th_order_row *o, bool stored, const counters *before, th_err *e)
 {
-    const kept *last = th_versions_latest(&r->vs, o->id);
-    kept k = {.row = *o, .stored = last ? last->stored : stored, .id_before = id_before,
-              .priority_before = priority_before};
-    th_versions_push(&r->vs, o->id, &k);
-    if (!r->defer) /* written at once: the next statement may read it */
+    th_versions *vs = kept_rows(db);
+    const kept *last = th_versions_latest(vs, o->id);
+    kept k = {.row = *o, .stored = last ? last->stored : stored, .id_before = before->next_id,
+              .priority_before = before->next_priority};
+    th_versions_push(vs, o->id, &k);
+    if (!th_db_keeps_rows(db)) /* written at once: the next statement may read it */
         return th_order_rows_flush(db, e);
     return 0;
 }
@@ -227,8 +214,7 @@ void th_order_row_from(sqlite3_stmt *st, th_order_row *o)
 
 int th_order_rows_get(th_db *db, int64_t id, th_order_row *o, th_err *e)
 {
-    rows *r = rows_of(db);
-    const kept *k = th_versions_latest(&r->vs, id);
+    const kept *k = th_versions_latest(kept_rows(db), id);
     if (k) {
         *o = k->row;
         return 0;
@@ -249,39 +235,38 @@ int th_order_rows_get(th_db *db, int64_t id, th_order_row *o, th_err *e)
 
 int th_order_rows_add(th_db *db, th_order_row *o, th_err *e)
 {
-    rows *r = rows_of(db);
-    if (load_counters(db, r, e))
+    counters *c = load_counters(db, e);
+    if (!c)
         return -1;
-    int64_t id_before = r->next_id, priority_before = r->next_priority;
-    o->id = r->next_id++;
-    o->priority = r->next_priority++;
-    return keep(db, r, o, false, id_before, priority_before, e);
+    counters before = *c;
+    o->id = c->next_id++;
+    o->priority = c->next_priority++;
+    return keep(db, o, false, &before, e);
 }
 
 int th_order_rows_put(th_db *db, th_order_row *o, bool to_back, th_err *e)
 {
-    rows *r = rows_of(db);
-    if (load_counters(db, r, e))
+    counters *c = load_counters(db, e);
+    if (!c)
         return -1;
-    int64_t id_before = r->next_id, priority_before = r->next_priority;
+    counters before = *c;
     if (to_back)
-        o->priority = r->next_priority++;
-    return keep(db, r, o, true, id_before, priority_before, e);
+        o->priority = c->next_priority++;
+    return keep(db, o, true, &before, e);
 }
 
-void th_order_rows_defer(th_db *db, bool on) { rows_of(db)->defer = on; }
+size_t th_order_rows_mark(th_db *db) { return th_versions_count(kept_rows(db)); }
 
-size_t th_order_rows_mark(th_db *db) { return th_versions_count(&rows_of(db)->vs); }
+/* A version popped: the counters go back to what they were before it. */
+static void restore(void *rec, void *arg)
+{
+    const kept *k = rec;
+    counters *c = arg;
+    c->next_id = k->id_before;
+    c->next_priority = k->priority_before;
+}
 
 void th_order_rows_rewind(th_db *db, size_t mark)
 {
-    rows *r = rows_of(db);
-    if (mark >= th_versions_count(&r->vs))
-        return;
-    const kept *k = th_versions_at(&r->vs, mark, NULL, NULL);
-    r->next_id = k->id_before;
-    r->next_priority = k->priority_before;
-    th_versions_rewind(&r->vs, mark, NULL, NULL);
+    th_versions_rewind(kept_rows(db), mark, restore, counters_of(db));
 }
-
-void th_order_rows_drop(th_db *db) { forget(rows_of(db)); }

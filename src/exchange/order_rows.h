@@ -2,9 +2,9 @@
  *
  * An order's row changes several times in a batch: placed, reserved, filled by a trade, filled
  * again, cancelled. Each change written as it happens costs SQLite a statement (an order's
- * INSERT 24,600 instructions, an UPDATE 16,400). In deferred mode (th_order_rows_defer, set by
- * the engine for the order commands: add, cancel, replace, pick) the rows are kept with the
- * writing connection and written once each, when the batch ends (th_order_rows_flush, before
+ * INSERT 24,600 instructions, an UPDATE 16,400). When the connection keeps rows
+ * (th_db_keep_rows, set by the engine for the order commands: add, cancel, replace, pick) they
+ * are kept with the writing connection and written once each, when the batch ends (th_order_rows_flush, before
  * the batch's log entries and commit): an order placed and filled in one batch is one INSERT.
  * Otherwise (every other command, and every caller outside the engine) each change is written at
  * once, as those commands read the orders table with SQL of their own.
@@ -15,8 +15,8 @@
  *   kept in meta ('order_priority'), read again in every batch: a new order, and an order a
  *   replace sends to the back of its queue, take the next priority, so no two orders share one.
  * - A command that fails is undone by th_order_rows_rewind to the mark taken before it (the
- *   engine rolls its savepoint back at the same time); a batch rolled back drops every kept row
- *   (th_order_rows_drop, and on its own when the connection's rollback count has moved).
+ *   engine rolls its savepoint back at the same time); a rolled-back transaction empties the kept
+ *   rows (th_db_kept), and the counters are read again.
  * - The rows are flushed before any statement reads the orders table: the engine flushes before
  *   every command that is not deferred, and before the first command after one that failed (its
  *   book was dropped, and loading it again reads the table). The trades and blocks that name an
@@ -55,14 +55,10 @@ int th_order_rows_add(th_db *db, th_order_row *o, th_err *e) __attribute__((warn
 /* An order changed; to_back: it takes the next priority (o->priority is set). */
 int th_order_rows_put(th_db *db, th_order_row *o, bool to_back, th_err *e)
     __attribute__((warn_unused_result));
-/* Keep the rows until the flush (true) or write each at once (false, the default). */
-void th_order_rows_defer(th_db *db, bool on);
 /* Write every kept row and the priority counter; the next batch reads the store again. */
 int th_order_rows_flush(th_db *db, th_err *e) __attribute__((warn_unused_result));
 /* What is kept now, and forgetting what was kept since. */
 size_t th_order_rows_mark(th_db *db);
 void th_order_rows_rewind(th_db *db, size_t mark);
-/* Forget every kept row (the batch was rolled back). */
-void th_order_rows_drop(th_db *db);
 
 #endif

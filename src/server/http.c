@@ -490,8 +490,7 @@ static int defer_write(void *arg, const th_cmd *c, int status)
     if (!take)
         return 1;
     rq->writing = true;
-    if (c->type != TH_CMD_ORDER_ADD && c->type != TH_CMD_ORDER_CANCEL &&
-        c->type != TH_CMD_ORDER_REPLACE && c->type != TH_CMD_ORDER_PICK)
+    if (!th_cmd_order_entry(c->type))
         return -1;
     deferred *w = th_xcalloc(1, sizeof *w);
     int n = 0;

@@ -52,9 +52,10 @@ struct th_db {
     struct {
         void *block; /* NULL until asked for */
         size_t size;
-        void (*release)(void *block);
     } mcache[TH_DB_CACHES]; /* th_db_cache's blocks */
     uint64_t rollbacks;  /* transactions rolled back so far */
+    th_versions kept[TH_DB_KEPTS]; /* th_db_kept's (size 0: not made yet) */
+    bool keep_rows;
 };
 
 static size_t addr_slot(const void *p)
@@ -660,6 +661,9 @@ static void on_rollback(void *arg)
 {
     th_db *db = arg;
     th_db_memo_clear(db);
+    for (int k = 0; k < TH_DB_KEPTS; k++)
+        if (db->kept[k].size)
+            th_versions_clear(&db->kept[k]);
     db->rollbacks++;
 }
 
@@ -685,15 +689,21 @@ void *th_db_cache(th_db *db, th_db_cache_key key, size_t size, bool make)
     return db->mcache[key].block && db->mcache[key].size == size ? db->mcache[key].block : NULL;
 }
 
-void th_db_cache_release(th_db *db, th_db_cache_key key, void (*release)(void *block))
-{
-    db->mcache[key].release = release;
-}
-
 uint64_t th_db_rollbacks(th_db *db)
 {
     return db->rollbacks;
 }
+
+th_versions *th_db_kept(th_db *db, th_db_kept_kind kind, size_t record_size)
+{
+    if (!db->kept[kind].size)
+        th_versions_init(&db->kept[kind], record_size);
+    return &db->kept[kind];
+}
+
+void th_db_keep_rows(th_db *db, bool on) { db->keep_rows = on; }
+
+bool th_db_keeps_rows(th_db *db) { return db->keep_rows; }
 
 int th_db_json_list(th_db *db, const char *sql, const int64_t *bind, const char *key,
                     const char *what, void (*item)(th_db *db, sqlite3_stmt *st, th_buf *out),
@@ -899,11 +909,10 @@ void th_db_close(th_db *db)
     db->memo = NULL; /* closing may roll back, and the hook clears the memo */
     db->used = NULL;
     sqlite3_close_v2(db->h);
-    for (int k = 0; k < TH_DB_CACHES; k++) {
-        if (db->mcache[k].block && db->mcache[k].release)
-            db->mcache[k].release(db->mcache[k].block);
+    for (int k = 0; k < TH_DB_KEPTS; k++)
+        th_versions_free(&db->kept[k]);
+    for (int k = 0; k < TH_DB_CACHES; k++)
         free(db->mcache[k].block);
-    }
     free(db->path);
     free(db);
 }

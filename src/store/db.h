@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/versions.h"
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -68,20 +69,22 @@ void th_db_memo_rewind(th_db *db, size_t mark);
 int th_db_checkpoint_in_background(th_db *db, th_err *e) __attribute__((warn_unused_result));
 long th_db_background_checkpoints(th_db *db);
 /* Blocks of memory that modules above the store keep with the connection, one per key (the log's
- * right edge: log_store.c; the batch's orders' rows and cash balances: order_rows.c, cash.c),
- * zeroed when first made and freed with the connection, release (when set) first; NULL if it is
+ * right edge: log_store.c; the next order's id and priority: order_rows.c),
+ * zeroed when first made and freed with the connection; NULL if it is
  * not made (and make is false) or was made with another size. th_db_rollbacks counts the
  * transactions rolled back on the connection: what such a cache learnt inside one is void once
  * the count has moved. */
-typedef enum {
-    TH_DB_CACHE_LOG,
-    TH_DB_CACHE_ORDERS,
-    TH_DB_CACHE_CASH,
-    TH_DB_CACHES
-} th_db_cache_key;
+typedef enum { TH_DB_CACHE_LOG, TH_DB_CACHE_ORDERS, TH_DB_CACHES } th_db_cache_key;
 void *th_db_cache(th_db *db, th_db_cache_key key, size_t size, bool make);
-void th_db_cache_release(th_db *db, th_db_cache_key key, void (*release)(void *block));
 uint64_t th_db_rollbacks(th_db *db);
+/* The rows a batch keeps to write once at its end (exchange/batch_rows.h): versions by key of
+ * one kind of row, kept with the connection and emptied whenever a transaction is rolled back
+ * (what they held was undone). th_db_keep_rows: whether the command in hand keeps its rows
+ * (true) or writes them at once (false, the default). */
+typedef enum { TH_DB_KEPT_ORDERS, TH_DB_KEPT_CASH, TH_DB_KEPTS } th_db_kept_kind;
+th_versions *th_db_kept(th_db *db, th_db_kept_kind kind, size_t record_size);
+void th_db_keep_rows(th_db *db, bool on);
+bool th_db_keeps_rows(th_db *db);
 /* Copy text column `col` of the current row into out (cap bytes, NUL-terminated), cut at a
  * UTF-8 character boundary if it does not fit; NULL gives "". No printf: rows are read on the
  * ledger's hot path. */

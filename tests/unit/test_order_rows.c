@@ -80,7 +80,7 @@ static th_db *deferred(const char *name, th_engine **en)
     th_db *db = registry(name, en);
     th_err e;
     CHECK_INT(th_db_exec1(db, "BEGIN IMMEDIATE", &e), 0);
-    th_order_rows_defer(db, true);
+    th_db_keep_rows(db, true);
     return db;
 }
 
@@ -131,7 +131,7 @@ TEST(order_rows_kept_until_the_flush_each_written_once)
     CHECK_INT(th_test_scalar(db, "SELECT count(DISTINCT priority) FROM orders"), 3);
     CHECK_INT(th_order_rows_get(db, 9, &got, &e), -1);
     CHECK_INT(e.code, TH_EINPUT);
-    th_order_rows_defer(db, false);
+    th_db_keep_rows(db, false);
     th_engine_free(en);
     th_db_close(db);
 }
@@ -187,7 +187,7 @@ TEST(order_rows_rewind_and_rollback)
     CHECK_INT(th_db_exec1(db, "COMMIT", &e), 0);
     CHECK_INT(th_test_scalar(db, "SELECT count(*) FROM orders"), 1);
     /* written at once when not deferred */
-    th_order_rows_defer(db, false);
+    th_db_keep_rows(db, false);
     th_order_row p = sell(tb, 5100, 2);
     CHECK_INT(th_order_rows_add(db, &p, &e), 0);
     CHECK_INT(th_test_scalar(db, "SELECT count(*) FROM orders"), 2);

@@ -122,4 +122,33 @@ void th_versions_rewind(th_versions *vs, size_t mark, void (*undo)(void *rec, vo
     }
 }
 
+int th_versions_write(const th_versions *vs, bool (*alone)(const void *rec),
+                      int (*one)(const void *rec, void *arg),
+                      int (*group)(const void *const *recs, int n, void *arg), int many,
+                      void *arg)
+{
+    enum { MOST = 64 };
+    const void *some[MOST];
+    int n = 0, rc = 0;
+    if (many > MOST)
+        many = MOST;
+    for (size_t i = 0; i < vs->n && rc == 0; i++) {
+        header *h = at(vs, i);
+        if (h->superseded)
+            continue;
+        if (alone(record(h))) {
+            rc = one(record(h), arg);
+            continue;
+        }
+        some[n++] = record(h);
+        if (n == many) {
+            rc = group(some, n, arg);
+            n = 0;
+        }
+    }
+    for (int k = 0; k < n && rc == 0; k++)
+        rc = group(&some[k], 1, arg);
+    return rc;
+}
+
 void th_versions_clear(th_versions *vs) { th_versions_rewind(vs, 0, NULL, NULL); }

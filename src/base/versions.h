@@ -40,6 +40,15 @@ size_t th_versions_count(const th_versions *vs);
  * it, last first. */
 void th_versions_rewind(th_versions *vs, size_t mark, void (*undo)(void *rec, void *arg),
                         void *arg);
+/* Write each key's latest version, in the order pushed: those for which alone(rec) is true one at
+ * a time through one(rec), the others `many` at a time through group (recs, n: many, or 1 for
+ * each of the rest, so that a caller builds two statements only). The first nonzero return stops
+ * the walk and is returned. (The batch's kept rows: an UPDATE each for the rows the store has, a
+ * multi-row INSERT for the new ones.) */
+int th_versions_write(const th_versions *vs, bool (*alone)(const void *rec),
+                      int (*one)(const void *rec, void *arg),
+                      int (*group)(const void *const *recs, int n, void *arg), int many,
+                      void *arg);
 /* Forget every version. */
 void th_versions_clear(th_versions *vs);
 

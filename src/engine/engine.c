@@ -664,7 +664,9 @@ static int apply_one(th_engine *en, const th_cmd *c, const char *now, th_cmd_res
         en->flush_orders = false;
     }
     th_db_keep_rows(en->db, deferred);
-    if (th_db_exec1(en->db, "SAVEPOINT cmd", &r->err)) {
+    /* an order command's savepoint is made only if it writes a row itself (a trade, a block):
+     * most rest in memory until the batch's end */
+    if (th_db_savepoint_begin(en->db, deferred, &r->err)) {
         r->status = -1;
         return 0;
     }
@@ -690,7 +692,7 @@ static int apply_one(th_engine *en, const th_cmd *c, const char *now, th_cmd_res
             en->npend = pend_mark;
             en->pending.len = en->pend_off[pend_mark];
         }
-        if (th_db_exec1(en->db, "ROLLBACK TO cmd", &ignored) != 0)
+        if (th_db_savepoint_end(en->db, true, &ignored) != 0)
             return -1;
         th_db_memo_rewind(en->db, memo_mark); /* what the command read may be undone */
         th_batch_rows_rewind(en->db, rows_mark);
@@ -699,7 +701,7 @@ static int apply_one(th_engine *en, const th_cmd *c, const char *now, th_cmd_res
             en->flush_orders = true;
         }
     }
-    return th_db_exec1(en->db, "RELEASE cmd", &ignored) != 0 ? -1 : 0;
+    return th_db_savepoint_end(en->db, false, &ignored) != 0 ? -1 : 0;
 }
 
 /* The clock's changes, each applied as a command of its own: the session changes the calendar has

@@ -1,5 +1,6 @@
 /* batch_rows.h — what the exchange keeps through a batch, marked, undone and written together:
- * the orders' rows (order_rows.h) and the cash balances (cash.h), kept while the connection keeps
+ * the orders' rows (order_rows.h), the cash balances (cash.h) and the credit blocks
+ * (ledger/block_rows.h), kept while the connection keeps
  * rows (th_db_keep_rows, which the engine sets for the order commands). The engine writes them
  * before every other command, before the first command after a failed one, and at the batch's
  * end (th_batch_rows_flush), and undoes a failed command's (mark, rewind); a rolled-back
@@ -13,7 +14,7 @@
 #include <stddef.h>
 
 typedef struct {
-    size_t orders, cash;
+    size_t orders, cash, blocks;
 } th_batch_mark;
 
 int th_batch_rows_flush(th_db *db, th_err *e) __attribute__((warn_unused_result));

@@ -81,29 +81,24 @@ static const char *insert_sql(int n)
 {
     static char one[400], many[400 + MANY * 4 * COLS];
     char *q = n == 1 ? one : many;
-    if (!q[0]) {
-        size_t len = (size_t)snprintf(q, 400, "INSERT INTO orders (id, instrument_id, account_id,"
-                                              " side, type, tif, price_fen, qty, filled, status,"
-                                              " reserved_fen, priority, created_at, closed_at,"
-                                              " auction_id) VALUES ");
-        for (int r = 0; r < n; r++) {
-            q[len++] = r ? ',' : '(';
-            if (r)
-                q[len++] = '(';
-            for (int c = 0; c < COLS; c++) {
-                if (c)
-                    q[len++] = ',';
-                q[len++] = '?';
-            }
-            q[len++] = ')';
-        }
-        q[len] = '\0';
-    }
+    if (!q[0])
+        th_db_values_sql(q, n == 1 ? sizeof one : sizeof many,
+                         "INSERT INTO orders (id, instrument_id, account_id, side, type, tif,"
+                         " price_fen, qty, filled, status, reserved_fen, priority, created_at,"
+                         " closed_at, auction_id) VALUES ", n, COLS);
     return q;
 }
 
-static int insert_rows(th_db *db, const kept *const *v, int n, th_err *e)
+typedef struct {
+    th_db *db;
+    th_err *e;
+} writing;
+
+static int insert_rows(const void *const *recs, int n, void *arg)
 {
+    const kept *const *v = (const kept *const *)recs;
+    th_db *db = ((writing *)arg)->db;
+    th_err *e = ((writing *)arg)->e;
     sqlite3_stmt *st;
     if (th_db_stmt(db, insert_sql(n), &st, e))
         return -1;
@@ -114,8 +109,11 @@ static int insert_rows(th_db *db, const kept *const *v, int n, th_err *e)
     return rc == SQLITE_DONE ? 0 : th_db_fail(db, "cannot record the orders", e);
 }
 
-static int update_row(th_db *db, const th_order_row *o, th_err *e)
+static int update_row(const void *rec, void *arg)
 {
+    const th_order_row *o = &((const kept *)rec)->row;
+    th_db *db = ((writing *)arg)->db;
+    th_err *e = ((writing *)arg)->e;
     sqlite3_stmt *st;
     if (th_db_stmt(db, "UPDATE orders SET price_fen = ?2, qty = ?3, filled = ?4, status = ?5,"
                        " reserved_fen = ?6, priority = ?7, closed_at = ?8 WHERE id = ?1",
@@ -135,6 +133,8 @@ static int update_row(th_db *db, const th_order_row *o, th_err *e)
     return rc == SQLITE_DONE ? 0 : th_db_fail(db, "cannot record the order", e);
 }
 
+static bool is_stored(const void *rec) { return ((const kept *)rec)->stored; }
+
 int th_order_rows_flush(th_db *db, th_err *e)
 {
     th_versions *vs = kept_rows(db);
@@ -142,28 +142,8 @@ int th_order_rows_flush(th_db *db, th_err *e)
         return 0;
     /* each order's latest version: the new ones MANY to a statement (a row then costs half of
      * what it does alone), the others one UPDATE each */
-    const kept *fresh[MANY];
-    int nfresh = 0;
-    for (size_t i = 0; i < th_versions_count(vs); i++) {
-        bool latest;
-        const kept *v = th_versions_at(vs, i, NULL, &latest);
-        if (!latest)
-            continue;
-        if (v->stored) {
-            if (update_row(db, &v->row, e))
-                return -1;
-            continue;
-        }
-        fresh[nfresh++] = v;
-        if (nfresh == MANY) {
-            if (insert_rows(db, fresh, MANY, e))
-                return -1;
-            nfresh = 0;
-        }
-    }
-    for (int k = 0; k < nfresh; k++)
-        if (insert_rows(db, &fresh[k], 1, e))
-            return -1;
+    if (th_versions_write(vs, is_stored, update_row, insert_rows, MANY, &(writing){db, e}))
+        return -1;
     const counters *c = counters_of(db);
     if (c->next_priority - 1 != c->stored_priority) {
         sqlite3_stmt *st;

@@ -1,17 +1,19 @@
 /* blocks.c — credits handed between holders and states. See blocks.h. */
 #include "ledger/blocks.h"
 
+#include "ledger/block_rows.h"
+
 #include <stdio.h>
 
 /* The statements, one text per kind of source (built once, so that each has a fixed address
  * for the statement cache): an order's reserved blocks, or an account's available ones narrowed
  * by project and vintage, and under T+1 without those it bought in the session (a block handed by
- * a trade is a row of its own, inside the range the trade delivered). */
+ * a trade is a row of its own, inside the range the trade delivered); a page begins after ?6. */
 enum { SELECT, COUNT };
 
 static const char *sql_for(int what, const th_block_source *s)
 {
-    static char texts[2][16][560];
+    static char texts[2][16][600];
     int r = s->reserved, p = !r && s->project, v = !r && s->vintage, t = !r && s->t_plus_one;
     char *q = texts[what][r * 8 + p * 4 + v * 2 + t];
     if (!q[0])
@@ -26,7 +28,7 @@ static const char *sql_for(int what, const th_block_source *s)
                      " ON tp.trade_id = t.id WHERE t.buyer_id = ?1 AND t.id > ?5"
                      " AND tp.first <= blocks.first AND tp.last >= blocks.last)"
                    : "",
-                 what == SELECT ? " ORDER BY first LIMIT 64" : "");
+                 what == SELECT ? " AND first > ?6 ORDER BY first LIMIT 64" : "");
     return q;
 }
 
@@ -47,8 +49,34 @@ static int prepare(th_db *db, int what, const th_block_source *s, sqlite3_stmt *
     return 0;
 }
 
+int th_blocks_page(th_db *db, const th_block_source *src, int64_t after, sqlite3_stmt **st,
+                   th_err *e)
+{
+    if (prepare(db, SELECT, src, st, e))
+        return -1;
+    sqlite3_bind_int64(*st, 6, after);
+    return 0;
+}
+
+void th_block_row_from(sqlite3_stmt *st, const th_block_source *src, th_block_row *b)
+{
+    b->id = sqlite3_column_int64(st, 0);
+    b->issuance = sqlite3_column_int64(st, 1);
+    b->project = sqlite3_column_int64(st, 2);
+    b->vintage = sqlite3_column_int(st, 3);
+    b->first = sqlite3_column_int64(st, 4);
+    b->last = sqlite3_column_int64(st, 5);
+    b->account = sqlite3_column_int64(st, 6);
+    b->reserved = src->reserved;
+    b->order = src->reserved ? src->order : 0;
+}
+
 int th_blocks_count(th_db *db, const th_block_source *src, int64_t *n, th_err *e)
 {
+    if (th_db_keeps_rows(db))
+        return th_block_rows_count(db, src, n, e);
+    if (th_block_rows_kept(db) && th_block_rows_flush(db, e)) /* the SQL below must see them */
+        return -1;
     sqlite3_stmt *st;
     if (prepare(db, COUNT, src, &st, e))
         return -1;
@@ -57,12 +85,6 @@ int th_blocks_count(th_db *db, const th_block_source *src, int64_t *n, th_err *e
     th_db_done(db, st);
     return r == SQLITE_ROW ? 0 : th_db_fail(db, "cannot count credits", e);
 }
-
-typedef struct {
-    int64_t id, issuance, project;
-    int vintage;
-    int64_t first, last, account;
-} row;
 
 static void bind_dest(sqlite3_stmt *st, int at, const th_block_dest *d)
 {
@@ -76,7 +98,7 @@ static void bind_dest(sqlite3_stmt *st, int at, const th_block_dest *d)
 
 /* [first, b.first + take) of b goes to dst; the rest of b stays the source's, as a row of its
  * own (the row is narrowed first, so no two rows ever start at the same serial). */
-static int carve(th_db *db, const row *b, int64_t take, const th_block_source *src,
+static int carve(th_db *db, const th_block_row *b, int64_t take, const th_block_source *src,
                  const th_block_dest *dst, th_err *e)
 {
     sqlite3_stmt *st;
@@ -117,27 +139,25 @@ static int carve(th_db *db, const row *b, int64_t take, const th_block_source *s
 int th_blocks_hand(th_db *db, const th_block_source *src, int64_t qty, const th_block_dest *dst,
                    void (*cb)(const th_range *r, void *arg), void *arg, th_err *e)
 {
+    if (th_db_keeps_rows(db))
+        return th_block_rows_hand(db, src, qty, dst, cb, arg, e);
+    if (th_block_rows_kept(db) && th_block_rows_flush(db, e)) /* the SQL below must see them */
+        return -1;
     /* no count first: a shortfall is found on the way, and the caller's savepoint undoes what
      * was handed until then */
     int64_t left = qty;
     while (left > 0) {
         /* read a page of rows, then change them (the changes move rows out of the query) */
         sqlite3_stmt *st;
-        if (prepare(db, SELECT, src, &st, e))
+        if (th_blocks_page(db, src, 0, &st, e))
             return -1;
-        row rows[64];
+        th_block_row rows[TH_BLOCKS_PAGE];
         int n = 0;
         int64_t sum = 0;
-        while (n < 64 && sum < left && sqlite3_step(st) == SQLITE_ROW) {
-            row *b = &rows[n++];
-            b->id = sqlite3_column_int64(st, 0);
-            b->issuance = sqlite3_column_int64(st, 1);
-            b->project = sqlite3_column_int64(st, 2);
-            b->vintage = sqlite3_column_int(st, 3);
-            b->first = sqlite3_column_int64(st, 4);
-            b->last = sqlite3_column_int64(st, 5);
-            b->account = sqlite3_column_int64(st, 6);
-            sum += b->last - b->first + 1;
+        while (n < TH_BLOCKS_PAGE && sum < left && sqlite3_step(st) == SQLITE_ROW) {
+            th_block_row_from(st, src, &rows[n]);
+            sum += rows[n].last - rows[n].first + 1;
+            n++;
         }
         th_db_done(db, st);
         if (n == 0) {

@@ -7,7 +7,9 @@
  * split, its rest keeping its holder, state and order, so the rows always partition the serials
  * issued. Runs inside the engine's transaction, in a command's savepoint: when the source holds
  * fewer credits than asked it fails having handed some, and the savepoint undoes them (no
- * count is taken first: a sell order would pay for it every time). (Transfers and retirements keep their own tuned path in moves.c.) */
+ * count is taken first: a sell order would pay for it every time). While the connection keeps
+ * rows (the engine's order commands) the blocks are kept to the batch's end instead
+ * (block_rows.h). (Transfers and retirements keep their own tuned path in moves.c.) */
 #ifndef TH_BLOCKS_H
 #define TH_BLOCKS_H
 
@@ -38,6 +40,22 @@ typedef struct {
     int vintage;
     int64_t first, last;
 } th_range;
+
+/* A held block's row: available, or reserved for an order. */
+typedef struct {
+    int64_t id, issuance, project;
+    int vintage;
+    int64_t first, last, account;
+    bool reserved;
+    int64_t order; /* reserved: the order; else 0 */
+} th_block_row;
+
+/* The source's rows that begin after serial `after`, lowest first, 64 at most (for
+ * block_rows.c); read each with th_block_row_from, then th_db_done. */
+enum { TH_BLOCKS_PAGE = 64 };
+int th_blocks_page(th_db *db, const th_block_source *src, int64_t after, sqlite3_stmt **st,
+                   th_err *e) __attribute__((warn_unused_result));
+void th_block_row_from(sqlite3_stmt *st, const th_block_source *src, th_block_row *b);
 
 /* How many credits the source holds. */
 int th_blocks_count(th_db *db, const th_block_source *src, int64_t *n, th_err *e)

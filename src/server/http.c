@@ -30,8 +30,9 @@
 #include <unistd.h>
 
 enum { BODY_MAX = 1 << 20, ROUTE_SLOTS = 128, LAT_BUCKETS = 10, BUCKETS = 4096 };
-/* SQLite's page caches in the server, all connections together (KiB); the writer's and the
- * checkpointer's keep SQLite's default of 2 MiB each, the request threads share the rest */
+/* SQLite's page caches of the request threads' connections, all together (KiB), and the most
+ * one takes; the writer's is TH_DB_WRITER_CACHE_KIB (store/db.h), the checkpointer's SQLite's
+ * default of 2 MiB */
 #define SQLITE_CACHES_KIB (48 << 10)
 #define OWN_CACHE_KIB 2048
 /* logins from one address: 10 a minute, in bursts of 10 */
@@ -249,11 +250,16 @@ static void metrics(server *s, th_buf *out)
                        "tanhui_sqlite_page_cache_bytes %lld\n",
                   (long long)resident * sysconf(_SC_PAGESIZE),
                   (long long)th_db_page_cache_bytes());
+    long copied = 0, runs = s->wdb ? th_db_background_checkpoints(s->wdb, &copied) : 0L;
     th_buf_printf(out, "# HELP tanhui_wal_checkpoints_total WAL checkpoints run by the "
                        "checkpoint thread.\n"
                        "# TYPE tanhui_wal_checkpoints_total counter\n"
-                       "tanhui_wal_checkpoints_total %ld\n",
-                  s->wdb ? th_db_background_checkpoints(s->wdb) : 0L);
+                       "tanhui_wal_checkpoints_total %ld\n"
+                       "# HELP tanhui_wal_checkpoint_pages_total Pages the checkpoint thread "
+                       "copied from the WAL into the database.\n"
+                       "# TYPE tanhui_wal_checkpoint_pages_total counter\n"
+                       "tanhui_wal_checkpoint_pages_total %ld\n",
+                  runs, copied);
     th_err e;
     th_db *db = thread_reader(s, &e);
     if (!db)
@@ -764,10 +770,10 @@ int th_serve(const th_serve_opts *o, th_err *e)
     server s = {.db_path = o->db_path, .web = o->web, .rate = o->rate > 0 ? o->rate : 500,
                 .wdb = wdb};
     /* every request thread has a read connection and may open one for logins, each with its
-     * page cache: they share what the writer's and the checkpointer's leave, so that the
-     * server's memory stays flat however many threads it runs (SQLite's soft heap limit would
-     * need its memory statistics, which are off: store/db.c) */
-    s.cache_kib = (SQLITE_CACHES_KIB - 2 * OWN_CACHE_KIB) / (2 * threads);
+     * page cache: they share a budget of their own, so that the server's memory stays flat
+     * however many threads it runs (SQLite's soft heap limit would need its memory statistics,
+     * which are off: store/db.c) */
+    s.cache_kib = SQLITE_CACHES_KIB / (2 * threads);
     if (s.cache_kib > OWN_CACHE_KIB)
         s.cache_kib = OWN_CACHE_KIB;
     if (th_uploads_dir(o->db_path, s.uploads, sizeof s.uploads, e)) {

@@ -13,7 +13,7 @@ struct th_checkpointer {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool due, stop;
-    long runs;
+    long runs, pages;
 };
 
 /* The writer's WAL hook, after each commit: wake the thread once the WAL holds TH_WAL_PAGES
@@ -49,9 +49,13 @@ static void *run(void *arg)
         pthread_mutex_unlock(&c->mu);
         /* BUSY (another checkpoint running) or a reader holding old pages: the next commit
          * asks again */
-        sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        int log = 0, copied = 0;
+        sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
         pthread_mutex_lock(&c->mu);
-        c->runs++;
+        if (copied > 0) { /* the pages it copied in all, what the WAL then held */
+            c->runs++;
+            c->pages += copied;
+        }
     }
     pthread_mutex_unlock(&c->mu);
     return NULL;
@@ -70,6 +74,14 @@ th_checkpointer *th_checkpointer_start(sqlite3 *writer, const char *path, th_err
         return NULL;
     }
     sqlite3_busy_timeout(c->h, 5000);
+    /* a connection learns that the database is in WAL mode when it first reads it; until then
+     * a checkpoint through it does nothing at all (it reports a WAL of -1 pages) */
+    if (sqlite3_exec(c->h, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK) {
+        th_fail(e, TH_EIO, "cannot read the database for checkpoints: %s", sqlite3_errmsg(c->h));
+        sqlite3_close_v2(c->h);
+        free(c);
+        return NULL;
+    }
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
     if (pthread_create(&c->thread, NULL, run, c) != 0) {
@@ -100,10 +112,12 @@ void th_checkpointer_stop(th_checkpointer *c)
     free(c);
 }
 
-long th_checkpointer_runs(th_checkpointer *c)
+long th_checkpointer_runs(th_checkpointer *c, long *pages)
 {
     pthread_mutex_lock(&c->mu);
     long n = c->runs;
+    if (pages)
+        *pages = c->pages;
     pthread_mutex_unlock(&c->mu);
     return n;
 }

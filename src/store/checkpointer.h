@@ -11,10 +11,14 @@
  * COMMIT); the checkpoint only moves pages that are already safe.
  *
  * Bounded: a PASSIVE checkpoint copies what was committed when it began, and the WAL file starts
- * again from its beginning only when the next write transaction begins with every page copied.
- * Under steady load the thread is always a commit behind, so the WAL would only grow: once it
- * holds TH_WAL_LIMIT pages the writer checkpoints after its commit itself, which copies the few
- * pages the thread has not (the rest it already has) and lets the WAL start over. */
+ * again from its beginning only when a commit finds every page copied. When the thread falls
+ * behind (a burst of small commits) the WAL grows: once it holds TH_WAL_LIMIT pages the writer
+ * checkpoints after its commit itself, which copies the few pages the thread has not (the rest
+ * it already has) and lets the WAL start over.
+ *
+ * The thread's connection reads the database once at its start: SQLite learns that a file is
+ * in WAL mode only on a first read, and until then a checkpoint through the connection copies
+ * nothing (it did so, silently, until 2026-12-06: the writer made every checkpoint itself). */
 #ifndef TH_CHECKPOINTER_H
 #define TH_CHECKPOINTER_H
 
@@ -32,7 +36,8 @@ th_checkpointer *th_checkpointer_start(sqlite3 *writer, const char *path, th_err
 /* Stop the thread (after the checkpoint it may be running), close its connection, and give the
  * writer its own checkpoints back. */
 void th_checkpointer_stop(th_checkpointer *c);
-/* How many checkpoints the thread ran (for tests and /metrics). */
-long th_checkpointer_runs(th_checkpointer *c);
+/* How many checkpoints the thread ran that copied pages, and (pages, unless NULL) how many pages
+ * they copied in all (for tests and /metrics). */
+long th_checkpointer_runs(th_checkpointer *c, long *pages);
 
 #endif

@@ -24,6 +24,10 @@ typedef enum {
     TH_DB_READ    /* open an existing database to read it */
 } th_db_mode;
 
+/* A writing connection's page cache, in KiB (a reading one keeps SQLite's default of 2 MiB,
+ * unless its owner sets another: the server's request threads share a budget). */
+#define TH_DB_WRITER_CACHE_KIB 32768
+
 int th_db_open(const char *path, th_db_mode mode, th_db **out, th_err *e)
     __attribute__((warn_unused_result));
 void th_db_close(th_db *db);
@@ -36,6 +40,20 @@ sqlite3 *th_db_handle(th_db *db);
 int th_db_schema_version(th_db *db);
 /* The version this tanhui writes. */
 int th_db_schema_latest(void);
+
+/* A command's savepoint (the engine runs each command in one, so that a failed command is undone
+ * alone). lazy: made only before the command's first statement that writes (th_db_stmt,
+ * th_db_prepare and th_db_exec make it then), so that a command that writes nothing, such as an
+ * order kept in memory (exchange/order_rows.h), costs no savepoint nor its journal of pages.
+ * th_db_savepoint_end: undo (roll back to it) or keep what the command wrote, and release it;
+ * nothing to do when none was made. -1 (e set) when the store fails. */
+int th_db_savepoint_begin(th_db *db, bool lazy, th_err *e) __attribute__((warn_unused_result));
+int th_db_savepoint_end(th_db *db, bool undo, th_err *e) __attribute__((warn_unused_result));
+
+/* Write into out (cap bytes) the text `head` followed by n rows of cols placeholders,
+ * "(?,?),(?,?)": a multi-row INSERT's (the rows written at a batch's end). Once per text: a
+ * caller keeps it at a fixed address for the statement cache. */
+void th_db_values_sql(char *out, size_t cap, const char *head, int n, int cols);
 
 /* Run SQL with no result rows (several statements allowed). */
 int th_db_exec(th_db *db, const char *sql, th_err *e) __attribute__((warn_unused_result));
@@ -65,23 +83,35 @@ size_t th_db_memo_mark(th_db *db);
 void th_db_memo_rewind(th_db *db, size_t mark);
 /* Checkpoint the WAL on a thread of its own (store/checkpointer.h) instead of in the commits
  * that fill it: for a long-running writer (the server's sequencer). Idempotent; undone by
- * th_db_close. th_db_background_checkpoints: how many it ran (-1: none is running). */
+ * th_db_close. th_db_background_checkpoints: how many it ran that copied pages (-1: none is
+ * running), and (pages, unless NULL) the pages they copied. */
 int th_db_checkpoint_in_background(th_db *db, th_err *e) __attribute__((warn_unused_result));
-long th_db_background_checkpoints(th_db *db);
+long th_db_background_checkpoints(th_db *db, long *pages);
 /* Blocks of memory that modules above the store keep with the connection, one per key (the log's
  * right edge: log_store.c; the next order's id and priority: order_rows.c),
  * zeroed when first made and freed with the connection; NULL if it is
  * not made (and make is false) or was made with another size. th_db_rollbacks counts the
  * transactions rolled back on the connection: what such a cache learnt inside one is void once
  * the count has moved. */
-typedef enum { TH_DB_CACHE_LOG, TH_DB_CACHE_ORDERS, TH_DB_CACHES } th_db_cache_key;
+typedef enum {
+    TH_DB_CACHE_LOG,
+    TH_DB_CACHE_ORDERS,
+    TH_DB_CACHE_BLOCKS, /* the next block's id: ledger/block_rows.c */
+    TH_DB_CACHES
+} th_db_cache_key;
 void *th_db_cache(th_db *db, th_db_cache_key key, size_t size, bool make);
 uint64_t th_db_rollbacks(th_db *db);
 /* The rows a batch keeps to write once at its end (exchange/batch_rows.h): versions by key of
  * one kind of row, kept with the connection and emptied whenever a transaction is rolled back
  * (what they held was undone). th_db_keep_rows: whether the command in hand keeps its rows
  * (true) or writes them at once (false, the default). */
-typedef enum { TH_DB_KEPT_ORDERS, TH_DB_KEPT_CASH, TH_DB_KEPTS } th_db_kept_kind;
+typedef enum {
+    TH_DB_KEPT_ORDERS,
+    TH_DB_KEPT_CASH,
+    TH_DB_KEPT_BLOCKS,  /* ledger/block_rows.h: the blocks, by id */
+    TH_DB_KEPT_HOLDERS, /* and their holders' newest versions, by account */
+    TH_DB_KEPTS
+} th_db_kept_kind;
 th_versions *th_db_kept(th_db *db, th_db_kept_kind kind, size_t record_size);
 void th_db_keep_rows(th_db *db, bool on);
 bool th_db_keeps_rows(th_db *db);

@@ -70,3 +70,51 @@ TEST(versions_latest_rewind_and_growth)
     CHECK(th_versions_latest(&vs, 42) == NULL);
     th_versions_free(&vs);
 }
+
+/* th_versions_write: each key's latest version once, in the order pushed; the odd values alone,
+ * the even ones in groups of three and then one at a time; a nonzero return stops the walk. */
+static bool odd(const void *r) { return ((const rec *)r)->value % 2 != 0; }
+
+typedef struct {
+    char seen[256];
+    size_t len;
+    int stop_at; /* the call that returns 7 (0: none) */
+    int calls;
+} writes;
+
+static int write_one(const void *r, void *arg)
+{
+    writes *w = arg;
+    w->len += (size_t)snprintf(w->seen + w->len, sizeof w->seen - w->len, "%lld ",
+                               (long long)((const rec *)r)->value);
+    return ++w->calls == w->stop_at ? 7 : 0;
+}
+
+static int write_group(const void *const *rs, int n, void *arg)
+{
+    writes *w = arg;
+    w->len += (size_t)snprintf(w->seen + w->len, sizeof w->seen - w->len, "[");
+    for (int i = 0; i < n; i++)
+        w->len += (size_t)snprintf(w->seen + w->len, sizeof w->seen - w->len, "%s%lld",
+                                   i ? " " : "", (long long)((const rec *)rs[i])->value);
+    w->len += (size_t)snprintf(w->seen + w->len, sizeof w->seen - w->len, "] ");
+    return ++w->calls == w->stop_at ? 7 : 0;
+}
+
+TEST(versions_write_latest_alone_and_in_groups)
+{
+    th_versions vs;
+    th_versions_init(&vs, sizeof(rec));
+    /* keys 1..8 with value 10 * key, then keys 2 and 5 again (their values 21 and 50 supersede) */
+    for (int64_t k = 1; k <= 8; k++)
+        th_versions_push(&vs, k, &(rec){.value = 10 * k});
+    th_versions_push(&vs, 2, &(rec){.value = 21});
+    th_versions_push(&vs, 5, &(rec){.value = 52});
+    writes w = {0};
+    CHECK_INT(th_versions_write(&vs, odd, write_one, write_group, 3, &w), 0);
+    CHECK_STR(w.seen, "[10 30 40] [60 70 80] 21 [52] ");
+    writes stop = {.stop_at = 2};
+    CHECK_INT(th_versions_write(&vs, odd, write_one, write_group, 3, &stop), 7);
+    CHECK_STR(stop.seen, "[10 30 40] [60 70 80] ");
+    th_versions_free(&vs);
+}

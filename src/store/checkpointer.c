@@ -14,20 +14,25 @@ struct th_checkpointer {
     pthread_cond_t cv;
     bool due, stop;
     long runs, pages;
+    int asked; /* the WAL's pages when the thread was last woken (the writer's only) */
 };
 
-/* The writer's WAL hook, after each commit: wake the thread once the WAL holds TH_WAL_PAGES
- * pages; past TH_WAL_LIMIT, checkpoint here what the thread has not copied yet, so that the WAL
- * starts over at the next transaction (BUSY while the thread runs one: the next commit tries
- * again). */
+/* The writer's WAL hook, after each commit: wake the thread each time the WAL has grown by
+ * TH_WAL_PAGES pages (a checkpoint syncs the database file: one for every few commits would keep
+ * the disk busy under the writer's own syncs); past TH_WAL_LIMIT, checkpoint here what the thread
+ * has not copied yet, so that the WAL starts over at the next transaction (BUSY while the thread
+ * runs one: the next commit tries again). */
 static int on_commit(void *arg, sqlite3 *db, const char *name, int pages)
 {
     th_checkpointer *c = arg;
+    if (pages < c->asked) /* the WAL started over */
+        c->asked = 0;
     if (pages >= TH_WAL_LIMIT) {
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         return SQLITE_OK;
     }
-    if (pages >= TH_WAL_PAGES) {
+    if (pages >= c->asked + TH_WAL_PAGES) {
+        c->asked = pages;
         pthread_mutex_lock(&c->mu);
         c->due = true;
         pthread_cond_signal(&c->cv);

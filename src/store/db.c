@@ -3,6 +3,7 @@
 
 #include "base/mem.h"
 #include "store/checkpointer.h"
+#include "store/sqlite_mem.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -893,6 +894,9 @@ static void configure_sqlite(void)
 {
     /* refused once SQLite has started: then a cost, not an error */
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+#ifndef __SANITIZE_ADDRESS__ /* the sanitizers' malloc sees SQLite's blocks as they are */
+    (void)sqlite3_config(SQLITE_CONFIG_MALLOC, th_sqlite_mem_methods());
+#endif
 }
 
 int64_t th_db_page_cache_bytes(void)

@@ -196,14 +196,19 @@ static int collect(th_db *db, const th_block_source *src, int64_t qty, founds *t
     founds mine = {0};
     stored_rows s = {.db = db, .src = src};
     size_t k = 0;
+    bool read = false; /* s holds the store's next row not yet taken (or its end) */
     *sum = 0;
     int rc = kept_of(db, src, &mine, e);
-    if (rc == 0)
-        rc = next_stored(&s, e);
-    while (rc == 0 && *sum < qty && (s.has || k < mine.n)) {
+    while (rc == 0 && *sum < qty) {
+        /* the store's next row is read only when it is wanted: most hands end on a row */
+        if (!read && (rc = next_stored(&s, e)) != 0)
+            break;
+        read = true;
+        if (!s.has && k == mine.n)
+            break;
         if (s.has && (k == mine.n || s.row.first < mine.v[k].row.first)) {
             add(take, &s.row, true, s.row.account);
-            rc = next_stored(&s, e);
+            read = false;
         } else {
             add(take, &mine.v[k].row, mine.v[k].stored, mine.v[k].stored_account);
             k++;

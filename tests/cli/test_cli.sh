@@ -1360,6 +1360,7 @@ if command -v curl >/dev/null 2>&1; then
     has "$D/out" "tanhui_commit_seconds_bucket" "commit latency"
     has "$D/out" "tanhui_log_size " "the log's size"
     has "$D/out" "tanhui_wal_checkpoints_total " "the checkpoint thread's count"
+    has "$D/out" "tanhui_wal_checkpoint_pages_total " "the pages it copied"
     has "$D/serve.err" "GET /api/v1/supply 200 " "one line per request"
     # SIGTERM with orders in flight: each is answered and in the store, or never taken (no
     # connection, or 503 once the server is stopping)

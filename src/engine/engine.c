@@ -664,8 +664,8 @@ static int apply_one(th_engine *en, const th_cmd *c, const char *now, th_cmd_res
         en->flush_orders = false;
     }
     th_db_keep_rows(en->db, deferred);
-    /* an order command's savepoint is made only if it writes a row itself (a trade, a block):
-     * most rest in memory until the batch's end */
+    /* an order command's savepoint is made only if it writes a row itself (a trade and its
+     * serials, a payout): its orders, balances and blocks are kept to the batch's end */
     if (th_db_savepoint_begin(en->db, deferred, &r->err)) {
         r->status = -1;
         return 0;

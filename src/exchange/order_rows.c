@@ -89,16 +89,9 @@ static const char *insert_sql(int n)
     return q;
 }
 
-typedef struct {
-    th_db *db;
-    th_err *e;
-} writing;
-
-static int insert_rows(const void *const *recs, int n, void *arg)
+static int insert_rows(th_db *db, const void *const *recs, int n, th_err *e)
 {
     const kept *const *v = (const kept *const *)recs;
-    th_db *db = ((writing *)arg)->db;
-    th_err *e = ((writing *)arg)->e;
     sqlite3_stmt *st;
     if (th_db_stmt(db, insert_sql(n), &st, e))
         return -1;
@@ -109,11 +102,9 @@ static int insert_rows(const void *const *recs, int n, void *arg)
     return rc == SQLITE_DONE ? 0 : th_db_fail(db, "cannot record the orders", e);
 }
 
-static int update_row(const void *rec, void *arg)
+static int update_row(th_db *db, const void *rec, th_err *e)
 {
     const th_order_row *o = &((const kept *)rec)->row;
-    th_db *db = ((writing *)arg)->db;
-    th_err *e = ((writing *)arg)->e;
     sqlite3_stmt *st;
     if (th_db_stmt(db, "UPDATE orders SET price_fen = ?2, qty = ?3, filled = ?4, status = ?5,"
                        " reserved_fen = ?6, priority = ?7, closed_at = ?8 WHERE id = ?1",
@@ -142,7 +133,8 @@ int th_order_rows_flush(th_db *db, th_err *e)
         return 0;
     /* each order's latest version: the new ones MANY to a statement (a row then costs half of
      * what it does alone), the others one UPDATE each */
-    if (th_versions_write(vs, is_stored, update_row, insert_rows, MANY, &(writing){db, e}))
+    static const th_db_kept_writer w = {is_stored, update_row, insert_rows, MANY};
+    if (th_db_write_kept(db, vs, &w, e))
         return -1;
     const counters *c = counters_of(db);
     if (c->next_priority - 1 != c->stored_priority) {

@@ -74,49 +74,24 @@ static bool qualifies(const th_block_row *b, const th_block_source *src)
            (!src->vintage || b->vintage == src->vintage);
 }
 
-/* Under T+1, whether the holder bought these serials in the session: the store's question of a
- * stored row (blocks.c), asked of a kept one. 1 yes, 0 no, -1 the store failed. */
-static int bought(th_db *db, const th_block_source *src, const th_block_row *b, th_err *e)
-{
-    sqlite3_stmt *st;
-    if (th_db_stmt(db, "SELECT 1 FROM trades t JOIN trade_parts tp ON tp.trade_id = t.id"
-                       " WHERE t.buyer_id = ?1 AND t.id > ?2 AND tp.first <= ?3"
-                       " AND tp.last >= ?4 LIMIT 1", &st, e))
-        return -1;
-    sqlite3_bind_int64(st, 1, src->account);
-    sqlite3_bind_int64(st, 2, src->bought_after);
-    sqlite3_bind_int64(st, 3, b->first);
-    sqlite3_bind_int64(st, 4, b->last);
-    int rc = sqlite3_step(st);
-    th_db_done(db, st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return th_db_fail(db, "cannot read the session's trades", e);
-    return rc == SQLITE_ROW;
-}
-
+/* Rows a hand found, as kept versions (a stored row's: stored, with its holder there). */
 typedef struct {
-    th_block_row row;
-    bool stored;
-    int64_t stored_account;
-} found;
-
-typedef struct {
-    found *v;
+    kept *v;
     size_t n, cap;
 } founds;
 
-static void add(founds *f, const th_block_row *b, bool stored, int64_t stored_account)
+static void add(founds *f, const kept *k)
 {
     if (f->n == f->cap) {
         f->cap = f->cap ? 2 * f->cap : 16;
         f->v = th_xrealloc(f->v, f->cap * sizeof *f->v);
     }
-    f->v[f->n++] = (found){*b, stored, stored_account};
+    f->v[f->n++] = *k;
 }
 
 static int by_first(const void *a, const void *b)
 {
-    int64_t x = ((const found *)a)->row.first, y = ((const found *)b)->row.first;
+    int64_t x = ((const kept *)a)->row.first, y = ((const kept *)b)->row.first;
     return (x > y) - (x < y);
 }
 
@@ -132,13 +107,13 @@ static int kept_of(th_db *db, const th_block_source *src, founds *out, th_err *e
         if (!latest || !qualifies(&k->row, src))
             continue;
         if (!src->reserved && src->t_plus_one) {
-            int b = bought(db, src, &k->row, e);
+            int b = th_blocks_bought(db, src, k->row.first, k->row.last, e);
             if (b < 0)
                 return -1;
             if (b)
                 continue;
         }
-        add(out, &k->row, k->stored, k->stored_account);
+        add(out, k);
     }
     if (out->n > 1)
         qsort(out->v, out->n, sizeof *out->v, by_first);
@@ -207,11 +182,10 @@ static int collect(th_db *db, const th_block_source *src, int64_t qty, founds *t
         if (!s.has && k == mine.n)
             break;
         if (s.has && (k == mine.n || s.row.first < mine.v[k].row.first)) {
-            add(take, &s.row, true, s.row.account);
+            add(take, &(kept){.row = s.row, .stored = true, .stored_account = s.row.account});
             read = false;
         } else {
-            add(take, &mine.v[k].row, mine.v[k].stored, mine.v[k].stored_account);
-            k++;
+            add(take, &mine.v[k++]);
         }
         *sum += take->v[take->n - 1].row.last - take->v[take->n - 1].row.first + 1;
     }
@@ -251,7 +225,7 @@ int th_block_rows_hand(th_db *db, const th_block_source *src, int64_t qty,
     /* as blocks.c's carve: the id keeps the part handed over, the rest is a row of its own */
     int64_t left = qty;
     for (size_t i = 0; i < take.n && left > 0; i++) {
-        const found *f = &take.v[i];
+        const kept *f = &take.v[i];
         int64_t q = f->row.last - f->row.first + 1, t = left < q ? left : q, before = *next;
         th_block_row got = f->row;
         got.last = f->row.first + t - 1;
@@ -298,16 +272,9 @@ static void bind_state(sqlite3_stmt *st, int at, const th_block_row *b)
         sqlite3_bind_null(st, at + 1);
 }
 
-typedef struct {
-    th_db *db;
-    th_err *e;
-} writing;
-
-static int insert_rows(const void *const *recs, int n, void *arg)
+static int insert_rows(th_db *db, const void *const *recs, int n, th_err *e)
 {
     const kept *const *v = (const kept *const *)recs;
-    th_db *db = ((writing *)arg)->db;
-    th_err *e = ((writing *)arg)->e;
     sqlite3_stmt *st;
     if (th_db_stmt(db, insert_sql(n), &st, e))
         return -1;
@@ -328,11 +295,9 @@ static int insert_rows(const void *const *recs, int n, void *arg)
     return rc == SQLITE_DONE ? 0 : th_db_fail(db, "cannot split a block", e);
 }
 
-static int update_row(const void *rec, void *arg)
+static int update_row(th_db *db, const void *rec, th_err *e)
 {
     const kept *k = rec;
-    th_db *db = ((writing *)arg)->db;
-    th_err *e = ((writing *)arg)->e;
     sqlite3_stmt *st;
     /* the holder is set only when it changed: an unchanged column costs neither its foreign
      * key's lookup nor the index's churn */
@@ -361,7 +326,8 @@ int th_block_rows_flush(th_db *db, th_err *e)
         return 0;
     /* each block's latest version: a stored row by an UPDATE (it only ever narrowed, so the rows
      * split off it never meet it on a serial), the new ones MANY to an INSERT */
-    if (th_versions_write(vs, is_stored, update_row, insert_rows, MANY, &(writing){db, e}))
+    static const th_db_kept_writer w = {is_stored, update_row, insert_rows, MANY};
+    if (th_db_write_kept(db, vs, &w, e))
         return -1;
     th_versions_clear(vs);
     th_versions_clear(holders(db));

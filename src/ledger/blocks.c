@@ -11,6 +11,12 @@
  * a trade is a row of its own, inside the range the trade delivered); a page begins after ?6. */
 enum { SELECT, COUNT };
 
+/* T+1's rule, one text for both of its questions: the serials first..last were bought by the
+ * account ?1 in a trade after ?5 (a trade of the session) */
+#define BOUGHT_IN_SESSION(first, last)                                                           \
+    "EXISTS (SELECT 1 FROM trades t JOIN trade_parts tp ON tp.trade_id = t.id"                   \
+    " WHERE t.buyer_id = ?1 AND t.id > ?5 AND tp.first <= " first " AND tp.last >= " last ")"
+
 static const char *sql_for(int what, const th_block_source *s)
 {
     static char texts[2][16][600];
@@ -24,10 +30,7 @@ static const char *sql_for(int what, const th_block_source *s)
                  r ? "account_id = ?1 AND state = 'reserved' AND order_id = ?4"
                    : "account_id = ?1 AND state = 'available' AND order_id IS NULL",
                  p ? " AND project_id = ?2" : "", v ? " AND vintage = ?3" : "",
-                 t ? " AND NOT EXISTS (SELECT 1 FROM trades t JOIN trade_parts tp"
-                     " ON tp.trade_id = t.id WHERE t.buyer_id = ?1 AND t.id > ?5"
-                     " AND tp.first <= blocks.first AND tp.last >= blocks.last)"
-                   : "",
+                 t ? " AND NOT " BOUGHT_IN_SESSION("blocks.first", "blocks.last") : "",
                  what == SELECT ? " AND first > ?6 ORDER BY first LIMIT 64" : "");
     return q;
 }
@@ -69,6 +72,22 @@ void th_block_row_from(sqlite3_stmt *st, const th_block_source *src, th_block_ro
     b->account = sqlite3_column_int64(st, 6);
     b->reserved = src->reserved;
     b->order = src->reserved ? src->order : 0;
+}
+
+int th_blocks_bought(th_db *db, const th_block_source *src, int64_t first, int64_t last,
+                     th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "SELECT " BOUGHT_IN_SESSION("?2", "?3"), &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, src->account);
+    sqlite3_bind_int64(st, 2, first);
+    sqlite3_bind_int64(st, 3, last);
+    sqlite3_bind_int64(st, 5, src->bought_after);
+    int rc = sqlite3_step(st);
+    int bought = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    th_db_done(db, st);
+    return rc == SQLITE_ROW ? bought : th_db_fail(db, "cannot read the session's trades", e);
 }
 
 int th_blocks_count(th_db *db, const th_block_source *src, int64_t *n, th_err *e)

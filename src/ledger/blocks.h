@@ -56,6 +56,11 @@ enum { TH_BLOCKS_PAGE = 64 };
 int th_blocks_page(th_db *db, const th_block_source *src, int64_t after, sqlite3_stmt **st,
                    th_err *e) __attribute__((warn_unused_result));
 void th_block_row_from(sqlite3_stmt *st, const th_block_source *src, th_block_row *b);
+/* Under T+1 (src->bought_after), whether src's account bought the serials first..last in a
+ * trade of the session: the rule the page's SQL applies to a stored row, for a kept one. 1 yes,
+ * 0 no, -1 the store failed. */
+int th_blocks_bought(th_db *db, const th_block_source *src, int64_t first, int64_t last,
+                     th_err *e) __attribute__((warn_unused_result));
 
 /* How many credits the source holds. */
 int th_blocks_count(th_db *db, const th_block_source *src, int64_t *n, th_err *e)

@@ -11,10 +11,11 @@
  * COMMIT); the checkpoint only moves pages that are already safe.
  *
  * Bounded: a PASSIVE checkpoint copies what was committed when it began, and the WAL file starts
- * again from its beginning only when a commit finds every page copied. When the thread falls
- * behind (a burst of small commits) the WAL grows: once it holds TH_WAL_LIMIT pages the writer
- * checkpoints after its commit itself, which copies the few pages the thread has not (the rest
- * it already has) and lets the WAL start over.
+ * again from its beginning only when a write transaction begins with every page copied. The
+ * writer begins its next batch right after a commit, before the thread has copied that commit's
+ * pages, so the WAL grows: once it holds TH_WAL_LIMIT pages the writer checkpoints after its
+ * commit itself, which copies the pages the thread has not (the rest it already has: a batch's
+ * worth) and lets the WAL start over at the next batch.
  *
  * The thread's connection reads the database once at its start: SQLite learns that a file is
  * in WAL mode only on a first read, and until then a checkpoint through the connection copies

@@ -761,6 +761,30 @@ th_versions *th_db_kept(th_db *db, th_db_kept_kind kind, size_t record_size)
     return &db->kept[kind];
 }
 
+typedef struct {
+    th_db *db;
+    const th_db_kept_writer *w;
+    th_err *e;
+} kept_writing;
+
+static int update_kept(const void *rec, void *arg)
+{
+    const kept_writing *k = arg;
+    return k->w->update(k->db, rec, k->e);
+}
+
+static int insert_kept(const void *const *recs, int n, void *arg)
+{
+    const kept_writing *k = arg;
+    return k->w->insert(k->db, recs, n, k->e);
+}
+
+int th_db_write_kept(th_db *db, const th_versions *vs, const th_db_kept_writer *w, th_err *e)
+{
+    kept_writing k = {db, w, e};
+    return th_versions_write(vs, w->stored, update_kept, insert_kept, w->many, &k) ? -1 : 0;
+}
+
 void th_db_keep_rows(th_db *db, bool on) { db->keep_rows = on; }
 
 bool th_db_keeps_rows(th_db *db) { return db->keep_rows; }

@@ -113,6 +113,18 @@ typedef enum {
     TH_DB_KEPTS
 } th_db_kept_kind;
 th_versions *th_db_kept(th_db *db, th_db_kept_kind kind, size_t record_size);
+/* How one kind of kept row is written: stored(rec) says whether the store has its row (update
+ * writes it alone), else insert writes it with others, `many` to a statement (n: many, or 1 for
+ * each of the rest, so that a kind builds two INSERT texts only). */
+typedef struct {
+    bool (*stored)(const void *rec);
+    int (*update)(th_db *db, const void *rec, th_err *e);
+    int (*insert)(th_db *db, const void *const *recs, int n, th_err *e);
+    int many;
+} th_db_kept_writer;
+/* Write each key's latest version of vs (th_versions_write); -1 (e set) at the first failure. */
+int th_db_write_kept(th_db *db, const th_versions *vs, const th_db_kept_writer *w, th_err *e)
+    __attribute__((warn_unused_result));
 void th_db_keep_rows(th_db *db, bool on);
 bool th_db_keeps_rows(th_db *db);
 /* Copy text column `col` of the current row into out (cap bytes, NUL-terminated), cut at a

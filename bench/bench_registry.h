@@ -18,6 +18,9 @@ static inline double bench_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The key of bench_engine's engine (a sequencer of the same database signs with it too). */
+static th_note_signer bench_key;
+
 /* A new database at path (one there before is removed) and an engine on it that signs a
  * checkpoint per batch with a fresh key, as in use; NULL (said on stderr) if either fails. */
 static inline th_engine *bench_engine(const char *path, th_db **db)
@@ -36,6 +39,7 @@ static inline th_engine *bench_engine(const char *path, th_db **db)
     }
     th_engine *en = th_engine_new(*db);
     th_engine_set_signer(en, &key, 0);
+    bench_key = key;
     return en;
 }
 

@@ -28,6 +28,8 @@ struct th_engine {
     th_note_signer signer;
     int interval_ms;
     int64_t last_signed_ms; /* monotonic */
+    int64_t durable;  /* sign no further (-1: no bound; th_engine_sign_durable) */
+    int64_t log_size; /* after the last commit (-1: not known yet) */
     /* the batch's log entries, appended together just before it commits: their bytes one
      * after another; entry i starts at pending.p + pend_off[i] */
     th_buf pending;
@@ -86,6 +88,8 @@ th_engine *th_engine_new(th_db *db)
     en->now = system_now;
     en->logging = true;
     en->follow = true;
+    en->durable = -1;
+    en->log_size = -1;
     th_buf_init(&en->pending);
     en->books = th_books_new();
     return en;
@@ -109,6 +113,19 @@ void th_engine_set_signer(th_engine *en, const th_note_signer *s, int interval_m
     if (s)
         en->signer = *s;
     en->interval_ms = interval_ms > 0 ? interval_ms : 0;
+}
+
+void th_engine_sign_durable(th_engine *en, int64_t durable)
+{
+    en->durable = durable < 0 ? -1 : durable;
+}
+
+int th_engine_log_size(th_engine *en, int64_t *size, th_err *e)
+{
+    if (en->log_size < 0 && th_log_size(en->db, &en->log_size, e))
+        return -1;
+    *size = en->log_size;
+    return 0;
 }
 
 void th_engine_set_logging(th_engine *en, bool on)
@@ -582,12 +599,28 @@ static int log_event(th_engine *en, const th_cmd *c, const char *request_text, c
     return 0;
 }
 
-/* Before the batch commits: append its entries and their hashes, and sign a checkpoint when the
- * signer is due. */
-static int append_and_sign(th_engine *en, const char *now, th_err *e)
+static int sign_due(th_engine *en, const char *now, th_err *e)
 {
-    if (en->npend == 0)
+    if (!en->has_signer)
         return 0;
+    int64_t t = en->interval_ms ? monotonic_ms() : 0;
+    if (en->interval_ms && t - en->last_signed_ms < en->interval_ms)
+        return 0;
+    int64_t size;
+    if (th_log_sign(en->db, &en->signer, now, en->durable, &size, e))
+        return -1;
+    en->last_signed_ms = t;
+    return 0;
+}
+
+/* Before the batch commits: append its entries and their hashes (*size: the log's size then, or
+ * -1 when none were), and sign a checkpoint when the signer is due: over what the batch
+ * appended, or up to the durable bound, which moves without entries. */
+static int append_and_sign(th_engine *en, const char *now, int64_t *size, th_err *e)
+{
+    *size = -1;
+    if (en->npend == 0)
+        return en->durable >= 0 ? sign_due(en, now, e) : 0;
     const uint8_t **msg = th_xmalloc(en->npend * sizeof *msg);
     size_t *len = th_xmalloc(en->npend * sizeof *len);
     for (size_t i = 0; i < en->npend; i++) {
@@ -600,16 +633,8 @@ static int append_and_sign(th_engine *en, const char *now, th_err *e)
     free(len);
     if (rc)
         return -1;
-    if (!en->has_signer)
-        return 0;
-    int64_t t = en->interval_ms ? monotonic_ms() : 0;
-    if (en->interval_ms && t - en->last_signed_ms < en->interval_ms)
-        return 0;
-    int64_t size;
-    if (th_log_sign(en->db, &en->signer, now, &size, e))
-        return -1;
-    en->last_signed_ms = t;
-    return 0;
+    *size = first + (int64_t)en->npend;
+    return sign_due(en, now, e);
 }
 
 int th_engine_checkpoint(th_engine *en, th_err *e)
@@ -621,7 +646,7 @@ int th_engine_checkpoint(th_engine *en, th_err *e)
     if (th_db_exec1(en->db, "BEGIN IMMEDIATE", e))
         return -1;
     int64_t size;
-    if (th_log_sign(en->db, &en->signer, now, &size, e) == 0 &&
+    if (th_log_sign(en->db, &en->signer, now, -1, &size, e) == 0 &&
         th_db_exec1(en->db, "COMMIT", e) == 0) {
         en->last_signed_ms = monotonic_ms();
         return 0;
@@ -779,9 +804,13 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
     }
     th_buf_free(&text);
     th_db_keep_rows(en->db, false); /* what runs between batches writes at once */
-    if (th_batch_rows_flush(en->db, e) == 0 && append_and_sign(en, now, e) == 0 &&
-        th_db_exec1(en->db, "COMMIT", e) == 0)
+    int64_t size;
+    if (th_batch_rows_flush(en->db, e) == 0 && append_and_sign(en, now, &size, e) == 0 &&
+        th_db_exec1(en->db, "COMMIT", e) == 0) {
+        if (size >= 0)
+            en->log_size = size;
         return 0;
+    }
     goto fail_all;
 abort:
     th_buf_free(&text);

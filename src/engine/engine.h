@@ -137,7 +137,16 @@ void th_engine_set_clock(th_engine *en, void (*now)(char out[32], void *arg), vo
 /* Sign checkpoints with s (copied; NULL: sign none): after every batch that appended entries,
  * or with interval_ms > 0 after a batch when at least that long has passed since the last one. */
 void th_engine_set_signer(th_engine *en, const th_note_signer *s, int interval_ms);
-/* Sign a checkpoint now, in a transaction of its own, if entries are left unsigned. */
+/* Sign no checkpoint beyond the log's first `durable` entries (-1: sign the whole log, the
+ * default). The server's writer commits without waiting for the disk and syncs apart
+ * (th_db_sync_later); before each batch it says how much of the log a sync has covered, and a
+ * batch then signs up to there, even one of no command, so a checkpoint is never of entries a
+ * power cut could take back. */
+void th_engine_sign_durable(th_engine *en, int64_t durable);
+/* The log's size after the last batch that committed. */
+int th_engine_log_size(th_engine *en, int64_t *size, th_err *e) __attribute__((warn_unused_result));
+/* Sign a checkpoint of the whole log now, in a transaction of its own, if entries are left
+ * unsigned. */
 int th_engine_checkpoint(th_engine *en, th_err *e) __attribute__((warn_unused_result));
 /* Off: the clock's changes are not made (a replay makes the logged ones). */
 void th_engine_set_follow(th_engine *en, bool on);

@@ -49,13 +49,14 @@ int th_log_key_get(th_db *db, char path[TH_KEY_PATH_MAX], th_note_verifier *v, t
     return rc;
 }
 
-int th_log_sign(th_db *db, const th_note_signer *s, const char *now, int64_t *signed_size,
-                th_err *e)
+int th_log_sign(th_db *db, const th_note_signer *s, const char *now, int64_t upto,
+                int64_t *signed_size, th_err *e)
 {
     *signed_size = -1;
-    int64_t size;
-    if (th_log_size(db, &size, e))
+    int64_t all;
+    if (th_log_size(db, &all, e))
         return -1;
+    int64_t size = upto >= 0 && upto < all ? upto : all;
     sqlite3_stmt *st;
     if (th_db_stmt(db, "SELECT size, root FROM log_checkpoints ORDER BY size DESC LIMIT 1", &st,
                    e))
@@ -67,12 +68,12 @@ int th_log_sign(th_db *db, const th_note_signer *s, const char *now, int64_t *si
         memcpy(last_root, sqlite3_column_blob(st, 1), TH_HASH);
     }
     th_db_done(db, st);
-    if (last == size || size == 0)
-        return 0;
-    if (last > size)
+    if (last > all)
         return th_fail(e, TH_EINTERNAL, "the log has %lld entries but a checkpoint of %lld was "
-                                        "signed: refusing to sign", (long long)size,
+                                        "signed: refusing to sign", (long long)all,
                        (long long)last);
+    if (last >= size || size == 0)
+        return 0; /* signed already (or, bounded, beyond the bound) */
     uint8_t root[TH_HASH];
     if (last > 0) { /* from the stored hashes alone: they are what later proofs are read from */
         if (th_log_root_stored(db, last, root, e))

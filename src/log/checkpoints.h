@@ -28,10 +28,13 @@ int th_log_key_set(th_db *db, const char *path, const th_note_verifier *v, th_er
 int th_log_key_get(th_db *db, char path[TH_KEY_PATH_MAX], th_note_verifier *v, th_err *e)
     __attribute__((warn_unused_result));
 
-/* Sign a checkpoint of the log as it is now, unless the latest one is of this size already.
- * *signed_size gets the size signed (or -1: nothing to sign). */
-int th_log_sign(th_db *db, const th_note_signer *s, const char *now, int64_t *signed_size,
-                th_err *e) __attribute__((warn_unused_result));
+/* Sign a checkpoint of the log's first `upto` entries (-1, or more than the log has: all of it),
+ * unless the latest one is of that size already. A writer whose commits reach the disk after
+ * they are made (th_db_sync_later) signs only what a sync has covered, so that no checkpoint is
+ * of a tree a power cut could take back. *signed_size gets the size signed (or -1: nothing to
+ * sign). */
+int th_log_sign(th_db *db, const th_note_signer *s, const char *now, int64_t upto,
+                int64_t *signed_size, th_err *e) __attribute__((warn_unused_result));
 /* The signed note of the checkpoint at `size` (-1: the latest), appended to out. */
 int th_log_checkpoint(th_db *db, int64_t size, th_buf *out, th_err *e)
     __attribute__((warn_unused_result));

@@ -228,10 +228,14 @@ static void metrics(server *s, th_buf *out)
                        "# HELP tanhui_last_batch_size Commands in the last batch.\n"
                        "# TYPE tanhui_last_batch_size gauge\n"
                        "tanhui_last_batch_size %llu\n"
-                       "# HELP tanhui_commit_seconds Batch apply and commit latency.\n"
+                       "# HELP tanhui_wal_syncs_total Syncs of the WAL (each covers the batches"
+                       " committed before it).\n"
+                       "# TYPE tanhui_wal_syncs_total counter\n"
+                       "tanhui_wal_syncs_total %llu\n"
+                       "# HELP tanhui_commit_seconds From a batch's start until it is on the disk.\n"
                        "# TYPE tanhui_commit_seconds histogram\n",
                   (unsigned long long)st.batches, (unsigned long long)st.commands,
-                  (unsigned long long)st.last_batch);
+                  (unsigned long long)st.last_batch, (unsigned long long)st.syncs);
     histogram(out, "tanhui_commit_seconds", th_sequencer_buckets, st.latency_count,
               TH_SEQ_BUCKETS, st.latency_sum);
     /* memory: the process's, and SQLite's part of it (its page caches, across connections) */

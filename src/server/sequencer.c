@@ -1,16 +1,29 @@
-/* sequencer.c — the writer thread. See sequencer.h. */
+/* sequencer.c — the writer thread and the sync thread. See sequencer.h.
+ *
+ * A command moves through three lists, under one mutex: queued (head..tail), taken by the
+ * writer into a batch, then committed and waiting for a sync (chead..ctail), then answered by
+ * the syncer. `committed` counts the writer's commits and `synced` the commits a sync has
+ * covered; `durable` is the log's size at the last commit so covered, the most a checkpoint may
+ * sign (engine.h, th_engine_sign_durable). A failed batch wrote nothing: its commands are
+ * answered at once. */
 #include "server/sequencer.h"
 
 #include "base/mem.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 const double th_sequencer_buckets[TH_SEQ_BUCKETS] = {0.001, 0.0025, 0.005, 0.01,
                                                      0.025, 0.05,   0.1,   0.25};
+
+enum { STARTS = 64 }; /* committed batches awaiting a sync whose start times are kept */
+/* How long an idle writer waits for a batch before it signs a due checkpoint alone: under load
+ * the next batch signs it, without a commit and a sync of its own */
+#define SIGN_WAIT_NS 2000000L
 
 typedef struct item {
     const th_cmd *c;
@@ -26,15 +39,33 @@ struct th_sequencer {
     th_db *db;
     th_engine *en;
     size_t max_batch;
-    pthread_t thread;
+    pthread_t writer, syncer;
     pthread_mutex_t mu;
-    pthread_cond_t work;
-    item *head, *tail;
+    pthread_cond_t work;   /* the writer's: a command queued, stopping, or a checkpoint due */
+    pthread_cond_t commit; /* the syncer's: a commit to sync, or the writer gone */
+    item *head, *tail;     /* queued */
+    item *chead, *ctail;   /* committed, not yet synced */
+    uint64_t committed, synced;
+    int64_t committed_size; /* the log's size at the last commit */
+    int64_t durable;        /* ... at the last commit a sync covered */
+    int64_t signed_upto;    /* the durable size the last batch was bound to (-1: none yet) */
+    double starts[STARTS];  /* the unsynced batches' start times, oldest first */
+    size_t nstarts;
     int stopping;
+    bool signing; /* a signer was given */
+    bool writer_done;
+    bool failed; /* a sync failed: no command is taken any more */
     th_sequencer_stats stats;
     void (*on_commit)(void *arg);
     void *on_commit_arg;
+    int (*sync)(void *arg, th_err *e); /* th_db_sync of db, unless a test watches */
+    void *sync_arg;
 };
+
+static int sync_db(void *arg, th_err *e)
+{
+    return th_db_sync(arg, e);
+}
 
 static double now_s(void)
 {
@@ -43,16 +74,52 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void record(th_sequencer *s, size_t n, double took)
+/* A batch durable `took` seconds after it began (the lock held). */
+static void record(th_sequencer *s, double took)
 {
-    s->stats.batches++;
-    s->stats.commands += n;
-    s->stats.last_batch = n;
-    s->stats.latency_sum += took;
     int b = 0;
     while (b < TH_SEQ_BUCKETS && took > th_sequencer_buckets[b])
         b++;
     s->stats.latency_count[b]++;
+    s->stats.latency_sum += took;
+}
+
+/* Answer the items of list (the lock held, and released while the asynchronous submitters'
+ * functions run: their memory may go from then on). */
+static void answer(th_sequencer *s, item *list)
+{
+    item *later = NULL;
+    while (list) {
+        item *it = list;
+        list = it->next;
+        if (it->fn) {
+            it->next = later;
+            later = it;
+        } else {
+            it->done = 1;
+            pthread_cond_signal(&it->cv);
+        }
+    }
+    if (!later)
+        return;
+    pthread_mutex_unlock(&s->mu);
+    while (later) {
+        item *it = later;
+        later = it->next;
+        it->fn(it->arg);
+        free(it);
+    }
+    pthread_mutex_lock(&s->mu);
+}
+
+/* A command not taken (the lock held). */
+static void refuse(th_sequencer *s, th_cmd_result *res)
+{
+    res->status = -1;
+    th_buf_reset(&res->result);
+    th_fail(&res->err, TH_EIO,
+            s->failed ? "the server takes no more writes: its disk failed to sync"
+                      : "the server is shutting down");
 }
 
 static void *writer(void *arg)
@@ -65,68 +132,90 @@ static void *writer(void *arg)
         th_cmd_result_init(&res[i]);
     pthread_mutex_lock(&s->mu);
     for (;;) {
-        if (!s->head && !s->stopping) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += 1;
-            if (pthread_cond_timedwait(&s->work, &s->mu, &until) == ETIMEDOUT && !s->head) {
-                /* idle: the clock's changes alone */
-                void (*fn)(void *) = s->on_commit, *fn_arg = s->on_commit_arg;
-                pthread_mutex_unlock(&s->mu);
-                th_err e;
-                if (th_engine_apply(s->en, NULL, 0, NULL, &e) != 0)
-                    th_err_clear(&e);
-                else if (fn)
-                    fn(fn_arg);
-                pthread_mutex_lock(&s->mu);
-            }
+        if (s->failed && s->head) { /* a sync failed: what is queued is refused, not applied */
+            for (item *it = s->head; it; it = it->next)
+                refuse(s, it->res);
+            item *list = s->head;
+            s->head = s->tail = NULL;
+            answer(s, list);
             continue;
         }
-        if (!s->head)
+        bool sign = s->signing && s->durable > s->signed_upto && !s->failed;
+        if (!s->head && !s->stopping) {
+            /* idle: the clock's changes alone each second; a checkpoint due, after a moment's
+             * wait for a batch that would sign it anyway */
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            if (sign)
+                until.tv_nsec += SIGN_WAIT_NS;
+            else
+                until.tv_sec += 1;
+            if (until.tv_nsec >= 1000000000) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000;
+            }
+            if (pthread_cond_timedwait(&s->work, &s->mu, &until) != ETIMEDOUT || s->head ||
+                s->failed)
+                continue;
+            sign = true;
+        }
+        if (!s->head && !sign)
             break; /* stopping, and nothing is left */
         size_t n = 0;
+        item *first = s->head;
         while (s->head && n < s->max_batch) {
             taken[n] = s->head;
+            cmds[n] = *s->head->c;
             s->head = s->head->next;
-            cmds[n] = *taken[n]->c;
             n++;
         }
+        if (n)
+            taken[n - 1]->next = NULL;
         if (!s->head)
             s->tail = NULL;
-        void (*fn)(void *) = s->on_commit, *fn_arg = s->on_commit_arg;
+        int64_t durable = s->durable;
         pthread_mutex_unlock(&s->mu);
         double t0 = now_s();
         th_err e;
         th_err_clear(&e);
+        th_engine_sign_durable(s->en, durable);
         int rc = th_engine_apply(s->en, cmds, n, res, &e);
-        double took = now_s() - t0;
-        if (rc == 0 && fn)
-            fn(fn_arg);
+        int64_t size = 0;
+        if (rc == 0 && th_engine_log_size(s->en, &size, &e) != 0) {
+            fprintf(stderr, "tanhui: the writer lost track of the log's size: %s\n", e.msg);
+            size = s->committed_size; /* the checkpoints wait for the next batch to read it */
+        }
         pthread_mutex_lock(&s->mu);
-        if (rc == 0)
-            record(s, n, took);
-        size_t nasync = 0;
         for (size_t i = 0; i < n; i++) {
             /* the result moves to the submitter; ours starts afresh */
             th_cmd_result_free(taken[i]->res);
             *taken[i]->res = res[i];
             th_cmd_result_init(&res[i]);
-            if (taken[i]->fn) {
-                taken[nasync++] = taken[i]; /* told below, out of the lock */
-            } else {
-                taken[i]->done = 1;
-                pthread_cond_signal(&taken[i]->cv);
-            }
         }
-        if (nasync) {
-            pthread_mutex_unlock(&s->mu);
-            for (size_t i = 0; i < nasync; i++) {
-                taken[i]->fn(taken[i]->arg); /* the submitter's memory may go from here on */
-                free(taken[i]);
-            }
-            pthread_mutex_lock(&s->mu);
+        if (rc != 0) {
+            answer(s, n ? first : NULL); /* nothing was written: nothing to wait for */
+            continue;
         }
+        s->signed_upto = durable;
+        s->stats.batches += n > 0;
+        s->stats.commands += n;
+        if (n)
+            s->stats.last_batch = n;
+        if (n && s->nstarts < STARTS)
+            s->starts[s->nstarts++] = t0;
+        if (n) {
+            if (s->ctail)
+                s->ctail->next = first;
+            else
+                s->chead = first;
+            s->ctail = taken[n - 1];
+        }
+        s->committed++;
+        s->committed_size = size;
+        pthread_cond_signal(&s->commit);
     }
+    s->writer_done = true;
+    pthread_cond_signal(&s->commit);
     pthread_mutex_unlock(&s->mu);
     for (size_t i = 0; i < s->max_batch; i++)
         th_cmd_result_free(&res[i]);
@@ -136,19 +225,105 @@ static void *writer(void *arg)
     return NULL;
 }
 
+/* The syncer: one sync covers every commit made before it began, so that under load a sync
+ * runs while the writer applies the next batch, and the batches it covers are answered
+ * together. */
+static void *syncer(void *arg)
+{
+    th_sequencer *s = arg;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (s->committed == s->synced && !s->writer_done)
+            pthread_cond_wait(&s->commit, &s->mu);
+        if (s->committed == s->synced)
+            break; /* the writer is gone and everything is synced */
+        uint64_t upto = s->committed;
+        int64_t size = s->committed_size;
+        item *list = s->chead;
+        s->chead = s->ctail = NULL;
+        size_t nstarts = s->nstarts;
+        double starts[STARTS];
+        memcpy(starts, s->starts, nstarts * sizeof *starts);
+        s->nstarts = 0;
+        void (*fn)(void *) = s->on_commit, *fn_arg = s->on_commit_arg;
+        int (*sync)(void *, th_err *) = s->sync;
+        void *sync_arg = s->sync_arg;
+        pthread_mutex_unlock(&s->mu);
+        th_err e;
+        th_err_clear(&e);
+        int rc = sync(sync_arg, &e);
+        double t = now_s();
+        pthread_mutex_lock(&s->mu);
+        s->synced = upto;
+        s->stats.syncs++;
+        if (rc == 0) {
+            s->durable = size;
+            for (size_t i = 0; i < nstarts; i++)
+                record(s, t - starts[i]);
+        } else {
+            /* committed and visible, but perhaps not on the disk: say so, and take no more
+             * (a sync that failed once cannot be trusted again: its pages may be dropped) */
+            fprintf(stderr, "tanhui: %s; the server takes no more writes\n", e.msg);
+            s->failed = true;
+            for (item *it = list; it; it = it->next) {
+                it->res->status = -1;
+                th_fail(&it->res->err, TH_EIO, "the change was made but the disk did not confirm "
+                                               "it (%s): the server takes no more writes",
+                        e.msg);
+                th_buf_reset(&it->res->result);
+            }
+        }
+        answer(s, list);
+        if (s->signing && s->durable > s->signed_upto)
+            pthread_cond_signal(&s->work); /* a checkpoint is due, queued work or not */
+        if (rc == 0 && fn) {
+            pthread_mutex_unlock(&s->mu);
+            fn(fn_arg);
+            pthread_mutex_lock(&s->mu);
+        }
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
 th_sequencer *th_sequencer_start(th_db *db, const th_note_signer *signer, size_t max_batch,
                                  th_err *e)
 {
+    if (th_db_sync_later(db, e))
+        return NULL;
     th_sequencer *s = th_xcalloc(1, sizeof *s);
     s->db = db;
     s->en = th_engine_new(db);
     s->max_batch = max_batch ? max_batch : 1000;
+    s->signed_upto = -1;
+    s->sync = sync_db;
+    s->sync_arg = db;
+    s->signing = signer != NULL;
     if (signer)
         th_engine_set_signer(s->en, signer, 0);
+    /* everything there now is on the disk (th_db_sync_later synced it) */
+    if (th_engine_log_size(s->en, &s->durable, e)) {
+        th_engine_free(s->en);
+        free(s);
+        return NULL;
+    }
+    s->committed_size = s->durable;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->work, NULL);
-    if (pthread_create(&s->thread, NULL, writer, s) != 0) {
+    pthread_cond_init(&s->commit, NULL);
+    if (pthread_create(&s->syncer, NULL, syncer, s) != 0) {
+        th_fail(e, TH_EIO, "cannot start the sync thread: %s", strerror(errno));
+        th_engine_free(s->en);
+        free(s);
+        return NULL;
+    }
+    if (pthread_create(&s->writer, NULL, writer, s) != 0) {
         th_fail(e, TH_EIO, "cannot start the writer thread: %s", strerror(errno));
+        pthread_mutex_lock(&s->mu);
+        s->writer_done = true;
+        pthread_cond_signal(&s->commit);
+        pthread_mutex_unlock(&s->mu);
+        pthread_join(s->syncer, NULL);
         th_engine_free(s->en);
         free(s);
         return NULL;
@@ -160,9 +335,8 @@ th_sequencer *th_sequencer_start(th_db *db, const th_note_signer *signer, size_t
  * sequencer is stopping. */
 static int enqueue(th_sequencer *s, item *it)
 {
-    if (s->stopping) {
-        it->res->status = -1;
-        th_fail(&it->res->err, TH_EIO, "the server is shutting down");
+    if (s->stopping || s->failed) {
+        refuse(s, it->res);
         return -1;
     }
     if (s->tail)
@@ -208,6 +382,14 @@ void th_sequencer_on_commit(th_sequencer *s, void (*fn)(void *arg), void *arg)
     pthread_mutex_unlock(&s->mu);
 }
 
+void th_sequencer_set_sync(th_sequencer *s, int (*sync)(void *arg, th_err *e), void *arg)
+{
+    pthread_mutex_lock(&s->mu);
+    s->sync = sync ? sync : sync_db;
+    s->sync_arg = sync ? arg : s->db;
+    pthread_mutex_unlock(&s->mu);
+}
+
 void th_sequencer_stats_get(th_sequencer *s, th_sequencer_stats *out)
 {
     pthread_mutex_lock(&s->mu);
@@ -223,12 +405,16 @@ void th_sequencer_stop(th_sequencer *s)
     s->stopping = 1;
     pthread_cond_signal(&s->work);
     pthread_mutex_unlock(&s->mu);
-    pthread_join(s->thread, NULL);
+    pthread_join(s->writer, NULL);
+    pthread_join(s->syncer, NULL); /* every commit synced and answered */
     th_err e;
-    if (th_engine_checkpoint(s->en, &e) != 0)
+    if (!s->failed && (th_engine_checkpoint(s->en, &e) != 0 || th_db_sync(s->db, &e) != 0)) {
+        fprintf(stderr, "tanhui: the last checkpoint: %s\n", e.msg);
         th_err_clear(&e);
+    }
     th_engine_free(s->en);
     th_db_close(s->db);
+    pthread_cond_destroy(&s->commit);
     pthread_cond_destroy(&s->work);
     pthread_mutex_destroy(&s->mu);
     free(s);

@@ -6,6 +6,7 @@
 #include "store/sqlite_mem.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,6 +59,7 @@ struct th_db {
     th_versions kept[TH_DB_KEPTS]; /* th_db_kept's (size 0: not made yet) */
     bool keep_rows;
     bool sp_lazy, sp_open; /* a command's savepoint: due before its first write; made */
+    int wal_fd;            /* th_db_sync_later's descriptor of the WAL (-1: none) */
 };
 
 static size_t addr_slot(const void *p)
@@ -733,6 +735,51 @@ int th_db_checkpoint_in_background(th_db *db, th_err *e)
     return db->ckpt ? 0 : -1;
 }
 
+/* fsync the directory that holds path: a file's name, once made, survives a power cut */
+static int sync_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    int rc = fd >= 0 && fsync(fd) == 0 ? 0 : -1;
+    if (fd >= 0)
+        close(fd);
+    free(dir);
+    return rc;
+}
+
+int th_db_sync_later(th_db *db, th_err *e)
+{
+    if (db->wal_fd >= 0)
+        return 0;
+    /* the WAL file exists: this connection has read in WAL mode (the migrations' check) */
+    const char *wal = sqlite3_filename_wal(sqlite3_db_filename(db->h, "main"));
+    int fd = wal ? open(wal, O_RDWR | O_CLOEXEC) : -1;
+    if (fd < 0)
+        return th_fail(e, TH_EIO, "cannot open the WAL %s to sync it: %s", wal ? wal : "(none)",
+                       strerror(errno));
+    if (fdatasync(fd) != 0 || sync_dir_of(wal) != 0) {
+        int err = errno;
+        close(fd);
+        return th_fail(e, TH_EIO, "cannot sync the WAL %s: %s", wal, strerror(err));
+    }
+    if (th_db_exec1(db, "PRAGMA synchronous = NORMAL", e)) {
+        close(fd);
+        return -1;
+    }
+    db->wal_fd = fd;
+    return 0;
+}
+
+int th_db_sync(th_db *db, th_err *e)
+{
+    if (db->wal_fd < 0)
+        return 0; /* each commit synced itself */
+    if (fdatasync(db->wal_fd) != 0)
+        return th_fail(e, TH_EIO, "cannot sync the WAL of %s: %s", db->path, strerror(errno));
+    return 0;
+}
+
 long th_db_background_checkpoints(th_db *db, long *pages)
 {
     if (pages)
@@ -950,6 +997,7 @@ int th_db_open(const char *path, th_db_mode mode, th_db **out, th_err *e)
                           "--db PATH or $TANHUI_DB)");
     th_db *db = th_xcalloc(1, sizeof *db);
     db->path = th_xstrdup(path);
+    db->wal_fd = -1;
     int flags = mode == TH_DB_READ ? SQLITE_OPEN_READONLY
                                    : SQLITE_OPEN_READWRITE | (mode == TH_DB_CREATE ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
@@ -1005,6 +1053,8 @@ void th_db_close(th_db *db)
     db->memo = NULL; /* closing may roll back, and the hook clears the memo */
     db->used = NULL;
     sqlite3_close_v2(db->h);
+    if (db->wal_fd >= 0)
+        close(db->wal_fd);
     for (int k = 0; k < TH_DB_KEPTS; k++)
         th_versions_free(&db->kept[k]);
     for (int k = 0; k < TH_DB_CACHES; k++)

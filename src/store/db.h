@@ -1,9 +1,9 @@
 /* db.h — the store: one SQLite database file, the truth of the registry.
  *
- * Opened in WAL mode with synchronous=FULL (a committed transaction survives power loss) and
- * foreign keys on. The schema carries a version in `meta`; th_db_open applies the migrations
- * that a database lacks, each in its own transaction, so an old file is brought up to date and a
- * new one is created the same way. Readers may open the file at any time: WAL lets them read
+ * Opened in WAL mode with synchronous=FULL (a committed transaction survives power loss; the
+ * server's writer syncs apart instead, th_db_sync_later) and foreign keys on. The schema carries
+ * a version in `meta`; th_db_open applies the migrations that a database lacks, each in its own
+ * transaction, so an old file is brought up to date and a new one is created the same way. Readers may open the file at any time: WAL lets them read
  * while the one writer (engine/) writes. */
 #ifndef TH_DB_H
 #define TH_DB_H
@@ -87,6 +87,17 @@ void th_db_memo_rewind(th_db *db, size_t mark);
  * running), and (pages, unless NULL) the pages they copied. */
 int th_db_checkpoint_in_background(th_db *db, th_err *e) __attribute__((warn_unused_result));
 long th_db_background_checkpoints(th_db *db, long *pages);
+/* Commit without waiting for the disk (synchronous = NORMAL), and let th_db_sync make what has
+ * committed durable, from any thread (it touches only a descriptor of the WAL file, and
+ * fdatasync covers every write made to the file before it, through any descriptor): the
+ * server's writer overlaps a batch's sync with the next batch's work, and answers a batch only
+ * once a sync has covered it. In WAL mode SQLite writes a commit's pages to the WAL in order and
+ * recovers the WAL up to the last whole commit, so what a sync covered survives a power cut and
+ * a later commit lost in it takes nothing earlier with it. th_db_sync_later first syncs what is
+ * there (a crash before may have left commits made but not synced). Idempotent; the descriptor
+ * goes with th_db_close. */
+int th_db_sync_later(th_db *db, th_err *e) __attribute__((warn_unused_result));
+int th_db_sync(th_db *db, th_err *e) __attribute__((warn_unused_result));
 /* Blocks of memory that modules above the store keep with the connection, one per key (the log's
  * right edge: log_store.c; the next order's id and priority: order_rows.c),
  * zeroed when first made and freed with the connection; NULL if it is

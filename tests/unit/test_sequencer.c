@@ -1,6 +1,9 @@
 /* test_sequencer.c — the server's writer: commands handed over without waiting are applied in
  * the order they came, batched, each answered exactly once with its own result after its batch
- * committed, beside commands whose submitters wait; stopping answers what is queued. */
+ * committed, beside commands whose submitters wait; stopping answers what is queued. The sync
+ * thread: with a sync held, the next batch still commits, nothing is answered and no checkpoint
+ * covers either; once released both are answered and signed; a failed sync fails what it
+ * covered and stops the writes; stopping leaves every entry signed. */
 #include "test.h"
 
 #include "server/sequencer.h"
@@ -9,6 +12,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 enum { ASYNC = 60 };
 
@@ -125,6 +129,191 @@ TEST(sequencer_answers_commands_handed_over_after_their_commit)
         th_cmd_result_free(&jobs[i].res);
     th_cmd_result_free(&r);
     th_db_close(t.reader);
+    pthread_cond_destroy(&t.cv);
+    pthread_mutex_destroy(&t.mu);
+}
+
+/* A sync the test holds (while hold is set) or fails (while fail is set). */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool hold, fail;
+    int entered, held; /* syncs begun; ... of them now waiting for the test */
+    th_db *db;
+} gate;
+
+static int gated_sync(void *arg, th_err *e)
+{
+    gate *g = arg;
+    pthread_mutex_lock(&g->mu);
+    g->entered++;
+    g->held++;
+    pthread_cond_broadcast(&g->cv);
+    while (g->hold)
+        pthread_cond_wait(&g->cv, &g->mu);
+    g->held--;
+    bool fail = g->fail;
+    pthread_mutex_unlock(&g->mu);
+    if (fail)
+        return th_fail(e, TH_EIO, "injected: the disk said no");
+    return th_db_sync(g->db, e);
+}
+
+static void wait_for(th_db *reader, const char *sql, int64_t want)
+{
+    for (int i = 0; i < 400 && th_test_scalar(reader, sql) != want; i++)
+        nanosleep(&(struct timespec){.tv_nsec = 5000000}, NULL);
+}
+
+/* A new database `name` (*db: the sequencer's connection to it) under a sequencer of at most
+ * `batch` a batch that signs with a fresh key, its registry made, and a reader of it; NULL if
+ * any of that fails. */
+static th_sequencer *signing_sequencer(const char *name, size_t batch, th_db **reader,
+                                       th_db **written)
+{
+    th_db *db = th_test_db_new(name);
+    *written = db;
+    if (!db)
+        return NULL;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", th_test_tmpdir(), name);
+    th_err e;
+    th_note_signer key;
+    th_sequencer *s = NULL;
+    if (th_note_generate("test.tanhui/log", &key, &e) != 0 ||
+        th_db_open(path, TH_DB_READ, reader, &e) != 0 ||
+        !(s = th_sequencer_start(db, &key, batch, &e))) {
+        th_db_close(db);
+        return NULL;
+    }
+    th_cmd init = {.type = TH_CMD_INIT_REGISTRY};
+    th_cmd_result r;
+    th_cmd_result_init(&r);
+    int rc = th_sequencer_submit(s, &init, &r) || r.status;
+    th_cmd_result_free(&r);
+    if (rc) {
+        th_sequencer_stop(s);
+        th_db_close(*reader);
+        return NULL;
+    }
+    return s;
+}
+
+TEST(sequencer_answers_after_the_sync_and_signs_only_what_it_covered)
+{
+    th_db *reader, *db;
+    th_sequencer *s = signing_sequencer("seqsync.db", 16, &reader, &db);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    gate g = {.db = db};
+    pthread_mutex_init(&g.mu, NULL);
+    pthread_cond_init(&g.cv, NULL);
+    th_sequencer_set_sync(s, gated_sync, &g);
+    th_cmd_result r;
+    th_cmd_result_init(&r);
+    /* a batch of no command signs what the sync covered */
+    int64_t n0 = th_test_scalar(reader, "SELECT count(*) FROM log_entries");
+    CHECK(n0 > 0);
+    wait_for(reader, "SELECT max(size) FROM log_checkpoints", n0);
+    CHECK_INT(th_test_scalar(reader, "SELECT max(size) FROM log_checkpoints"), n0);
+
+    /* held: A commits, and B after it while A's sync waits; neither is answered, and no
+     * checkpoint covers either */
+    tally t = {.reader = reader};
+    pthread_mutex_init(&t.mu, NULL);
+    pthread_cond_init(&t.cv, NULL);
+    static job ab[2];
+    pthread_mutex_lock(&g.mu);
+    g.hold = true;
+    pthread_mutex_unlock(&g.mu);
+    for (int i = 0; i < 2; i++) {
+        ab[i] = (job){.t = &t, .i = i};
+        snprintf(ab[i].name, sizeof ab[i].name, "%c", 'A' + i);
+        ab[i].c = (th_cmd){.type = TH_CMD_ACCOUNT_ADD, .name = ab[i].name, .kind = "company"};
+        th_cmd_result_init(&ab[i].res);
+        CHECK_INT(th_sequencer_submit_async(s, &ab[i].c, &ab[i].res, on_done, &ab[i]), 0);
+        char sql[80];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM accounts WHERE name = '%s'", ab[i].name);
+        wait_for(reader, sql, 1);
+        CHECK_INT(th_test_scalar(reader, sql), 1); /* committed, and visible */
+    }
+    pthread_mutex_lock(&g.mu);
+    while (g.held == 0)
+        pthread_cond_wait(&g.cv, &g.mu);
+    pthread_mutex_unlock(&g.mu);
+    pthread_mutex_lock(&t.mu);
+    CHECK_INT(t.done, 0);
+    pthread_mutex_unlock(&t.mu);
+    CHECK_INT(th_test_scalar(reader, "SELECT count(*) FROM log_entries"), n0 + 2);
+    CHECK_INT(th_test_scalar(reader, "SELECT max(size) FROM log_checkpoints"), n0);
+
+    /* released: both answered, and then signed */
+    pthread_mutex_lock(&g.mu);
+    g.hold = false;
+    pthread_cond_broadcast(&g.cv);
+    pthread_mutex_unlock(&g.mu);
+    pthread_mutex_lock(&t.mu);
+    while (t.done < 2)
+        pthread_cond_wait(&t.cv, &t.mu);
+    pthread_mutex_unlock(&t.mu);
+    CHECK_INT(ab[0].res.status, 0);
+    CHECK_INT(ab[1].res.status, 0);
+    CHECK_INT(t.seen_committed, 2);
+    wait_for(reader, "SELECT max(size) FROM log_checkpoints", n0 + 2);
+    CHECK_INT(th_test_scalar(reader, "SELECT max(size) FROM log_checkpoints"), n0 + 2);
+
+    /* a failed sync: its command is told its change was not confirmed, and nothing more is
+     * taken */
+    pthread_mutex_lock(&g.mu);
+    g.fail = true;
+    pthread_mutex_unlock(&g.mu);
+    th_cmd c = {.type = TH_CMD_ACCOUNT_ADD, .name = "C", .kind = "company"};
+    CHECK_INT(th_sequencer_submit(s, &c, &r), 0);
+    CHECK_INT(r.status, -1);
+    CHECK(strstr(r.err.msg, "the disk did not confirm it (injected: the disk said no)") != NULL);
+    th_cmd d = {.type = TH_CMD_ACCOUNT_ADD, .name = "D", .kind = "company"};
+    CHECK_INT(th_sequencer_submit(s, &d, &r), -1);
+    CHECK(strstr(r.err.msg, "takes no more writes") != NULL);
+    th_sequencer_stop(s);
+    CHECK_INT(th_test_scalar(reader, "SELECT count(*) FROM accounts WHERE name = 'D'"), 0);
+    for (int i = 0; i < 2; i++)
+        th_cmd_result_free(&ab[i].res);
+    th_cmd_result_free(&r);
+    th_db_close(reader);
+    pthread_cond_destroy(&t.cv);
+    pthread_mutex_destroy(&t.mu);
+    pthread_cond_destroy(&g.cv);
+    pthread_mutex_destroy(&g.mu);
+}
+
+TEST(sequencer_stop_leaves_every_entry_signed_and_on_the_disk)
+{
+    th_db *reader, *db;
+    th_sequencer *s = signing_sequencer("seqstop.db", 4, &reader, &db);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    static job many[40];
+    tally t = {.reader = reader};
+    pthread_mutex_init(&t.mu, NULL);
+    pthread_cond_init(&t.cv, NULL);
+    for (int i = 0; i < 40; i++) {
+        many[i] = (job){.t = &t, .i = i % ASYNC};
+        snprintf(many[i].name, sizeof many[i].name, "M%02d", i);
+        many[i].c = (th_cmd){.type = TH_CMD_ACCOUNT_ADD, .name = many[i].name, .kind = "company"};
+        th_cmd_result_init(&many[i].res);
+        CHECK_INT(th_sequencer_submit_async(s, &many[i].c, &many[i].res, on_done, &many[i]), 0);
+    }
+    th_sequencer_stop(s);
+    CHECK_INT(t.done, 40);
+    CHECK_INT(t.seen_committed, 40);
+    int64_t n = th_test_scalar(reader, "SELECT count(*) FROM log_entries");
+    CHECK_INT(th_test_scalar(reader, "SELECT count(*) FROM accounts WHERE name LIKE 'M%'"), 40);
+    CHECK_INT(th_test_scalar(reader, "SELECT max(size) FROM log_checkpoints"), n);
+    for (int i = 0; i < 40; i++)
+        th_cmd_result_free(&many[i].res);
+    th_db_close(reader);
     pthread_cond_destroy(&t.cv);
     pthread_mutex_destroy(&t.mu);
 }

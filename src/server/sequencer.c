@@ -187,10 +187,12 @@ static void *writer(void *arg)
         }
         pthread_mutex_lock(&s->mu);
         for (size_t i = 0; i < n; i++) {
-            /* the result moves to the submitter; ours starts afresh */
-            th_cmd_result_free(taken[i]->res);
+            /* the result moves to the submitter, and what its result held before comes back to
+             * be written over by the next batch (a buffer the size of a result: not made anew
+             * for every command) */
+            th_cmd_result old = *taken[i]->res;
             *taken[i]->res = res[i];
-            th_cmd_result_init(&res[i]);
+            res[i] = old;
         }
         if (rc != 0) {
             answer(s, n ? first : NULL); /* nothing was written: nothing to wait for */

@@ -18,7 +18,8 @@
  * batch's entries are appended, with their tree hashes, in the batch's transaction just before it
  * commits, so an entry exists exactly when its change does. With a signer, a checkpoint covering
  * the batch is signed then too (or, with an interval, at most that often; th_engine_checkpoint
- * signs the rest).
+ * signs the rest; or, for a writer whose commits are synced apart, only up to what a sync has
+ * covered: th_engine_sign_durable).
  *
  * The exchange's order books live in the engine, in memory (exchange/books.h): a command that
  * changed a book and then failed, or a batch that failed, drops the books it touched, and they

@@ -196,6 +196,8 @@ static void *writer(void *arg)
         }
         if (rc != 0) {
             answer(s, n ? first : NULL); /* nothing was written: nothing to wait for */
+            if (n == 0)
+                s->signed_upto = durable; /* not tried again at once: the next batch signs */
             continue;
         }
         s->signed_upto = durable;

@@ -7,6 +7,7 @@
 #include "base/text.h"
 #include "ledger/issuance.h"
 #include "ledger/accounts.h"
+#include "ledger/blocks.h"
 #include "ledger/projects.h"
 #include "ledger/serial.h"
 
@@ -14,12 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct {
-    int64_t id, issuance, project, holder;
-    int vintage;
-    int64_t first, last;
-} block_row;
 
 /* A serial range a move took: what move_parts stores and a certificate lists. */
 typedef struct {
@@ -124,7 +119,7 @@ static void certificate_json(const certificate *c, th_buf *out)
 /* Serials [first, last] of row b (inside it) go to `account` in `state`; the parts of b before
  * and after them stay the holder's, available, as rows of their own. The row is narrowed first,
  * so that no two rows ever start at the same serial. */
-static int carve(th_db *db, const block_row *b, int64_t first, int64_t last, int64_t account,
+static int carve(th_db *db, const th_block_row *b, int64_t first, int64_t last, int64_t account,
                  const char *state, int64_t retirement, th_err *e)
 {
     /* Only the columns that change are set, so SQLite leaves the indexes of the others be. The
@@ -136,7 +131,7 @@ static int carve(th_db *db, const block_row *b, int64_t first, int64_t last, int
         sets[n++] = "first = ?1";
     if (last != b->last)
         sets[n++] = "last = ?2";
-    if (account != b->holder)
+    if (account != b->account)
         sets[n++] = "account_id = ?3";
     if (strcmp(state, "available") != 0)
         sets[n++] = "state = ?4";
@@ -175,7 +170,7 @@ static int carve(th_db *db, const block_row *b, int64_t first, int64_t last, int
         sqlite3_bind_int(st, 3, b->vintage);
         sqlite3_bind_int64(st, 4, parts[k][0]);
         sqlite3_bind_int64(st, 5, parts[k][1]);
-        sqlite3_bind_int64(st, 6, b->holder);
+        sqlite3_bind_int64(st, 6, b->account);
         r = sqlite3_step(st);
         th_db_done(db, st);
         if (r != SQLITE_DONE)
@@ -313,9 +308,8 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
     /* the blocks to take from: the one holding the named serials, or the lowest first */
     char sql[512];
     snprintf(sql, sizeof sql,
-             "SELECT id, issuance_id, project_id, vintage, first, last FROM blocks WHERE"
-             " account_id = ? AND"
-             " state = 'available'%s%s%s ORDER BY first",
+             "SELECT id, issuance_id, project_id, vintage, first, last, account_id FROM blocks"
+             " WHERE account_id = ? AND state = 'available'%s%s%s ORDER BY first",
              project ? " AND project_id = ?" : "", m->vintage ? " AND vintage = ?" : "",
              m->serials ? " AND first <= ? AND last >= ?" : "");
     if (th_db_stmt(db, sql, &st, e))
@@ -331,7 +325,8 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
         sqlite3_bind_int64(st, k++, named.last);
     }
     /* read the candidate rows first: the moves below change the table */
-    block_row rows[64];
+    th_block_row rows[64];
+    const th_block_source available = {.account = from.id};
     int64_t left = qty;
     int64_t done = 0;
     certificate cert = {.id = mid, .log_index = m->has_log_index ? m->log_index : -1,
@@ -344,21 +339,15 @@ static int move(th_db *db, const th_move *m, bool retire, const char *now, th_bu
         int n = 0;
         int64_t sum = 0;
         while (n < 64 && sum < left && sqlite3_step(st) == SQLITE_ROW) {
-            block_row *b = &rows[n++];
-            b->id = sqlite3_column_int64(st, 0);
-            b->issuance = sqlite3_column_int64(st, 1);
-            b->project = sqlite3_column_int64(st, 2);
-            b->vintage = sqlite3_column_int(st, 3);
-            b->first = sqlite3_column_int64(st, 4);
-            b->last = sqlite3_column_int64(st, 5);
-            b->holder = from.id;
+            th_block_row *b = &rows[n++];
+            th_block_row_from(st, &available, b);
             sum += b->last - b->first + 1;
         }
         if (n == 0)
             break;
         sqlite3_reset(st); /* the rows read are moved before reading on */
         for (int i = 0; i < n && left > 0; i++) {
-            block_row *b = &rows[i];
+            const th_block_row *b = &rows[i];
             int64_t first = m->serials ? named.first : b->first;
             int64_t avail = b->last - first + 1;
             int64_t take = left < avail ? left : avail;

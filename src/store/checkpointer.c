@@ -15,7 +15,20 @@ struct th_checkpointer {
     bool due, stop;
     long runs, pages;
     int asked; /* the WAL's pages when the thread was last woken (the writer's only) */
+    /* of the WAL as it is now, how many pages a checkpoint has copied: SQLite reports that
+     * total, not what one checkpoint added, and sets it back to 0 when the WAL starts over */
+    int backfilled;
 };
+
+/* A checkpoint left `copied` of the WAL's pages copied (the lock held): what it added, since
+ * the last one. */
+static int newly_copied(th_checkpointer *c, int copied)
+{
+    int added = copied > c->backfilled ? copied - c->backfilled : 0;
+    if (copied > c->backfilled)
+        c->backfilled = copied;
+    return added;
+}
 
 /* The writer's WAL hook, after each commit: wake the thread each time the WAL has grown by
  * TH_WAL_PAGES pages (a checkpoint syncs the database file: one for every few commits would keep
@@ -25,10 +38,20 @@ struct th_checkpointer {
 static int on_commit(void *arg, sqlite3 *db, const char *name, int pages)
 {
     th_checkpointer *c = arg;
-    if (pages < c->asked) /* the WAL started over */
+    if (pages < c->asked) { /* the WAL started over */
         c->asked = 0;
+        pthread_mutex_lock(&c->mu);
+        c->backfilled = 0;
+        pthread_mutex_unlock(&c->mu);
+    }
     if (pages >= TH_WAL_LIMIT) {
-        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        int copied = 0;
+        if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, &copied) ==
+            SQLITE_OK) {
+            pthread_mutex_lock(&c->mu);
+            newly_copied(c, copied); /* the writer's copies: not the thread's */
+            pthread_mutex_unlock(&c->mu);
+        }
         return SQLITE_OK;
     }
     if (pages >= c->asked + TH_WAL_PAGES) {
@@ -54,12 +77,13 @@ static void *run(void *arg)
         pthread_mutex_unlock(&c->mu);
         /* BUSY (another checkpoint running) or a reader holding old pages: the next commit
          * asks again */
-        int log = 0, copied = 0;
-        sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+        int copied = 0;
+        int rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, &copied);
         pthread_mutex_lock(&c->mu);
-        if (copied > 0) { /* the pages it copied in all, what the WAL then held */
+        int added = rc == SQLITE_OK ? newly_copied(c, copied) : 0;
+        if (added > 0) {
             c->runs++;
-            c->pages += copied;
+            c->pages += added;
         }
     }
     pthread_mutex_unlock(&c->mu);

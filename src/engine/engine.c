@@ -29,7 +29,6 @@ struct th_engine {
     int interval_ms;
     int64_t last_signed_ms; /* monotonic */
     int64_t durable;  /* sign no further (-1: no bound; th_engine_sign_durable) */
-    int64_t log_size; /* after the last commit (-1: not known yet) */
     /* the batch's log entries, appended together just before it commits: their bytes one
      * after another; entry i starts at pending.p + pend_off[i] */
     th_buf pending;
@@ -89,7 +88,6 @@ th_engine *th_engine_new(th_db *db)
     en->logging = true;
     en->follow = true;
     en->durable = -1;
-    en->log_size = -1;
     th_buf_init(&en->pending);
     en->books = th_books_new();
     return en;
@@ -122,10 +120,7 @@ void th_engine_sign_durable(th_engine *en, int64_t durable)
 
 int th_engine_log_size(th_engine *en, int64_t *size, th_err *e)
 {
-    if (en->log_size < 0 && th_log_size(en->db, &en->log_size, e))
-        return -1;
-    *size = en->log_size;
-    return 0;
+    return th_log_size(en->db, size, e); /* the store's memo: no statement after a batch */
 }
 
 void th_engine_set_logging(th_engine *en, bool on)
@@ -613,12 +608,11 @@ static int sign_due(th_engine *en, const char *now, th_err *e)
     return 0;
 }
 
-/* Before the batch commits: append its entries and their hashes (*size: the log's size then, or
- * -1 when none were), and sign a checkpoint when the signer is due: over what the batch
- * appended, or up to the durable bound, which moves without entries. */
-static int append_and_sign(th_engine *en, const char *now, int64_t *size, th_err *e)
+/* Before the batch commits: append its entries and their hashes, and sign a checkpoint when the
+ * signer is due: over what the batch appended, or up to the durable bound, which moves without
+ * entries. */
+static int append_and_sign(th_engine *en, const char *now, th_err *e)
 {
-    *size = -1;
     if (en->npend == 0)
         return en->durable >= 0 ? sign_due(en, now, e) : 0;
     const uint8_t **msg = th_xmalloc(en->npend * sizeof *msg);
@@ -633,7 +627,6 @@ static int append_and_sign(th_engine *en, const char *now, int64_t *size, th_err
     free(len);
     if (rc)
         return -1;
-    *size = first + (int64_t)en->npend;
     return sign_due(en, now, e);
 }
 
@@ -804,13 +797,9 @@ int th_engine_apply(th_engine *en, const th_cmd *cmds, size_t n, th_cmd_result *
     }
     th_buf_free(&text);
     th_db_keep_rows(en->db, false); /* what runs between batches writes at once */
-    int64_t size;
-    if (th_batch_rows_flush(en->db, e) == 0 && append_and_sign(en, now, &size, e) == 0 &&
-        th_db_exec1(en->db, "COMMIT", e) == 0) {
-        if (size >= 0)
-            en->log_size = size;
+    if (th_batch_rows_flush(en->db, e) == 0 && append_and_sign(en, now, e) == 0 &&
+        th_db_exec1(en->db, "COMMIT", e) == 0)
         return 0;
-    }
     goto fail_all;
 abort:
     th_buf_free(&text);

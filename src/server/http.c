@@ -10,6 +10,7 @@
 #include "server/serve_lock.h"
 #include "server/static_files.h"
 #include "server/stream.h"
+#include "server/token_cache.h"
 #include "server/uploads.h"
 
 #include <arpa/inet.h>
@@ -62,6 +63,7 @@ typedef struct {
     th_sequencer *seq;
     th_db *wdb;     /* the sequencer's connection (its checkpoints are counted) */
     th_events *hub; /* the stream's events */
+    th_token_cache *tokens; /* who the tokens seen lately are for */
     pthread_mutex_t mu; /* the readers and the metrics */
     th_db **readers;
     size_t nreaders, capreaders;
@@ -353,15 +355,19 @@ static enum MHD_Result respond(struct MHD_Connection *c, const th_api_resp *r,
 
 /* The user of the request's bearer token (user->id 0: none sent); -1 with the 401 answer when
  * the header is malformed or the token unknown or revoked. */
-static int authenticate(struct MHD_Connection *c, th_db *db, th_user *user, th_api_resp *r)
+static int authenticate(server *s, struct MHD_Connection *c, th_db *db, th_user *user,
+                        th_api_resp *r)
 {
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, TH_SESSION_COOKIE);
     if (!h && (!cookie || !*cookie))
         return 0;
     th_err e;
-    int k = h ? (strncmp(h, "Bearer ", 7) == 0 ? th_token_user(db, h + 7, user, &e) : 0)
-              : th_token_user(db, cookie, user, &e);
+    int64_t now = (int64_t)time(NULL);
+    int k = h ? (strncmp(h, "Bearer ", 7) == 0
+                     ? th_token_cache_user(s->tokens, db, h + 7, now, user, &e)
+                     : 0)
+              : th_token_cache_user(s->tokens, db, cookie, now, user, &e);
     if (k > 0)
         return 0;
     memset(user, 0, sizeof *user);
@@ -413,7 +419,7 @@ static enum MHD_Result form_start(server *s, struct MHD_Connection *c, const cha
     enum MHD_Result ok = MHD_YES;
     if (!db)
         th_api_fail(&r, &e);
-    else if (authenticate(c, db, &user, &r) == 0 && !user.id)
+    else if (authenticate(s, c, db, &user, &r) == 0 && !user.id)
         th_api_error(&r, 401, "unauthorized", "uploading needs a user: send Authorization: "
                                               "Bearer TOKEN", NULL);
     else if (user.id && strcmp(user.role, "owner") != 0 && strcmp(user.role, "operator") != 0)
@@ -627,7 +633,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         th_api_error(&r, 413, "too_large", msg, NULL);
     } else if (!(db = thread_reader(s, &e))) {
         th_api_fail(&r, &e);
-    } else if (authenticate(c, db, &user, &r) != 0) {
+    } else if (authenticate(s, c, db, &user, &r) != 0) {
         /* r holds the 401 */
     } else if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0) {
         /* for the machine's own scraper, or an operator */
@@ -802,6 +808,7 @@ int th_serve(const th_serve_opts *o, th_err *e)
         return -1;
     }
     th_sequencer_on_commit(s.seq, th_stream_poke, follower);
+    s.tokens = th_token_cache_new();
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
             MHD_ALLOW_SUSPEND_RESUME,
@@ -844,6 +851,7 @@ int th_serve(const th_serve_opts *o, th_err *e)
     th_sequencer_stop(s.seq); /* the batch in flight commits; the rest signed */
     th_stream_stop(follower);
     th_events_free(s.hub);
+    th_token_cache_free(s.tokens);
     for (size_t i = 0; i < s.nreaders; i++)
         th_db_close(s.readers[i]);
     free(s.readers);

@@ -7,6 +7,7 @@
 #include "ledger/accounts.h"
 
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -32,12 +33,24 @@ static void utc_now(char out[32])
     th_utc_format((int64_t)time(NULL), out);
 }
 
-/* End the transaction begun: COMMIT when the body went well (rc_body 0), else ROLLBACK. */
+/* Moved after every committed write of users or tokens in this process: what a cache of them
+ * (token_cache.h) read before it is stale. */
+static _Atomic uint64_t generation = 1;
+
+uint64_t th_users_generation(void)
+{
+    return atomic_load(&generation);
+}
+
+/* End the transaction begun: COMMIT when the body went well (rc_body 0), else ROLLBACK. Every
+ * write of these rows ends here, so a commit moves the generation. */
 static int finish(th_db *db, int rc_body, th_err *e)
 {
     th_err ignored;
-    if (rc_body == 0 && th_db_exec1(db, "COMMIT", e) == 0)
+    if (rc_body == 0 && th_db_exec1(db, "COMMIT", e) == 0) {
+        atomic_fetch_add(&generation, 1);
         return 0;
+    }
     if (th_db_exec(db, "ROLLBACK", &ignored) != 0)
         th_err_clear(&ignored);
     return -1;
@@ -216,27 +229,35 @@ int th_token_revoke(th_db *db, int64_t id, th_err *e)
     return finish(db, rc, e);
 }
 
-int th_token_user(th_db *db, const char *token, th_user *u, th_err *e)
+int th_token_find(th_db *db, const uint8_t hash[32], const char *now, th_user *u,
+                  char ends[32], th_err *e)
 {
-    uint8_t hash[32];
-    th_sha256(token, strlen(token), hash);
     sqlite3_stmt *st;
-    if (th_db_stmt(db, "SELECT u.id, u.name, u.account_id, u.role FROM tokens t JOIN users u"
-                       " ON u.id = t.user_id WHERE t.hash = ? AND t.revoked_at IS NULL"
-                       " AND (t.expires_at IS NULL OR t.expires_at > ?)",
+    if (th_db_stmt(db, "SELECT u.id, u.name, u.account_id, u.role, t.expires_at FROM tokens t"
+                       " JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND t.revoked_at IS"
+                       " NULL AND (t.expires_at IS NULL OR t.expires_at > ?)",
                    &st, e))
         return -1;
-    char now[32];
-    utc_now(now);
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
     int r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
+    if (r == SQLITE_ROW) {
         user_from(st, u);
+        th_db_column_text(st, 4, ends, 32);
+    }
     th_db_done(db, st);
     if (r != SQLITE_ROW && r != SQLITE_DONE)
         return th_db_fail(db, "cannot read the tokens", e);
     return r == SQLITE_ROW;
+}
+
+int th_token_user(th_db *db, const char *token, th_user *u, th_err *e)
+{
+    uint8_t hash[32];
+    th_sha256(token, strlen(token), hash);
+    char now[32], ends[32];
+    utc_now(now);
+    return th_token_find(db, hash, now, u, ends, e);
 }
 
 int th_token_revoke_text(th_db *db, const char *token, th_err *e)

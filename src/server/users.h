@@ -48,6 +48,12 @@ int th_token_revoke(th_db *db, int64_t id, th_err *e) __attribute__((warn_unused
 /* The user a bearer token is for: 1 with *u, 0 when it is unknown, revoked or past its end. */
 int th_token_user(th_db *db, const char *token, th_user *u, th_err *e)
     __attribute__((warn_unused_result));
+/* The same by the token's SHA-256 hash, at time now (UTC, as th_utc_format writes it): ends gets
+ * the token's end in the same form, "" for none. */
+int th_token_find(th_db *db, const uint8_t hash[32], const char *now, th_user *u, char ends[32],
+                  th_err *e) __attribute__((warn_unused_result));
+/* A number moved by every committed write of users or tokens in this process (at least 1). */
+uint64_t th_users_generation(void);
 /* {"users": [{"id", "name", "account", "role", "created_at", "tokens"}]} */
 int th_users_json(th_db *db, const char *arg, th_buf *out, th_err *e)
     __attribute__((warn_unused_result));

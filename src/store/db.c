@@ -4,6 +4,7 @@
 #include "base/mem.h"
 #include "store/checkpointer.h"
 #include "store/sqlite_mem.h"
+#include "store/wal_vfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -961,6 +962,8 @@ void th_db_unlink(const char *path)
  * no lookaside, so that is several times a statement): 7 % of an order's instructions. They
  * must be switched off before SQLite starts; the page caches are still counted
  * (th_db_page_cache_bytes). */
+static bool wal_vfs; /* the writers' WAL frames go as one run a commit (wal_vfs.h) */
+
 static void configure_sqlite(void)
 {
     /* refused once SQLite has started: then a cost, not an error */
@@ -968,6 +971,7 @@ static void configure_sqlite(void)
 #ifndef __SANITIZE_ADDRESS__ /* the sanitizers' malloc sees SQLite's blocks as they are */
     (void)sqlite3_config(SQLITE_CONFIG_MALLOC, th_sqlite_mem_methods());
 #endif
+    wal_vfs = th_wal_vfs_register() == SQLITE_OK; /* without it, SQLite's own writes */
 }
 
 int64_t th_db_page_cache_bytes(void)
@@ -1000,7 +1004,8 @@ int th_db_open(const char *path, th_db_mode mode, th_db **out, th_err *e)
     db->wal_fd = -1;
     int flags = mode == TH_DB_READ ? SQLITE_OPEN_READONLY
                                    : SQLITE_OPEN_READWRITE | (mode == TH_DB_CREATE ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    const char *vfs = mode != TH_DB_READ && wal_vfs ? TH_WAL_VFS : NULL;
+    if (sqlite3_open_v2(path, &db->h, flags | SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK) {
         th_db_fail(db, "cannot open the database", e);
         th_db_close(db);
         return -1;

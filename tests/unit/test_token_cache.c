@@ -79,6 +79,7 @@ typedef struct {
     th_token_cache *c;
     const char *path, *tok;
     atomic_int *revoked; /* 1 once the revocation returned */
+    atomic_int *seen;    /* lets in by any thread, before it */
     int late;            /* lets in after it */
     int good;            /* lets in before it */
     int errors;
@@ -102,8 +103,10 @@ static void *ask(void *arg)
             a->errors++;
         else if (k == 1 && after)
             a->late++;
-        else if (k == 1)
+        else if (k == 1) {
             a->good++;
+            atomic_fetch_add(a->seen, 1);
+        }
     }
     th_db_close(db);
     return NULL;
@@ -119,17 +122,21 @@ TEST(token_cache_revocation_under_threads)
     int64_t tid;
     char tok[60];
     CHECK_INT(th_token_create(db, "jia", tok, &tid, &e), 0);
-    atomic_int revoked = 0;
+    atomic_int revoked = 0, seen = 0;
     char path[512];
     snprintf(path, sizeof path, "%s/token_cache_threads.db", th_test_tmpdir());
     asker a[4];
     pthread_t t[4];
     for (int i = 0; i < 4; i++) {
-        a[i] = (asker){.c = c, .path = path, .tok = tok, .revoked = &revoked};
+        a[i] = (asker){.c = c, .path = path, .tok = tok, .revoked = &revoked,
+                        .seen = &seen};
         CHECK_INT(pthread_create(&t[i], NULL, ask, &a[i]), 0);
     }
-    struct timespec pause = {0, 2000000};
-    nanosleep(&pause, NULL);
+    /* revoked while they ask, once they have been let in (at most 10 s: the threads start slowly
+     * under the sanitizers) */
+    struct timespec pause = {0, 1000000};
+    for (int i = 0; i < 10000 && atomic_load(&seen) < 100; i++)
+        nanosleep(&pause, NULL);
     CHECK_INT(th_token_revoke(db, tid, &e), 0);
     atomic_store(&revoked, 1);
     int late = 0, errors = 0, good = 0;

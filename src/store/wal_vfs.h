@@ -1,10 +1,10 @@
-/* wal_vfs.h — an SQLite VFS that gives a commit's WAL frames to the kernel in one write.
+/* wal_vfs.h — an SQLite VFS that gives a commit's WAL frames to the kernel in few writes.
  *
  * SQLite writes each WAL frame as two calls, its 24-byte header and its page: a batch of the
  * server's that changes 44 pages made 88 pwrite calls, and on this machine's virtual disk a call
- * costs about a microsecond beyond its bytes (bench/BENCHMARKS.md). This VFS, named
+ * costs about a microsecond beyond its bytes (BENCHMARKS.md). This VFS, named
  * TH_WAL_VFS and used by the connections that write, keeps the frames a transaction appends to
- * its WAL in memory and writes them as one run:
+ * its WAL in memory and writes them as runs, each one call:
  *   - when the page of a commit frame (a header whose "database size" field is not 0) joins the
  *     run, so the commit's error, if any, is the commit's;
  *   - before any other use of the file (a read, a sync, a truncation, its size, its closing), a

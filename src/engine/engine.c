@@ -150,6 +150,19 @@ void th_cmd_result_free(th_cmd_result *r)
     th_buf_free(&r->result);
 }
 
+void th_cmd_result_move(th_cmd_result *to, th_cmd_result *from)
+{
+    to->status = from->status;
+    to->replayed = from->replayed;
+    if (from->status != 0)
+        to->err = from->err;
+    else if (to->err.code || to->err.msg[0]) /* a failure's, from the result's last use */
+        th_err_clear(&to->err);
+    th_buf kept = to->result;
+    to->result = from->result;
+    from->result = kept;
+}
+
 /* The command's canonical text: what a repeated request id is compared with. */
 static void canonical(const th_cmd *c, th_buf *out)
 {

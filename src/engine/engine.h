@@ -156,6 +156,10 @@ void th_engine_set_logging(th_engine *en, bool on);
 
 void th_cmd_result_init(th_cmd_result *r);
 void th_cmd_result_free(th_cmd_result *r);
+/* Give from's outcome to `to` (its error copied only when it failed), and to's result buffer to
+ * `from`, to be written over: a writer hands results on without copying a whole th_err or
+ * making a buffer anew for every command. */
+void th_cmd_result_move(th_cmd_result *to, th_cmd_result *from);
 
 /* Apply cmds[0..n) as one batch; res[i] gets command i's outcome. Returns 0 when the batch
  * committed (whatever each command's outcome), -1 when it did not (e says why). */

@@ -186,14 +186,8 @@ static void *writer(void *arg)
             size = s->committed_size; /* the checkpoints wait for the next batch to read it */
         }
         pthread_mutex_lock(&s->mu);
-        for (size_t i = 0; i < n; i++) {
-            /* the result moves to the submitter, and what its result held before comes back to
-             * be written over by the next batch (a buffer the size of a result: not made anew
-             * for every command) */
-            th_cmd_result old = *taken[i]->res;
-            *taken[i]->res = res[i];
-            res[i] = old;
-        }
+        for (size_t i = 0; i < n; i++)
+            th_cmd_result_move(taken[i]->res, &res[i]);
         if (rc != 0) {
             answer(s, n ? first : NULL); /* nothing was written: nothing to wait for */
             if (n == 0)
@@ -201,13 +195,12 @@ static void *writer(void *arg)
             continue;
         }
         s->signed_upto = durable;
-        s->stats.batches += n > 0;
-        s->stats.commands += n;
-        if (n)
+        if (n) { /* to wait for the sync (a batch of no command: only its checkpoint) */
+            s->stats.batches++;
+            s->stats.commands += n;
             s->stats.last_batch = n;
-        if (n && s->nstarts < STARTS)
-            s->starts[s->nstarts++] = t0;
-        if (n) {
+            if (s->nstarts < STARTS)
+                s->starts[s->nstarts++] = t0;
             if (s->ctail)
                 s->ctail->next = first;
             else

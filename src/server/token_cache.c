@@ -51,7 +51,6 @@ int th_token_cache_user(th_token_cache *c, th_db *db, const char *token, int64_t
     uint8_t hash[32];
     th_sha256(token, strlen(token), hash);
     char at[32], ends[32] = "";
-    th_utc_format(now, at);
     /* read before the row: a write committed after it makes what is read now stale */
     uint64_t g = th_users_generation();
     slot *s = &c->slots[(hash[0] | (unsigned)hash[1] << 8) % SLOTS];
@@ -62,8 +61,11 @@ int th_token_cache_user(th_token_cache *c, th_db *db, const char *token, int64_t
         memcpy(ends, s->ends, sizeof ends);
     }
     pthread_mutex_unlock(&s->mu);
+    if (hit && !ends[0])
+        return 1;
+    th_utc_format(now, at);
     if (hit) /* the same test as the query's: a token is good while its end is after now */
-        return !ends[0] || strcmp(ends, at) > 0;
+        return strcmp(ends, at) > 0;
     int k = th_token_find(db, hash, at, u, ends, e);
     if (k == 1) {
         pthread_mutex_lock(&s->mu);

@@ -962,7 +962,7 @@ void th_db_unlink(const char *path)
  * no lookaside, so that is several times a statement): 7 % of an order's instructions. They
  * must be switched off before SQLite starts; the page caches are still counted
  * (th_db_page_cache_bytes). */
-static bool wal_vfs; /* the writers' WAL frames go as one run a commit (wal_vfs.h) */
+static bool wal_vfs; /* the writers' WAL frames go in runs (wal_vfs.h) */
 
 static void configure_sqlite(void)
 {

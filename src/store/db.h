@@ -1,10 +1,11 @@
 /* db.h — the store: one SQLite database file, the truth of the registry.
  *
  * Opened in WAL mode with synchronous=FULL (a committed transaction survives power loss; the
- * server's writer syncs apart instead, th_db_sync_later) and foreign keys on. The schema carries
- * a version in `meta`; th_db_open applies the migrations that a database lacks, each in its own
- * transaction, so an old file is brought up to date and a new one is created the same way. Readers may open the file at any time: WAL lets them read
- * while the one writer (engine/) writes. */
+ * server's writer syncs apart instead, th_db_sync_later) and foreign keys on; a writing
+ * connection's WAL frames go to the file in runs (wal_vfs.h). The schema carries a version in
+ * `meta`; th_db_open applies the migrations that a database lacks, each in its own transaction,
+ * so an old file is brought up to date and a new one is created the same way. Readers may open
+ * the file at any time: WAL lets them read while the one writer (engine/) writes. */
 #ifndef TH_DB_H
 #define TH_DB_H
 

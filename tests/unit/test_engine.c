@@ -7,6 +7,7 @@
 #include "ledger/accounts.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static void fixed_clock(char out[32], void *arg)
@@ -229,4 +230,35 @@ TEST(db_memo_rewinds_to_a_mark)
     CHECK(th_db_memo_get(db, "before 5", &len) == NULL);
     CHECK(th_db_memo_get(db, "before 6", &len) == NULL);
     th_db_close(db);
+}
+
+/* A result handed on: the outcome moves, the buffers swap, and a failure's error does not
+ * outlive it when the same result is used again. */
+TEST(cmd_result_move)
+{
+    th_cmd_result to, from;
+    th_cmd_result_init(&to);
+    th_cmd_result_init(&from);
+    from.status = -1;
+    th_fail(&from.err, TH_EINPUT, "no such account");
+    th_buf_puts(&from.result, "first");
+    th_buf_puts(&to.result, "old");
+    th_cmd_result_move(&to, &from);
+    CHECK_INT(to.status, -1);
+    CHECK_STR(to.err.msg, "no such account");
+    CHECK(to.result.len == 5 && memcmp(to.result.p, "first", 5) == 0);
+    CHECK(from.result.len == 3 && memcmp(from.result.p, "old", 3) == 0);
+    th_cmd_result next;
+    th_cmd_result_init(&next);
+    next.replayed = true;
+    th_buf_puts(&next.result, "{}");
+    th_cmd_result_move(&to, &next);
+    CHECK_INT(to.status, 0);
+    CHECK(to.replayed);
+    CHECK_STR(to.err.msg, "");
+    CHECK_INT((int)to.err.code, 0);
+    CHECK(to.result.len == 2 && memcmp(to.result.p, "{}", 2) == 0);
+    th_cmd_result_free(&to);
+    th_cmd_result_free(&from);
+    th_cmd_result_free(&next);
 }

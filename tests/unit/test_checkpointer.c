@@ -31,9 +31,9 @@ TEST(checkpointer_keeps_the_wal_bounded)
     CHECK_INT(th_db_exec(db, "CREATE TABLE t (x BLOB)", &e), 0);
     th_db *reader;
     CHECK_INT(th_db_open(path, TH_DB_READ, &reader, &e), 0);
-    /* 250 commits that each rewrite about 100 pages (the table's rows replaced, so the file
-     * stays small): more WAL pages than its limit, were nothing to checkpoint them */
-    enum { COMMITS = 250, ROWS = 100 };
+    /* commits that each rewrite about 100 pages (the table's rows replaced, so the file stays
+     * small): twice the WAL's limit in pages, were nothing to checkpoint them */
+    enum { ROWS = 100, COMMITS = 2 * TH_WAL_LIMIT / ROWS };
     /* the limit, and ten commits more: the writer's own checkpoint is refused (BUSY) while the
      * thread runs one, and tried again at the next commit */
     long long most = 0, bound = (long long)(TH_WAL_LIMIT + 10 * (ROWS + 10)) * (4096 + 24) + 32;

@@ -120,8 +120,56 @@ static int kept_of(th_db *db, const th_block_source *src, founds *out, th_err *e
     return 0;
 }
 
-/* The store's rows of a source that have no kept version, lowest serial first, read one at a
- * time (a sell takes one or two rows; the page behind them may hold 64). */
+/* The store's rows of an account's available credits (a project and vintage narrowing them) as
+ * the batch has read them: the first n in serial order, and whether the store may have more
+ * after them. A sell reads its holder's lowest rows, and the next sell of that holder in the
+ * batch wants the same rows again (passing over those it now has kept versions of) and the one
+ * after: read once, they are found here, not by another query. Good while th_db_rows_gen stands
+ * at `gen`: until then the connection writes no block row but kept versions. A source that
+ * finds no free slot, or rows past READ_ROWS, reads the store as before. An order's reserved
+ * rows are read once or twice in a batch and T+1's depend on the trades: they are not kept. */
+enum { READ_SOURCES = 1024, READ_PROBES = 8, READ_ROWS = 4 };
+typedef struct {
+    uint64_t gen; /* 0: a free slot */
+    int64_t account, project;
+    int vintage;
+    int n;
+    bool more;
+    th_block_row row[READ_ROWS];
+} read_rows;
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33, x *= 0xff51afd7ed558ccdULL, x ^= x >> 33;
+    return x;
+}
+
+/* The source's slot (made, empty, if it has none yet), or NULL: not one to keep, or no room. */
+static read_rows *read_rows_of(th_db *db, const th_block_source *src)
+{
+    if (src->reserved || src->t_plus_one)
+        return NULL;
+    read_rows *all = th_db_cache(db, TH_DB_CACHE_READ_BLOCKS, READ_SOURCES * sizeof *all, true);
+    uint64_t gen = th_db_rows_gen(db);
+    size_t h = mix((uint64_t)src->account * 0x9e3779b97f4a7c15ULL ^ (uint64_t)src->project ^
+                   (uint64_t)src->vintage << 48);
+    for (int p = 0; p < READ_PROBES; p++) {
+        read_rows *r = &all[(h + (size_t)p) % READ_SOURCES];
+        if (r->gen == gen && r->account == src->account && r->project == src->project &&
+            r->vintage == src->vintage)
+            return r;
+        if (r->gen != gen) { /* free, or read before the store last changed */
+            *r = (read_rows){.gen = gen, .account = src->account, .project = src->project,
+                             .vintage = src->vintage, .more = true};
+            return r;
+        }
+    }
+    return NULL;
+}
+
+/* The store's rows of a source that have no kept version, lowest serial first: those the batch
+ * read before (rr), then read one at a time (a sell takes one or two rows; the page behind them
+ * may hold 64), each added to rr with one more after it while rr follows the store. */
 typedef struct {
     th_db *db;
     const th_block_source *src;
@@ -129,16 +177,17 @@ typedef struct {
     int raw;          /* rows the page gave so far */
     int64_t after;    /* the serial the last row began at */
     bool done;
+    read_rows *rr;    /* NULL: none kept, or the store read past them */
+    int at;           /* rr's rows passed so far */
     th_block_row row; /* valid while has */
     bool has;
 } stored_rows;
 
-/* Move to the next stored row: 0 (s->has false at the end), -1 if the store fails. */
-static int next_stored(stored_rows *s, th_err *e)
+/* The store's next row after s->after, added to s->rr while it follows: 1, 0 at the end, -1 if
+ * the store fails. */
+static int step_stored(stored_rows *s, th_block_row *row, th_err *e)
 {
-    th_versions *vs = kept_blocks(s->db);
-    s->has = false;
-    while (!s->done) {
+    for (;;) {
         if (!s->st) {
             if (th_blocks_page(s->db, s->src, s->after, &s->st, e))
                 return -1;
@@ -146,19 +195,58 @@ static int next_stored(stored_rows *s, th_err *e)
         }
         int rc = sqlite3_step(s->st);
         if (rc == SQLITE_ROW) {
-            th_block_row_from(s->st, s->src, &s->row);
-            s->after = s->row.first;
+            th_block_row_from(s->st, s->src, row);
+            s->after = row->first;
             s->raw++;
-            if (th_versions_latest(vs, s->row.id)) /* its version is among the kept */
-                continue;
-            s->has = true;
-            return 0;
+            if (s->rr && s->rr->n < READ_ROWS)
+                s->rr->row[s->rr->n++] = *row;
+            else
+                s->rr = NULL; /* full: what is past it is read again when wanted */
+            return 1;
         }
         th_db_done(s->db, s->st);
         s->st = NULL;
         if (rc != SQLITE_DONE)
             return th_db_fail(s->db, "cannot read the blocks", e);
-        s->done = s->raw < TH_BLOCKS_PAGE; /* a full page may have more behind it */
+        if (s->raw < TH_BLOCKS_PAGE) { /* a full page may have more behind it */
+            if (s->rr)
+                s->rr->more = false;
+            return 0;
+        }
+    }
+}
+
+/* Move to the next stored row: 0 (s->has false at the end), -1 if the store fails. */
+static int next_stored(stored_rows *s, th_err *e)
+{
+    th_versions *vs = kept_blocks(s->db);
+    s->has = false;
+    while (!s->done) {
+        if (s->rr && s->at < s->rr->n) {
+            s->row = s->rr->row[s->at++];
+            s->after = s->row.first;
+        } else if (s->rr && !s->rr->more) {
+            s->done = true;
+            break;
+        } else {
+            int rc = step_stored(s, &s->row, e);
+            if (rc <= 0) {
+                s->done = rc == 0;
+                return rc;
+            }
+            if (s->rr) {
+                s->at++;
+                /* one row more for the next reader, while there is room for it (past it, a row
+                 * read would be passed over): it is wanted whenever this one is taken */
+                th_block_row ahead;
+                if (s->rr->n < READ_ROWS && step_stored(s, &ahead, e) < 0)
+                    return -1;
+            }
+        }
+        if (th_versions_latest(vs, s->row.id)) /* its version is among the kept */
+            continue;
+        s->has = true;
+        return 0;
     }
     return 0;
 }
@@ -169,7 +257,7 @@ static int collect(th_db *db, const th_block_source *src, int64_t qty, founds *t
                    int64_t *sum, th_err *e)
 {
     founds mine = {0};
-    stored_rows s = {.db = db, .src = src};
+    stored_rows s = {.db = db, .src = src, .rr = read_rows_of(db, src)};
     size_t k = 0;
     bool read = false; /* s holds the store's next row not yet taken (or its end) */
     *sum = 0;

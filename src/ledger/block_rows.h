@@ -17,6 +17,13 @@
  * query walks only its own account's changes. T+1 is asked of the store for a kept version as
  * the SQL asks it of a stored row: trades and their serials are written at once.
  *
+ * The store's rows an account's available credits are read from are kept too, as the batch read
+ * them (the first few, and one more than a hand took): the next sell of that account in the
+ * batch, which wants the same rows and the one after, finds them there instead of asking the
+ * store again (bench-market: 42,582 of those queries became 22,824). They hold while the store's
+ * rows cannot have changed: th_db_rows_gen, which a flush, a command writing at once and a
+ * rollback move.
+ *
  * Invariants:
  * - A block id's latest kept version is its row as the batch last made it; the store has the
  *   row as the batch found it (stored: an UPDATE writes it) or none (a row split off in the

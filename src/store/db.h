@@ -109,6 +109,7 @@ typedef enum {
     TH_DB_CACHE_LOG,
     TH_DB_CACHE_ORDERS,
     TH_DB_CACHE_BLOCKS, /* the next block's id: ledger/block_rows.c */
+    TH_DB_CACHE_READ_BLOCKS, /* the blocks a batch read of each account: ledger/block_rows.c */
     TH_DB_CACHES
 } th_db_cache_key;
 void *th_db_cache(th_db *db, th_db_cache_key key, size_t size, bool make);
@@ -139,6 +140,11 @@ int th_db_write_kept(th_db *db, const th_versions *vs, const th_db_kept_writer *
     __attribute__((warn_unused_result));
 void th_db_keep_rows(th_db *db, bool on);
 bool th_db_keeps_rows(th_db *db);
+/* A count that moves (from 1) whenever the store's rows may change beneath a kept row's reader:
+ * a command that writes at once (th_db_keep_rows(db, false)), kept rows written
+ * (th_db_write_kept), a transaction rolled back. While it stands still the connection writes
+ * nothing but kept rows, so what it read of the store still holds (ledger/block_rows.c). */
+uint64_t th_db_rows_gen(th_db *db);
 /* Copy text column `col` of the current row into out (cap bytes, NUL-terminated), cut at a
  * UTF-8 character boundary if it does not fit; NULL gives "". No printf: rows are read on the
  * ledger's hot path. */

@@ -2,7 +2,8 @@
  * blocks written at once (blocks.c's SQL): the same random reservations, deliveries, releases,
  * counts, undone commands and batch ends on two copies of one registry hand the same serials,
  * fail the same way, and leave the same rows; a shortfall changes nothing; a rolled-back batch
- * forgets what was kept; T+1 asks of a kept block what the SQL asks of a stored one. */
+ * forgets what was kept; T+1 asks of a kept block what the SQL asks of a stored one; the rows a
+ * batch read of the store serve its next hands, and not once the store may have changed. */
 #include "test.h"
 
 #include "carbon/params_default.h"
@@ -358,5 +359,71 @@ TEST(block_rows_shortfall_rollback_and_t_plus_one)
     CHECK_INT(th_test_scalar(db, "SELECT sum(last - first + 1) FROM blocks WHERE order_id = 7"),
               3);
     CHECK_INT(th_test_scalar(db, "SELECT count(*) FROM blocks"), blocks + 1);
+    th_db_close(db);
+}
+
+/* How many times the page of a source's rows was asked of the store (the cached statement's
+ * runs). */
+static int page_runs(th_db *db, const th_block_source *src)
+{
+    sqlite3_stmt *st;
+    th_err e;
+    CHECK_INT(th_blocks_page(db, src, 0, &st, &e), 0);
+    int n = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_RUN, 0);
+    th_db_done(db, st);
+    return n;
+}
+
+TEST(block_rows_read_the_store_once_a_batch)
+{
+    th_db *db = registry("blocks-read.db");
+    int64_t a = id_of(db, "T0"), b = id_of(db, "T1");
+    th_err e;
+    th_block_source avail = {.account = a};
+    th_block_dest res = {.account = a, .reserved = true, .order = 7};
+    CHECK_INT(th_db_exec1(db, "BEGIN IMMEDIATE", &e), 0);
+    th_db_keep_rows(db, true);
+    /* six sells of 2 from T0's small blocks (1, 6, 2, 7, ... credits): without the rows read
+     * kept, each asked the store for its page; with them, a page is asked only when the rows
+     * read run out (3 times) */
+    int runs = page_runs(db, &avail);
+    for (int i = 0; i < 6; i++)
+        CHECK_INT(th_blocks_hand(db, &avail, 2, &res, NULL, NULL, &e), 0);
+    CHECK_INT(page_runs(db, &avail) - runs, 3);
+    /* kept rows written: what was read is read again */
+    CHECK_INT(th_block_rows_flush(db, &e), 0);
+    runs = page_runs(db, &avail);
+    CHECK_INT(th_blocks_hand(db, &avail, 1, &res, NULL, NULL, &e), 0);
+    CHECK_INT(page_runs(db, &avail) - runs, 1);
+    /* a command that writes at once (here T0's lowest block, given to T1 by SQL) after rows
+     * were read (by a count) and nothing kept: the next hand does not take the block from what
+     * was read before */
+    CHECK_INT(th_block_rows_flush(db, &e), 0);
+    int64_t n;
+    CHECK_INT(th_blocks_count(db, &avail, &n, &e), 0);
+    CHECK(!th_block_rows_kept(db));
+    th_db_keep_rows(db, false);
+    const char *lowest = "SELECT min(first) FROM blocks WHERE state = 'available' AND"
+                         " account_id = (SELECT id FROM accounts WHERE name = 'T0')";
+    int64_t gone = th_test_scalar(db, lowest);
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE blocks SET account_id = %lld WHERE first = %lld",
+             (long long)b, (long long)gone);
+    CHECK_INT(th_db_exec(db, sql, &e), 0);
+    int64_t now_lowest = th_test_scalar(db, lowest);
+    th_db_keep_rows(db, true);
+    ranges got = {0};
+    CHECK_INT(th_blocks_hand(db, &avail, 1, &res, keep_range, &got, &e), 0);
+    CHECK_INT(got.n, 1);
+    CHECK_INT(got.r[0].first, now_lowest);
+    /* a rollback: nothing read in the transaction is taken for the store's */
+    CHECK_INT(th_db_exec1(db, "ROLLBACK", &e), 0);
+    CHECK_INT(th_db_exec1(db, "BEGIN IMMEDIATE", &e), 0);
+    got.n = 0;
+    CHECK_INT(th_blocks_hand(db, &avail, 1, &res, keep_range, &got, &e), 0);
+    CHECK_INT(got.n, 1);
+    CHECK_INT(got.r[0].first, th_test_scalar(db, lowest));
+    CHECK_INT(th_db_exec1(db, "ROLLBACK", &e), 0);
+    th_db_keep_rows(db, false);
     th_db_close(db);
 }

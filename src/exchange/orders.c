@@ -881,25 +881,39 @@ int th_orders_json(th_db *db, const char *ref, th_buf *out, th_err *e)
     return th_orders_page_json(db, ref, NULL, out, e);
 }
 
+/* An account's orders are indexed by runs of 4,096 ids, then account: (id >> 12, account_id),
+ * store/db.c's migration 26, whose expression the listing's SQL must repeat to use it. */
+#define ORDER_RUN_BITS 12
+#define ORDER_TEXT(x) #x
+#define ORDER_TEXT_OF(x) ORDER_TEXT(x)
+
 int th_orders_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *out, th_err *e)
 {
     th_account a;
     if (th_account_find(db, ref, &a, e))
         return -1;
-    /* each order's own reads use other statements: a statement of its own */
+    /* each order's own reads use other statements: a statement of its own; one run of ids at
+     * a time, the newest first (the index is by run, then account) */
     static const char sql[] =
-        "SELECT " TH_ORDER_ROW_COLS " FROM orders WHERE account_id = ?1 AND id < ?2"
-        " AND (?4 IS NULL OR status = ?4) AND (?5 = 0 OR instrument_id = ?5)"
+        "SELECT " TH_ORDER_ROW_COLS " FROM orders WHERE id >> " ORDER_TEXT_OF(ORDER_RUN_BITS)
+        " = ?8 AND account_id = ?1"
+        " AND id < ?2 AND (?4 IS NULL OR status = ?4) AND (?5 = 0 OR instrument_id = ?5)"
         " AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7)"
         " ORDER BY id DESC LIMIT ?3";
-    sqlite3_stmt *st;
+    sqlite3_stmt *st, *top;
+    if (th_db_stmt(db, "SELECT coalesce(max(id), 0) FROM orders", &top, e))
+        return -1;
+    int r = sqlite3_step(top);
+    int64_t newest = r == SQLITE_ROW ? sqlite3_column_int64(top, 0) : 0;
+    th_db_done(db, top);
+    if (r != SQLITE_ROW)
+        return th_db_fail(db, "cannot list the orders", e);
     if (th_db_prepare(db, sql, &st, e))
         return -1;
     int64_t before, limit, last = 0;
     th_page_bounds(pg, &before, &limit);
     sqlite3_bind_int64(st, 1, a.id);
     sqlite3_bind_int64(st, 2, before);
-    sqlite3_bind_int64(st, 3, limit);
     if (pg && pg->status)
         sqlite3_bind_text(st, 4, pg->status, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, pg ? pg->instrument : 0);
@@ -908,12 +922,21 @@ int th_orders_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *o
     if (pg && pg->to)
         sqlite3_bind_text(st, 7, pg->to, -1, SQLITE_STATIC);
     th_buf_printf(out, "{\"account\":%lld,\"orders\":[", (long long)a.id);
-    int n = 0, r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++)
-            th_buf_putc(out, ',');
-        last = sqlite3_column_int64(st, 0);
-        order_item(db, st, out);
+    int n = 0;
+    r = SQLITE_DONE;
+    int64_t highest = before - 1 < newest ? before - 1 : newest;
+    for (int64_t run = highest >> ORDER_RUN_BITS; run >= 0 && highest > 0 && r == SQLITE_DONE &&
+                                                  (limit < 0 || n < limit);
+         run--) {
+        sqlite3_bind_int64(st, 3, limit < 0 ? -1 : limit - n);
+        sqlite3_bind_int64(st, 8, run);
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+            if (n++)
+                th_buf_putc(out, ',');
+            last = sqlite3_column_int64(st, 0);
+            order_item(db, st, out);
+        }
+        sqlite3_reset(st);
     }
     sqlite3_finalize(st);
     if (r != SQLITE_DONE)

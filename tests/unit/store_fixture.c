@@ -51,6 +51,7 @@ static const char *const undo[] = {
            "  WHERE type = 'table' AND name IN ('blocks', 'trades');"
            "PRAGMA writable_schema = RESET;"
            "DELETE FROM meta WHERE key = 'order_priority';",
+    [25] = "DROP INDEX orders_account_run; CREATE INDEX orders_account ON orders (account_id, id);",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

@@ -1,14 +1,19 @@
 /* test_order_rows.c — the orders' rows kept through a batch (exchange/order_rows.h): written once
  * at the flush, each in its last version; undone to a mark; forgotten when the batch rolls back;
  * priorities never shared; and through the engine, a book dropped by a failed command loaded
- * again with the orders the batch placed before it. */
+ * again with the orders the batch placed before it; an account's orders listed, newest first
+ * and a page at a time, across the runs of ids they are indexed by. */
 #include "test.h"
 
 #include "carbon/params_default.h"
 #include "engine/engine.h"
 #include "exchange/order_rows.h"
+#include "exchange/orders.h"
 #include "ledger/check.h"
 #include "store_fixture.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 static th_order_row sell(int64_t account, int64_t price, int64_t qty)
 {
@@ -257,6 +262,75 @@ TEST(order_rows_migration_drops_only_the_foreign_keys_to_orders)
     CHECK_INT(th_test_scalar(db, "SELECT count(*) FROM pragma_foreign_key_list('blocks')"), 5);
     CHECK_INT(th_test_scalar(db, "SELECT count(*) FROM pragma_foreign_key_list('auctions')"
                                  " WHERE \"table\" = 'orders'"), 1);
+    th_engine_free(en);
+    th_db_close(db);
+}
+
+/* The ids of a listing, as "id,id,...;next_cursor". */
+static void listing(th_db *db, const char *account, const th_page *pg, char *out, size_t size)
+{
+    th_buf b;
+    th_buf_init(&b);
+    th_err e;
+    CHECK_INT(th_orders_page_json(db, account, pg, &b, &e), 0);
+    size_t at = 0;
+    out[0] = '\0';
+    for (const char *p = b.p; (p = strstr(p, "{\"id\":")) != NULL; p += 6)
+        at += (size_t)snprintf(out + at, size - at, "%s%lld", at ? "," : "", atoll(p + 6));
+    const char *c = strstr(b.p, "\"next_cursor\":");
+    snprintf(out + at, size - at, ";%s", c ? c + 14 : "-");
+    char *end = strchr(out, '}');
+    if (end)
+        *end = '\0';
+    th_buf_free(&b);
+}
+
+TEST(order_rows_listed_by_account_across_runs_of_ids)
+{
+    th_engine *en;
+    th_db *db = registry("rows-runs.db", &en);
+    /* the index by runs of 4,096 ids, not the one by account (migration 26) */
+    CHECK_INT(th_test_scalar(db, "SELECT count(*) FROM pragma_index_list('orders') WHERE name ="
+                                 " 'orders_account_run'"), 1);
+    CHECK_INT(th_test_scalar(db, "SELECT count(*) FROM pragma_index_list('orders') WHERE name ="
+                                 " 'orders_account'"), 0);
+    /* A's orders in runs 0, 1, 2 and 4 (none in 3), B's between them */
+    int64_t a = account_id(db, "A"), b = account_id(db, "B");
+    static const int64_t ids[] = {5, 6, 4095, 4096, 4100, 9000, 12288, 20000, 20001};
+    static const char owner[] = "ABAABABAB";
+    th_err e;
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+        char sql[400];
+        snprintf(sql, sizeof sql, "INSERT INTO orders (id, instrument_id, account_id, side, type,"
+                                  " tif, price_fen, qty, status, priority, created_at) VALUES"
+                                  " (%lld, 1, %lld, 'buy', 'limit', 'gtc', 100, 1, '%s', %zu,"
+                                  " '2026-12-07T00:00:00Z')",
+                 (long long)ids[i], (long long)(owner[i] == 'A' ? a : b),
+                 i % 3 == 0 ? "cancelled" : "open", i + 1);
+        CHECK_INT(th_db_exec(db, sql, &e), 0);
+    }
+    char got[200];
+    listing(db, "A", NULL, got, sizeof got);
+    CHECK_STR(got, "20000,9000,4096,4095,5;-");
+    listing(db, "B", NULL, got, sizeof got);
+    CHECK_STR(got, "20001,12288,4100,6;-");
+    /* pages of two, each taking up where the last stopped, across runs */
+    th_page pg = {.limit = 2};
+    listing(db, "A", &pg, got, sizeof got);
+    CHECK_STR(got, "20000,9000;9000");
+    pg.before = 9000;
+    listing(db, "A", &pg, got, sizeof got);
+    CHECK_STR(got, "4096,4095;4095");
+    pg.before = 4095;
+    listing(db, "A", &pg, got, sizeof got);
+    CHECK_STR(got, "5;null");
+    /* a cursor past the newest order, and a filter */
+    pg = (th_page){.before = 1000000, .status = "cancelled"};
+    listing(db, "A", &pg, got, sizeof got);
+    CHECK_STR(got, "4096,5;null");
+    pg = (th_page){.before = 1};
+    listing(db, "A", &pg, got, sizeof got);
+    CHECK_STR(got, ";null");
     th_engine_free(en);
     th_db_close(db);
 }

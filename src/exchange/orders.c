@@ -924,10 +924,9 @@ int th_orders_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *o
     th_buf_printf(out, "{\"account\":%lld,\"orders\":[", (long long)a.id);
     int n = 0;
     r = SQLITE_DONE;
-    int64_t highest = before - 1 < newest ? before - 1 : newest;
-    for (int64_t run = highest >> ORDER_RUN_BITS; run >= 0 && highest > 0 && r == SQLITE_DONE &&
-                                                  (limit < 0 || n < limit);
-         run--) {
+    int64_t highest = before - 1 < newest ? before - 1 : newest; /* 0: no order to list */
+    for (int64_t run = highest > 0 ? highest >> ORDER_RUN_BITS : -1;
+         run >= 0 && r == SQLITE_DONE && (limit < 0 || n < limit); run--) {
         sqlite3_bind_int64(st, 3, limit < 0 ? -1 : limit - n);
         sqlite3_bind_int64(st, 8, run);
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {

@@ -120,51 +120,44 @@ static int kept_of(th_db *db, const th_block_source *src, founds *out, th_err *e
     return 0;
 }
 
-/* The store's rows of an account's available credits (a project and vintage narrowing them) as
+/* The store's rows of a holder's available credits (a project and vintage narrowing them) as
  * the batch has read them: the first n in serial order, and whether the store may have more
  * after them. A sell reads its holder's lowest rows, and the next sell of that holder in the
  * batch wants the same rows again (passing over those it now has kept versions of) and the one
- * after: read once, they are found here, not by another query. Good while th_db_rows_gen stands
- * at `gen`: until then the connection writes no block row but kept versions. A source that
- * finds no free slot, or rows past READ_ROWS, reads the store as before. An order's reserved
- * rows are read once or twice in a batch and T+1's depend on the trades: they are not kept. */
-enum { READ_SOURCES = 1024, READ_PROBES = 8, READ_ROWS = 4 };
+ * after: read once, they are found here, not by another query. Kept by holder with the
+ * connection (one source a holder, the last one asked) while it writes no block row but kept
+ * versions: emptied by a flush, by a command that writes at once (th_db_keep_rows) and by a
+ * rollback (th_db_kept). Rows past READ_ROWS are read from the store as before. An order's
+ * reserved rows are read once or twice in a batch and T+1's depend on the trades: they are not
+ * kept. */
+enum { READ_ROWS = 4 };
 typedef struct {
-    uint64_t gen; /* 0: a free slot */
-    int64_t account, project;
+    int64_t project;
     int vintage;
     int n;
     bool more;
     th_block_row row[READ_ROWS];
 } read_rows;
 
-static uint64_t mix(uint64_t x)
+static th_versions *read_by_holder(th_db *db)
 {
-    x ^= x >> 33, x *= 0xff51afd7ed558ccdULL, x ^= x >> 33;
-    return x;
+    return th_db_kept(db, TH_DB_KEPT_READ_BLOCKS, sizeof(read_rows));
 }
 
-/* The source's slot (made, empty, if it has none yet), or NULL: not one to keep, or no room. */
+/* The source's rows read (made empty if it has none: its holder's are another source's), or
+ * NULL: not one to keep. */
 static read_rows *read_rows_of(th_db *db, const th_block_source *src)
 {
     if (src->reserved || src->t_plus_one)
         return NULL;
-    read_rows *all = th_db_cache(db, TH_DB_CACHE_READ_BLOCKS, READ_SOURCES * sizeof *all, true);
-    uint64_t gen = th_db_rows_gen(db);
-    size_t h = mix((uint64_t)src->account * 0x9e3779b97f4a7c15ULL ^ (uint64_t)src->project ^
-                   (uint64_t)src->vintage << 48);
-    for (int p = 0; p < READ_PROBES; p++) {
-        read_rows *r = &all[(h + (size_t)p) % READ_SOURCES];
-        if (r->gen == gen && r->account == src->account && r->project == src->project &&
-            r->vintage == src->vintage)
-            return r;
-        if (r->gen != gen) { /* free, or read before the store last changed */
-            *r = (read_rows){.gen = gen, .account = src->account, .project = src->project,
-                             .vintage = src->vintage, .more = true};
-            return r;
-        }
-    }
-    return NULL;
+    read_rows *r = th_versions_latest(read_by_holder(db), src->account);
+    if (r && r->project == src->project && r->vintage == src->vintage)
+        return r;
+    read_rows none = {.project = src->project, .vintage = src->vintage, .more = true};
+    if (!r)
+        return th_versions_push(read_by_holder(db), src->account, &none);
+    *r = none;
+    return r;
 }
 
 /* The store's rows of a source that have no kept version, lowest serial first: those the batch
@@ -409,6 +402,7 @@ static bool is_stored(const void *rec) { return ((const kept *)rec)->stored; }
 
 int th_block_rows_flush(th_db *db, th_err *e)
 {
+    th_versions_clear(read_by_holder(db)); /* the store's rows change: what was read goes */
     th_versions *vs = kept_blocks(db);
     if (th_versions_count(vs) == 0)
         return 0;

@@ -20,9 +20,9 @@
  * The store's rows an account's available credits are read from are kept too, as the batch read
  * them (the first few, and one more than a hand took): the next sell of that account in the
  * batch, which wants the same rows and the one after, finds them there instead of asking the
- * store again (bench-market: 42,582 of those queries became 22,824). They hold while the store's
- * rows cannot have changed: th_db_rows_gen, which a flush, a command writing at once and a
- * rollback move.
+ * store again (bench-market: 42,582 of those queries became 22,824). They are kept by holder
+ * (th_db_kept) while the store's rows cannot change: a flush, a command that writes at once
+ * (th_db_keep_rows) and a rollback empty them.
  *
  * Invariants:
  * - A block id's latest kept version is its row as the batch last made it; the store has the

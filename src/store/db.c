@@ -57,7 +57,6 @@ struct th_db {
         size_t size;
     } mcache[TH_DB_CACHES]; /* th_db_cache's blocks */
     uint64_t rollbacks;  /* transactions rolled back so far */
-    uint64_t rows_gen;   /* th_db_rows_gen: moves whenever stored rows may have changed */
     th_versions kept[TH_DB_KEPTS]; /* th_db_kept's (size 0: not made yet) */
     bool keep_rows;
     bool sp_lazy, sp_open; /* a command's savepoint: due before its first write; made */
@@ -735,7 +734,6 @@ static void on_rollback(void *arg)
         if (db->kept[k].size)
             th_versions_clear(&db->kept[k]);
     db->rollbacks++;
-    db->rows_gen++;
 }
 
 int th_db_checkpoint_in_background(th_db *db, th_err *e)
@@ -840,18 +838,16 @@ static int insert_kept(const void *const *recs, int n, void *arg)
 int th_db_write_kept(th_db *db, const th_versions *vs, const th_db_kept_writer *w, th_err *e)
 {
     kept_writing k = {db, w, e};
-    db->rows_gen++;
     return th_versions_write(vs, w->stored, update_kept, insert_kept, w->many, &k) ? -1 : 0;
 }
 
 void th_db_keep_rows(th_db *db, bool on)
 {
     db->keep_rows = on;
-    if (!on) /* the command in hand may write any row at once */
-        db->rows_gen++;
+    /* the command in hand may write any row at once: what was read of the store goes */
+    if (!on && db->kept[TH_DB_KEPT_READ_BLOCKS].size)
+        th_versions_clear(&db->kept[TH_DB_KEPT_READ_BLOCKS]);
 }
-
-uint64_t th_db_rows_gen(th_db *db) { return db->rows_gen; }
 
 bool th_db_keeps_rows(th_db *db) { return db->keep_rows; }
 
@@ -1019,7 +1015,6 @@ int th_db_open(const char *path, th_db_mode mode, th_db **out, th_err *e)
                           "--db PATH or $TANHUI_DB)");
     th_db *db = th_xcalloc(1, sizeof *db);
     db->path = th_xstrdup(path);
-    db->rows_gen = 1; /* 0: what a zeroed cache says it read at */
     db->wal_fd = -1;
     int flags = mode == TH_DB_READ ? SQLITE_OPEN_READONLY
                                    : SQLITE_OPEN_READWRITE | (mode == TH_DB_CREATE ? SQLITE_OPEN_CREATE : 0);

@@ -109,7 +109,6 @@ typedef enum {
     TH_DB_CACHE_LOG,
     TH_DB_CACHE_ORDERS,
     TH_DB_CACHE_BLOCKS, /* the next block's id: ledger/block_rows.c */
-    TH_DB_CACHE_READ_BLOCKS, /* the blocks a batch read of each account: ledger/block_rows.c */
     TH_DB_CACHES
 } th_db_cache_key;
 void *th_db_cache(th_db *db, th_db_cache_key key, size_t size, bool make);
@@ -123,6 +122,9 @@ typedef enum {
     TH_DB_KEPT_CASH,
     TH_DB_KEPT_BLOCKS,  /* ledger/block_rows.h: the blocks, by id */
     TH_DB_KEPT_HOLDERS, /* and their holders' newest versions, by account */
+    /* the store's rows read of each holder's credits (ledger/block_rows.c): emptied too when
+     * a command may write at once (th_db_keep_rows(db, false)) */
+    TH_DB_KEPT_READ_BLOCKS,
     TH_DB_KEPTS
 } th_db_kept_kind;
 th_versions *th_db_kept(th_db *db, th_db_kept_kind kind, size_t record_size);
@@ -140,11 +142,6 @@ int th_db_write_kept(th_db *db, const th_versions *vs, const th_db_kept_writer *
     __attribute__((warn_unused_result));
 void th_db_keep_rows(th_db *db, bool on);
 bool th_db_keeps_rows(th_db *db);
-/* A count that moves (from 1) whenever the store's rows may change beneath a kept row's reader:
- * a command that writes at once (th_db_keep_rows(db, false)), kept rows written
- * (th_db_write_kept), a transaction rolled back. While it stands still the connection writes
- * nothing but kept rows, so what it read of the store still holds (ledger/block_rows.c). */
-uint64_t th_db_rows_gen(th_db *db);
 /* Copy text column `col` of the current row into out (cap bytes, NUL-terminated), cut at a
  * UTF-8 character boundary if it does not fit; NULL gives "". No printf: rows are read on the
  * ledger's hot path. */

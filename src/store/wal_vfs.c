@@ -1,4 +1,4 @@
-/* wal_vfs.c — a WAL's frames written as one run. See wal_vfs.h.
+/* wal_vfs.c — a WAL's frames written in runs. See wal_vfs.h.
  *
  * A file of this VFS wraps one of the VFS below (allocated with it, its size unknown until
  * then). A WAL file keeps its run: bytes buf[0..n) due at offset `at`, always a contiguous

@@ -118,7 +118,7 @@ int main(void)
      * is applied while the one before it syncs; an order is acknowledged once the sync that
      * covers its batch is done */
     th_engine_free(en);
-    th_sequencer *seq = th_sequencer_start(db, &bench_key, (size_t)batch, &e);
+    th_sequencer *seq = th_sequencer_start(db, &bench_key, 0, (size_t)batch, &e);
     if (!seq) {
         fprintf(stderr, "bench: %s\n", e.msg);
         return 1;

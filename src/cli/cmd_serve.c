@@ -17,9 +17,9 @@ int th_cmd_serve(const th_global *g, int argc, char **argv)
     th_err e;
     static const th_optspec spec[] = {
         {"listen", true, false}, {"threads", true, false}, {"rate", true, false},
-        {"web", true, false}};
+        {"web", true, false}, {"sign-every", true, false}};
     th_opts op;
-    if (th_opts_parse(&op, spec, 4, argc, argv, "serve", &e))
+    if (th_opts_parse(&op, spec, 5, argc, argv, "serve", &e))
         return th_cli_fail(&e);
     if (op.npos) {
         th_fail(&e, TH_EUSAGE, "serve takes options only (see tanhui help serve)");
@@ -49,6 +49,19 @@ int th_cmd_serve(const th_global *g, int argc, char **argv)
         }
         rate = (int)v;
     }
+    const char *se = th_opt(&op, "sign-every");
+    int sign_every = -1;
+    if (se) {
+        char *end;
+        long v = strtol(se, &end, 10);
+        if (*end || end == se || v < 0 || v > 3600000) {
+            th_fail_at(&e, TH_EUSAGE, NULL, 0, "sign-every", se, strlen(se),
+                       "serve: --sign-every is milliseconds between checkpoints under load, 0 "
+                       "(after every batch) to 3600000");
+            return th_cli_fail(&e);
+        }
+        sign_every = (int)v;
+    }
     const char *web = th_opt(&op, "web");
     struct stat st;
     if (web && (stat(web, &st) != 0 || !S_ISDIR(st.st_mode))) {
@@ -74,6 +87,7 @@ int th_cmd_serve(const th_global *g, int argc, char **argv)
                        .threads = threads,
                        .rate = rate,
                        .web = web,
+                       .sign_every_ms = sign_every,
                        .signer = has_key ? &key : NULL};
     int rc = th_serve(&o, &e);
     OPENSSL_cleanse(&key, sizeof key);

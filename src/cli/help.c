@@ -430,7 +430,7 @@ static const char help_auction[] =
 
 static const char help_serve[] =
     "usage: tanhui [--db PATH] serve [--listen 127.0.0.1:8080] [--threads N] [--rate N]\n"
-    "                 [--web DIR]\n"
+    "                 [--sign-every MS] [--web DIR]\n"
     "\n"
     "Serve the JSON API at /api/v1 (its routes: GET /api/v1/openapi.json, an OpenAPI 3.1\n"
     "document) and Prometheus metrics at /metrics, until SIGTERM or SIGINT: then it stops\n"
@@ -455,7 +455,8 @@ static const char help_serve[] =
     "the writer goes on with the next. Other readers may see a batch about a millisecond before\n"
     "it is on the disk; a checkpoint is signed only over what a sync has covered (in the next\n"
     "batch, or within 2 ms of the sync when none comes), so none is of a tree a power cut could\n"
-    "take back. A failed sync: its writes are answered 500, and the server takes no more.\n"
+    "take back; under load, at most one every --sign-every milliseconds (default 1000; 0: one\n"
+    "after every batch): the first batch after the interval signs over all that is synced. A failed sync: its writes are answered 500, and the server takes no more.\n"
     "One line per request on stderr: method, path, status, duration, account. Errors are {\"error\":\n"
     "{\"code\", \"message\", \"field\"}} with a 4xx status for what the request got wrong (404\n"
     "for what does not exist), 5xx for what failed here. Limits: bodies of 1 MiB (413; uploads\n"

@@ -113,6 +113,14 @@ void th_engine_set_signer(th_engine *en, const th_note_signer *s, int interval_m
     en->interval_ms = interval_ms > 0 ? interval_ms : 0;
 }
 
+int64_t th_engine_sign_wait_ms(const th_engine *en)
+{
+    if (!en->interval_ms)
+        return 0;
+    int64_t left = en->last_signed_ms + en->interval_ms - monotonic_ms();
+    return left > 0 ? left : 0;
+}
+
 void th_engine_sign_durable(th_engine *en, int64_t durable)
 {
     en->durable = durable < 0 ? -1 : durable;
@@ -617,7 +625,8 @@ static int sign_due(th_engine *en, const char *now, th_err *e)
     int64_t size;
     if (th_log_sign(en->db, &en->signer, now, en->durable, &size, e))
         return -1;
-    en->last_signed_ms = t;
+    if (size >= 0) /* the interval runs from a checkpoint signed, not from a batch that had none */
+        en->last_signed_ms = t;
     return 0;
 }
 

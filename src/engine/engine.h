@@ -138,6 +138,9 @@ void th_engine_set_clock(th_engine *en, void (*now)(char out[32], void *arg), vo
 /* Sign checkpoints with s (copied; NULL: sign none): after every batch that appended entries,
  * or with interval_ms > 0 after a batch when at least that long has passed since the last one. */
 void th_engine_set_signer(th_engine *en, const th_note_signer *s, int interval_ms);
+/* With an interval: how many milliseconds until a batch may sign again (0: the next one signs,
+ * as it does without an interval). */
+int64_t th_engine_sign_wait_ms(const th_engine *en);
 /* Sign no checkpoint beyond the log's first `durable` entries (-1: sign the whole log, the
  * default). The server's writer commits without waiting for the disk and syncs apart
  * (th_db_sync_later); before each batch it says how much of the log a sync has covered, and a

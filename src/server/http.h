@@ -31,6 +31,8 @@ typedef struct {
     int threads;                   /* request threads; 0: 16 */
     int rate;                      /* requests a second per token; 0: 500 (bursts of 2 s) */
     const th_note_signer *signer;  /* NULL: sign no checkpoints */
+    int sign_every_ms;             /* under load, a checkpoint at most this often; -1: 1000,
+                                      0: after every batch */
     const char *web;               /* the web app's files, served at /; NULL: none */
 } th_serve_opts;
 

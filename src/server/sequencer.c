@@ -49,6 +49,7 @@ struct th_sequencer {
     int64_t committed_size; /* the log's size at the last commit */
     int64_t durable;        /* ... at the last commit a sync covered */
     int64_t signed_upto;    /* the durable size the last batch was bound to (-1: none yet) */
+    double sign_from;       /* with an interval, when a batch may sign again (now_s) */
     double starts[STARTS];  /* the unsynced batches' start times, oldest first */
     size_t nstarts;
     int stopping;
@@ -143,11 +144,14 @@ static void *writer(void *arg)
         bool sign = s->signing && s->durable > s->signed_upto && !s->failed;
         if (!s->head && !s->stopping) {
             /* idle: the clock's changes alone each second; a checkpoint due, after a moment's
-             * wait for a batch that would sign it anyway */
+             * wait for a batch that would sign it anyway, or once the interval allows one */
             struct timespec until;
             clock_gettime(CLOCK_REALTIME, &until);
-            if (sign)
-                until.tv_nsec += SIGN_WAIT_NS;
+            long wait_ns = SIGN_WAIT_NS, interval_ns = th_engine_sign_wait_ms(s->en) * 1000000L;
+            if (interval_ns > wait_ns)
+                wait_ns = interval_ns;
+            if (sign && wait_ns < 1000000000L)
+                until.tv_nsec += wait_ns;
             else
                 until.tv_sec += 1;
             if (until.tv_nsec >= 1000000000) {
@@ -159,8 +163,8 @@ static void *writer(void *arg)
                 continue;
             sign = true;
         }
-        if (!s->head && !sign)
-            break; /* stopping, and nothing is left */
+        if (!s->head && (!sign || s->stopping))
+            break; /* stopping, and nothing is left (th_sequencer_stop signs what is unsigned) */
         size_t n = 0;
         item *first = s->head;
         while (s->head && n < s->max_batch) {
@@ -175,6 +179,9 @@ static void *writer(void *arg)
             s->tail = NULL;
         int64_t durable = s->durable;
         pthread_mutex_unlock(&s->mu);
+        /* within the signing interval this batch signs nothing: what it leaves unsigned stays
+         * due (signed_upto does not move) */
+        bool signs = th_engine_sign_wait_ms(s->en) == 0;
         double t0 = now_s();
         th_err e;
         th_err_clear(&e);
@@ -186,15 +193,17 @@ static void *writer(void *arg)
             size = s->committed_size; /* the checkpoints wait for the next batch to read it */
         }
         pthread_mutex_lock(&s->mu);
+        s->sign_from = now_s() + (double)th_engine_sign_wait_ms(s->en) / 1000;
         for (size_t i = 0; i < n; i++)
             th_cmd_result_move(taken[i]->res, &res[i]);
         if (rc != 0) {
             answer(s, n ? first : NULL); /* nothing was written: nothing to wait for */
-            if (n == 0)
+            if (n == 0 && signs)
                 s->signed_upto = durable; /* not tried again at once: the next batch signs */
             continue;
         }
-        s->signed_upto = durable;
+        if (signs)
+            s->signed_upto = durable;
         if (n) { /* to wait for the sync (a batch of no command: only its checkpoint) */
             s->stats.batches++;
             s->stats.commands += n;
@@ -271,8 +280,9 @@ static void *syncer(void *arg)
             }
         }
         answer(s, list);
-        if (s->signing && s->durable > s->signed_upto)
-            pthread_cond_signal(&s->work); /* a checkpoint is due, queued work or not */
+        if (s->signing && s->durable > s->signed_upto && t >= s->sign_from)
+            pthread_cond_signal(&s->work); /* a checkpoint is due, queued work or not (within
+                                              the interval the writer's own wait ends then) */
         if (rc == 0 && fn) {
             pthread_mutex_unlock(&s->mu);
             fn(fn_arg);
@@ -283,8 +293,8 @@ static void *syncer(void *arg)
     return NULL;
 }
 
-th_sequencer *th_sequencer_start(th_db *db, const th_note_signer *signer, size_t max_batch,
-                                 th_err *e)
+th_sequencer *th_sequencer_start(th_db *db, const th_note_signer *signer, int sign_every_ms,
+                                 size_t max_batch, th_err *e)
 {
     if (th_db_sync_later(db, e))
         return NULL;
@@ -297,7 +307,7 @@ th_sequencer *th_sequencer_start(th_db *db, const th_note_signer *signer, size_t
     s->sync_arg = db;
     s->signing = signer != NULL;
     if (signer)
-        th_engine_set_signer(s->en, signer, 0);
+        th_engine_set_signer(s->en, signer, sign_every_ms);
     /* everything there now is on the disk (th_db_sync_later synced it) */
     if (th_engine_log_size(s->en, &s->durable, e)) {
         th_engine_free(s->en);

@@ -9,7 +9,8 @@
  * response is sent only once its batch is on the disk, while the writer goes on with the next
  * batch during the sync. Other readers of the database may see a batch before its sync ends
  * (by about a millisecond); a checkpoint is signed only over what a sync has covered
- * (th_engine_sign_durable): by the next batch, or by a batch of no command when none comes.
+ * (th_engine_sign_durable): by the next batch, or by a batch of no command when none comes;
+ * with an interval, at most once in it (a batch within it signs nothing).
  * While idle the writer wakes every second to make the clock's changes (the calendar's
  * sessions, auctions that have ended) as a batch of no command. Stopping finishes what is
  * queued and synced, then signs a checkpoint over anything left unsigned. If a sync fails, the
@@ -28,9 +29,11 @@
 typedef struct th_sequencer th_sequencer;
 
 /* Start the writer on db (opened for writing; the sequencer owns it from now). signer NULL:
- * sign no checkpoints. */
-th_sequencer *th_sequencer_start(th_db *db, const th_note_signer *signer, size_t max_batch,
-                                 th_err *e);
+ * sign no checkpoints. sign_every_ms > 0: under load, sign at most one checkpoint that often
+ * (what a batch within the interval appended is signed by the first batch after it, or by a
+ * batch of no command once the interval has passed); 0: after every batch. */
+th_sequencer *th_sequencer_start(th_db *db, const th_note_signer *signer, int sign_every_ms,
+                                 size_t max_batch, th_err *e);
 /* Apply c in the next batch and wait for its commit; *res gets its outcome (init'ed by the
  * caller). Returns -1 (res->err says why) when the sequencer is stopping. */
 int th_sequencer_submit(th_sequencer *s, const th_cmd *c, th_cmd_result *res);

@@ -1435,6 +1435,29 @@ if command -v curl >/dev/null 2>&1; then
     expect 0 sv-check -- "$T" --db "$W" check
     expect 2 sv-listen -- "$T" --db "$W" serve --listen localhost
     has "$D/err" "--listen is an IPv4 address and a port" "a bad address"
+    for v in x -1 3600001 10ms ""; do
+        expect 2 "sv-sign-every-$v" -- "$T" --db "$W" serve --sign-every "$v"
+        has "$D/err" "--sign-every is milliseconds between checkpoints" "--sign-every '$v'"
+    done
+    # --sign-every: a lone write is signed at once (within a few ms of its sync), and then no
+    # other for the interval (an hour here) until the server stops, which signs the rest
+    "$T" --db "$W" serve --listen 127.0.0.1:0 --sign-every 3600000 >"$D/serve.out" 2>"$D/serve.err" &
+    SP=$!
+    for _ in $(seq 100); do grep -q listening "$D/serve.out" && break; sleep 0.1; done
+    URL=$(sed -n 's/^listening on //p' "$D/serve.out")
+    signed() { "$T" --db "$W" log checkpoint | sed -n 2p; }
+    order() { curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TY")" -H 'Content-Type: application/json' -X POST --data '{"account":5,"instrument":"SG","side":"buy","price":"53.50","qty":1}' "$URL/api/v1/orders"; }
+    code=$(order)
+    if [ "$code" = 201 ]; then ok; else bad "an order under --sign-every: HTTP $code"; cat "$D/out"; fi
+    for _ in $(seq 50); do [ "$(signed)" = "$("$T" --db "$W" log size)" ] && break; sleep 0.1; done
+    size=$("$T" --db "$W" log size)
+    if [ "$(signed)" = "$size" ]; then ok; else bad "a lone write under --sign-every: its checkpoint $(signed), the log $size"; fi
+    order >/dev/null
+    sleep 0.3
+    if [ "$(signed)" = "$size" ] && [ "$("$T" --db "$W" log size)" -gt "$size" ]; then ok; else bad "a second write within the interval was signed: $(signed)"; fi
+    kill -TERM "$SP"
+    wait "$SP"
+    if [ "$(signed)" = "$("$T" --db "$W" log size)" ]; then ok; else bad "stopping did not sign what the interval held back"; fi
     # the web app's files at / (--web DIR), beside the API
     mkdir -p "$D/web/assets"
     printf '<!doctype html><title>碳汇</title>\n' >"$D/web/index.html"

@@ -184,7 +184,7 @@ TEST(api_authorization_matrix_and_bad_input)
     }
     th_db *wdb;
     CHECK_INT(th_db_open(path, TH_DB_WRITE, &wdb, &e), 0);
-    th_sequencer *seq = th_sequencer_start(wdb, NULL, 100, &e);
+    th_sequencer *seq = th_sequencer_start(wdb, NULL, 0, 100, &e);
     CHECK(seq != NULL);
     th_buf answer;
     th_buf_init(&answer);

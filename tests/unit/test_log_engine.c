@@ -228,6 +228,8 @@ TEST(log_checkpoints_signed_and_never_inconsistent)
     th_engine_set_signer(en, &key, 3600 * 1000);
     th_cmd c = {.type = TH_CMD_ACCOUNT_ADD, .name = "C", .kind = "company"};
     CHECK_INT(batch(en, &c, 1), 1); /* the first since the interval was set: signed */
+    int64_t wait = th_engine_sign_wait_ms(en); /* the next may sign an hour on */
+    CHECK(wait > 3599 * 1000 && wait <= 3600 * 1000);
     th_cmd d = {.type = TH_CMD_ACCOUNT_ADD, .name = "D", .kind = "company"};
     CHECK_INT(batch(en, &d, 1), 1);
     th_buf_reset(&note);
@@ -243,6 +245,7 @@ TEST(log_checkpoints_signed_and_never_inconsistent)
     CHECK_INT(th_db_exec(db, "UPDATE log_tiles SET hashes = CAST(zeroblob(32) || substr(hashes, "
                              "33) AS BLOB) WHERE id = 2 * 1099511627776", &e), 0);
     th_engine_set_signer(en, &key, 0);
+    CHECK_INT(th_engine_sign_wait_ms(en), 0); /* no interval: every batch signs */
     th_cmd f = {.type = TH_CMD_ACCOUNT_ADD, .name = "F", .kind = "company"};
     th_cmd_result r;
     th_cmd_result_init(&r);

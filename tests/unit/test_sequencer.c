@@ -59,7 +59,7 @@ TEST(sequencer_answers_commands_handed_over_after_their_commit)
     pthread_mutex_init(&t.mu, NULL);
     pthread_cond_init(&t.cv, NULL);
     CHECK_INT(th_db_open(path, TH_DB_READ, &t.reader, &e), 0);
-    th_sequencer *s = th_sequencer_start(db, NULL, 16, &e);
+    th_sequencer *s = th_sequencer_start(db, NULL, 0, 16, &e);
     CHECK(s != NULL);
     th_cmd init = {.type = TH_CMD_INIT_REGISTRY};
     th_cmd_result r;
@@ -166,10 +166,10 @@ static void wait_for(th_db *reader, const char *sql, int64_t want)
 }
 
 /* A new database `name` (*db: the sequencer's connection to it) under a sequencer of at most
- * `batch` a batch that signs with a fresh key, its registry made, and a reader of it; NULL if
- * any of that fails. */
-static th_sequencer *signing_sequencer(const char *name, size_t batch, th_db **reader,
-                                       th_db **written)
+ * `batch` a batch that signs with a fresh key (at most every sign_every ms, 0: every batch), its
+ * registry made, and a reader of it; NULL if any of that fails. */
+static th_sequencer *signing_sequencer(const char *name, size_t batch, int sign_every,
+                                       th_db **reader, th_db **written)
 {
     th_db *db = th_test_db_new(name);
     *written = db;
@@ -182,7 +182,7 @@ static th_sequencer *signing_sequencer(const char *name, size_t batch, th_db **r
     th_sequencer *s = NULL;
     if (th_note_generate("test.tanhui/log", &key, &e) != 0 ||
         th_db_open(path, TH_DB_READ, reader, &e) != 0 ||
-        !(s = th_sequencer_start(db, &key, batch, &e))) {
+        !(s = th_sequencer_start(db, &key, sign_every, batch, &e))) {
         th_db_close(db);
         return NULL;
     }
@@ -202,7 +202,7 @@ static th_sequencer *signing_sequencer(const char *name, size_t batch, th_db **r
 TEST(sequencer_answers_after_the_sync_and_signs_only_what_it_covered)
 {
     th_db *reader, *db;
-    th_sequencer *s = signing_sequencer("seqsync.db", 16, &reader, &db);
+    th_sequencer *s = signing_sequencer("seqsync.db", 16, 0, &reader, &db);
     CHECK(s != NULL);
     if (!s)
         return;
@@ -290,7 +290,7 @@ TEST(sequencer_answers_after_the_sync_and_signs_only_what_it_covered)
 TEST(sequencer_stop_leaves_every_entry_signed_and_on_the_disk)
 {
     th_db *reader, *db;
-    th_sequencer *s = signing_sequencer("seqstop.db", 4, &reader, &db);
+    th_sequencer *s = signing_sequencer("seqstop.db", 4, 0, &reader, &db);
     CHECK(s != NULL);
     if (!s)
         return;
@@ -316,4 +316,56 @@ TEST(sequencer_stop_leaves_every_entry_signed_and_on_the_disk)
     th_db_close(reader);
     pthread_cond_destroy(&t.cv);
     pthread_mutex_destroy(&t.mu);
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+TEST(sequencer_signs_at_most_once_an_interval_and_then_all_that_is_synced)
+{
+    /* longer than the idle writer's second: its clock batch within the interval must not count
+     * as signing */
+    enum { EVERY_MS = 1500, WRITES = 8 };
+    th_db *reader, *db;
+    th_sequencer *s = signing_sequencer("seqevery.db", 16, EVERY_MS, &reader, &db);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    /* the first checkpoint is due at once: it covers the registry's entries */
+    int64_t n0 = th_test_scalar(reader, "SELECT count(*) FROM log_entries");
+    wait_for(reader, "SELECT max(size) FROM log_checkpoints", n0);
+    CHECK_INT(th_test_scalar(reader, "SELECT max(size) FROM log_checkpoints"), n0);
+    double signed_at = seconds_now();
+    int64_t k0 = th_test_scalar(reader, "SELECT count(*) FROM log_checkpoints");
+    /* writes in batches of their own, within the interval: answered, none of them signed */
+    th_cmd_result r;
+    th_cmd_result_init(&r);
+    static char names[WRITES][16];
+    for (int i = 0; i < WRITES; i++) {
+        snprintf(names[i], sizeof names[i], "E%d", i);
+        th_cmd c = {.type = TH_CMD_ACCOUNT_ADD, .name = names[i], .kind = "company"};
+        CHECK_INT(th_sequencer_submit(s, &c, &r), 0);
+        CHECK_INT(r.status, 0);
+    }
+    if (seconds_now() - signed_at < EVERY_MS / 1000.0 * 0.8) /* a machine this slow: no claim */
+        CHECK_INT(th_test_scalar(reader, "SELECT count(*) FROM log_checkpoints"), k0);
+    /* once the interval has passed, one checkpoint over all of them, with no write to carry it */
+    for (int i = 0; i < 4 && th_test_scalar(reader, "SELECT max(size) FROM log_checkpoints") !=
+                                 n0 + WRITES;
+         i++)
+        wait_for(reader, "SELECT max(size) FROM log_checkpoints", n0 + WRITES);
+    CHECK_INT(th_test_scalar(reader, "SELECT max(size) FROM log_checkpoints"), n0 + WRITES);
+    CHECK(seconds_now() - signed_at >= EVERY_MS / 1000.0 * 0.95);
+    CHECK_INT(th_test_scalar(reader, "SELECT count(*) FROM log_checkpoints"), k0 + 1);
+    /* stopping signs what is left, interval or not */
+    th_cmd c = {.type = TH_CMD_ACCOUNT_ADD, .name = "Last", .kind = "company"};
+    CHECK_INT(th_sequencer_submit(s, &c, &r), 0);
+    th_sequencer_stop(s);
+    CHECK_INT(th_test_scalar(reader, "SELECT max(size) FROM log_checkpoints"), n0 + WRITES + 1);
+    th_cmd_result_free(&r);
+    th_db_close(reader);
 }

@@ -54,8 +54,16 @@ async function prove(c, badge, detail) {
       apiBytes(`/log/entries/${c.log_index}`), api('/log/checkpoint', { text: true }), api('/log/key', { text: true }),
     ]);
     const vkey = await parseVerifierKey(keyText);
-    const cp = await checkNote(note, vkey);
+    let cp = await checkNote(note, vkey);
+    // under load the server signs at most one checkpoint a second (serve --sign-every): an entry
+    // just made may not be covered yet, so the page waits for the next one, up to 15 s
+    for (let tries = 0; cp.ok && cp.size <= c.log_index && tries < 30; tries++) {
+      detail.textContent = t('cert.awaiting_checkpoint');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      cp = await checkNote(await api('/log/checkpoint', { text: true }), vkey);
+    }
     if (!cp.ok) return fail(t('cert.bad_signature'));
+    if (cp.size <= c.log_index) return fail(t('cert.unsigned'));
     const ev = JSON.parse(new TextDecoder().decode(entry));
     const kind = c.type === 'retirement' ? 'retire' : 'transfer';
     if (ev.type !== kind || ev.move !== c.id || ev.qty !== c.quantity) return fail(t('cert.wrong_entry'));

@@ -419,12 +419,13 @@ static pid_t serve(const char *tanhui, const char *db_path, char *url, size_t n)
                     threads,
                     (char *)"--rate",
                     (char *)"1000000",
-                    NULL,
+                    NULL, /* --sign-every MS, when asked; else the server's default */
                     NULL,
                     NULL};
-    if (getenv("TANHUI_BENCH_SIGN_EVERY")) { /* else the server's default */
-        argv[10] = (char *)"--sign-every";
-        argv[11] = getenv("TANHUI_BENCH_SIGN_EVERY");
+    int k = 10;
+    if (getenv("TANHUI_BENCH_SIGN_EVERY")) {
+        argv[k++] = (char *)"--sign-every";
+        argv[k++] = getenv("TANHUI_BENCH_SIGN_EVERY");
     }
     pid_t p = start(argv, out, err);
     for (int i = 0; p > 0 && i < 200; i++) {

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 
+#include "base/num.h"
 #include "cli/log_key.h"
 #include "server/http.h"
 #include "server/serve_lock.h"
@@ -50,17 +51,12 @@ int th_cmd_serve(const th_global *g, int argc, char **argv)
         rate = (int)v;
     }
     const char *se = th_opt(&op, "sign-every");
-    int sign_every = -1;
-    if (se) {
-        char *end;
-        long v = strtol(se, &end, 10);
-        if (*end || end == se || v < 0 || v > 3600000) {
-            th_fail_at(&e, TH_EUSAGE, NULL, 0, "sign-every", se, strlen(se),
-                       "serve: --sign-every is milliseconds between checkpoints under load, 0 "
-                       "(after every batch) to 3600000");
-            return th_cli_fail(&e);
-        }
-        sign_every = (int)v;
+    int64_t sign_every = -1;
+    if (se && th_parse_int64(se, strlen(se), 0, 3600000, &sign_every)) {
+        th_fail_at(&e, TH_EUSAGE, NULL, 0, "sign-every", se, strlen(se),
+                   "serve: --sign-every is milliseconds between checkpoints under load, 0 "
+                   "(after every batch) to 3600000");
+        return th_cli_fail(&e);
     }
     const char *web = th_opt(&op, "web");
     struct stat st;
@@ -87,7 +83,7 @@ int th_cmd_serve(const th_global *g, int argc, char **argv)
                        .threads = threads,
                        .rate = rate,
                        .web = web,
-                       .sign_every_ms = sign_every,
+                       .sign_every_ms = (int)sign_every,
                        .signer = has_key ? &key : NULL};
     int rc = th_serve(&o, &e);
     OPENSSL_cleanse(&key, sizeof key);

@@ -793,7 +793,8 @@ int th_serve(const th_serve_opts *o, th_err *e)
     }
     pthread_mutex_init(&s.mu, NULL);
     pthread_cond_init(&s.answered, NULL);
-    s.seq = th_sequencer_start(wdb, o->signer, o->sign_every_ms < 0 ? 1000 : o->sign_every_ms,
+    s.seq = th_sequencer_start(wdb, o->signer,
+                               o->sign_every_ms < 0 ? TH_SERVE_SIGN_EVERY_MS : o->sign_every_ms,
                                1000, e);
     if (!s.seq) {
         th_db_close(wdb);

@@ -25,13 +25,16 @@
 #include "base/err.h"
 #include "log/note.h"
 
+enum { TH_SERVE_SIGN_EVERY_MS = 1000 }; /* serve --sign-every's default */
+
 typedef struct {
     const char *db_path;
     const char *listen;            /* "127.0.0.1:8080"; port 0: any free one */
     int threads;                   /* request threads; 0: 16 */
     int rate;                      /* requests a second per token; 0: 500 (bursts of 2 s) */
     const th_note_signer *signer;  /* NULL: sign no checkpoints */
-    int sign_every_ms;             /* under load, a checkpoint at most this often; -1: 1000,
+    int sign_every_ms;             /* under load, a checkpoint at most this often; -1:
+                                      TH_SERVE_SIGN_EVERY_MS,
                                       0: after every batch */
     const char *web;               /* the web app's files, served at /; NULL: none */
 } th_serve_opts;

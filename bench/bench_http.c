@@ -22,7 +22,7 @@
  *
  * TANHUI_BENCH_SECONDS (default 10), TANHUI_BENCH_CONNS (64), TANHUI_BENCH_KEEP (keep the
  * run's directory, which is otherwise removed at the end),
- * TANHUI_BENCH_THREADS (the server's request threads, 16: its default), TANHUI_BENCH_SIGN_EVERY
+ * TANHUI_BENCH_THREADS (the server's --threads; its default), TANHUI_BENCH_SIGN_EVERY
  * (the server's --sign-every, milliseconds between checkpoints; its default). Needs wrk and nginx
  * (scripts/deps.sh bench). */
 #define _XOPEN_SOURCE 700 /* nftw */
@@ -405,24 +405,27 @@ static long rss_kib(pid_t pid)
 /* Start `tanhui serve`; its pid, and its address in url. */
 static pid_t serve(const char *tanhui, const char *db_path, char *url, size_t n)
 {
-    char out[300], err[300], threads[16];
+    char out[300], err[300];
     at(out, sizeof out, "serve.out");
     at(err, sizeof err, "serve.err");
-    snprintf(threads, sizeof threads, "%d", envint("TANHUI_BENCH_THREADS", 16));
     char *argv[] = {(char *)tanhui,
                     (char *)"--db",
                     (char *)db_path,
                     (char *)"serve",
                     (char *)"--listen",
                     (char *)"127.0.0.1:0",
-                    (char *)"--threads",
-                    threads,
                     (char *)"--rate",
                     (char *)"1000000",
-                    NULL, /* --sign-every MS, when asked; else the server's default */
+                    NULL, /* --threads N, --sign-every MS, when asked; else the server's defaults */
+                    NULL,
+                    NULL,
                     NULL,
                     NULL};
-    int k = 10;
+    int k = 8;
+    if (getenv("TANHUI_BENCH_THREADS")) {
+        argv[k++] = (char *)"--threads";
+        argv[k++] = getenv("TANHUI_BENCH_THREADS");
+    }
     if (getenv("TANHUI_BENCH_SIGN_EVERY")) {
         argv[k++] = (char *)"--sign-every";
         argv[k++] = getenv("TANHUI_BENCH_SIGN_EVERY");

@@ -3,6 +3,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "server/access_log.h"
 #include "server/api.h"
 #include "server/events.h"
 #include "server/http_form.h"
@@ -64,6 +65,7 @@ typedef struct {
     th_db *wdb;     /* the sequencer's connection (its checkpoints are counted) */
     th_events *hub; /* the stream's events */
     th_token_cache *tokens; /* who the tokens seen lately are for */
+    th_access_log *log;     /* the line per request, on stderr */
     pthread_mutex_t mu; /* the readers and the metrics */
     th_db **readers;
     size_t nreaders, capreaders;
@@ -480,7 +482,7 @@ static enum MHD_Result serve_file(server *s, struct MHD_Connection *c, const cha
     MHD_destroy_response(resp);
     double took = now_s() - rq->t0;
     count(s, "static", status, took);
-    fprintf(stderr, "%s %s %d %.1fms -\n", method, url, status, took * 1e3);
+    th_access_log_line(s->log, "%s %s %d %.1fms -", method, url, status, took * 1e3);
     return ok;
 }
 
@@ -548,7 +550,7 @@ static enum MHD_Result answer_deferred(server *s, struct MHD_Connection *c, cons
     char who[24] = "-";
     if (w->account)
         snprintf(who, sizeof who, "%lld", (long long)w->account);
-    fprintf(stderr, "%s %s %d %.1fms %s\n", method, url, r.status, took * 1e3, who);
+    th_access_log_line(s->log, "%s %s %d %.1fms %s", method, url, r.status, took * 1e3, who);
     enum MHD_Result ok = respond(c, &r, NULL);
     th_buf_free(&r.body);
     return ok;
@@ -611,7 +613,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             th_buf_init(&r.body);
             th_api_fail(&r, &fe);
             count(s, "multipart", r.status, now_s() - rq->t0);
-            fprintf(stderr, "%s %s %d %.1fms -\n", method, url, r.status,
+            th_access_log_line(s->log, "%s %s %d %.1fms -", method, url, r.status,
                     (now_s() - rq->t0) * 1e3);
             enum MHD_Result ok = respond(c, &r, NULL);
             th_buf_free(&r.body);
@@ -692,7 +694,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     char who[24] = "-";
     if (user.id)
         snprintf(who, sizeof who, "%lld", (long long)user.account);
-    fprintf(stderr, "%s %s %d %.1fms %s\n", method, url, r.status, took * 1e3, who);
+    th_access_log_line(s->log, "%s %s %d %.1fms %s", method, url, r.status, took * 1e3, who);
     enum MHD_Result ok = r.stream.on && r.status == 200 ? th_http_stream(c, s->hub, &r)
                                                         : respond(c, &r, retry);
     th_buf_free(&r.body);
@@ -745,13 +747,27 @@ static int parse_listen(const char *s, struct sockaddr_in *addr, th_err *e)
     return 0;
 }
 
+/* Two a core, within 4..16. Order entry holds no thread, so threads beyond the cores only add
+ * switches between them (on two cores, 4 threads took 6.5 % more orders a second than 16:
+ * BENCHMARKS.md); the second a core is for the other writes, which hold their thread until
+ * their batch commits, and for reads waiting on the disk. */
+int th_serve_default_threads(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    long t = cores > 0 ? 2 * cores : TH_SERVE_THREADS_MIN;
+    if (t < TH_SERVE_THREADS_MIN)
+        t = TH_SERVE_THREADS_MIN;
+    if (t > TH_SERVE_THREADS_MAX)
+        t = TH_SERVE_THREADS_MAX;
+    return (int)t;
+}
+
 int th_serve(const th_serve_opts *o, th_err *e)
 {
     struct sockaddr_in addr;
     if (parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &addr, e))
         return -1;
-    /* a write holds its thread until its batch commits: batches form from the writes in flight */
-    int threads = o->threads > 0 ? o->threads : 16;
+    int threads = o->threads > 0 ? o->threads : th_serve_default_threads();
     if (threads > 64)
         return th_fail(e, TH_EUSAGE, "serve: --threads is 1 to 64");
     /* signals are waited for here, never delivered to the threads started below */
@@ -811,6 +827,7 @@ int th_serve(const th_serve_opts *o, th_err *e)
     }
     th_sequencer_on_commit(s.seq, th_stream_poke, follower);
     s.tokens = th_token_cache_new();
+    s.log = th_access_log_new(STDERR_FILENO);
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
             MHD_ALLOW_SUSPEND_RESUME,
@@ -831,8 +848,12 @@ int th_serve(const th_serve_opts *o, th_err *e)
         th_serve_lock_note(lock, info);
         printf("listening on http://%s:%u\n", host, port);
         fflush(stdout);
+        /* the signal, and meanwhile the request lines written out at least this often */
+        const struct timespec tick = {0, TH_ACCESS_LOG_EVERY_MS * 1000000L};
         int sig;
-        sigwait(&sigs, &sig);
+        while ((sig = sigtimedwait(&sigs, NULL, &tick)) < 0)
+            th_access_log_flush(s.log);
+        th_access_log_flush(s.log);
         fprintf(stderr, "tanhui serve: %s: finishing the requests in flight\n",
                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
         MHD_socket listener = MHD_quiesce_daemon(d); /* no new connections */
@@ -850,6 +871,7 @@ int th_serve(const th_serve_opts *o, th_err *e)
         if (listener != MHD_INVALID_SOCKET)
             close(listener);
     }
+    th_access_log_free(s.log); /* every request is done: its line is out */
     th_sequencer_stop(s.seq); /* the batch in flight commits; the rest signed */
     th_stream_stop(follower);
     th_events_free(s.hub);

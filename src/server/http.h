@@ -5,7 +5,8 @@
  * one writer) and a pool of request threads, each with its own read-only connection, and runs
  * until SIGTERM or SIGINT: then it stops accepting, lets the requests in flight finish (their
  * batch committed), stops the writer (a checkpoint signed over what is left) and returns 0.
- * One line per request on stderr: method, path, status, duration, account ("-" when none).
+ * One line per request on stderr: method, path, status, duration, account ("-" when none),
+ * written in runs (server/access_log.h): a line is out within 100 ms, and all are at the end.
  *
  * Order entry holds no request thread while its batch commits: the handler's command is copied
  * into the request, the connection suspended and the command handed to the sequencer, whose
@@ -26,11 +27,13 @@
 #include "log/note.h"
 
 enum { TH_SERVE_SIGN_EVERY_MS = 1000 }; /* serve --sign-every's default */
+/* serve --threads's default: two a core, from TH_SERVE_THREADS_MIN to TH_SERVE_THREADS_MAX */
+enum { TH_SERVE_THREADS_MIN = 4, TH_SERVE_THREADS_MAX = 16 };
 
 typedef struct {
     const char *db_path;
     const char *listen;            /* "127.0.0.1:8080"; port 0: any free one */
-    int threads;                   /* request threads; 0: 16 */
+    int threads;                   /* request threads; 0: th_serve_default_threads() */
     int rate;                      /* requests a second per token; 0: 500 (bursts of 2 s) */
     const th_note_signer *signer;  /* NULL: sign no checkpoints */
     int sign_every_ms;             /* under load, a checkpoint at most this often; -1:
@@ -39,6 +42,7 @@ typedef struct {
     const char *web;               /* the web app's files, served at /; NULL: none */
 } th_serve_opts;
 
+int th_serve_default_threads(void);
 /* Serve until a signal; prints "listening on http://HOST:PORT" on stdout once it accepts. */
 int th_serve(const th_serve_opts *o, th_err *e) __attribute__((warn_unused_result));
 

@@ -1370,6 +1370,10 @@ if command -v curl >/dev/null 2>&1; then
     has "$D/out" "tanhui_wal_checkpoint_pages_total " "the pages it copied"
     has "$D/out" "tanhui_wal_syncs_total " "the sync thread's count"
     has "$D/serve.err" "GET /api/v1/supply 200 " "one line per request"
+    # lines are written in runs, but a quiet server's line is out within a tenth of a second
+    curl -s -o /dev/null "$URL/api/v1/no-such-route-probe"
+    for _ in $(seq 10); do grep -q "no-such-route-probe" "$D/serve.err" && break; sleep 0.1; done
+    has "$D/serve.err" "GET /api/v1/no-such-route-probe 404 " "a lone request's line is out within a second"
     # SIGTERM with orders in flight: each is answered and in the store, or never taken (no
     # connection, or 503 once the server is stopping)
     code=$(send POST /api/v1/instruments/SG/session "$TO" '{"to":"open"}')

@@ -13,6 +13,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Option name's whole number from lo to hi into *out (left as it is when not given); what it
+ * is, for the error. */
+static int int_opt(const th_opts *op, const char *name, int64_t lo, int64_t hi, const char *is,
+                   int64_t *out, th_err *e)
+{
+    const char *v = th_opt(op, name);
+    if (v && th_parse_int64(v, strlen(v), lo, hi, out))
+        return th_fail_at(e, TH_EUSAGE, NULL, 0, name, v, strlen(v), "serve: --%s is %s", name,
+                          is);
+    return 0;
+}
+
 int th_cmd_serve(const th_global *g, int argc, char **argv)
 {
     th_err e;
@@ -26,38 +38,18 @@ int th_cmd_serve(const th_global *g, int argc, char **argv)
         th_fail(&e, TH_EUSAGE, "serve takes options only (see tanhui help serve)");
         return th_cli_fail(&e);
     }
-    const char *t = th_opt(&op, "threads");
-    int threads = 0;
-    if (t) {
-        char *end;
-        long v = strtol(t, &end, 10);
-        if (*end || v < 1 || v > 64) {
-            th_fail_at(&e, TH_EUSAGE, NULL, 0, "threads", t, strlen(t),
-                       "serve: --threads is a whole number from 1 to 64");
-            return th_cli_fail(&e);
-        }
-        threads = (int)v;
-    }
-    const char *rs = th_opt(&op, "rate");
-    int rate = 0;
-    if (rs) {
-        char *end;
-        long v = strtol(rs, &end, 10);
-        if (*end || v < 1 || v > 1000000) {
-            th_fail_at(&e, TH_EUSAGE, NULL, 0, "rate", rs, strlen(rs),
-                       "serve: --rate is requests a second per user, 1 to 1000000");
-            return th_cli_fail(&e);
-        }
-        rate = (int)v;
-    }
-    const char *se = th_opt(&op, "sign-every");
-    int64_t sign_every = -1;
-    if (se && th_parse_int64(se, strlen(se), 0, 3600000, &sign_every)) {
-        th_fail_at(&e, TH_EUSAGE, NULL, 0, "sign-every", se, strlen(se),
-                   "serve: --sign-every is milliseconds between checkpoints under load, 0 "
-                   "(after every batch) to 3600000");
+    int64_t threads = 0, rate = 0, sign_every = -1; /* not given: the server's defaults */
+    char what[96];
+    snprintf(what, sizeof what, "a whole number from 1 to %d", TH_SERVE_THREADS_LIMIT);
+    if (int_opt(&op, "threads", 1, TH_SERVE_THREADS_LIMIT, what, &threads, &e))
         return th_cli_fail(&e);
-    }
+    snprintf(what, sizeof what, "requests a second per user, 1 to %d", TH_SERVE_RATE_LIMIT);
+    if (int_opt(&op, "rate", 1, TH_SERVE_RATE_LIMIT, what, &rate, &e))
+        return th_cli_fail(&e);
+    if (int_opt(&op, "sign-every", 0, 3600000,
+                "milliseconds between checkpoints under load, 0 (after every batch) to 3600000",
+                &sign_every, &e))
+        return th_cli_fail(&e);
     const char *web = th_opt(&op, "web");
     struct stat st;
     if (web && (stat(web, &st) != 0 || !S_ISDIR(st.st_mode))) {
@@ -80,8 +72,8 @@ int th_cmd_serve(const th_global *g, int argc, char **argv)
     th_serve_opts o = {.db_path = g->db,
                        .listen = th_opt(&op, "listen") ? th_opt(&op, "listen")
                                                        : "127.0.0.1:8080",
-                       .threads = threads,
-                       .rate = rate,
+                       .threads = (int)threads,
+                       .rate = (int)rate,
                        .web = web,
                        .sign_every_ms = (int)sign_every,
                        .signer = has_key ? &key : NULL};

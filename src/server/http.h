@@ -6,7 +6,8 @@
  * until SIGTERM or SIGINT: then it stops accepting, lets the requests in flight finish (their
  * batch committed), stops the writer (a checkpoint signed over what is left) and returns 0.
  * One line per request on stderr: method, path, status, duration, account ("-" when none),
- * written in runs (server/access_log.h): a line is out within 100 ms, and all are at the end.
+ * gathered and written by the main thread (server/access_log.h): a line is out within 100 ms,
+ * all are out at the end, and a request thread never waits for the write.
  *
  * Order entry holds no request thread while its batch commits: the handler's command is copied
  * into the request, the connection suspended and the command handed to the sequencer, whose
@@ -27,14 +28,20 @@
 #include "log/note.h"
 
 enum { TH_SERVE_SIGN_EVERY_MS = 1000 }; /* serve --sign-every's default */
-/* serve --threads's default: two a core, from TH_SERVE_THREADS_MIN to TH_SERVE_THREADS_MAX */
-enum { TH_SERVE_THREADS_MIN = 4, TH_SERVE_THREADS_MAX = 16 };
+/* serve --threads: TH_SERVE_THREADS by default, 1 to TH_SERVE_THREADS_LIMIT. A request that
+ * holds its thread (a read, a write other than an order's) holds up the connections that
+ * thread serves, a sixteenth of them by default; 4 threads took 6.5 % more orders a second on
+ * two cores, but a slow read every 10 s then put a soak's p99 at 49-82 ms, against 7.6 ms
+ * with 16 (BENCHMARKS.md, bench-http, "2026-12-07, third session") */
+enum { TH_SERVE_THREADS = 16, TH_SERVE_THREADS_LIMIT = 64 };
+/* serve --rate: 1 to TH_SERVE_RATE_LIMIT requests a second per user, TH_SERVE_RATE by default */
+enum { TH_SERVE_RATE = 500, TH_SERVE_RATE_LIMIT = 1000000 };
 
 typedef struct {
     const char *db_path;
     const char *listen;            /* "127.0.0.1:8080"; port 0: any free one */
-    int threads;                   /* request threads; 0: th_serve_default_threads() */
-    int rate;                      /* requests a second per token; 0: 500 (bursts of 2 s) */
+    int threads;                   /* request threads; 0: TH_SERVE_THREADS */
+    int rate;                      /* requests a second per user; 0: TH_SERVE_RATE (bursts of 2 s) */
     const th_note_signer *signer;  /* NULL: sign no checkpoints */
     int sign_every_ms;             /* under load, a checkpoint at most this often; -1:
                                       TH_SERVE_SIGN_EVERY_MS,
@@ -42,7 +49,6 @@ typedef struct {
     const char *web;               /* the web app's files, served at /; NULL: none */
 } th_serve_opts;
 
-int th_serve_default_threads(void);
 /* Serve until a signal; prints "listening on http://HOST:PORT" on stdout once it accepts. */
 int th_serve(const th_serve_opts *o, th_err *e) __attribute__((warn_unused_result));
 

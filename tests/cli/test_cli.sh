@@ -1365,7 +1365,8 @@ if command -v curl >/dev/null 2>&1; then
     get sv-metrics /metrics 200
     has "$D/out" 'tanhui_http_requests_total{route="/api/v1/supply",status="200"} 1' "metrics by route and status"
     has "$D/out" "tanhui_commit_seconds_bucket" "commit latency"
-    has "$D/out" "tanhui_log_size " "the log's size"
+    n=$("$T" --db "$W" log size)
+    if grep -qxF "tanhui_log_size $n" "$D/out"; then ok; else bad "/metrics's log size is not tanhui log size's $n"; grep log_size "$D/out"; fi
     has "$D/out" "tanhui_wal_checkpoints_total " "the checkpoint thread's count"
     has "$D/out" "tanhui_wal_checkpoint_pages_total " "the pages it copied"
     has "$D/out" "tanhui_wal_syncs_total " "the sync thread's count"
@@ -1442,6 +1443,14 @@ if command -v curl >/dev/null 2>&1; then
     for v in x -1 3600001 10ms ""; do
         expect 2 "sv-sign-every-$v" -- "$T" --db "$W" serve --sign-every "$v"
         has "$D/err" "--sign-every is milliseconds between checkpoints" "--sign-every '$v'"
+    done
+    for v in 0 65 " 4" 4x ""; do
+        expect 2 "sv-threads-$v" -- "$T" --db "$W" serve --threads "$v"
+        has "$D/err" "serve: --threads is a whole number from 1 to 64" "--threads '$v'"
+    done
+    for v in 0 1000001 " 9" 9.5; do
+        expect 2 "sv-rate-$v" -- "$T" --db "$W" serve --rate "$v"
+        has "$D/err" "serve: --rate is requests a second per user, 1 to 1000000" "--rate '$v'"
     done
     # --sign-every: a lone write is signed at once (within a few ms of its sync), and then no
     # other for the interval (an hour here) until the server stops, which signs the rest

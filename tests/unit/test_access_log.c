@@ -1,15 +1,19 @@
-/* test_access_log.c — the server's request lines written in runs: nothing written until a run
- * fills or a flush, a full run written without one, lines from many threads all whole, each
- * thread's in its order, a long line whole, and a descriptor that cannot be written to never
- * stopping a line. */
+/* test_access_log.c — the server's request lines: nothing written until a flush, then all of
+ * them in one write; lines from many threads, flushed all the while, all whole and each
+ * thread's in its order; a long line whole; an appender never waiting for a write that blocks;
+ * a full buffer dropping lines and saying how many; a descriptor that cannot be written to
+ * never stopping a line. */
 #include "test.h"
 
 #include "server/access_log.h"
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A log onto a new file of the run's directory, whose descriptor is *fd. */
@@ -38,48 +42,38 @@ static char *slurp(int fd, long *len)
     return p;
 }
 
-TEST(access_log_writes_in_runs)
+static size_t newlines(const char *p, long len)
+{
+    size_t n = 0;
+    for (long i = 0; i < len; i++)
+        n += p[i] == '\n';
+    return n;
+}
+
+TEST(access_log_writes_on_flush)
 {
     int fd;
-    th_access_log *l = log_on_file("runs.log", &fd);
-    size_t lines, writes, n = 0;
-    long appended = 0;
-    /* "POST /api/v1/orders 201 0.4ms 7\n" and the like: short of a run, nothing is written */
-    while (appended + 40 < TH_ACCESS_LOG_RUN) {
-        th_access_log_line(l, "POST /api/v1/orders 201 %.1fms %zu", 0.4, n);
-        appended += 31 + snprintf(NULL, 0, "%zu", n);
-        n++;
-    }
-    CHECK_INT(file_size(fd), 0);
-    th_access_log_counts(l, &lines, &writes);
+    th_access_log *l = log_on_file("flush.log", &fd);
+    size_t lines, writes, dropped, n = 4000; /* some 130 KiB */
+    for (size_t i = 0; i < n; i++)
+        th_access_log_line(l, "POST /api/v1/orders 201 %.1fms %zu", 0.4, i);
+    CHECK_INT(file_size(fd), 0); /* the request threads write nothing */
+    th_access_log_counts(l, &lines, &writes, &dropped);
     CHECK_INT(lines, n);
     CHECK_INT(writes, 0);
-    /* the line that fills the run writes it, whole, without a flush */
-    for (int i = 0; i < 4; i++, n++)
-        th_access_log_line(l, "POST /api/v1/orders 201 %.1fms %zu", 0.4, n);
-    th_access_log_counts(l, &lines, &writes);
+    th_access_log_flush(l);
+    th_access_log_flush(l); /* nothing to write: no write */
+    th_access_log_counts(l, &lines, &writes, &dropped);
     CHECK_INT(writes, 1);
+    CHECK_INT(dropped, 0);
+    th_access_log_line(l, "GET /api/v1/supply 200 1.0ms -");
+    th_access_log_free(l); /* writes the rest */
     long len;
     char *text = slurp(fd, &len);
-    CHECK(len >= TH_ACCESS_LOG_RUN);
-    CHECK(len > 0 && text[len - 1] == '\n');
-    free(text);
-    /* a flush writes the rest; one with nothing to write makes no write */
-    th_access_log_line(l, "GET /api/v1/supply 200 1.0ms -");
-    th_access_log_flush(l);
-    th_access_log_flush(l);
-    th_access_log_counts(l, &lines, &writes);
-    CHECK_INT(writes, 2);
-    CHECK_INT(lines, n + 1);
-    text = slurp(fd, &len);
-    size_t nl = 0;
-    for (long i = 0; i < len; i++)
-        nl += text[i] == '\n';
-    CHECK_INT(nl, n + 1);
-    CHECK(len > 31 && !strcmp(text + len - 31, "GET /api/v1/supply 200 1.0ms -\n"));
+    CHECK_INT(newlines(text, len), n + 1);
     CHECK(!strncmp(text, "POST /api/v1/orders 201 0.4ms 0\nPOST /api/v1/orders 201 0.4ms 1\n", 64));
+    CHECK(len > 31 && !strcmp(text + len - 31, "GET /api/v1/supply 200 1.0ms -\n"));
     free(text);
-    th_access_log_free(l);
     close(fd);
 }
 
@@ -100,23 +94,38 @@ static void *write_lines(void *arg)
     return NULL;
 }
 
+typedef struct {
+    th_access_log *l;
+    atomic_bool stop;
+} flusher;
+
+static void *flush_often(void *arg)
+{
+    flusher *f = arg;
+    while (!atomic_load(&f->stop)) {
+        th_access_log_flush(f->l);
+        nanosleep(&(struct timespec){0, 200000}, NULL);
+    }
+    return NULL;
+}
+
 TEST(access_log_lines_whole_from_threads)
 {
     int fd;
     th_access_log *l = log_on_file("threads.log", &fd);
-    pthread_t th[THREADS];
+    pthread_t th[THREADS], fl;
     writer w[THREADS];
+    flusher f = {l, false};
+    CHECK_INT(pthread_create(&fl, NULL, flush_often, &f), 0);
     for (int t = 0; t < THREADS; t++) {
         w[t] = (writer){l, t};
         CHECK_INT(pthread_create(&th[t], NULL, write_lines, &w[t]), 0);
     }
     for (int t = 0; t < THREADS; t++)
         pthread_join(th[t], NULL);
-    size_t lines, writes;
-    th_access_log_counts(l, &lines, &writes);
+    atomic_store(&f.stop, true);
+    pthread_join(fl, NULL);
     th_access_log_free(l); /* writes the rest */
-    CHECK_INT(lines, THREADS * PER_THREAD);
-    CHECK(writes > 1 && writes < lines / 50); /* in runs, not a write a line */
     long len;
     char *text = slurp(fd, &len);
     int next[THREADS] = {0};
@@ -149,7 +158,7 @@ TEST(access_log_long_line_whole)
 {
     int fd;
     th_access_log *l = log_on_file("long.log", &fd);
-    /* a URL of 40,000 bytes (MHD allows long ones): longer than a run, one write of its own */
+    /* a URL of 40,000 bytes (MHD allows long ones): formatted on the heap */
     enum { URL = 40000 };
     char *url = malloc(URL + 1);
     memset(url, 'a', URL);
@@ -169,16 +178,106 @@ TEST(access_log_long_line_whole)
     close(fd);
 }
 
+typedef struct {
+    th_access_log *l;
+    atomic_bool done;
+} appender;
+
+static void *flush_once(void *arg)
+{
+    th_access_log_flush(arg);
+    return NULL;
+}
+
+static void *append_some(void *arg)
+{
+    appender *a = arg;
+    for (int i = 0; i < 1000; i++)
+        th_access_log_line(a->l, "POST /api/v1/orders 201 0.3ms %d", i);
+    atomic_store(&a->done, true);
+    return NULL;
+}
+
+TEST(access_log_appends_while_a_write_blocks)
+{
+    /* a pipe nobody reads: the flush of 256 KiB blocks once the pipe's 64 KiB are full */
+    int p[2];
+    CHECK_INT(pipe(p), 0);
+    th_access_log *l = th_access_log_new(p[1]);
+    const size_t line = strlen("GET /api/v1/book/SG 200 0.1ms 00000000\n");
+    for (int i = 0; i < 8192; i++)
+        th_access_log_line(l, "GET /api/v1/book/SG 200 0.1ms %08d", i);
+    pthread_t fl, ap;
+    CHECK_INT(pthread_create(&fl, NULL, flush_once, l), 0);
+    nanosleep(&(struct timespec){0, 50000000}, NULL); /* the flush is in its write */
+    appender a = {l, false};
+    CHECK_INT(pthread_create(&ap, NULL, append_some, &a), 0);
+    for (int i = 0; i < 200 && !atomic_load(&a.done); i++)
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    CHECK(atomic_load(&a.done)); /* within 2 s, with the write still blocked */
+    /* read the pipe dry until the flush is done, then once more for the lines appended */
+    char buf[65536];
+    size_t got = 0;
+    while (got < 8192 * line) {
+        ssize_t r = read(p[0], buf, sizeof buf);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    pthread_join(fl, NULL);
+    pthread_join(ap, NULL);
+    CHECK_INT(got, 8192 * line);
+    close(p[0]); /* the last flush's write then fails (EPIPE): dropped, never a stop */
+    void (*was)(int) = signal(SIGPIPE, SIG_IGN);
+    size_t lines, writes, dropped;
+    th_access_log_counts(l, &lines, &writes, &dropped);
+    CHECK_INT(lines, 8192 + 1000);
+    CHECK_INT(writes, 1);
+    th_access_log_free(l);
+    signal(SIGPIPE, was);
+    close(p[1]);
+}
+
+TEST(access_log_full_drops_and_says_so)
+{
+    int fd;
+    th_access_log *l = log_on_file("full.log", &fd);
+    /* lines of 64 bytes: the buffer holds TH_ACCESS_LOG_MAX / 64 of them, then drops */
+    size_t fit = TH_ACCESS_LOG_MAX / 64, extra = 777;
+    for (size_t i = 0; i < fit + extra; i++)
+        th_access_log_line(l, "POST /api/v1/orders 201 0.4ms %033zu", i);
+    size_t lines, writes, dropped;
+    th_access_log_counts(l, &lines, &writes, &dropped);
+    CHECK_INT(lines, fit);
+    CHECK_INT(dropped, extra);
+    th_access_log_flush(l);
+    th_access_log_line(l, "GET /after 200 0.1ms -"); /* taken again after the flush */
+    th_access_log_free(l);
+    long len;
+    char *text = slurp(fd, &len);
+    CHECK_INT(newlines(text, len), fit + 2);
+    char said[160];
+    snprintf(said, sizeof said,
+             "tanhui serve: %zu request lines dropped (the log was not written as fast as "
+             "they came)\nGET /after 200 0.1ms -\n", extra);
+    CHECK(len > (long)strlen(said) && !strcmp(text + len - strlen(said), said));
+    free(text);
+    close(fd);
+}
+
 TEST(access_log_unwritable_never_stops_a_line)
 {
-    /* a descriptor that is not open: every run is dropped, as a failed fprintf's would be */
+    /* a descriptor that is not open: every write fails and is dropped, as a failed fprintf's */
     th_access_log *l = th_access_log_new(-1);
     for (int i = 0; i < 2000; i++)
         th_access_log_line(l, "POST /api/v1/orders 201 0.3ms %d", i);
-    size_t lines, writes;
-    th_access_log_counts(l, &lines, &writes);
-    CHECK_INT(lines, 2000);
-    CHECK(writes >= 3); /* 2000 lines of ~34 bytes: four runs tried */
+    th_access_log_flush(l);
+    th_access_log_line(l, "GET / 200 0.1ms -");
+    size_t lines, writes, dropped;
+    th_access_log_counts(l, &lines, &writes, &dropped);
+    CHECK_INT(lines, 2001);
+    CHECK_INT(writes, 1);
+    CHECK_INT(dropped, 0);
     th_access_log_free(l);
     th_access_log_free(NULL);
 }

@@ -8,9 +8,9 @@
  * written out by whoever calls th_access_log_flush (the server's main thread, every
  * TH_ACCESS_LOG_EVERY_MS, so that a line is out within that), with the buffer swapped for an
  * empty one first, so that lines go on being appended while it is written. Lines come out
- * whole and in the order they were appended. A buffer that reaches TH_ACCESS_LOG_MAX bytes (the
- * descriptor not keeping up) takes no more lines until the next flush: those are counted, and
- * the flush writes a line saying how many were dropped. A write that fails (the descriptor
+ * whole and in the order they were appended. A line that would take the buffer past
+ * TH_ACCESS_LOG_MAX bytes (the descriptor not keeping up) is dropped and counted, and the next
+ * flush writes, after the lines it has, a line saying how many were dropped. A write that fails (the descriptor
  * closed, a full disk) drops what it was writing: logging never stops a request. Safe from any
  * thread. */
 #ifndef TH_ACCESS_LOG_H

@@ -1371,7 +1371,7 @@ if command -v curl >/dev/null 2>&1; then
     has "$D/out" "tanhui_wal_checkpoint_pages_total " "the pages it copied"
     has "$D/out" "tanhui_wal_syncs_total " "the sync thread's count"
     has "$D/serve.err" "GET /api/v1/supply 200 " "one line per request"
-    # lines are written in runs, but a quiet server's line is out within a tenth of a second
+    # the main thread writes the lines every tenth of a second: a quiet server's line is out
     curl -s -o /dev/null "$URL/api/v1/no-such-route-probe"
     for _ in $(seq 10); do grep -q "no-such-route-probe" "$D/serve.err" && break; sleep 0.1; done
     has "$D/serve.err" "GET /api/v1/no-such-route-probe 404 " "a lone request's line is out within a second"

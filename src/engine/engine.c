@@ -28,6 +28,9 @@ struct th_engine {
     th_note_signer signer;
     int interval_ms;
     int64_t last_signed_ms; /* monotonic */
+    bool signed_once;       /* last_signed_ms is a checkpoint's (before the first, none is due:
+                               the monotonic clock counts from boot, which may be less than an
+                               interval ago) */
     int64_t durable;  /* sign no further (-1: no bound; th_engine_sign_durable) */
     /* the batch's log entries, appended together just before it commits: their bytes one
      * after another; entry i starts at pending.p + pend_off[i] */
@@ -111,11 +114,12 @@ void th_engine_set_signer(th_engine *en, const th_note_signer *s, int interval_m
     if (s)
         en->signer = *s;
     en->interval_ms = interval_ms > 0 ? interval_ms : 0;
+    en->signed_once = false; /* the next batch signs: the interval runs from its checkpoint */
 }
 
 int64_t th_engine_sign_wait_ms(const th_engine *en)
 {
-    if (!en->interval_ms)
+    if (!en->interval_ms || !en->signed_once)
         return 0;
     int64_t left = en->last_signed_ms + en->interval_ms - monotonic_ms();
     return left > 0 ? left : 0;
@@ -619,14 +623,16 @@ static int sign_due(th_engine *en, const char *now, th_err *e)
 {
     if (!en->has_signer)
         return 0;
-    int64_t t = en->interval_ms ? monotonic_ms() : 0;
-    if (en->interval_ms && t - en->last_signed_ms < en->interval_ms)
+    int64_t t = monotonic_ms();
+    if (en->interval_ms && en->signed_once && t - en->last_signed_ms < en->interval_ms)
         return 0;
     int64_t size;
     if (th_log_sign(en->db, &en->signer, now, en->durable, &size, e))
         return -1;
-    if (size >= 0) /* the interval runs from a checkpoint signed, not from a batch that had none */
+    if (size >= 0) { /* the interval runs from a checkpoint signed, not from a batch that had none */
         en->last_signed_ms = t;
+        en->signed_once = true;
+    }
     return 0;
 }
 
@@ -664,6 +670,7 @@ int th_engine_checkpoint(th_engine *en, th_err *e)
     if (th_log_sign(en->db, &en->signer, now, -1, &size, e) == 0 &&
         th_db_exec1(en->db, "COMMIT", e) == 0) {
         en->last_signed_ms = monotonic_ms();
+        en->signed_once = true;
         return 0;
     }
     th_err ignored;

@@ -136,7 +136,8 @@ void th_engine_free(th_engine *en);
 void th_engine_set_clock(th_engine *en, void (*now)(char out[32], void *arg), void *arg);
 
 /* Sign checkpoints with s (copied; NULL: sign none): after every batch that appended entries,
- * or with interval_ms > 0 after a batch when at least that long has passed since the last one. */
+ * or with interval_ms > 0 after a batch when at least that long has passed since the last one
+ * (the first batch after this call signs, however soon after boot). */
 void th_engine_set_signer(th_engine *en, const th_note_signer *s, int interval_ms);
 /* With an interval: how many milliseconds until a batch may sign again (0: the next one signs,
  * as it does without an interval). */

@@ -266,3 +266,69 @@ TEST(exchange_property_random_orders)
     th_db_close(a);
     th_db_close(b);
 }
+
+static int count_step(void *arg)
+{
+    ++*(long *)arg;
+    return 0;
+}
+
+/* An order's fills are found by its id, not by reading every trade: each order shown, with
+ * the fills a scan of the whole table finds, and the work of showing one smaller than the
+ * number of trades (a scan takes several virtual machine steps a row). */
+TEST(exchange_order_fills_read_by_the_order_not_by_every_trade)
+{
+    th_db *db = th_test_db_new("ex-fills.db");
+    CHECK(db != NULL);
+    if (!db)
+        return;
+    th_engine *en = th_engine_new(db);
+    setup(en);
+    enum { PAIRS = 400 };
+    for (int i = 0; i < PAIRS; i += 8) { /* sells resting, then buys taking them */
+        th_cmd c[16];
+        for (int k = 0; k < 16; k++)
+            c[k] = (th_cmd){.type = TH_CMD_ORDER_ADD,
+                            .order = {.account = names[(i + k) % ACCOUNTS], .instrument = "SG24",
+                                      .side = k < 8 ? "sell" : "buy", .tif = "gtc",
+                                      .qty = 1 + k % 3, .price = 5850}};
+        CHECK_INT(apply(en, c, 16), 16);
+    }
+    int64_t trades = th_test_scalar(db, "SELECT count(*) FROM trades");
+    int64_t orders = th_test_scalar(db, "SELECT max(id) FROM orders");
+    CHECK(trades > PAIRS / 2);
+    sqlite3 *h = th_db_handle(db);
+    sqlite3_stmt *st;
+    CHECK_INT(sqlite3_prepare_v2(h, "SELECT id FROM trades NOT INDEXED WHERE buy_order_id = ?1"
+                                    " OR sell_order_id = ?1 ORDER BY id", -1, &st, NULL),
+              SQLITE_OK);
+    long most = 0;
+    for (int64_t o = 1; o <= orders; o++) {
+        char id[24], want[4096] = "";
+        snprintf(id, sizeof id, "%lld", (long long)o);
+        sqlite3_bind_int64(st, 1, o);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            snprintf(want + strlen(want), sizeof want - strlen(want), "%lld,",
+                     (long long)sqlite3_column_int64(st, 0));
+        sqlite3_reset(st);
+        th_buf out;
+        th_buf_init(&out);
+        th_err e;
+        long steps = 0;
+        sqlite3_progress_handler(h, 1, count_step, &steps);
+        CHECK_INT(th_order_json(db, id, &out, &e), 0);
+        sqlite3_progress_handler(h, 0, NULL, NULL);
+        if (steps > most)
+            most = steps;
+        char got[4096] = "";
+        const char *fills = out.p ? strstr(out.p, "\"fills\":") : NULL;
+        for (const char *q = fills; q && (q = strstr(q, "{\"trade\":")); q += 9)
+            snprintf(got + strlen(got), sizeof got - strlen(got), "%lld,", atoll(q + 9));
+        CHECK_STR(got, want);
+        th_buf_free(&out);
+    }
+    sqlite3_finalize(st);
+    CHECK(most < trades);
+    th_engine_free(en);
+    th_db_close(db);
+}

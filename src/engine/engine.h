@@ -118,7 +118,7 @@ typedef struct {
 /* The event type of a command in the log: "account.add", "transfer"... */
 const char *th_cmd_type_name(th_cmd_type t);
 /* An order placed, cancelled, replaced or picked: the commands whose rows the engine keeps to
- * the batch's end (exchange/batch_rows.h), and which the server sets aside (server/http.h). */
+ * the batch's end (exchange/batch_rows.h). */
 bool th_cmd_order_entry(th_cmd_type t);
 
 typedef struct {

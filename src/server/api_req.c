@@ -90,7 +90,7 @@ int th_api_submit(const th_api_req *r, th_api_resp *out, th_cmd *c, int status)
         th_api_error(out, 503, "unavailable", "this server takes no writes", NULL);
         return 0;
     }
-    /* a write the HTTP layer sets aside (order entry, the busy writes) holds no thread while its
+    /* a write the HTTP layer sets aside (the server's: every one) holds no thread while its
      * batch commits: the request is suspended and answered from the writer's result */
     int set_aside = r->defer ? r->defer(r->defer_arg, c, status) : -1;
     if (set_aside == 0) {

@@ -3,6 +3,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "engine/cmd_copy.h"
 #include "log/log_store.h"
 #include "server/access_log.h"
 #include "server/api.h"
@@ -78,9 +79,9 @@ typedef struct {
     bucket buckets[BUCKETS]; /* open addressing by user id; a full table resets */
     size_t nbuckets;
     uint64_t limited;
-    /* the writes taken and not yet answered (order entry among them set aside while its batch
-     * commits, a suspended connection each); at shutdown no more is taken, and MHD stops only
-     * once these are answered */
+    /* the writes taken and not yet answered (each set aside while its batch commits, a
+     * suspended connection); at shutdown no more is taken, and MHD stops only once these are
+     * answered */
     size_t writing;
     bool draining;
     pthread_cond_t answered;
@@ -89,12 +90,10 @@ typedef struct {
 static __thread th_db *reader; /* this request thread's read connection */
 static __thread th_db *writer; /* ... and its connection for logins (opened when first needed) */
 
-/* A write set aside (order entry): its command, with its texts copied (the handler's are gone
- * when it returns), and what the answer needs once the writer has its result. */
-enum { DEFERRED_TEXTS = 7 };
+/* A write set aside: its command, copied whole (the handler's texts are gone when it returns),
+ * and what the answer needs once the writer has its result. */
 typedef struct {
-    th_cmd cmd;
-    char *texts[DEFERRED_TEXTS];
+    th_cmd_copy cmd;
     th_cmd_result res;
     int status;        /* the answer's status on success */
     const char *route; /* for the log line and the metrics */
@@ -490,16 +489,9 @@ static enum MHD_Result serve_file(server *s, struct MHD_Connection *c, const cha
     return ok;
 }
 
-static char *copy_text(deferred *w, int *n, const char *t)
-{
-    if (!t)
-        return NULL;
-    return w->texts[(*n)++] = th_xstrdup(t);
-}
-
 /* th_api_req.defer: refuse every write once the server is stopping; count the others as in
- * flight until MHD is done with them (on_done); keep an order entry command (its fields are the
- * ones copied below), and let any other write wait on its thread. */
+ * flight until MHD is done with them (on_done), and set each aside: no write holds a request
+ * thread (and the connections it serves) while its batch commits and syncs. */
 static int defer_write(void *arg, const th_cmd *c, int status)
 {
     request *rq = arg;
@@ -512,18 +504,8 @@ static int defer_write(void *arg, const th_cmd *c, int status)
     if (!take)
         return 1;
     rq->writing = true;
-    if (!th_cmd_order_entry(c->type))
-        return -1;
     deferred *w = th_xcalloc(1, sizeof *w);
-    int n = 0;
-    w->cmd = (th_cmd){.type = c->type, .order = c->order};
-    w->cmd.request_id = copy_text(w, &n, c->request_id);
-    w->cmd.order_id = copy_text(w, &n, c->order_id);
-    w->cmd.order.account = copy_text(w, &n, c->order.account);
-    w->cmd.order.instrument = copy_text(w, &n, c->order.instrument);
-    w->cmd.order.side = copy_text(w, &n, c->order.side);
-    w->cmd.order.type = copy_text(w, &n, c->order.type);
-    w->cmd.order.tif = copy_text(w, &n, c->order.tif);
+    th_cmd_copy_make(&w->cmd, c);
     th_cmd_result_init(&w->res);
     w->status = status;
     rq->w = w;
@@ -564,8 +546,7 @@ static void deferred_free(deferred *w)
 {
     if (!w)
         return;
-    for (int i = 0; i < DEFERRED_TEXTS; i++)
-        free(w->texts[i]);
+    th_cmd_copy_free(&w->cmd);
     th_cmd_result_free(&w->res);
     free(w);
 }
@@ -688,7 +669,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         rq->w->account = user.id ? user.account : 0;
         th_buf_free(&r.body);
         MHD_suspend_connection(c);
-        if (th_sequencer_submit_async(s->seq, &rq->w->cmd, &rq->w->res, write_done, rq) != 0)
+        if (th_sequencer_submit_async(s->seq, &rq->w->cmd.cmd, &rq->w->res, write_done, rq) != 0)
             write_done(rq);
         return MHD_YES;
     }

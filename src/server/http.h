@@ -9,15 +9,15 @@
  * gathered and written by the main thread (server/access_log.h): a line is out within 100 ms,
  * all are out at the end, and a request thread never waits for the write.
  *
- * Order entry holds no request thread while its batch commits: the handler's command is copied
- * into the request, the connection suspended and the command handed to the sequencer, whose
- * writer resumes the connection once the batch has committed; the request is then answered from
- * the writer's result. So a batch takes every order in flight, not one per thread, and a few
- * threads serve many trading connections. Invariant: every write taken (set aside or waiting on
- * its thread) is counted until MHD is done with its request, its answer sent; at shutdown no
- * write is taken any more (503) and MHD stops only once the count is zero (it cannot stop with a
- * suspended connection, and stopping between a write's commit and its answer would lose the
- * answer).
+ * No write holds a request thread while its batch commits: the handler's command is copied
+ * whole into the request (engine/cmd_copy.h), the connection suspended and the command handed to
+ * the sequencer, which resumes the connection once the batch's sync is done; the request is then
+ * answered from the writer's result. So a batch takes every write in flight, not one per thread,
+ * a few threads serve many trading connections, and a slow batch holds up no read. Invariant:
+ * every write taken is counted until MHD is done with its request, its answer sent; at shutdown
+ * no write is taken any more (503) and MHD stops only once the count is zero (it cannot stop
+ * with a suspended connection, and stopping between a write's commit and its answer would lose
+ * the answer).
  *
  * Limits: a body of 1 MiB (413), 30 s for a slow client, 1,024 connections in all and 64 from
  * one address, and a token bucket per user (429 with Retry-After when it is empty). */

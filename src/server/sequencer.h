@@ -40,7 +40,7 @@ int th_sequencer_submit(th_sequencer *s, const th_cmd *c, th_cmd_result *res);
 /* The same without waiting: done(arg) is called on the writer or the sync thread once *res
  * holds the outcome (after the batch's sync, or its failure); c and res stay the caller's and must live
  * until then. -1 (res->err says why, done is not called) when the sequencer is stopping. The
- * server's order entry: a request is set aside, not a thread held, until its batch commits. */
+ * server's writes: a request is set aside, not a thread held, until its batch commits. */
 int th_sequencer_submit_async(th_sequencer *s, const th_cmd *c, th_cmd_result *res,
                               void (*done)(void *arg), void *arg);
 /* Call fn(arg) on the sync thread after each sync that covered a commit (after the submitters

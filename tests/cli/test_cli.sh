@@ -1176,6 +1176,25 @@ if command -v curl >/dev/null 2>&1; then
     code=$(send POST /api/v1/cash/deposits "$TO" '{"account":5,"amount":10}')
     if [ "$code" = 400 ]; then ok; else bad "an amount as a number: HTTP $code"; fi
     has "$D/out" '"field":"amount"' "the refusal names the field"
+    # no write holds a request thread while its batch commits: 12 deposits and 12 transfers at
+    # once over the server's 2 threads, each set aside (its command copied whole) and answered
+    expect 0 sv-burst-before -- "$T" --db "$W" cash balance 乙 --json
+    before=$(sed -n 's/.*"balance_fen":\([0-9]*\).*/\1/p' "$D/out")
+    pids=""
+    for i in $(seq 12); do
+        curl -s -o /dev/null -w '%{http_code}' -H "$(auth "$TO")" -X POST --data "{\"account\":5,\"amount\":\"0.0$((i % 9 + 1))\",\"reference\":\"BURST-$i\"}" "$URL/api/v1/cash/deposits" >"$D/wburst-d.$i" &
+        pids="$pids $!"
+        curl -s -o /dev/null -w '%{http_code}' -H "$(auth "$TY")" -X POST --data '{"from":"乙","to":"甲","qty":1}' "$URL/api/v1/transfers" >"$D/wburst-t.$i" &
+        pids="$pids $!"
+    done
+    wait $pids
+    n=$(cat "$D"/wburst-d.* "$D"/wburst-t.* | grep -o 201 | wc -l)
+    if [ "$n" = 24 ]; then ok; else bad "12 deposits and 12 transfers at once over 2 threads: $n answered 201"; fi
+    expect 0 sv-burst-after -- "$T" --db "$W" cash balance 乙 --json
+    after=$(sed -n 's/.*"balance_fen":\([0-9]*\).*/\1/p' "$D/out")
+    want=0
+    for i in $(seq 12); do want=$((want + i % 9 + 1)); done
+    if [ $((after - before)) = "$want" ]; then ok; else bad "the burst's deposits: $((after - before)) fen, not $want"; fi
     code=$(send POST /api/v1/instruments/SG/session "$TO" '{"to":"sideways"}')
     if [ "$code" = 400 ]; then ok; else bad "a bad session change: HTTP $code"; fi
     code=$(send POST /api/v1/instruments/SG/session "$TY" '{"to":"close"}')

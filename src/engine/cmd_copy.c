@@ -1,9 +1,9 @@
 /* cmd_copy.c — a command that owns what it points to. See cmd_copy.h.
  *
  * Every pointer member of th_cmd and of the structs it holds is copied here, whatever the
- * command's type (a member the type does not use is NULL, or copied for nothing): a member added
- * to th_cmd must be added here too, which test_cmd_copy checks by filling every member and
- * comparing. */
+ * command's type (a member the type does not use is NULL, or copied for nothing). A member added
+ * to th_cmd must be added here too: test_cmd_copy checks every member it knows, and fails on
+ * th_cmd's size, a tripwire for one it does not. */
 #include "engine/cmd_copy.h"
 
 #include "base/mem.h"

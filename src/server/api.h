@@ -37,9 +37,8 @@ typedef struct {
     /* A write set aside instead of waited for (th_api_submit): defer(defer_arg, c, status)
      * keeps a copy of c for the HTTP layer, which hands it to the sequencer once the request is
      * suspended and answers (th_api_submitted) when its batch has committed; 0 when it took it,
-     * -1 for a command it does not set aside (it waits on the request's thread), 1 when the
-     * server takes no more writes (it is stopping: the answer is 503). NULL: every write waits
-     * on the request's thread. The server sets every write aside. */
+     * 1 when the server takes no more writes (it is stopping: the answer is 503). NULL: every
+     * write waits on the request's thread (a tool without the HTTP layer). */
     int (*defer)(void *arg, const th_cmd *c, int status);
     void *defer_arg;
 } th_api_req;

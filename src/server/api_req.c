@@ -90,16 +90,14 @@ int th_api_submit(const th_api_req *r, th_api_resp *out, th_cmd *c, int status)
         th_api_error(out, 503, "unavailable", "this server takes no writes", NULL);
         return 0;
     }
-    /* a write the HTTP layer sets aside (the server's: every one) holds no thread while its
-     * batch commits: the request is suspended and answered from the writer's result */
-    int set_aside = r->defer ? r->defer(r->defer_arg, c, status) : -1;
-    if (set_aside == 0) {
-        out->deferred = true;
-        return 0;
-    }
-    if (set_aside > 0) {
-        th_api_error(out, 503, "unavailable", "the server is stopping: it takes no more writes",
-                     NULL);
+    /* a write the HTTP layer sets aside holds no thread while its batch commits: the request
+     * is suspended and answered from the writer's result */
+    if (r->defer) {
+        if (r->defer(r->defer_arg, c, status) == 0)
+            out->deferred = true;
+        else
+            th_api_error(out, 503, "unavailable",
+                         "the server is stopping: it takes no more writes", NULL);
         return 0;
     }
     th_cmd_result res;

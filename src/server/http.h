@@ -29,8 +29,8 @@
 
 enum { TH_SERVE_SIGN_EVERY_MS = 1000 }; /* serve --sign-every's default */
 /* serve --threads: TH_SERVE_THREADS by default, 1 to TH_SERVE_THREADS_LIMIT. A request that
- * holds its thread (a read, a write other than an order's) holds up the connections that
- * thread serves, a sixteenth of them by default; 4 threads took 6.5 % more orders a second on
+ * holds its thread (a read: no write does) holds up the connections that thread serves, a
+ * sixteenth of them by default; 4 threads took 6.5 % more orders a second on
  * two cores, but a slow read every 10 s then put a soak's p99 at 49-82 ms, against 7.6 ms
  * with 16 (BENCHMARKS.md, bench-http, "2026-12-07, third session") */
 enum { TH_SERVE_THREADS = 16, TH_SERVE_THREADS_LIMIT = 64 };

@@ -15,7 +15,12 @@
  *   build/bench-http                 the throughput run and the nginx run: one
  * JSON line with orders_per_sec, nginx_static_per_sec, ratio, p50_ms, p99_ms,
  *                                    errors (non-2xx answers), mean_batch (orders a
- *                                    batch), and `tanhui
+ *                                    batch), the CPU each side used a request
+ *                                    (server_cpu_us_per_order, wrk_cpu_us_per_order,
+ *                                    nginx_cpu_us_per_request, wrk_cpu_us_per_static),
+ *                                    server_cpu_budget_us (what the target leaves
+ *                                    the server an order: at half nginx's rate,
+ *                                    every core busy, less wrk's part), and `tanhui
  * check`'s verdict after build/bench-http --soak SECONDS --rate N a soak at
  * about N orders a second (wrk's per-request delay): the server's resident
  * memory sampled every 10 s, errors, and `tanhui check` after
@@ -36,6 +41,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <arpa/inet.h>
@@ -268,7 +274,35 @@ static int write_script(const char *path, char tokens[TRADERS][60], double delay
 typedef struct {
     double rps, p50_ms, p99_ms;
     long requests, errors, late;
+    double cpu_s; /* wrk's own CPU time over the run */
 } wrk_figures;
+
+/* CPU seconds (user and system) of the children waited for so far, and of their children
+ * waited for by them: wrk's, after its run; nginx's master and workers, after it quits. */
+static double children_cpu(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* CPU seconds a running process has used, all its threads (/proc/PID/stat's utime and stime,
+ * the 14th and 15th fields: the 12th and 13th after the command's closing parenthesis); -1 when
+ * unreadable. */
+static double cpu_of(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    char *s = slurp(path);
+    const char *q = s ? strrchr(s, ')') : NULL;
+    unsigned long long ut, st;
+    double v = -1;
+    if (q && sscanf(q + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) == 2)
+        v = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+    free(s);
+    return v;
+}
 
 /* A latency as wrk prints it ("812.00us", "1.52ms", "2.01s") in milliseconds.
  */
@@ -346,12 +380,17 @@ static int run_wrk(const char *url, const char *script, int seconds, int conns, 
     }
     argv[k++] = (char *)url;
     argv[k] = NULL;
+    double cpu0 = children_cpu();
     pid_t p = start(argv, out, err);
     if (p < 0 || finish(p) != 0) {
         fprintf(stderr, "bench-http: wrk failed (%s)\n", err);
         return -1;
     }
-    return read_wrk(out, w);
+    double cpu = children_cpu() - cpu0;
+    if (read_wrk(out, w))
+        return -1;
+    w->cpu_s = cpu;
+    return 0;
 }
 
 /* A figure of the server's /metrics (GET over a socket of its own), or -1. */
@@ -613,8 +652,10 @@ int main(int argc, char **argv)
         return w.errors || served || checked;
     }
     wrk_figures o, g;
+    double server0 = cpu_of(sp);
     if (run_wrk(url, script, seconds, conns, "orders.out", &o))
         return 1;
+    double server_s = cpu_of(sp) - server0;
     /* the orders a batch took, on average (the server counts from its start: the registry was
      * made before it) */
     long long batches = metric(url, "tanhui_batches_total"),
@@ -628,17 +669,30 @@ int main(int argc, char **argv)
     char static_url[64];
     snprintf(static_url, sizeof static_url, "http://127.0.0.1:%d/index.html", port);
     int rc = run_wrk(static_url, NULL, seconds, conns, "nginx.out", &g);
+    double nginx0 = children_cpu();
     kill(np, SIGQUIT);
     finish(np);
+    double nginx_s = children_cpu() - nginx0;
     if (rc)
         return 1;
+    /* CPU a request, µs; and what the target leaves the server an order: at half nginx's rate,
+     * with every core busy, the server and wrk share cores / rate */
+    double n_orders = (double)o.requests, n_static = (double)g.requests;
+    double cores = (double)sysconf(_SC_NPROCESSORS_ONLN);
+    double wrk_order_us = 1e6 * o.cpu_s / n_orders;
+    double budget_us = 1e6 * cores / (g.rps / 2) - wrk_order_us;
     printf("{\"orders_per_sec\":%.0f,\"nginx_static_per_sec\":%.0f,\"ratio\":%.3f,"
            "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"nginx_p99_ms\":%.2f,\"orders\":%ld,"
            "\"errors\":%ld,\"mean_batch\":%.1f,"
+           "\"server_cpu_us_per_order\":%.1f,\"wrk_cpu_us_per_order\":%.1f,"
+           "\"nginx_cpu_us_per_request\":%.1f,\"wrk_cpu_us_per_static\":%.1f,"
+           "\"server_cpu_budget_us\":%.1f,\"cores\":%.0f,"
            "\"connections\":%d,\"seconds\":%d,\"serve_exit\":%d,\"check_exit\":%d}"
            "\n",
            o.rps, g.rps, o.rps / g.rps, o.p50_ms, o.p99_ms, g.p99_ms, o.requests, o.errors,
-           batches > 0 && commands >= 0 ? (double)commands / (double)batches : -1.0, conns,
-           seconds, served, checked);
+           batches > 0 && commands >= 0 ? (double)commands / (double)batches : -1.0,
+           server0 < 0 || server_s < 0 ? -1.0 : 1e6 * server_s / n_orders, wrk_order_us,
+           1e6 * nginx_s / n_static, 1e6 * g.cpu_s / n_static, budget_us, cores, conns, seconds,
+           served, checked);
     return o.errors || served || checked;
 }

@@ -11,11 +11,18 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The database for writing these rows (refused while the server runs, like every write). */
+/* The database for writing these rows (refused while the server runs, like every write: the
+ * server's routes do the same, and the message names them). */
 static int open_write(const th_global *g, th_db **db, th_err *e)
 {
-    if (th_serve_lock_check(g->db, e))
+    if (th_serve_lock_check(g->db, e)) {
+        size_t n = strlen(e->msg);
+        snprintf(e->msg + n, sizeof e->msg - n,
+                 "; an operator adds users with POST /api/v1/users, and anyone makes and "
+                 "revokes its own tokens with POST /api/v1/tokens and DELETE "
+                 "/api/v1/tokens/ID (tanhui help serve)");
         return -1;
+    }
     return th_db_open(g->db, TH_DB_WRITE, db, e);
 }
 

@@ -478,7 +478,9 @@ static const char help_serve[] =
     "POST login ({\"name\", \"password\"}: a session cookie, HttpOnly and SameSite=Strict,\n"
     "for 12 hours), POST logout,\n"
     "GET me. With a user's bearer token (Authorization: Bearer TOKEN; tanhui help user,\n"
-    "tanhui help token) or session cookie, its own account's\n"
+    "tanhui help token) or session cookie: GET tokens (its own tokens and sessions, never\n"
+    "their texts), POST tokens ({}: {\"id\", \"token\"}, shown once; no Idempotency-Key),\n"
+    "DELETE tokens/{id} (revoked for the next request); its own account's\n"
     "accounts/{id}/holdings, /cash, /orders and /payouts (an operator may read any account's);\n"
     "for its own account: POST transfers, retirements; for a holder or owner: POST orders\n"
     "({\"account\", \"instrument\", \"side\", \"type\", \"price\": \"59.00\", \"qty\", \"tif\"}: 201\n"
@@ -492,7 +494,9 @@ static const char help_serve[] =
     "projects/{id}/beneficiaries ({\"from_report\"} or {\"beneficiaries\": [{\"account\",\n"
     "\"weight\"}]}; an operator's too); for a verifier:\n"
     "POST reports/{id}/verify, reports/{id}/reject ({\"reason\"}); for an operator: POST\n"
-    "accounts (and GET accounts), reports/{id}/issue, instruments, cash/deposits,\n"
+    "accounts (and GET accounts), users ({\"name\", \"account\", \"role\", \"password\"}, else\n"
+    "one made and shown once; and GET users), GET tokens?user=NAME and DELETE tokens/{id} of\n"
+    "anyone's, reports/{id}/issue, instruments, cash/deposits,\n"
     "cash/withdrawals ({\"account\",\n"
     "\"amount\": \"1250.50\", \"reference\"}), instruments/{code}/session ({\"to\":\n"
     "\"preopen\"|\"open\"|\"close\"}), PUT calendar (the members of calendar set, with\n"
@@ -523,8 +527,11 @@ static const char help_token[] =
     "       tanhui [--db PATH] token revoke ID\n"
     "\n"
     "Bearer tokens for API clients (Authorization: Bearer TOKEN). create prints a new token for\n"
-    "USER once (--json: {\"id\", \"token\"}); only its SHA-256 hash is kept. revoke refuses it\n"
-    "from then on.\n";
+    "USER once (--json: {\"id\", \"token\"}); only its SHA-256 hash is kept. A user holds at\n"
+    "most 100 tokens not revoked. revoke refuses it from then on. While tanhui serve runs these\n"
+    "are refused like every write; a user then makes and revokes its own through the API (POST\n"
+    "/api/v1/tokens, DELETE /api/v1/tokens/ID; an operator revokes anyone's), and an operator\n"
+    "adds users with POST /api/v1/users (tanhui help serve).\n";
 
 static const char help_bars[] =
     "usage: tanhui [--db PATH] bars INSTRUMENT [--interval 1m|1h|1d] [--json]\n"

@@ -4,6 +4,7 @@
  * and the log; a user reads its own account's holdings, cash, orders and payouts (an operator
  * any account's), and a holder or owner places and cancels its own account's orders. */
 #include "server/api.h"
+#include "server/api_access.h"
 #include "server/api_projects.h"
 #include "server/api_registry.h"
 #include "server/api_req.h"
@@ -870,6 +871,23 @@ const th_api_route th_api_routes[] = {
      JSON},
     {"POST", "/api/v1/logout", post_logout, "End the session of the cookie", JSON},
     {"GET", "/api/v1/me", get_me, "The user of the token or session", JSON},
+    {"GET", "/api/v1/tokens", th_api_get_tokens,
+     "The user's own API tokens and sessions, newest first, never their texts (an operator: "
+     "?user=NAME for another's; ?limit, ?cursor, ?from, ?to)",
+     JSON},
+    {"POST", "/api/v1/tokens", th_api_post_token,
+     "A new API token for the user itself ({}): {\"id\", \"token\"}, the text shown this once "
+     "(no Idempotency-Key: the answer cannot be repeated)",
+     JSON},
+    {"DELETE", "/api/v1/tokens/{id}", th_api_delete_token,
+     "Revoke a token or session of the user's own (an operator: anyone's), in force at once",
+     JSON},
+    {"GET", "/api/v1/users", th_api_get_users,
+     "Every user (an operator): the same object as tanhui user list --json", JSON},
+    {"POST", "/api/v1/users", th_api_post_user,
+     "Add a user (an operator: {\"name\", \"account\", \"role\", \"password\" (else one is "
+     "made and shown once)}): {\"id\", \"name\"[, \"password\"]}",
+     JSON},
     {"GET", "/api/v1/supply", get_supply, "The registry's supply: issued, held, retired, "
                                           "cancelled and in the buffer", JSON},
     {"GET", "/api/v1/projects", get_projects, "Every project", JSON},

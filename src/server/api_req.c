@@ -183,6 +183,22 @@ void th_api_body_bad(th_api_body *b, const char *key, const char *why)
     b->bad = true;
 }
 
+void th_api_body_only(th_api_body *b, const char *const *keys)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(b->root, key, v)
+    {
+        size_t i = 0;
+        while (keys[i] && strcmp(keys[i], key) != 0)
+            i++;
+        if (!keys[i]) {
+            th_api_body_bad(b, key, "not a member this request takes");
+            return;
+        }
+    }
+}
+
 /* A string member; an integer too when it names something by id. NULL when absent (and not
  * required) or bad. */
 const char *th_api_str(th_api_body *b, const char *key, bool required, bool id)

@@ -48,6 +48,8 @@ int th_api_body_open(const th_api_req *r, th_api_resp *out, th_api_body *b);
 void th_api_body_close(th_api_body *b);
 /* Mark the body bad (the first time: the 400 answer naming key). */
 void th_api_body_bad(th_api_body *b, const char *key, const char *why);
+/* Mark the body bad when it has a member not among keys (NULL-ended), naming the first. */
+void th_api_body_only(th_api_body *b, const char *const *keys);
 /* A string member; an integer too when it names something by id. NULL when absent (and not
  * required) or bad. */
 const char *th_api_str(th_api_body *b, const char *key, bool required, bool id);

@@ -148,6 +148,21 @@ int th_user_login(th_db *db, const char *name, const char *password, th_user *u,
     return ok;
 }
 
+int th_user_by_name(th_db *db, const char *name, th_user *u, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "SELECT id, name, account_id, role FROM users WHERE name = ?", &st, e))
+        return -1;
+    sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        user_from(st, u);
+    th_db_done(db, st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return th_db_fail(db, "cannot read the users", e);
+    return r == SQLITE_ROW;
+}
+
 static int make_token(th_db *db, const char *user, int ttl, char token[60], int64_t *id,
                       th_err *e);
 
@@ -178,7 +193,25 @@ static int make_token(th_db *db, const char *user, int ttl, char token[60], int6
     if (th_db_exec1(db, "BEGIN IMMEDIATE", e))
         return -1;
     sqlite3_stmt *st;
-    int rc = th_db_stmt(db, "INSERT INTO tokens (user_id, hash, created_at, kind, expires_at)"
+    int rc = 0;
+    if (!ttl) { /* an API token lives until revoked: a user keeps a bounded number */
+        rc = th_db_stmt(db, "SELECT count(*) FROM tokens t JOIN users u ON u.id = t.user_id"
+                            " WHERE u.name = ? AND t.kind = 'api' AND t.revoked_at IS NULL",
+                        &st, e);
+        if (rc == 0) {
+            sqlite3_bind_text(st, 1, user ? user : "", -1, SQLITE_STATIC);
+            int64_t live = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+            th_db_done(db, st);
+            if (live < 0)
+                rc = th_db_fail(db, "cannot count the user's tokens", e);
+            else if (live >= TH_TOKENS_LIVE_MAX)
+                rc = th_fail_at(e, TH_EINPUT, NULL, 0, "user", user, user ? strlen(user) : 0,
+                                "the user holds %d tokens not revoked, the most it may: revoke "
+                                "one first", TH_TOKENS_LIVE_MAX);
+        }
+    }
+    if (rc == 0)
+        rc = th_db_stmt(db, "INSERT INTO tokens (user_id, hash, created_at, kind, expires_at)"
                             " SELECT id, ?, ?, ?, ? FROM users WHERE name = ? RETURNING id",
                         &st, e);
     if (rc == 0) {
@@ -227,6 +260,77 @@ int th_token_revoke(th_db *db, int64_t id, th_err *e)
                          (long long)id);
     }
     return finish(db, rc, e);
+}
+
+int th_token_owner(th_db *db, int64_t id, int64_t *user, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "SELECT user_id FROM tokens WHERE id = ?", &st, e))
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        *user = sqlite3_column_int64(st, 0);
+    th_db_done(db, st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return th_db_fail(db, "cannot read the tokens", e);
+    return r == SQLITE_ROW;
+}
+
+static void text_or_null(th_json *j, const char *key, sqlite3_stmt *st, int col)
+{
+    th_json_key(j, key);
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        th_json_null(j);
+    else
+        th_json_str(j, (const char *)sqlite3_column_text(st, col));
+}
+
+int th_tokens_json(th_db *db, int64_t user, const th_page *pg, th_buf *out, th_err *e)
+{
+    sqlite3_stmt *st;
+    if (th_db_stmt(db, "SELECT id, kind, created_at, expires_at, revoked_at FROM tokens"
+                       " WHERE user_id = ?1 AND id < ?2 AND (?4 IS NULL OR created_at >= ?4)"
+                       " AND (?5 IS NULL OR created_at < ?5) ORDER BY id DESC LIMIT ?3",
+                   &st, e))
+        return -1;
+    int64_t before, limit;
+    th_page_bounds(pg, &before, &limit);
+    sqlite3_bind_int64(st, 1, user);
+    sqlite3_bind_int64(st, 2, before);
+    sqlite3_bind_int64(st, 3, limit);
+    if (pg && pg->from)
+        sqlite3_bind_text(st, 4, pg->from, -1, SQLITE_STATIC);
+    if (pg && pg->to)
+        sqlite3_bind_text(st, 5, pg->to, -1, SQLITE_STATIC);
+    th_json j;
+    th_json_init(&j, out);
+    th_json_obj_begin(&j);
+    th_json_key(&j, "tokens");
+    th_json_arr_begin(&j);
+    int r, n = 0;
+    int64_t last = 0;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        n++;
+        last = sqlite3_column_int64(st, 0);
+        th_json_obj_begin(&j);
+        th_json_key(&j, "id");
+        th_json_int(&j, last);
+        text_or_null(&j, "kind", st, 1);
+        text_or_null(&j, "created_at", st, 2);
+        text_or_null(&j, "expires_at", st, 3);
+        text_or_null(&j, "revoked_at", st, 4);
+        th_json_obj_end(&j);
+    }
+    th_db_done(db, st);
+    th_json_arr_end(&j);
+    th_json_key(&j, "next_cursor");
+    if (pg && pg->limit > 0 && n == pg->limit)
+        th_json_int(&j, last);
+    else
+        th_json_null(&j);
+    th_json_obj_end(&j);
+    return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot list the tokens", e);
 }
 
 int th_token_find(th_db *db, const uint8_t hash[32], const char *now, th_user *u,

@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "store/db.h"
+#include "store/page.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,7 +35,13 @@ int th_user_add(th_db *db, const char *name, const char *account, const char *ro
 /* Check a name and password: 1 with *u when they match, 0 when not (no hint which). */
 int th_user_login(th_db *db, const char *name, const char *password, th_user *u, th_err *e)
     __attribute__((warn_unused_result));
-/* A new token for the user (its own transaction): token gets its text (60 bytes). */
+/* A user may hold this many API tokens not revoked; a new one past them is refused. */
+enum { TH_TOKENS_LIVE_MAX = 100 };
+/* The user of this name: 1 with *u, 0 when there is none. */
+int th_user_by_name(th_db *db, const char *name, th_user *u, th_err *e)
+    __attribute__((warn_unused_result));
+/* A new token for the user (its own transaction): token gets its text (60 bytes). Refused when
+ * the user holds TH_TOKENS_LIVE_MAX already. */
 int th_token_create(th_db *db, const char *user, char token[60], int64_t *id, th_err *e)
     __attribute__((warn_unused_result));
 /* A login session's token for the user: like an API token, but ending after ttl seconds. */
@@ -43,7 +50,7 @@ int th_session_create(th_db *db, const char *user, int ttl, char token[60], th_e
 /* Revoke the token of this text (a logout); 0 also when it was unknown. */
 int th_token_revoke_text(th_db *db, const char *token, th_err *e)
     __attribute__((warn_unused_result));
-/* Revoke token id (its own transaction). */
+/* Revoke token id (its own transaction); an unknown or revoked one is an error. */
 int th_token_revoke(th_db *db, int64_t id, th_err *e) __attribute__((warn_unused_result));
 /* The user a bearer token is for: 1 with *u, 0 when it is unknown, revoked or past its end. */
 int th_token_user(th_db *db, const char *token, th_user *u, th_err *e)
@@ -52,6 +59,15 @@ int th_token_user(th_db *db, const char *token, th_user *u, th_err *e)
  * the token's end in the same form, "" for none. */
 int th_token_find(th_db *db, const uint8_t hash[32], const char *now, th_user *u, char ends[32],
                   th_err *e) __attribute__((warn_unused_result));
+/* The user token id (an API token or a session) is for: 1 with *user, 0 when no token has the
+ * id. */
+int th_token_owner(th_db *db, int64_t id, int64_t *user, th_err *e)
+    __attribute__((warn_unused_result));
+/* {"tokens": [{"id", "kind": "api"|"session", "created_at", "expires_at", "revoked_at"}],
+ * "next_cursor"}: the user's tokens and sessions, newest first, a page of them (pg: its cursor
+ * and limit, and from/to on when each was made). Never a token's text or hash. */
+int th_tokens_json(th_db *db, int64_t user, const th_page *pg, th_buf *out, th_err *e)
+    __attribute__((warn_unused_result));
 /* A number moved by every committed write of users or tokens in this process (at least 1). */
 uint64_t th_users_generation(void);
 /* {"users": [{"id", "name", "account", "role", "created_at", "tokens"}]} */

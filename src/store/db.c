@@ -496,6 +496,10 @@ static const char *const migrations[] = {
      * order, holding a request thread. Partial: a block trade names no orders */
     "CREATE INDEX trades_buy_order ON trades (buy_order_id) WHERE buy_order_id IS NOT NULL;"
     "CREATE INDEX trades_sell_order ON trades (sell_order_id) WHERE sell_order_id IS NOT NULL;",
+    /* 28: a user's tokens (server/users.c: GET /api/v1/tokens, the count a new token is held
+     * to, users' live tokens): every login adds a session row, so without it each of those
+     * read the whole table */
+    "CREATE INDEX tokens_user ON tokens (user_id, id);",
 };
 
 enum { SCHEMA_VERSION = (int)(sizeof migrations / sizeof *migrations) };

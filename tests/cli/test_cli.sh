@@ -1074,6 +1074,31 @@ if command -v curl >/dev/null 2>&1; then
     has "$D/out" "the bearer token is unknown or revoked" "a revoked token is refused"
     code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TL")" "$URL/api/v1/accounts/2/payouts")
     if [ "$code" = 200 ]; then ok; else bad "the other token still works: HTTP $code"; fi
+    # tokens and users through the API while it serves: a token made, used, listed, revoked and
+    # refused at once by every request thread (each one's cache of tokens warmed first)
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TY")" -H 'Content-Type: application/json' -X POST --data '{}' "$URL/api/v1/tokens")
+    if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/tokens: HTTP $code"; fi
+    TN=$(sed 's/.*"token":"\([^"]*\)".*/\1/' "$D/out")
+    NID=$(sed 's/^{"id":\([0-9]*\),.*/\1/' "$D/out")
+    for i in 1 2 3 4; do curl -s -o "$D/out" -w '%{http_code}\n' -H "$(auth "$TN")" "$URL/api/v1/me"; done >"$D/codes"
+    if [ "$(sort -u "$D/codes")" = 200 ]; then ok; else bad "the new token: $(tr '\n' ' ' <"$D/codes")"; fi
+    has "$D/out" '"name":"yi"' "a token made through the API is its user's"
+    curl -s -o "$D/out" -H "$(auth "$TN")" "$URL/api/v1/tokens"
+    has "$D/out" "{\"id\":$NID,\"kind\":\"api\"," "a user lists its tokens"
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TL")" -X DELETE "$URL/api/v1/tokens/$NID")
+    if [ "$code" = 404 ]; then ok; else bad "another user's token: HTTP $code"; fi
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TY")" -X DELETE "$URL/api/v1/tokens/$NID")
+    if [ "$code" = 200 ]; then ok; else bad "DELETE /api/v1/tokens/$NID: HTTP $code"; fi
+    for i in 1 2 3 4; do curl -s -o "$D/out" -w '%{http_code}\n' -H "$(auth "$TN")" "$URL/api/v1/me"; done >"$D/codes"
+    if [ "$(sort -u "$D/codes")" = 401 ]; then ok; else bad "a token revoked while serving: $(tr '\n' ' ' <"$D/codes")"; fi
+    expect 2 sv-cli-revoke -- "$T" --db "$W" token revoke "$NID"
+    has "$D/err" "DELETE /api/v1/tokens/ID" "token revoke while serving names the route"
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TO")" -H 'Content-Type: application/json' -X POST --data '{"name":"bing","account":"乙","role":"holder","password":"a long enough password"}' "$URL/api/v1/users")
+    if [ "$code" = 201 ]; then ok; else bad "POST /api/v1/users: HTTP $code"; head -2 "$D/out"; fi
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H 'Content-Type: application/json' -X POST --data '{"name":"bing","password":"a long enough password"}' "$URL/api/v1/login")
+    if [ "$code" = 200 ]; then ok; else bad "a user added through the API logs in: HTTP $code"; fi
+    code=$(curl -s -o "$D/out" -w '%{http_code}' -H "$(auth "$TY")" -H 'Content-Type: application/json' -X POST --data '{"name":"bing2","account":"乙","role":"operator"}' "$URL/api/v1/users")
+    if [ "$code" = 403 ]; then ok; else bad "a holder adds a user: HTTP $code"; fi
     # the stream (Server-Sent Events): subscribed before the orders below
     curl -sN --max-time 30 "$URL/api/v1/stream?instrument=SG" >"$D/stream" 2>/dev/null &
     CP=$!

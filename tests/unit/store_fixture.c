@@ -53,6 +53,7 @@ static const char *const undo[] = {
            "DELETE FROM meta WHERE key = 'order_priority';",
     [25] = "DROP INDEX orders_account_run; CREATE INDEX orders_account ON orders (account_id, id);",
     [26] = "DROP INDEX trades_buy_order; DROP INDEX trades_sell_order;",
+    [27] = "DROP INDEX tokens_user;",
 };
 
 int th_test_downgrade(th_db *db, int version, th_err *e)

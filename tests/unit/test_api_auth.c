@@ -6,7 +6,8 @@
  * wherever a body or path names one; each call must be allowed (not 401 or 403) exactly when the
  * route's rule says so. Then every write route gets bad bodies (malformed JSON, wrong types,
  * missing fields, negative and huge numbers, invalid UTF-8): each must be a 4xx JSON error that
- * changes nothing (the log's size the same), and `tanhui check` must pass at the end. */
+ * changes nothing (the log's size the same, and the users' and tokens', which are not in it),
+ * and `tanhui check` must pass at the end. */
 #include "test.h"
 
 #include "carbon/params_default.h"
@@ -95,6 +96,11 @@ static unsigned allowed(const th_api_route *rt)
         return all; /* a wrong password is a 401 of its own, not a refusal of the route */
     if (strcmp(p, "/api/v1/accounts") == 0 && strcmp(m, "GET") == 0)
         return 1u << OPERATOR;
+    /* a user's own tokens (another's token is a 404, not a refusal); the users, an operator's */
+    if (strncmp(p, "/api/v1/tokens", 14) == 0)
+        return users;
+    if (strcmp(p, "/api/v1/users") == 0)
+        return 1u << OPERATOR;
     if (strcmp(p, "/api/v1/projects/{id}/beneficiaries") == 0 && strcmp(m, "PUT") == 0)
         return 1u << OWNER | 1u << OPERATOR; /* project 1 is 林场's */
     if (strcmp(m, "GET") == 0)
@@ -146,11 +152,17 @@ static const char *no_query(void *arg, const char *key)
     return NULL;
 }
 
+static th_db *credentials(void *arg)
+{
+    return arg;
+}
+
 static int call(th_db *db, th_sequencer *seq, const th_user *u, const char *method,
                 const char *path, const char *body, th_buf *answer)
 {
     th_api_req req = {.db = db, .seq = seq, .query = no_query, .body = body,
-                      .body_len = body ? strlen(body) : 0, .user = u};
+                      .body_len = body ? strlen(body) : 0, .user = u,
+                      .credentials = credentials, .credentials_arg = db};
     th_api_resp out = {.status = 0};
     th_buf_init(&out.body);
     const char *route;
@@ -246,7 +258,7 @@ TEST(api_authorization_matrix_and_bad_input)
         const th_api_route *rt = &th_api_routes[i];
         if (strcmp(rt->method, "GET") == 0 || strstr(rt->pattern, "/verify") ||
             strstr(rt->pattern, "/issue") || strstr(rt->pattern, "/accept") ||
-            strstr(rt->pattern, "/logout"))
+            strstr(rt->pattern, "/logout") || strstr(rt->pattern, "/tokens/"))
             continue; /* no body */
         unsigned allow = allowed(rt);
         int w = HOLDER;
@@ -255,9 +267,13 @@ TEST(api_authorization_matrix_and_bad_input)
         char p[300];
         path_for(rt->pattern, w, p, sizeof p);
         for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
-            int64_t before = th_test_scalar(rdb, "SELECT count(*) FROM log_entries");
+            /* the log, and the credentials, which are not in it */
+            static const char count[] = "SELECT (SELECT count(*) FROM log_entries) +"
+                                        " (SELECT count(*) FROM tokens) +"
+                                        " (SELECT count(*) FROM users)";
+            int64_t before = th_test_scalar(rdb, count);
             int status = call(rdb, seq, &users[w], rt->method, p, bad[k], &answer);
-            int64_t after = th_test_scalar(rdb, "SELECT count(*) FROM log_entries");
+            int64_t after = th_test_scalar(rdb, count);
             json_t *j = json_loadb(answer.p ? answer.p : "", answer.len, 0, NULL);
             bool err = json_is_string(json_object_get(json_object_get(j, "error"), "code"));
             json_decref(j);

@@ -1037,6 +1037,41 @@ const th_api_route th_api_routes[] = {
 };
 const size_t th_api_nroutes = sizeof th_api_routes / sizeof *th_api_routes;
 
+static double now_mono(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The routes whose answers are shared (answer_cache.h): public, the same for everyone, made
+ * from the database alone (no clock), and each a read of a table that trading makes longer */
+static bool shared(const th_api_route *rt)
+{
+    return rt->fn == get_supply || rt->fn == get_book || rt->fn == get_bars;
+}
+
+/* A shared route's answer: the one kept, or made (and kept, when this request makes it for
+ * all). */
+static void shared_answer(const th_api_route *rt, th_api_req *r, th_api_resp *out)
+{
+    bool mine;
+    double t0 = now_mono();
+    if (th_answer_cache_get(r->answers, r->url, r->commits, t0, &out->body, &out->content_type,
+                            &mine)) {
+        out->status = 200;
+        return;
+    }
+    rt->fn(r, out);
+    if (!mine)
+        return;
+    if (out->status == 200 && !out->stream.on)
+        th_answer_cache_put(r->answers, r->url, r->commits, t0, now_mono() - t0,
+                            out->content_type, &out->body);
+    else
+        th_answer_cache_drop(r->answers, r->url);
+}
+
 void th_api_dispatch(const char *method, const char *path, th_api_req *r, th_api_resp *out,
                      const char **route)
 {
@@ -1055,7 +1090,10 @@ void th_api_dispatch(const char *method, const char *path, th_api_req *r, th_api
         }
         *route = th_api_routes[i].pattern;
         r->params = &p;
-        th_api_routes[i].fn(r, out);
+        if (shared(&th_api_routes[i]) && r->answers && r->url)
+            shared_answer(&th_api_routes[i], r, out);
+        else
+            th_api_routes[i].fn(r, out);
         r->params = NULL;
         return;
     }

@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "server/answer_cache.h"
 #include "server/router.h"
 #include "server/sequencer.h"
 #include "server/users.h"
@@ -41,6 +42,12 @@ typedef struct {
      * write waits on the request's thread (a tool without the HTTP layer). */
     int (*defer)(void *arg, const th_cmd *c, int status);
     void *defer_arg;
+    /* The answers shared between requests (answer_cache.h: the supply, books and bars, the same
+     * for everyone and costly), or NULL: this request's URL with its query (the key), and the
+     * commit count read before routing. */
+    th_answer_cache *answers;
+    const char *url;
+    uint64_t commits;
 } th_api_req;
 
 typedef struct {

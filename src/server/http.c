@@ -67,6 +67,7 @@ typedef struct {
     th_db *wdb;     /* the sequencer's connection (its checkpoints are counted) */
     th_events *hub; /* the stream's events */
     th_token_cache *tokens; /* who the tokens seen lately are for */
+    th_answer_cache *answers; /* the costly public reads' answers, shared */
     th_access_log *log;     /* the line per request, on stderr */
     pthread_mutex_t mu; /* the readers and the metrics */
     th_db **readers;
@@ -219,6 +220,14 @@ static void metrics(server *s, th_buf *out)
     th_sequencer_stats st;
     th_sequencer_stats_get(s->seq, &st);
     pthread_mutex_lock(&s->mu);
+    uint64_t served, made;
+    th_answer_cache_counts(s->answers, &served, &made);
+    th_buf_printf(out, "# HELP tanhui_shared_answers_total Answers of the costly public reads"
+                       " (supply, books, bars): served again, or made to be.\n"
+                       "# TYPE tanhui_shared_answers_total counter\n"
+                       "tanhui_shared_answers_total{outcome=\"served\"} %llu\n"
+                       "tanhui_shared_answers_total{outcome=\"made\"} %llu\n",
+                  (unsigned long long)served, (unsigned long long)made);
     th_buf_printf(out, "# HELP tanhui_rate_limited_total Requests refused with 429.\n"
                        "# TYPE tanhui_rate_limited_total counter\ntanhui_rate_limited_total %llu\n",
                   (unsigned long long)s->limited);
@@ -334,6 +343,21 @@ static uint32_t peer_v4(struct MHD_Connection *c)
 static const char *query_value(void *arg, const char *key)
 {
     return MHD_lookup_connection_value(arg, MHD_GET_ARGUMENT_KIND, key);
+}
+
+/* The URL as a shared answer's key: the path, then each query argument as it came, its key and
+ * its value each after its length (decoded values may hold '&' and '='), "-" for no value. */
+static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    (void)kind;
+    th_buf *b = cls;
+    th_buf_printf(b, "&%zu:%s", strlen(key), key);
+    if (value)
+        th_buf_printf(b, "%zu:%s", strlen(value), value);
+    else
+        th_buf_putc(b, '-');
+    return MHD_YES;
 }
 
 static enum MHD_Result respond(struct MHD_Connection *c, const th_api_resp *r,
@@ -661,7 +685,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                           .uploads_dir = s->uploads,
                           .defer = defer_write,
                           .defer_arg = rq};
+        th_buf key;
+        th_buf_init(&key);
+        if (strcmp(method, "GET") == 0) { /* a read, whose answer may be shared */
+            th_buf_puts(&key, url);
+            MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, key_arg, &key);
+            th_sequencer_stats st;
+            th_sequencer_stats_get(s->seq, &st);
+            req.answers = s->answers;
+            req.url = key.p;
+            req.commits = st.batches;
+        }
         th_api_dispatch(method, url, &req, &r, &route);
+        th_buf_free(&key);
     }
     if (r.deferred) {
         /* suspended before the writer can be done with it (its resume must find it so) */
@@ -797,6 +833,7 @@ int th_serve(const th_serve_opts *o, th_err *e)
     }
     th_sequencer_on_commit(s.seq, th_stream_poke, follower);
     s.tokens = th_token_cache_new();
+    s.answers = th_answer_cache_new();
     s.log = th_access_log_new(STDERR_FILENO);
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
@@ -846,6 +883,7 @@ int th_serve(const th_serve_opts *o, th_err *e)
     th_stream_stop(follower);
     th_events_free(s.hub);
     th_token_cache_free(s.tokens);
+    th_answer_cache_free(s.answers);
     for (size_t i = 0; i < s.nreaders; i++)
         th_db_close(s.readers[i]);
     free(s.readers);

@@ -1415,6 +1415,16 @@ if command -v curl >/dev/null 2>&1; then
     has "$D/out" "tanhui_wal_checkpoint_pages_total " "the pages it copied"
     has "$D/out" "tanhui_wal_syncs_total " "the sync thread's count"
     has "$D/serve.err" "GET /api/v1/supply 200 " "one line per request"
+    # the supply's answer is shared until a commit: asked again, it is served, not made; after
+    # a retirement (which changes it) it is the command line's again
+    for i in 1 2 3; do curl -s -o "$D/out" "$URL/api/v1/supply"; done
+    served=$(curl -s "$URL/metrics" | sed -n 's/^tanhui_shared_answers_total{outcome="served"} //p')
+    if [ "${served:-0}" -ge 1 ]; then ok; else bad "the supply asked again was made again (served: $served)"; fi
+    code=$(send POST /api/v1/retirements "$TY" '{"from":5,"qty":1,"beneficiary":"b","reason":"r"}')
+    if [ "$code" = 201 ]; then ok; else bad "a retirement: HTTP $code"; head -2 "$D/out"; fi
+    get sv-supply-after /api/v1/supply 200
+    "$T" --db "$W" supply --json >"$D/cli.out"
+    same "GET /api/v1/supply after a retirement is tanhui supply --json"
     # the main thread writes the lines every tenth of a second: a quiet server's line is out
     curl -s -o /dev/null "$URL/api/v1/no-such-route-probe"
     for _ in $(seq 10); do grep -q "no-such-route-probe" "$D/serve.err" && break; sleep 0.1; done

@@ -42,6 +42,10 @@ enum { BODY_MAX = 1 << 20, ROUTE_SLOTS = 128, LAT_BUCKETS = 10, BUCKETS = 4096 }
 /* logins from one address: 10 a minute, in bursts of 10 */
 #define LOGIN_RATE (10.0 / 60)
 #define LOGIN_BURST 10.0
+/* Passwords hashed at once, whoever asks (a login, a user added): each Argon2id hash takes 64 MiB
+ * and some 0.1 s of a core, so that logins from many addresses at once could otherwise take a
+ * GiB and every request thread; past this many, 503 with Retry-After */
+#define HASHES_AT_ONCE 2
 
 /* A user's token bucket: rate a second, up to 2 s of it. */
 typedef struct {
@@ -86,6 +90,8 @@ typedef struct {
     size_t writing;
     bool draining;
     pthread_cond_t answered;
+    int hashing; /* passwords being hashed (HASHES_AT_ONCE), under mu */
+    uint64_t busy; /* requests refused for it */
 } server;
 
 static __thread th_db *reader; /* this request thread's read connection */
@@ -229,8 +235,12 @@ static void metrics(server *s, th_buf *out)
                        "tanhui_shared_answers_total{outcome=\"made\"} %llu\n",
                   (unsigned long long)served, (unsigned long long)made);
     th_buf_printf(out, "# HELP tanhui_rate_limited_total Requests refused with 429.\n"
-                       "# TYPE tanhui_rate_limited_total counter\ntanhui_rate_limited_total %llu\n",
-                  (unsigned long long)s->limited);
+                       "# TYPE tanhui_rate_limited_total counter\ntanhui_rate_limited_total %llu\n"
+                       "# HELP tanhui_password_busy_total Logins and users added refused with 503:"
+                       " two passwords were being hashed.\n"
+                       "# TYPE tanhui_password_busy_total counter\n"
+                       "tanhui_password_busy_total %llu\n",
+                  (unsigned long long)s->limited, (unsigned long long)s->busy);
     pthread_mutex_unlock(&s->mu);
     th_buf_printf(out, "# HELP tanhui_batches_total Batches committed.\n"
                        "# TYPE tanhui_batches_total counter\n"
@@ -328,6 +338,34 @@ static double take(server *s, int64_t user, double rate, double burst, double no
     }
     pthread_mutex_unlock(&s->mu);
     return wait;
+}
+
+/* Whether the request hashes a password (a login, a user added). */
+static bool hashes(const char *method, const char *url)
+{
+    return strcmp(method, "POST") == 0 &&
+           (strcmp(url, "/api/v1/login") == 0 || strcmp(url, "/api/v1/users") == 0);
+}
+
+/* Take one of the HASHES_AT_ONCE (true), or count the refusal (false); give it back with
+ * hash_done. */
+static bool hash_begin(server *s)
+{
+    pthread_mutex_lock(&s->mu);
+    bool ok = s->hashing < HASHES_AT_ONCE;
+    if (ok)
+        s->hashing++;
+    else
+        s->busy++;
+    pthread_mutex_unlock(&s->mu);
+    return ok;
+}
+
+static void hash_done(server *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->hashing--;
+    pthread_mutex_unlock(&s->mu);
 }
 
 /* The client's IPv4 address (host order), or 0 when it is not one. */
@@ -634,6 +672,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     const char *route = "unmatched";
     th_user user = {.id = 0};
     double wait = 0;
+    bool hashing = false; /* one of the HASHES_AT_ONCE taken */
     char retry[16] = "";
     th_err e;
     th_db *db;
@@ -670,6 +709,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                  s->rate);
         th_api_error(&r, 429, "rate_limited", msg, NULL);
         snprintf(retry, sizeof retry, "%d", (int)wait + 1);
+    } else if (hashes(method, url) && !(hashing = hash_begin(s))) {
+        route = strcmp(url, "/api/v1/login") == 0 ? "/api/v1/login" : "/api/v1/users";
+        th_api_error(&r, 503, "busy",
+                     "the server is checking other passwords: two at a time at most; try again "
+                     "in a second", NULL);
+        snprintf(retry, sizeof retry, "1");
     } else {
         th_api_req req = {.db = db, .seq = s->seq, .query = query_value, .query_arg = c,
                           .body = rq->body.p, .body_len = rq->body.len,
@@ -698,6 +743,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         }
         th_api_dispatch(method, url, &req, &r, &route);
         th_buf_free(&key);
+        if (hashing)
+            hash_done(s);
     }
     if (r.deferred) {
         /* suspended before the writer can be done with it (its resume must find it so) */

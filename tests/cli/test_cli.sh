@@ -1525,6 +1525,28 @@ if command -v curl >/dev/null 2>&1; then
     kill -TERM "$SP"
     wait "$SP"
     if [ "$(signed)" = "$("$T" --db "$W" log size)" ]; then ok; else bad "stopping did not sign what the interval held back"; fi
+    # passwords are hashed two at a time whoever asks: 8 logins at once over 16 request threads
+    # are answered 200, or 503 with Retry-After (each hash takes some 0.1 s), never otherwise
+    "$T" --db "$W" serve --listen 127.0.0.1:0 >"$D/serve.out" 2>"$D/serve.err" &
+    SP=$!
+    for _ in $(seq 100); do grep -q listening "$D/serve.out" && break; sleep 0.1; done
+    URL=$(sed -n 's/^listening on //p' "$D/serve.out")
+    pids=""
+    for i in 1 2 3 4 5 6 7 8; do
+        curl -s -D "$D/h$i" -o "$D/o$i" -w '%{http_code}\n' -X POST --data '{"name":"lin","password":"a long enough password"}' "$URL/api/v1/login" >"$D/c$i" &
+        pids="$pids $!"
+    done
+    for p in $pids; do wait "$p"; done
+    cat "$D"/c[1-8] | sort | uniq -c >"$D/codes"
+    if grep -qv -e ' 200$' -e ' 503$' "$D/codes"; then bad "8 logins at once: $(tr '\n' ' ' <"$D/codes")"; else ok; fi
+    if grep -q ' 200$' "$D/codes" && grep -q ' 503$' "$D/codes"; then ok; else bad "8 logins at once, 2 hashed at a time: $(tr '\n' ' ' <"$D/codes")"; fi
+    busy=$(grep -l '^503' "$D"/c[1-8] | head -1 | sed 's/c\([0-9]\)$/\1/')
+    has "$D/h${busy##*/}" "Retry-After: 1" "503 says when to retry"
+    has "$D/o${busy##*/}" '"code":"busy"' "503 with the API's error"
+    curl -s -o "$D/out" "$URL/metrics"
+    has "$D/out" "tanhui_password_busy_total " "the refusals counted"
+    kill -TERM "$SP"
+    wait "$SP"
     # the web app's files at / (--web DIR), beside the API
     mkdir -p "$D/web/assets"
     printf '<!doctype html><title>碳汇</title>\n' >"$D/web/index.html"

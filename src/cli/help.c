@@ -538,14 +538,19 @@ static const char help_token[] =
     "adds users with POST /api/v1/users (tanhui help serve).\n";
 
 static const char help_bars[] =
-    "usage: tanhui [--db PATH] bars INSTRUMENT [--interval 1m|1h|1d] [--json]\n"
+    "usage: tanhui [--db PATH] bars INSTRUMENT [--interval 1m|1h|1d] [--from TIME] [--to TIME]\n"
+    "                 [--limit N] [--json]\n"
     "\n"
     "An instrument's trades in bars of a minute, an hour or a day (the default), in the\n"
     "market's time, Asia/Shanghai: open, high, low, close, volume (block trades included), the\n"
     "VWAP of the trades on the book (block trades left out, as at the close) and the number of\n"
-    "trades, oldest first. --json: {\"instrument\", \"interval\", \"time_zone\", \"bars\":\n"
-    "[{\"start\", \"open_fen\", \"high_fen\", \"low_fen\", \"close_fen\", \"volume\", \"vwap_fen\",\n"
-    "\"trades\"}]}; start is ISO 8601 with the +08:00 offset (a date for daily bars).\n";
+    "trades, oldest first: the newest 1,000 bars (--limit N: fewer) of the trades made from\n"
+    "--from and before --to (ISO 8601 times with their zone, like 2026-11-30T09:30:00+08:00;\n"
+    "a bar at an edge holds only the trades inside). --json: {\"instrument\", \"interval\",\n"
+    "\"time_zone\", \"bars\": [{\"start\", \"open_fen\", \"high_fen\", \"low_fen\", \"close_fen\",\n"
+    "\"volume\", \"vwap_fen\", \"trades\"}], \"next_to\"}; start is ISO 8601 with the +08:00 offset\n"
+    "(a date for daily bars); next_to, when older bars are left, is the --to of the page before\n"
+    "them (else null).\n";
 
 static const char help_payouts[] =
     "usage: tanhui [--db PATH] payouts ACCOUNT [--json]\n"

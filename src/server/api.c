@@ -177,10 +177,18 @@ static int get_bars(const th_api_req *r, th_api_resp *out)
 {
     th_err e;
     const char *interval = r->query(r->query_arg, "interval");
+    th_page pg;
+    char times[2][32];
+    if (th_api_page_args(r, out, &pg, times))
+        return 0;
+    /* a page of bars is the newest ones, all of TH_BARS_MAX unless ?limit asks fewer; older
+     * ones by ?to=next_to */
+    th_bars_range rg = {.from = pg.from, .to = pg.to,
+                        .limit = r->query(r->query_arg, "limit") ? pg.limit : 0};
     return th_api_answer(out,
-                       th_bars_json(r->db, th_api_param(r, "code"), interval ? interval : "1d",
-                                    &out->body, &e),
-                       &e);
+                         th_bars_json(r->db, th_api_param(r, "code"), interval ? interval : "1d",
+                                      &rg, &out->body, &e),
+                         &e);
 }
 
 static int get_auctions(const th_api_req *r, th_api_resp *out)
@@ -993,8 +1001,11 @@ const th_api_route th_api_routes[] = {
                                                          "level", JSON},
     {"GET", "/api/v1/instruments/{code}/trades", get_trades_of, "An instrument's trades, newest "
                                                                 "first (?limit, ?cursor, ?account, ?from, ?to)", JSON},
-    {"GET", "/api/v1/instruments/{code}/bars", get_bars, "An instrument's bars (?interval=1m, "
-                                                         "1h or 1d)", JSON},
+    {"GET", "/api/v1/instruments/{code}/bars", get_bars,
+     "An instrument's bars (?interval=1m, 1h or 1d), the newest 1,000 (?limit fewer) of its "
+     "trades ?from= and ?to= (ISO 8601); next_to, when older ones are left, is the ?to of "
+     "the page before",
+     JSON},
     {"GET", "/api/v1/trades", get_trades, "Every trade, newest first (?limit=1..1000, "
                                           "default 100; ?cursor=next_cursor; filters "
                                           "?instrument=CODE, ?account=ID, ?from=, ?to=: ISO "

@@ -734,12 +734,22 @@ has "$D/out" "block trade 2: SG24 100000 at 60.00, seller 2, buyer 5, proposed" 
 expect 0 bk-check -- "$T" --db "$Q" check
 expect 0 bars-day -- "$T" --db "$Q" bars SG24 --json
 has "$D/out" '"interval":"1d","time_zone":"Asia/Shanghai","bars":[{"start":"' "daily bars"
-has "$D/out" '"open_fen":5800,"high_fen":6050,"low_fen":4500,"close_fen":4500,"volume":39,"vwap_fen":5858,"trades":6}]}' "the day: the block trade in the volume and the close, not the VWAP"
+has "$D/out" '"open_fen":5800,"high_fen":6050,"low_fen":4500,"close_fen":4500,"volume":39,"vwap_fen":5858,"trades":6}],"next_to":null}' "the day: the block trade in the volume and the close, not the VWAP"
 expect 0 bars-minute -- "$T" --db "$Q" bars SG24 --interval 1m
 has "$D/out" "SG24, 1m bars (Asia/Shanghai):" "minute bars as text"
 expect 2 bars-interval -- "$T" --db "$Q" bars SG24 --interval 5m
 has "$D/err" "the interval is 1m, 1h or 1d" "a bad interval"
 expect 2 bars-none -- "$T" --db "$Q" bars NOPE
+expect 0 bars-page -- "$T" --db "$Q" bars SG24 --interval 1m --limit 1 --json
+has "$D/out" '"bars":[{"start":"' "a page of one minute bar"
+expect 0 bars-before -- "$T" --db "$Q" bars SG24 --to 2000-01-01T00:00:00+08:00 --json
+has "$D/out" '"bars":[],"next_to":null}' "no bars before any trade"
+expect 0 bars-after -- "$T" --db "$Q" bars SG24 --from 2000-01-01T00:00:00Z
+has "$D/out" "SG24, 1d bars (Asia/Shanghai):" "bars from a time"
+expect 2 bars-limit -- "$T" --db "$Q" bars SG24 --limit 0
+has "$D/err" "bars: --limit is a whole number from 1 to 1000" "a bad --limit"
+expect 2 bars-from -- "$T" --db "$Q" bars SG24 --from yesterday
+has "$D/err" "bars: --from is an ISO 8601 time with its zone" "a bad --from"
 expect 0 bk-log-verify -- "$T" --db "$Q" log verify
 
 # --- the trading calendar: sessions by the clock (TANHUI_NOW), the break, afternoon blocks,
@@ -1047,6 +1057,13 @@ if command -v curl >/dev/null 2>&1; then
     get sv-tape-badtime "/api/v1/trades?from=yesterday" 400
     has "$D/out" '"field":"from"' "a bad time names its field"
     get sv-tape-noacct "/api/v1/trades?account=nobody" 404
+    get sv-bars "/api/v1/instruments/SG/bars?interval=1m&limit=1" 200
+    has "$D/out" '"interval":"1m",' "bars through the API"
+    get sv-bars-to "/api/v1/instruments/SG/bars?to=2000-01-01T00:00:00Z" 200
+    has "$D/out" '"bars":[],"next_to":null}' "no bars before any trade, through the API"
+    get sv-bars-badtime "/api/v1/instruments/SG/bars?from=yesterday" 400
+    has "$D/out" '"field":"from"' "a bad time for bars names its field"
+    get sv-bars-limit "/api/v1/instruments/SG/bars?limit=1001" 400
     get sv-limit "/api/v1/trades?limit=0" 400
     has "$D/out" '"field":"limit"' "a bad limit"
     get sv-none /api/v1/nothing 404

@@ -225,9 +225,9 @@ static void metrics(server *s, th_buf *out)
     pthread_mutex_unlock(&s->mu);
     th_sequencer_stats st;
     th_sequencer_stats_get(s->seq, &st);
-    pthread_mutex_lock(&s->mu);
     uint64_t served, made;
     th_answer_cache_counts(s->answers, &served, &made);
+    pthread_mutex_lock(&s->mu);
     th_buf_printf(out, "# HELP tanhui_shared_answers_total Answers of the costly public reads"
                        " (supply, books, bars): served again, or made to be.\n"
                        "# TYPE tanhui_shared_answers_total counter\n"

@@ -1036,18 +1036,6 @@ int th_trades_json(th_db *db, const char *ref, th_buf *out, th_err *e)
     return th_trades_page_json(db, ref, NULL, out, e);
 }
 
-/* ,"next_cursor":N (the last id written) or null when the page was not full. */
-static void next_cursor(th_json *j, const th_page *pg, int n, int64_t last)
-{
-    if (!pg)
-        return;
-    th_json_key(j, "next_cursor");
-    if (pg->limit > 0 && n == pg->limit)
-        th_json_int(j, last);
-    else
-        th_json_null(j);
-}
-
 /* One trade of the tape, from a row of TRADE_COLS. */
 #define TRADE_COLS                                                                                 \
     "t.id, i.code, t.buy_order_id, t.sell_order_id, t.buyer_id, t.seller_id, t.price_fen, t.qty," \
@@ -1116,7 +1104,7 @@ int th_trades_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *o
     }
     th_db_done(db, st);
     th_json_arr_end(&j);
-    next_cursor(&j, pg, n, last);
+    th_page_cursor_json(&j, pg, n, last);
     th_json_obj_end(&j);
     return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot list the trades", e);
 }

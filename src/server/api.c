@@ -1066,21 +1066,23 @@ static bool shared(const th_api_route *rt)
  * all). */
 static void shared_answer(const th_api_route *rt, th_api_req *r, th_api_resp *out)
 {
+    th_buf key;
+    th_buf_init(&key);
+    uint64_t commits = r->answer_key(r->answer_arg, &key); /* read before the answer is made */
     bool mine;
     double t0 = now_mono();
-    if (th_answer_cache_get(r->answers, r->url, r->commits, t0, &out->body, &out->content_type,
+    if (th_answer_cache_get(r->answers, key.p, commits, t0, &out->body, &out->content_type,
                             &mine)) {
         out->status = 200;
-        return;
+    } else {
+        rt->fn(r, out);
+        if (mine && out->status == 200 && !out->stream.on)
+            th_answer_cache_put(r->answers, key.p, commits, t0, now_mono() - t0,
+                                out->content_type, &out->body);
+        else if (mine)
+            th_answer_cache_drop(r->answers, key.p);
     }
-    rt->fn(r, out);
-    if (!mine)
-        return;
-    if (out->status == 200 && !out->stream.on)
-        th_answer_cache_put(r->answers, r->url, r->commits, t0, now_mono() - t0,
-                            out->content_type, &out->body);
-    else
-        th_answer_cache_drop(r->answers, r->url);
+    th_buf_free(&key);
 }
 
 void th_api_dispatch(const char *method, const char *path, th_api_req *r, th_api_resp *out,
@@ -1101,7 +1103,7 @@ void th_api_dispatch(const char *method, const char *path, th_api_req *r, th_api
         }
         *route = th_api_routes[i].pattern;
         r->params = &p;
-        if (shared(&th_api_routes[i]) && r->answers && r->url)
+        if (shared(&th_api_routes[i]) && r->answers && r->answer_key)
             shared_answer(&th_api_routes[i], r, out);
         else
             th_api_routes[i].fn(r, out);

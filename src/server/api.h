@@ -43,11 +43,11 @@ typedef struct {
     int (*defer)(void *arg, const th_cmd *c, int status);
     void *defer_arg;
     /* The answers shared between requests (answer_cache.h: the supply, books and bars, the same
-     * for everyone and costly), or NULL: this request's URL with its query (the key), and the
-     * commit count read before routing. */
+     * for everyone and costly), or NULL. Asked only by those routes: answer_key(answer_arg, key)
+     * appends this request's URL with its query (the key) and gives the commit count. */
     th_answer_cache *answers;
-    const char *url;
-    uint64_t commits;
+    uint64_t (*answer_key)(void *arg, th_buf *key);
+    void *answer_arg;
 } th_api_req;
 
 typedef struct {

@@ -118,6 +118,7 @@ typedef struct {
     bool writing;   /* a write taken (counted in server.writing until done) */
     server *s;
     struct MHD_Connection *conn;
+    const char *url; /* the path, while the handler runs (libmicrohttpd's) */
 } request;
 
 static double now_s(void)
@@ -383,8 +384,8 @@ static const char *query_value(void *arg, const char *key)
     return MHD_lookup_connection_value(arg, MHD_GET_ARGUMENT_KIND, key);
 }
 
-/* The URL as a shared answer's key: the path, then each query argument as it came, its key and
- * its value each after its length (decoded values may hold '&' and '='), "-" for no value. */
+/* A query argument of a shared answer's key: its key and its value each after its length
+ * (decoded values may hold '&' and '='), "-" for no value. */
 static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                const char *value)
 {
@@ -396,6 +397,18 @@ static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *k
     else
         th_buf_putc(b, '-');
     return MHD_YES;
+}
+
+/* A shared answer's key (api.h): the path, then each query argument as it came; and the
+ * sequencer's committed batches, read now, before the answer is made. */
+static uint64_t answer_key(void *arg, th_buf *key)
+{
+    request *rq = arg;
+    th_buf_puts(key, rq->url);
+    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, key_arg, key);
+    th_sequencer_stats st;
+    th_sequencer_stats_get(rq->s->seq, &st);
+    return st.batches;
 }
 
 static enum MHD_Result respond(struct MHD_Connection *c, const th_api_resp *r,
@@ -729,20 +742,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                                                        "Last-Event-ID"),
                           .uploads_dir = s->uploads,
                           .defer = defer_write,
-                          .defer_arg = rq};
-        th_buf key;
-        th_buf_init(&key);
-        if (strcmp(method, "GET") == 0) { /* a read, whose answer may be shared */
-            th_buf_puts(&key, url);
-            MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, key_arg, &key);
-            th_sequencer_stats st;
-            th_sequencer_stats_get(s->seq, &st);
-            req.answers = s->answers;
-            req.url = key.p;
-            req.commits = st.batches;
-        }
+                          .defer_arg = rq,
+                          .answers = s->answers,
+                          .answer_key = answer_key,
+                          .answer_arg = rq};
+        rq->url = url;
         th_api_dispatch(method, url, &req, &r, &route);
-        th_buf_free(&key);
         if (hashing)
             hash_done(s);
     }

@@ -324,11 +324,7 @@ int th_tokens_json(th_db *db, int64_t user, const th_page *pg, th_buf *out, th_e
     }
     th_db_done(db, st);
     th_json_arr_end(&j);
-    th_json_key(&j, "next_cursor");
-    if (pg && pg->limit > 0 && n == pg->limit)
-        th_json_int(&j, last);
-    else
-        th_json_null(&j);
+    th_page_cursor_json(&j, pg, n, last);
     th_json_obj_end(&j);
     return r == SQLITE_DONE ? 0 : th_db_fail(db, "cannot list the tokens", e);
 }

@@ -4,6 +4,7 @@
 #define TH_PAGE_H
 
 #include "base/buf.h"
+#include "base/json.h"
 
 #include <stdint.h>
 
@@ -36,6 +37,19 @@ static inline void th_page_cursor(const th_page *pg, int n, int64_t last, th_buf
         th_buf_printf(out, "\"next_cursor\":%lld", (long long)last);
     else
         th_buf_puts(out, "\"next_cursor\":null");
+}
+
+/* The same through a JSON writer: the member "next_cursor", or nothing when pg is NULL (a list
+ * asked whole). */
+static inline void th_page_cursor_json(th_json *j, const th_page *pg, int n, int64_t last)
+{
+    if (!pg)
+        return;
+    th_json_key(j, "next_cursor");
+    if (pg->limit > 0 && n == pg->limit)
+        th_json_int(j, last);
+    else
+        th_json_null(j);
 }
 
 #endif

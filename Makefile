@@ -100,6 +100,13 @@ build/bench-%: $(call obj,$(REL),$(LIB_SRC) bench/bench_%.c)
 	@echo "  LD      $@"
 	@$(CC) $(OPT) -o $@ $^ $(LIBS)
 
+# bench-layers compares libmicrohttpd with libh2o-evloop, which tanhui itself does not use: its
+# flags are read only here, and only it links the library.
+$(REL)/bench/bench_layers.o: CFLAGS_COMMON += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libh2o-evloop 2>/dev/null))
+build/bench-layers: $(REL)/bench/bench_layers.o
+	@echo "  LD      $@"
+	@$(CC) $(OPT) -o $@ $^ $(shell pkg-config --libs libh2o-evloop 2>/dev/null) $(LIBS)
+
 TEST_BINS = build/tanhui build/test-unit $(ASN)/tanhui $(ASN)/test-unit build/fuzz-csv-replay \
             build/fuzz-replay-replay build/fuzz-request-replay
 
@@ -130,13 +137,14 @@ bench:
 	@$(MAKE) --no-print-directory bench-run
 
 bench-run: build/tanhui build/bench-measure build/bench-ledger build/bench-book build/bench-check \
-           build/bench-tlog build/bench-market build/bench-http build/web/index.html
+           build/bench-tlog build/bench-market build/bench-http build/bench-layers build/web/index.html
 	build/bench-measure
 	build/bench-ledger
 	build/bench-check
 	build/bench-tlog
 	build/bench-market
 	build/bench-http
+	build/bench-layers
 	build/bench-book --mix exchange-core
 	build/bench-book --mix liquibook
 	node bench/bench_web.mjs build/tanhui build/web

@@ -10,7 +10,8 @@
 #                            curl, chromium (the web app's end-to-end tests) and a Chinese font
 #                            (fonts-wqy-microhei: the screenshots show the Chinese pages)
 #   scripts/deps.sh bench    the same (sqlite3 is also the baseline the benchmark compares with),
-#                            and wrk and nginx (bench-http: nginx's static file is the ceiling);
+#                            and wrk and nginx (bench-http: nginx's static file is the ceiling),
+#                            libh2o-evloop-dev (bench-layers compares it with libmicrohttpd);
 #                            bench_web.mjs uses chromium
 #   scripts/deps.sh fuzz     build + clang and its libFuzzer runtime
 #
@@ -61,6 +62,7 @@ fi
 if [ "$want" = bench ]; then
     command -v wrk >/dev/null 2>&1 || need wrk
     [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need nginx-light
+    pkg-config --exists libh2o-evloop 2>/dev/null || need libh2o-evloop-dev
 fi
 case $want in
 fuzz)

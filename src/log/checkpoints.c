@@ -133,14 +133,19 @@ int th_log_checkpoint(th_db *db, int64_t size, th_buf *out, th_err *e)
 int th_log_checkpoints_json(th_db *db, const th_page *pg, th_buf *out, th_err *e)
 {
     sqlite3_stmt *st;
-    if (th_db_stmt(db, "SELECT size, root, created_at FROM log_checkpoints WHERE size < ?"
-                       " ORDER BY size DESC LIMIT ?",
+    if (th_db_stmt(db, "SELECT size, root, created_at FROM log_checkpoints WHERE size < ?1"
+                       " AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)"
+                       " ORDER BY size DESC LIMIT ?2",
                    &st, e))
         return -1;
     int64_t before, limit;
     th_page_bounds(pg, &before, &limit);
     sqlite3_bind_int64(st, 1, before);
     sqlite3_bind_int64(st, 2, limit);
+    if (pg && pg->from)
+        sqlite3_bind_text(st, 3, pg->from, -1, SQLITE_STATIC);
+    if (pg && pg->to)
+        sqlite3_bind_text(st, 4, pg->to, -1, SQLITE_STATIC);
     th_json j;
     th_json_init(&j, out);
     th_json_obj_begin(&j);

@@ -39,7 +39,8 @@ int th_log_sign(th_db *db, const th_note_signer *s, const char *now, int64_t upt
 int th_log_checkpoint(th_db *db, int64_t size, th_buf *out, th_err *e)
     __attribute__((warn_unused_result));
 /* {"checkpoints": [{"size", "root" (hex), "created_at"}], "next_cursor"}: newest first, a page
- * of them (store/page.h; the cursor is a size; pg NULL: all). */
+ * of them (store/page.h; the cursor is a size; pg's from and to bound their signing times;
+ * pg NULL: all). */
 int th_log_checkpoints_json(th_db *db, const th_page *pg, th_buf *out, th_err *e)
     __attribute__((warn_unused_result));
 

@@ -1027,8 +1027,8 @@ const th_api_route th_api_routes[] = {
      "The block holding a serial number (any number inside it, or a block's text) and the "
      "serial's history: issuance, trades, transfers, retirement", JSON},
     {"GET", "/api/v1/log/checkpoints", th_api_get_checkpoints,
-     "Every signed checkpoint, newest first (?limit=1..1000, ?cursor=next_cursor): size, root, "
-     "time", JSON},
+     "Every signed checkpoint, newest first (?limit=1..1000, ?cursor=next_cursor; ?from, ?to: "
+     "signed at or after, before, ISO 8601): size, root, time", JSON},
     {"GET", "/api/v1/log/size", get_log_size, "The transparency log's size", JSON},
     {"GET", "/api/v1/log/entries/{index}", get_log_entry, "A log entry, its bytes exactly", JSON},
     {"GET", "/api/v1/log/checkpoint", get_log_checkpoint, "The latest signed checkpoint (or at "

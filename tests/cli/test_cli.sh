@@ -1018,6 +1018,13 @@ if command -v curl >/dev/null 2>&1; then
     if cmp -s "$D/out" "$D/cli.out"; then ok; else bad "GET /api/v1/log/checkpoint is tanhui log checkpoint"; fi
     curl -s -D "$D/headers" -o /dev/null "$URL/api/v1/log/checkpoint"
     has "$D/headers" "Content-Type: text/plain" "the checkpoint is text/plain"
+    # the checkpoints listed, and kept to a time range: all are signed after 2000 and before 2100
+    get sv-checkpoints '/api/v1/log/checkpoints?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00%2B08:00' 200
+    has "$D/out" '{"checkpoints":[{"size":' "the checkpoints signed in a range"
+    get sv-checkpoints-none '/api/v1/log/checkpoints?to=2000-01-01T00:00:00Z' 200
+    has "$D/out" '{"checkpoints":[],"next_cursor":null}' "no checkpoint signed before 2000"
+    get sv-checkpoints-bad '/api/v1/log/checkpoints?from=yesterday' 400
+    has "$D/out" '"field":"from"' "a time that is not ISO 8601 is refused"
     get sv-entry /api/v1/log/entries/0 200
     "$T" --db "$W" log entry 0 >"$D/cli.out"
     if cmp -s "$D/out" "$D/cli.out"; then ok; else bad "an entry's bytes exactly"; fi

@@ -195,6 +195,61 @@ TEST(log_entries_one_per_change)
     th_db_close(db);
 }
 
+/* The list of checkpoints in pages, and kept to those signed in a time range (?from, ?to). */
+TEST(log_checkpoints_listed_by_time)
+{
+    th_db *db = th_test_db_new("log-list.db");
+    if (!db)
+        return;
+    th_err e;
+    th_note_signer key;
+    CHECK_INT(th_note_generate("test.example/log", &key, &e), 0);
+    th_engine *en = th_engine_new(db); /* no signer: the test signs, at the times it says */
+    th_cmd init = {.type = TH_CMD_INIT_REGISTRY, .key_path = "/nonexistent/key", .key = &key.v};
+    CHECK_INT(batch(en, &init, 1), 1);
+    static const char *const at[] = {"2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z",
+                                     "2026-03-03T00:00:00Z"};
+    for (int i = 0; i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "A%d", i);
+        th_cmd add = {.type = TH_CMD_ACCOUNT_ADD, .name = name, .kind = "company"};
+        CHECK_INT(batch(en, &add, 1), 1);
+        int64_t size;
+        CHECK_INT(th_log_sign(db, &key, at[i], -1, &size, &e), 0);
+        CHECK_INT(size, i + 2);
+    }
+    th_buf out;
+    th_buf_init(&out);
+    CHECK_INT(th_log_checkpoints_json(db, NULL, &out, &e), 0);
+    CHECK_CONTAINS(out.p, "\"size\":4,");
+    CHECK_CONTAINS(out.p, "\"size\":2,");
+    /* from is inclusive, to exclusive */
+    th_page pg = {.from = at[1], .to = at[2]};
+    th_buf_reset(&out);
+    CHECK_INT(th_log_checkpoints_json(db, &pg, &out, &e), 0);
+    CHECK_CONTAINS(out.p, "\"size\":3,");
+    CHECK(!strstr(out.p, "\"size\":4,") && !strstr(out.p, "\"size\":2,"));
+    /* a page of one from the 2nd on, then the page its cursor gives */
+    pg = (th_page){.from = at[1], .limit = 1};
+    th_buf_reset(&out);
+    CHECK_INT(th_log_checkpoints_json(db, &pg, &out, &e), 0);
+    CHECK_CONTAINS(out.p, "\"size\":4,");
+    CHECK_CONTAINS(out.p, "\"next_cursor\":4");
+    pg.before = 4;
+    th_buf_reset(&out);
+    CHECK_INT(th_log_checkpoints_json(db, &pg, &out, &e), 0);
+    CHECK_CONTAINS(out.p, "\"size\":3,");
+    CHECK(!strstr(out.p, "\"size\":2,"));
+    /* none in the range */
+    pg = (th_page){.to = at[0]};
+    th_buf_reset(&out);
+    CHECK_INT(th_log_checkpoints_json(db, &pg, &out, &e), 0);
+    CHECK_CONTAINS(out.p, "\"checkpoints\":[]");
+    th_buf_free(&out);
+    th_engine_free(en);
+    th_db_close(db);
+}
+
 TEST(log_checkpoints_signed_and_never_inconsistent)
 {
     th_db *db = th_test_db_new("log-sign.db");

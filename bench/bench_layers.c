@@ -1,36 +1,35 @@
-/* bench_layers.c — what the HTTP layer alone costs an order, apart from
- * tanhui's own code and its writer (issue 7's target). The same order POST
- * (wrk, keep-alive connections on loopback, a bearer token and the JSON body
- * bench-http sends) is answered with a canned order, after jansson parses the
- * body, by four servers, and in the same rounds nginx serves its small static
- * file:
+/* bench_layers.c — what the HTTP layer alone costs an order, apart from tanhui's own code and
+ * its writer (issue 7's target). The same order POST (wrk, keep-alive connections on loopback,
+ * a bearer token and the JSON body bench-http sends) is answered with a canned order, after
+ * jansson parses the body, by four servers, and in the same rounds nginx serves its small
+ * static file:
  *
- *   mhd_now       libmicrohttpd as `tanhui serve` starts it (a pool of 16
- * polling threads, suspend and resume allowed, its timeouts and connection
- * limits), answering in the request's own call; mhd_handoff   the same, but
- * each order set aside (the connection suspended) and handed to two threads
- * standing for the sequencer's writer and syncer: the first takes what waits as
- * a batch and passes it on, the second resumes each connection, and the
- * request's next call answers. This is the order path of `tanhui serve` without
- * the batch's work and its sync; h2o_now       libh2o-evloop (Debian's
- * libh2o-evloop-dev), one event loop a core (each in a process of its own, as
- * nginx's workers), answering in its handler; h2o_handoff   the same hand-off,
- * the answers sent back to each loop as h2o's inter-thread messages.
+ *   mhd_now       libmicrohttpd as `tanhui serve` starts it (a pool of 16 polling threads,
+ *                 suspend and resume allowed, its timeouts and connection limits), answering in
+ *                 the request's own call;
+ *   mhd_handoff   the same, but each order set aside (the connection suspended) and handed to
+ *                 two threads standing for the sequencer's writer and syncer: the first takes
+ *                 what waits as a batch and passes it on, the second resumes each connection,
+ *                 and the request's next call answers. This is the order path of `tanhui
+ *                 serve` without the batch's work and its sync;
+ *   h2o_now       libh2o-evloop (Debian's libh2o-evloop-dev), one event loop a core (each in a
+ *                 process of its own, as nginx's workers), answering in its handler;
+ *   h2o_handoff   the same hand-off, the answers sent back to each loop as h2o's inter-thread
+ *                 messages.
  *
- * The two layers' figures bound what a change of HTTP library could give the
- * server's request path; the hand-off's are what its two thread hops cost on
- * each.
+ * The two layers' figures bound what a change of HTTP library could give the server's request
+ * path; the hand-off's are what its two thread hops cost on each.
  *
- *   build/bench-layers    one JSON line: for nginx and each server, per_sec
- * (answers a second), cpu_us (the server's CPU a request), wrk_cpu_us (wrk's),
- * p99_ms, and for the servers ratio (per_sec over nginx's); medians of the
- * rounds build/bench-layers --serve LAYER PORT one of the four servers in the
- * foreground on 127.0.0.1:PORT (to profile it, or to send it requests by hand)
+ *   build/bench-layers    one JSON line: for nginx and each server, per_sec (answers a second),
+ *                         cpu_us (the server's CPU a request), wrk_cpu_us (wrk's), p99_ms, and
+ *                         for the servers ratio (per_sec over nginx's); medians of the rounds
+ *   build/bench-layers --serve LAYER PORT
+ *                         one of the four servers in the foreground on 127.0.0.1:PORT (to
+ *                         profile it, or to send it requests by hand)
  *
- * TANHUI_BENCH_ROUNDS (default 3; the servers and nginx in turn in each),
- * TANHUI_BENCH_SECONDS (5 a run), TANHUI_BENCH_CONNS (64), TANHUI_BENCH_THREADS
- * (libmicrohttpd's pool: 16, `tanhui serve`'s default). Needs wrk, nginx and
- * libh2o-evloop-dev (scripts/deps.sh bench). */
+ * TANHUI_BENCH_ROUNDS (default 3; the servers and nginx in turn in each), TANHUI_BENCH_SECONDS
+ * (5 a run), TANHUI_BENCH_CONNS (64), TANHUI_BENCH_THREADS (libmicrohttpd's pool: 16, `tanhui
+ * serve`'s default). Needs wrk, nginx and libh2o-evloop-dev (scripts/deps.sh bench). */
 #define _XOPEN_SOURCE 700 /* nftw */
 #define H2O_USE_LIBUV 0
 #include "bench_proc.h"
@@ -176,6 +175,8 @@ typedef struct {
 
 static bool mhd_handoff;
 
+#define BAD_ORDER "{\"error\":{\"code\":\"invalid\"}}"
+
 static void mhd_resume(job *j)
 {
     mhd_req *r = (mhd_req *)j;
@@ -221,7 +222,7 @@ static enum MHD_Result mhd_request(void *cls, struct MHD_Connection *c, const ch
     char out[512];
     int len = answer_of(r->body, r->n, out, sizeof out);
     if (len < 0)
-        return mhd_answer(c, 400, "{\"error\":{\"code\":\"bad\"}}", 25);
+        return mhd_answer(c, 400, BAD_ORDER, strlen(BAD_ORDER));
     return mhd_answer(c, 201, out, (size_t)len);
 }
 
@@ -399,8 +400,7 @@ static int listen_on(int *port)
     return fd;
 }
 
-/* The server of a layer in a child process (so that its CPU is its own); its
- * pid, or -1. */
+/* Serve a layer on fd, in this process (never returns). */
 static void serve_layer(int layer, int fd)
 {
     if (layer == 1 || layer == 2)

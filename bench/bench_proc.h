@@ -1,9 +1,8 @@
-/* bench_proc.h — what the HTTP benchmarks share: running programs (wrk, nginx,
- * a server) with their output in files of the run's directory, the CPU a
- * process or the children waited for used, wrk's figures read from its output,
- * and nginx serving a small static file as this machine's HTTP ceiling.
- * Header-only (each benchmark is one program): set bench_dir (the run's
- * directory, made by the caller) and bench_name (for messages) first. */
+/* bench_proc.h — what the HTTP benchmarks share: running programs (wrk, nginx, a server) with
+ * their output in files of the run's directory, the CPU a process or the children waited for
+ * used, wrk's figures read from its output, and nginx serving a small static file as this
+ * machine's HTTP ceiling. Header-only (each benchmark is one program): bench_run_dir makes the
+ * run's directory first. */
 #ifndef TH_BENCH_PROC_H
 #define TH_BENCH_PROC_H
 

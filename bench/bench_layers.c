@@ -255,11 +255,12 @@ static void serve_mhd(int listener, bool handoff)
 
 /* --- libh2o-evloop ------------------------------------------------------------------------ */
 
-typedef struct {
+/* This process's event loop (one a process: see server()). */
+static struct {
     h2o_context_t ctx;
     h2o_accept_ctx_t accept;
-    h2o_multithread_receiver_t answers;
-} loop;
+    h2o_multithread_receiver_t answers; /* the orders coming back from the hand-off */
+} the_loop;
 
 /* An order set aside. Its answer is made and its response started (the headers
  * wait for the body) before the hand-off, so that h2o tells the response's
@@ -271,14 +272,11 @@ typedef struct {
     h2o_generator_t gen;
     h2o_multithread_message_t msg;
     h2o_req_t *req;
-    loop *lp;
     h2o_iovec_t body;
 } h2o_job;
 
 static h2o_globalconf_t h2o_conf;
-static loop the_loop;
 static bool h2o_handoff;
-static loop *this_loop;
 
 static void h2o_stopped(h2o_generator_t *gen, h2o_req_t *req)
 {
@@ -323,7 +321,6 @@ static int h2o_request(h2o_handler_t *self, h2o_req_t *req)
         return 0;
     }
     hj->req = req;
-    hj->lp = this_loop;
     hand_off(&hj->j);
     return 0;
 }
@@ -331,7 +328,7 @@ static int h2o_request(h2o_handler_t *self, h2o_req_t *req)
 static void h2o_back(job *j)
 {
     h2o_job *hj = (h2o_job *)j;
-    h2o_multithread_send_message(&hj->lp->answers, &hj->msg);
+    h2o_multithread_send_message(&the_loop.answers, &hj->msg);
 }
 
 /* On the loop: the answers of the orders that came back. */
@@ -369,17 +366,16 @@ static void serve_h2o(int listener, bool handoff)
     h->on_req = h2o_request;
     if (handoff)
         handoff_start(h2o_back);
-    loop *lp = &the_loop;
-    this_loop = lp;
-    h2o_context_init(&lp->ctx, h2o_evloop_create(), &h2o_conf);
-    lp->accept.ctx = &lp->ctx;
-    lp->accept.hosts = h2o_conf.hosts;
-    h2o_multithread_register_receiver(lp->ctx.queue, &lp->answers, h2o_answers);
-    h2o_socket_t *s = h2o_evloop_socket_create(lp->ctx.loop, listener, H2O_SOCKET_FLAG_DONT_READ);
-    s->data = &lp->accept;
+    h2o_context_init(&the_loop.ctx, h2o_evloop_create(), &h2o_conf);
+    the_loop.accept.ctx = &the_loop.ctx;
+    the_loop.accept.hosts = h2o_conf.hosts;
+    h2o_multithread_register_receiver(the_loop.ctx.queue, &the_loop.answers, h2o_answers);
+    h2o_socket_t *s =
+        h2o_evloop_socket_create(the_loop.ctx.loop, listener, H2O_SOCKET_FLAG_DONT_READ);
+    s->data = &the_loop.accept;
     h2o_socket_read_start(s, h2o_accepted);
     for (;;)
-        h2o_evloop_run(lp->ctx.loop, INT32_MAX);
+        h2o_evloop_run(the_loop.ctx.loop, INT32_MAX);
 }
 
 /* --- the runs ----------------------------------------------------------------------------- */

@@ -917,10 +917,7 @@ int th_orders_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *o
     if (pg && pg->status)
         sqlite3_bind_text(st, 4, pg->status, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, pg ? pg->instrument : 0);
-    if (pg && pg->from)
-        sqlite3_bind_text(st, 6, pg->from, -1, SQLITE_STATIC);
-    if (pg && pg->to)
-        sqlite3_bind_text(st, 7, pg->to, -1, SQLITE_STATIC);
+    th_page_bind_times(st, pg, 6);
     th_buf_printf(out, "{\"account\":%lld,\"orders\":[", (long long)a.id);
     int n = 0;
     r = SQLITE_DONE;
@@ -1086,10 +1083,7 @@ int th_trades_page_json(th_db *db, const char *ref, const th_page *pg, th_buf *o
     sqlite3_bind_int64(st, 2, before);
     sqlite3_bind_int64(st, 3, limit);
     sqlite3_bind_int64(st, 4, pg ? pg->account : 0);
-    if (pg && pg->from)
-        sqlite3_bind_text(st, 5, pg->from, -1, SQLITE_STATIC);
-    if (pg && pg->to)
-        sqlite3_bind_text(st, 6, pg->to, -1, SQLITE_STATIC);
+    th_page_bind_times(st, pg, 5);
     th_json j;
     th_json_init(&j, out);
     th_json_obj_begin(&j);

@@ -475,10 +475,7 @@ int th_retirements_page_json(th_db *db, const th_page *pg, th_buf *out, th_err *
     sqlite3_bind_int64(st, 1, before);
     sqlite3_bind_int64(st, 2, limit);
     sqlite3_bind_int64(st, 3, pg ? pg->account : 0);
-    if (pg && pg->from)
-        sqlite3_bind_text(st, 4, pg->from, -1, SQLITE_STATIC);
-    if (pg && pg->to)
-        sqlite3_bind_text(st, 5, pg->to, -1, SQLITE_STATIC);
+    th_page_bind_times(st, pg, 4);
     sqlite3_bind_int64(st, 6, pg ? pg->project : 0);
     sqlite3_bind_int64(st, 7, pg ? pg->vintage : 0);
     th_buf_puts(out, "{\"retirements\":[");

@@ -142,10 +142,7 @@ int th_log_checkpoints_json(th_db *db, const th_page *pg, th_buf *out, th_err *e
     th_page_bounds(pg, &before, &limit);
     sqlite3_bind_int64(st, 1, before);
     sqlite3_bind_int64(st, 2, limit);
-    if (pg && pg->from)
-        sqlite3_bind_text(st, 3, pg->from, -1, SQLITE_STATIC);
-    if (pg && pg->to)
-        sqlite3_bind_text(st, 4, pg->to, -1, SQLITE_STATIC);
+    th_page_bind_times(st, pg, 3);
     th_json j;
     th_json_init(&j, out);
     th_json_obj_begin(&j);

@@ -299,10 +299,7 @@ int th_tokens_json(th_db *db, int64_t user, const th_page *pg, th_buf *out, th_e
     sqlite3_bind_int64(st, 1, user);
     sqlite3_bind_int64(st, 2, before);
     sqlite3_bind_int64(st, 3, limit);
-    if (pg && pg->from)
-        sqlite3_bind_text(st, 4, pg->from, -1, SQLITE_STATIC);
-    if (pg && pg->to)
-        sqlite3_bind_text(st, 5, pg->to, -1, SQLITE_STATIC);
+    th_page_bind_times(st, pg, 4);
     th_json j;
     th_json_init(&j, out);
     th_json_obj_begin(&j);

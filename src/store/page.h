@@ -6,6 +6,7 @@
 #include "base/buf.h"
 #include "base/json.h"
 
+#include <sqlite3.h>
 #include <stdint.h>
 
 /* A page of a list, newest first: the items whose ids are below `before` (0: from the newest),
@@ -28,6 +29,17 @@ static inline void th_page_bounds(const th_page *pg, int64_t *before, int64_t *l
 {
     *before = pg && pg->before > 0 ? pg->before : INT64_MAX;
     *limit = pg && pg->limit > 0 ? pg->limit : -1;
+}
+
+/* The page's time filter bound to a statement's parameters at and after `at`: pg->from to
+ * parameter at, pg->to to at + 1, each left NULL (no bound) when absent, for SQL of the shape
+ * "(?at IS NULL OR created_at >= ?at) AND (?at+1 IS NULL OR created_at < ?at+1)". */
+static inline void th_page_bind_times(sqlite3_stmt *st, const th_page *pg, int at)
+{
+    if (pg && pg->from)
+        sqlite3_bind_text(st, at, pg->from, -1, SQLITE_STATIC);
+    if (pg && pg->to)
+        sqlite3_bind_text(st, at + 1, pg->to, -1, SQLITE_STATIC);
 }
 
 /* "next_cursor": the last id of a full page, else null (n items were written). */
